@@ -1,0 +1,246 @@
+//! Customer records: the agency's staff create, list, read, change and delete the customers
+//! they look after. Every route is scoped to the tenant of the caller's API key.
+
+use axum::{
+    Json, Router,
+    extract::{Path, Query, State, rejection::QueryRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use portal::{
+    AppState,
+    domain::{Customer, CustomerChanges, CustomerId},
+    http::{ApiError, JsonBody, StaffAuth, finish_router},
+    ports::StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+/// Every route this function serves, as template.yaml and openapi.yaml name them.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/customers"),
+    ("POST", "/customers"),
+    ("GET", "/customers/{customerId}"),
+    ("PATCH", "/customers/{customerId}"),
+    ("DELETE", "/customers/{customerId}"),
+];
+
+pub const DEFAULT_PAGE_SIZE: usize = 25;
+pub const MAX_PAGE_SIZE: usize = 100;
+/// How often a change without `If-Match` is retried after losing a race to another writer.
+const WRITE_ATTEMPTS: usize = 3;
+
+/// The function's router, as Lambda runs it.
+pub fn router(state: AppState) -> Router {
+    finish_router(routes()).with_state(state)
+}
+
+/// The routes alone, for the local runner to merge with the other functions'.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers", get(list).post(create))
+        .route(
+            "/customers/{customerId}",
+            get(read).patch(update).delete(remove),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListParams {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CustomerList {
+    items: Vec<Customer>,
+    next_cursor: Option<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    JsonBody(changes): JsonBody<CustomerChanges>,
+) -> Result<Response, ApiError> {
+    let tenant = state
+        .tenants
+        .get_tenant(auth.tenant_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            "This API key's agency no longer exists.",
+        ))?;
+    let customer = changes
+        .validate(None)
+        .map_err(ApiError::Validation)?
+        .into_new_customer(
+            CustomerId::new(),
+            tenant.id,
+            tenant.default_language,
+            state.clock.now(),
+        );
+    state.customers.create_customer(&customer).await?;
+    tracing::info!(tenant = %tenant.id, customer = %customer.id, "customer created");
+    let location = format!("/customers/{}", customer.id);
+    let mut response = with_etag(StatusCode::CREATED, customer);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<CustomerList>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::invalid_parameter("query", e.body_text()))?;
+    let limit = match params.limit.as_deref() {
+        None => DEFAULT_PAGE_SIZE,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                )
+            })?,
+    };
+    let after = params.cursor.as_deref().map(decode_cursor).transpose()?;
+    let page = state
+        .customers
+        .list_customers(auth.tenant_id, after, limit)
+        .await?;
+    Ok(Json(CustomerList {
+        items: page.items,
+        next_cursor: page.next.map(encode_cursor),
+    }))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let customer = load(&state, auth, &id).await?;
+    Ok(with_etag(StatusCode::OK, customer))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(changes): JsonBody<CustomerChanges>,
+) -> Result<Response, ApiError> {
+    let expected = if_match(&headers)?;
+    for attempt in 1..=WRITE_ATTEMPTS {
+        let current = load(&state, auth, &id).await?;
+        check_version(&current, expected)?;
+        let next = changes
+            .clone()
+            .validate(Some(&current))
+            .map_err(ApiError::Validation)?
+            .applied(&current, state.clock.now());
+        match state.customers.update_customer(&current, &next).await {
+            Ok(()) => return Ok(with_etag(StatusCode::OK, next)),
+            Err(StoreError::VersionConflict) if expected.is_none() && attempt < WRITE_ATTEMPTS => {}
+            Err(StoreError::VersionConflict) if expected.is_some() => {
+                return Err(ApiError::PreconditionFailed);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::ConcurrentChange)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    auth: StaffAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let expected = if_match(&headers)?;
+    for attempt in 1..=WRITE_ATTEMPTS {
+        let current = load(&state, auth, &id).await?;
+        check_version(&current, expected)?;
+        match state.customers.delete_customer(&current).await {
+            Ok(()) => {
+                tracing::info!(tenant = %auth.tenant_id, customer = %current.id, "customer deleted");
+                return Ok(StatusCode::NO_CONTENT);
+            }
+            Err(StoreError::VersionConflict) if expected.is_none() && attempt < WRITE_ATTEMPTS => {}
+            Err(StoreError::VersionConflict) if expected.is_some() => {
+                return Err(ApiError::PreconditionFailed);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::ConcurrentChange)
+}
+
+/// The caller's tenant's customer, or 404: another tenant's customer is not found either.
+async fn load(state: &AppState, auth: StaffAuth, raw_id: &str) -> Result<Customer, ApiError> {
+    let id: CustomerId = raw_id.parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            "customerId",
+            "is not a customer id (26 characters, as returned when the customer was created)",
+        )
+    })?;
+    state
+        .customers
+        .get_customer(auth.tenant_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("customer"))
+}
+
+fn with_etag(status: StatusCode, customer: Customer) -> Response {
+    let etag = format!("\"{}\"", customer.version);
+    let mut response = (status, Json(customer)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The version named by `If-Match` (`"3"`, `W/"3"`); `*` or no header means any version.
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let raw = value.to_str().unwrap_or_default().trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse()
+        .map(Some)
+        .map_err(|_| {
+            ApiError::invalid_parameter("If-Match", "must be the ETag of the record, such as \"3\"")
+        })
+}
+
+fn check_version(current: &Customer, expected: Option<u64>) -> Result<(), ApiError> {
+    match expected {
+        Some(v) if v != current.version => Err(ApiError::PreconditionFailed),
+        _ => Ok(()),
+    }
+}
+
+fn encode_cursor(after: CustomerId) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c1:{after}"))
+}
+
+fn decode_cursor(raw: &str) -> Result<CustomerId, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|s| s.strip_prefix("c1:").and_then(|id| id.parse().ok()))
+        .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API returned"))
+}

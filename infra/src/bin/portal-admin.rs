@@ -1,0 +1,144 @@
+//! Operator commands: tenants and their API keys, against the embedded store or DynamoDB.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use portal::domain::{ApiKeyId, NewTenant, TenantId};
+use portal_infra::{Backend, admin};
+
+#[derive(Parser)]
+#[command(about = "Manage portal tenants and API keys")]
+struct Args {
+    /// The embedded store's data directory (the default backend).
+    #[arg(
+        long,
+        env = "PORTAL_DATA_DIR",
+        default_value = ".portal-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// Use this DynamoDB table instead of the embedded store.
+    #[arg(long, env = "TABLE_NAME", global = true)]
+    table: Option<String>,
+    /// DynamoDB endpoint (moto's server); without it, AWS with the usual credentials.
+    #[arg(long, env = "AWS_ENDPOINT_URL", global = true)]
+    endpoint_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Agencies.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Staff API keys of an agency.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create an agency.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// The white-label address customers open the portal at (https://...).
+        #[arg(long)]
+        portal_url: String,
+        /// The address invitations are sent from.
+        #[arg(long)]
+        sender: String,
+        /// de, en, fr, es, nl or sv.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// starter, professional or enterprise.
+        #[arg(long, default_value = "starter")]
+        tier: String,
+    },
+    /// List agencies.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key; its secret is printed once and never stored.
+    Create {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long, default_value = "API key")]
+        label: String,
+    },
+    /// List an agency's keys (without secrets).
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+    /// Revoke a key: requests with it get 401 from then on.
+    Revoke {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        key_id: ApiKeyId,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(output) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&output).unwrap_or_default()
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("portal-admin: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
+    let backend = match args.table {
+        Some(table) => Backend::DynamoDb {
+            table,
+            endpoint: args.endpoint_url,
+        },
+        None => Backend::Embedded {
+            data_dir: args.data_dir,
+        },
+    };
+    let store = backend.open().await?;
+    let store = store.as_ref();
+    Ok(match args.command {
+        Command::Tenant(TenantCommand::Create { name, portal_url, sender, language, tier }) => {
+            let input = NewTenant {
+                name,
+                portal_base_url: portal_url,
+                sender_email: sender,
+                default_language: language,
+                tier,
+            };
+            serde_json::to_value(admin::create_tenant(store, &input).await?)?
+        }
+        Command::Tenant(TenantCommand::List) => serde_json::to_value(store.list_tenants().await?)?,
+        Command::ApiKey(ApiKeyCommand::Create { tenant, label }) => {
+            let (record, secret) = admin::create_api_key(store, tenant, &label).await?;
+            eprintln!("Store this key now: it is shown only once.");
+            serde_json::json!({ "id": record.id, "tenantId": record.tenant_id, "label": record.label, "key": secret.expose() })
+        }
+        Command::ApiKey(ApiKeyCommand::List { tenant }) => serde_json::to_value(
+            store
+                .list_api_keys(tenant)
+                .await?
+                .into_iter()
+                .map(|k| serde_json::json!({"id": k.id, "label": k.label, "prefix": k.prefix, "createdAt": k.created_at, "revokedAt": k.revoked_at}))
+                .collect::<Vec<_>>(),
+        )?,
+        Command::ApiKey(ApiKeyCommand::Revoke { tenant, key_id }) => {
+            serde_json::to_value(admin::revoke_api_key(store, tenant, key_id).await?)?
+        }
+    })
+}

@@ -1,0 +1,553 @@
+//! The single-table DynamoDB adapter. Key design (see README, "Data"):
+//!
+//! | item        | pk                   | sk                | gsi1pk         | gsi1sk            |
+//! |-------------|----------------------|-------------------|----------------|-------------------|
+//! | tenant      | `TENANT#{t}`         | `TENANT`          | `TENANTS`      | `TENANT#{t}`      |
+//! | API key     | `APIKEY#{sha256}`    | `APIKEY`          | `TENANT#{t}`   | `APIKEY#{id}`     |
+//! | customer    | `TENANT#{t}`         | `CUSTOMER#{c}`    |                |                   |
+//! | login claim | `LOGIN#{email}`      | `LOGIN`           |                |                   |
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::{
+    Client,
+    error::SdkError,
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{
+        AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
+        KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue,
+        ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
+    },
+};
+use chrono::{DateTime, Utc};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_item};
+
+use crate::{
+    domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Email, Tenant, TenantId},
+    ports::{ApiKeyStore, CustomerStore, Page, StoreError, TenantStore},
+};
+
+type Item = HashMap<String, AttributeValue>;
+
+pub const GSI1: &str = "gsi1";
+pub const TTL_ATTRIBUTE: &str = "ttl";
+
+#[derive(Clone)]
+pub struct DynamoDbStore {
+    client: Client,
+    table: String,
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn tenant_pk(t: TenantId) -> String {
+    format!("TENANT#{t}")
+}
+
+fn customer_sk(c: CustomerId) -> String {
+    format!("CUSTOMER#{c}")
+}
+
+fn login_pk(email: &Email) -> String {
+    format!("LOGIN#{}", email.normalized())
+}
+
+/// `value`'s attributes plus the item's keys.
+fn item<T: Serialize>(value: &T, keys: &[(&str, String)]) -> anyhow::Result<Item> {
+    let mut item: Item = to_item(value).context("Failed to convert a record to a DynamoDB item")?;
+    for (name, key) in keys {
+        item.insert((*name).to_owned(), s(key.clone()));
+    }
+    Ok(item)
+}
+
+fn record<T: DeserializeOwned>(item: Item) -> anyhow::Result<T> {
+    from_item(item).context("Failed to read a DynamoDB item")
+}
+
+/// Whether the SDK error is a failed condition on a single-item write.
+fn is_condition_failure<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+/// For a cancelled transaction, which of its items failed their condition.
+fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<bool>> {
+    match err.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(e) => Some(
+            e.cancellation_reasons()
+                .iter()
+                .map(|r| r.code() == Some("ConditionalCheckFailed"))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+impl DynamoDbStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    fn put(&self, item: Item) -> Put {
+        Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .expect("table and item are set")
+    }
+
+    fn delete(&self, pk: String, sk: &str) -> Delete {
+        Delete::builder()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .build()
+            .expect("table and key are set")
+    }
+
+    fn customer_item(&self, c: &Customer) -> anyhow::Result<Item> {
+        item(
+            c,
+            &[("pk", tenant_pk(c.tenant_id)), ("sk", customer_sk(c.id))],
+        )
+    }
+
+    fn login_claim(&self, c: &Customer, email: &Email) -> TransactWriteItem {
+        let claim = HashMap::from([
+            ("pk".to_owned(), s(login_pk(email))),
+            ("sk".to_owned(), s("LOGIN")),
+            ("tenantId".to_owned(), s(c.tenant_id.to_string())),
+            ("customerId".to_owned(), s(c.id.to_string())),
+        ]);
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(claim))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .expect("table and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    fn login_release(&self, c: &Customer, email: &Email) -> TransactWriteItem {
+        let mut delete = self.delete(login_pk(email), "LOGIN");
+        delete.condition_expression = Some("customerId = :c".into());
+        delete.expression_attribute_values =
+            Some(HashMap::from([(":c".to_owned(), s(c.id.to_string()))]));
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
+    /// Runs a transaction whose item `login_index` (if any) claims a login email.
+    async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+        login_claim_index: Option<usize>,
+        what: &'static str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match failed_conditions(&err) {
+                Some(failed) if login_claim_index.is_some_and(|i| failed.get(i) == Some(&true)) => {
+                    Err(StoreError::LoginEmailTaken)
+                }
+                Some(failed) if failed.iter().any(|f| *f) => Err(StoreError::VersionConflict),
+                _ => Err(StoreError::Unexpected(
+                    anyhow::Error::new(err).context(what),
+                )),
+            },
+        }
+    }
+
+    /// Creates the table with the keys, index and TTL this adapter needs (local runs and tests;
+    /// on AWS, template.yaml creates it).
+    pub async fn create_table(client: &Client, table: &str) -> anyhow::Result<()> {
+        let attr = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("name and type are set")
+        };
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+                .expect("name and type are set")
+        };
+        let gsi = GlobalSecondaryIndex::builder()
+            .index_name(GSI1)
+            .key_schema(key("gsi1pk", KeyType::Hash))
+            .key_schema(key("gsi1sk", KeyType::Range))
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            )
+            .build()
+            .context("Failed to describe the index")?;
+        client
+            .create_table()
+            .table_name(table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr("pk"))
+            .attribute_definitions(attr("sk"))
+            .attribute_definitions(attr("gsi1pk"))
+            .attribute_definitions(attr("gsi1sk"))
+            .key_schema(key("pk", KeyType::Hash))
+            .key_schema(key("sk", KeyType::Range))
+            .global_secondary_indexes(gsi)
+            .send()
+            .await
+            .with_context(|| format!("Failed to create the table {table}"))?;
+        client
+            .update_time_to_live()
+            .table_name(table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .enabled(true)
+                    .attribute_name(TTL_ATTRIBUTE)
+                    .build()
+                    .context("Failed to describe the TTL")?,
+            )
+            .send()
+            .await
+            .with_context(|| format!("Failed to enable TTL on {table}"))?;
+        Ok(())
+    }
+
+    /// Creates the table unless it exists.
+    pub async fn ensure_table(client: &Client, table: &str) -> anyhow::Result<()> {
+        match client.describe_table().table_name(table).send().await {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+            {
+                Self::create_table(client, table).await
+            }
+            Err(err) => Err(err).with_context(|| format!("Failed to look up the table {table}")),
+        }
+    }
+}
+
+#[async_trait]
+impl TenantStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
+    async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let item = item(
+            tenant,
+            &[
+                ("pk", tenant_pk(tenant.id)),
+                ("sk", "TENANT".into()),
+                ("gsi1pk", "TENANTS".into()),
+                ("gsi1sk", tenant_pk(tenant.id)),
+            ],
+        )?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to store the tenant")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(id)))
+            .key("sk", s("TENANT"))
+            .send()
+            .await
+            .context("Failed to read the tenant")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p")
+            .expression_attribute_values(":p", s("TENANTS"))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context("Failed to list the tenants")?;
+        Ok(items
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?)
+    }
+}
+
+#[async_trait]
+impl ApiKeyStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(tenant = %key.tenant_id, key = %key.id))]
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        let item = item(
+            key,
+            &[
+                ("pk", format!("APIKEY#{}", key.hash.as_str())),
+                ("sk", "APIKEY".into()),
+                ("gsi1pk", tenant_pk(key.tenant_id)),
+                ("gsi1sk", format!("APIKEY#{}", key.id)),
+            ],
+        )?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to store the API key")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_api_key(&self, hash: &ApiKeyHash) -> Result<Option<ApiKeyRecord>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("APIKEY#{}", hash.as_str())))
+            .key("sk", s("APIKEY"))
+            .send()
+            .await
+            .context("Failed to look up the API key")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p AND begins_with(gsi1sk, :k)")
+            .expression_attribute_values(":p", s(tenant_pk(tenant)))
+            .expression_attribute_values(":k", s("APIKEY#"))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context("Failed to list the API keys")?;
+        Ok(items
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<ApiKeyRecord, StoreError> {
+        let found = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p AND gsi1sk = :k")
+            .expression_attribute_values(":p", s(tenant_pk(tenant)))
+            .expression_attribute_values(":k", s(format!("APIKEY#{id}")))
+            .send()
+            .await
+            .context("Failed to find the API key")?;
+        let Some(pk) = found
+            .items()
+            .first()
+            .and_then(|i| i.get("pk"))
+            .and_then(|v| v.as_s().ok())
+            .cloned()
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s("APIKEY"))
+            .update_expression("SET revokedAt = if_not_exists(revokedAt, :at)")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(
+                ":at",
+                s(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            )
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(record(out.attributes.unwrap_or_default())?),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to revoke the API key")
+                .into()),
+        }
+    }
+}
+
+#[async_trait]
+impl CustomerStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(tenant = %customer.tenant_id, customer = %customer.id))]
+    async fn create_customer(&self, customer: &Customer) -> Result<(), StoreError> {
+        let mut put = self.put(self.customer_item(customer)?);
+        put.condition_expression = Some("attribute_not_exists(pk)".into());
+        let mut items = vec![TransactWriteItem::builder().put(put).build()];
+        if let Some(email) = &customer.login_email {
+            items.push(self.login_claim(customer, email));
+        }
+        match self
+            .transact(items, Some(1), "Failed to store the customer")
+            .await
+        {
+            Err(StoreError::VersionConflict) => Err(StoreError::AlreadyExists),
+            other => other,
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_customer(
+        &self,
+        tenant: TenantId,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s(customer_sk(id)))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read the customer")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_customers(
+        &self,
+        tenant: TenantId,
+        after: Option<CustomerId>,
+        limit: usize,
+    ) -> Result<Page<Customer, CustomerId>, StoreError> {
+        let limit = limit.max(1);
+        // One more than asked tells whether another page exists without a second request.
+        let fetch = i32::try_from(limit + 1).unwrap_or(i32::MAX);
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :c)")
+            .expression_attribute_values(":p", s(tenant_pk(tenant)))
+            .expression_attribute_values(":c", s("CUSTOMER#"))
+            .limit(fetch);
+        if let Some(after) = after {
+            query = query
+                .exclusive_start_key("pk", s(tenant_pk(tenant)))
+                .exclusive_start_key("sk", s(customer_sk(after)));
+        }
+        let out = query.send().await.context("Failed to list the customers")?;
+        let mut items: Vec<Customer> = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?;
+        let next = (items.len() > limit).then(|| {
+            items.truncate(limit);
+            items[limit - 1].id
+        });
+        Ok(Page { items, next })
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
+    async fn update_customer(&self, current: &Customer, next: &Customer) -> Result<(), StoreError> {
+        let mut put = self.put(self.customer_item(next)?);
+        put.condition_expression = Some("version = :v".into());
+        put.expression_attribute_values = Some(HashMap::from([(
+            ":v".to_owned(),
+            AttributeValue::N(current.version.to_string()),
+        )]));
+        let mut items = vec![TransactWriteItem::builder().put(put).build()];
+        let old = current.login_email.as_ref();
+        let new = next.login_email.as_ref();
+        let moved = old.map(Email::normalized) != new.map(Email::normalized);
+        let mut claim_index = None;
+        if moved {
+            if let Some(new) = new {
+                claim_index = Some(items.len());
+                items.push(self.login_claim(next, new));
+            }
+            if let Some(old) = old {
+                items.push(self.login_release(current, old));
+            }
+        }
+        self.transact(items, claim_index, "Failed to update the customer")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
+    async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError> {
+        let mut delete = self.delete(tenant_pk(current.tenant_id), &customer_sk(current.id));
+        delete.condition_expression = Some("version = :v".into());
+        delete.expression_attribute_values = Some(HashMap::from([(
+            ":v".to_owned(),
+            AttributeValue::N(current.version.to_string()),
+        )]));
+        let mut items = vec![TransactWriteItem::builder().delete(delete).build()];
+        if let Some(email) = &current.login_email {
+            items.push(self.login_release(current, email));
+        }
+        self.transact(items, None, "Failed to delete the customer")
+            .await
+    }
+}

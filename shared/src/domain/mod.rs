@@ -1,0 +1,22 @@
+//! Domain types. Once a value has one of these types it is valid.
+
+pub mod api_key;
+pub mod country;
+pub mod customer;
+pub mod email;
+pub mod ids;
+pub mod language;
+pub mod phone;
+pub mod tenant;
+pub mod text;
+pub mod validation;
+
+pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
+pub use country::CountryCode;
+pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
+pub use email::Email;
+pub use ids::{ApiKeyId, CustomerId, TenantId};
+pub use language::Language;
+pub use phone::PhoneNumber;
+pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant};
+pub use validation::{FieldError, FieldErrors};

@@ -1,0 +1,350 @@
+use std::{
+    collections::BTreeMap,
+    fs::File,
+    path::{Path, PathBuf},
+    sync::Mutex,
+    time::SystemTime,
+};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Tenant, TenantId},
+    ports::{ApiKeyStore, CustomerStore, Page, StoreError, TenantStore},
+};
+
+/// Every record in memory, written through to one JSON file in the data directory.
+///
+/// A write works on a copy, persists it (write to a temporary file, then rename) and only then
+/// replaces the live state, so a failed write changes nothing, like a failed DynamoDB
+/// transaction. A process-wide mutex and a file lock make every write atomic with its
+/// conditions, also against `portal-admin` writing to the same directory while the local
+/// runner runs; each access first reloads the file if another process changed it.
+pub struct EmbeddedStore {
+    state: Mutex<Loaded>,
+    dir: Option<PathBuf>,
+}
+
+struct Loaded {
+    data: Data,
+    /// Modification time and length of the file as last read or written.
+    seen: Option<(SystemTime, u64)>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Data {
+    tenants: BTreeMap<TenantId, Tenant>,
+    /// By key hash, as the DynamoDB table keys them.
+    api_keys: BTreeMap<String, ApiKeyRecord>,
+    customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
+    /// Normalized login email to the customer that owns it.
+    logins: BTreeMap<String, LoginClaim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginClaim {
+    tenant_id: TenantId,
+    customer_id: CustomerId,
+}
+
+impl LoginClaim {
+    fn of(c: &Customer) -> Self {
+        Self {
+            tenant_id: c.tenant_id,
+            customer_id: c.id,
+        }
+    }
+}
+
+const FILE_NAME: &str = "store.json";
+const LOCK_NAME: &str = "store.lock";
+
+impl EmbeddedStore {
+    /// A store that lives only as long as the process.
+    pub fn in_memory() -> Self {
+        Self {
+            state: Mutex::new(Loaded {
+                data: Data::default(),
+                seen: None,
+            }),
+            dir: None,
+        }
+    }
+
+    /// Opens (or starts) the store kept in `dir`.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("Failed to create the data directory {}", dir.display()))?;
+        let store = Self {
+            state: Mutex::new(Loaded {
+                data: Data::default(),
+                seen: None,
+            }),
+            dir: Some(dir.to_owned()),
+        };
+        store.read(|_| ())?;
+        Ok(store)
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Loaded>, StoreError> {
+        let mut loaded = self
+            .state
+            .lock()
+            .map_err(|_| anyhow::anyhow!("The embedded store's lock is poisoned"))?;
+        if let Some(dir) = &self.dir {
+            reload_if_changed(&dir.join(FILE_NAME), &mut loaded)?;
+        }
+        Ok(loaded)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Data) -> T) -> Result<T, StoreError> {
+        let loaded = self.lock()?;
+        Ok(f(&loaded.data))
+    }
+
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Data) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _file_lock = match &self.dir {
+            Some(dir) => Some(lock_file(&dir.join(LOCK_NAME))?),
+            None => None,
+        };
+        let mut loaded = self.lock()?;
+        let mut next = loaded.data.clone();
+        let result = f(&mut next)?;
+        if let Some(dir) = &self.dir {
+            loaded.seen = Some(persist(&dir.join(FILE_NAME), &next)?);
+        }
+        loaded.data = next;
+        Ok(result)
+    }
+}
+
+/// An exclusive lock on `path`, released when the file is dropped.
+fn lock_file(path: &Path) -> anyhow::Result<File> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("Failed to open {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("Failed to lock {}", path.display()))?;
+    Ok(file)
+}
+
+fn stamp(file: &Path) -> std::io::Result<Option<(SystemTime, u64)>> {
+    match std::fs::metadata(file) {
+        Ok(meta) => Ok(Some((meta.modified()?, meta.len()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn reload_if_changed(file: &Path, loaded: &mut Loaded) -> anyhow::Result<()> {
+    let now = stamp(file).with_context(|| format!("Failed to look at {}", file.display()))?;
+    if now == loaded.seen {
+        return Ok(());
+    }
+    loaded.data = match now {
+        None => Data::default(),
+        Some(_) => {
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("Failed to open {}", file.display()))?;
+            serde_json::from_slice(&bytes)
+                .with_context(|| format!("Failed to read the store in {}", file.display()))?
+        }
+    };
+    loaded.seen = now;
+    Ok(())
+}
+
+fn persist(file: &Path, data: &Data) -> anyhow::Result<(SystemTime, u64)> {
+    let bytes = serde_json::to_vec_pretty(data).context("Failed to serialize the store")?;
+    let tmp = file.with_extension("json.tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("Failed to write {}", tmp.display()))?;
+    std::fs::rename(&tmp, file).with_context(|| format!("Failed to replace {}", file.display()))?;
+    stamp(file)?.context("The store file vanished after it was written")
+}
+
+#[async_trait]
+impl TenantStore for EmbeddedStore {
+    async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.write(|d| {
+            if d.tenants.contains_key(&tenant.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            d.tenants.insert(tenant.id, tenant.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        self.read(|d| d.tenants.get(&id).cloned())
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        self.read(|d| d.tenants.values().cloned().collect())
+    }
+}
+
+#[async_trait]
+impl ApiKeyStore for EmbeddedStore {
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.write(|d| {
+            if d.api_keys.contains_key(key.hash.as_str()) {
+                return Err(StoreError::AlreadyExists);
+            }
+            d.api_keys.insert(key.hash.as_str().to_owned(), key.clone());
+            Ok(())
+        })
+    }
+
+    async fn find_api_key(&self, hash: &ApiKeyHash) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.read(|d| d.api_keys.get(hash.as_str()).cloned())
+    }
+
+    async fn list_api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.read(|d| {
+            let mut keys: Vec<_> = d
+                .api_keys
+                .values()
+                .filter(|k| k.tenant_id == tenant)
+                .cloned()
+                .collect();
+            keys.sort_by_key(|k| k.id);
+            keys
+        })
+    }
+
+    async fn revoke_api_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<ApiKeyRecord, StoreError> {
+        self.write(|d| {
+            let key = d
+                .api_keys
+                .values_mut()
+                .find(|k| k.tenant_id == tenant && k.id == id)
+                .ok_or(StoreError::NotFound)?;
+            key.revoked_at.get_or_insert(at);
+            Ok(key.clone())
+        })
+    }
+}
+
+#[async_trait]
+impl CustomerStore for EmbeddedStore {
+    async fn create_customer(&self, customer: &Customer) -> Result<(), StoreError> {
+        self.write(|d| {
+            if let Some(email) = &customer.login_email
+                && d.logins.contains_key(&email.normalized())
+            {
+                return Err(StoreError::LoginEmailTaken);
+            }
+            let of_tenant = d.customers.entry(customer.tenant_id).or_default();
+            if of_tenant.contains_key(&customer.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            of_tenant.insert(customer.id, customer.clone());
+            if let Some(email) = &customer.login_email {
+                d.logins
+                    .insert(email.normalized(), LoginClaim::of(customer));
+            }
+            Ok(())
+        })
+    }
+
+    async fn get_customer(
+        &self,
+        tenant: TenantId,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, StoreError> {
+        self.read(|d| d.customers.get(&tenant).and_then(|c| c.get(&id)).cloned())
+    }
+
+    async fn list_customers(
+        &self,
+        tenant: TenantId,
+        after: Option<CustomerId>,
+        limit: usize,
+    ) -> Result<Page<Customer, CustomerId>, StoreError> {
+        let limit = limit.max(1);
+        self.read(|d| {
+            let Some(of_tenant) = d.customers.get(&tenant) else {
+                return Page {
+                    items: Vec::new(),
+                    next: None,
+                };
+            };
+            let start = match after {
+                Some(after) => std::ops::Bound::Excluded(after),
+                None => std::ops::Bound::Unbounded,
+            };
+            let mut items: Vec<Customer> = of_tenant
+                .range((start, std::ops::Bound::Unbounded))
+                .take(limit + 1)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let next = (items.len() > limit).then(|| {
+                items.truncate(limit);
+                items[limit - 1].id
+            });
+            Page { items, next }
+        })
+    }
+
+    async fn update_customer(&self, current: &Customer, next: &Customer) -> Result<(), StoreError> {
+        self.write(|d| {
+            let stored = d
+                .customers
+                .get_mut(&current.tenant_id)
+                .and_then(|c| c.get_mut(&current.id))
+                .ok_or(StoreError::VersionConflict)?;
+            if stored.version != current.version {
+                return Err(StoreError::VersionConflict);
+            }
+            *stored = next.clone();
+            let old = current.login_email.as_ref().map(|e| e.normalized());
+            let new = next.login_email.as_ref().map(|e| e.normalized());
+            if old != new {
+                if let Some(new) = new {
+                    if d.logins.contains_key(&new) {
+                        return Err(StoreError::LoginEmailTaken);
+                    }
+                    d.logins.insert(new, LoginClaim::of(next));
+                }
+                if let Some(old) = old {
+                    d.logins.remove(&old);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError> {
+        self.write(|d| {
+            let of_tenant = d
+                .customers
+                .get_mut(&current.tenant_id)
+                .ok_or(StoreError::VersionConflict)?;
+            match of_tenant.get(&current.id) {
+                Some(stored) if stored.version == current.version => {}
+                _ => return Err(StoreError::VersionConflict),
+            }
+            of_tenant.remove(&current.id);
+            if let Some(email) = &current.login_email {
+                d.logins.remove(&email.normalized());
+            }
+            Ok(())
+        })
+    }
+}

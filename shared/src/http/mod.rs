@@ -1,0 +1,22 @@
+//! What every function's HTTP layer shares: problem+json errors, extractors, staff auth.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod problem;
+
+pub use auth::StaffAuth;
+pub use error::ApiError;
+pub use extract::{JsonBody, MAX_JSON_BODY};
+pub use problem::Problem;
+
+use axum::{Router, extract::DefaultBodyLimit};
+
+/// The layers and fallbacks every function's router gets, so unknown routes, wrong methods
+/// and oversized bodies answer in problem+json like everything else.
+pub fn finish_router<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
+        .fallback(|| async { ApiError::RouteNotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+}

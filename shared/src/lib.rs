@@ -1,0 +1,19 @@
+//! The portal crate: what more than one Lambda function needs.
+//!
+//! - [`domain`]: newtypes and rules (parse, don't validate).
+//! - [`ports`]: the narrow traits handlers depend on.
+//! - [`aws`]: the adapters that talk to AWS (the only code that names an SDK type).
+//! - [`embedded`]: in-process twins of every adapter, for the local runner and tests.
+//! - [`http`]: problem+json errors, request extractors and staff authentication.
+
+pub mod domain;
+pub mod http;
+pub mod ports;
+pub mod state;
+
+#[cfg(feature = "dynamodb")]
+pub mod aws;
+#[cfg(feature = "embedded")]
+pub mod embedded;
+
+pub use state::AppState;

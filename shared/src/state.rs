@@ -1,0 +1,24 @@
+use std::sync::Arc;
+
+use crate::ports::{ApiKeyStore, Clock, CustomerStore, Store, SystemClock, TenantStore};
+
+/// Built once per cold start and shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub tenants: Arc<dyn TenantStore>,
+    pub api_keys: Arc<dyn ApiKeyStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// Every port served by one store adapter, with the system clock.
+    pub fn from_store(store: Arc<dyn Store>) -> Self {
+        Self {
+            tenants: store.clone(),
+            api_keys: store.clone(),
+            customers: store,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
