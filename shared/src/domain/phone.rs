@@ -50,7 +50,13 @@ impl PhoneNumber {
         if region.is_none() && !international {
             return Err(PhoneError::NeedsCountry);
         }
-        let number = phonenumber::parse(region, s).map_err(|_| PhoneError::Invalid)?;
+        // Without a region the parser can't know the international call prefix; 00 is the
+        // one most of the world (and all of Europe) dials.
+        let s = match (region, s.strip_prefix("00")) {
+            (None, Some(rest)) => format!("+{rest}"),
+            _ => s.to_owned(),
+        };
+        let number = phonenumber::parse(region, &s).map_err(|_| PhoneError::Invalid)?;
         if !phonenumber::is_valid(&number) {
             return Err(PhoneError::Invalid);
         }

@@ -1,0 +1,391 @@
+//! One contract for every store adapter: `store_contract!` runs each case against a store
+//! made by the given expression, so the embedded store and DynamoDB behave alike.
+
+use std::{collections::HashSet, sync::Arc};
+
+use chrono::Utc;
+use portal::{
+    domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, Customer, CustomerChanges},
+    ports::{Store, StoreError},
+};
+use serde_json::json;
+
+use crate::fixtures::{customer, tenant, unique_email};
+
+#[macro_export]
+macro_rules! store_contract {
+    ($make:expr) => {
+        $crate::store_contract!(@cases $make;
+            tenants_round_trip_and_an_id_is_created_once,
+            api_keys_are_found_by_hash_listed_per_tenant_and_revoked,
+            a_customer_round_trips_unchanged,
+            customers_without_login_email_can_coexist,
+            a_login_email_belongs_to_one_customer_across_tenants_ignoring_case,
+            concurrent_creates_with_one_login_email_let_exactly_one_win,
+            an_update_moves_the_login_email_claim,
+            an_update_to_a_taken_login_email_changes_nothing,
+            an_update_from_a_stale_version_changes_nothing,
+            a_delete_releases_the_login_email,
+            a_delete_from_a_stale_version_changes_nothing,
+            listing_pages_in_creation_order_within_the_tenant,
+            another_tenants_customer_is_not_found,
+        );
+    };
+    (@cases $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                $crate::contract::$case($make.await).await;
+            }
+        )*
+    };
+}
+
+async fn saved_tenant(store: &dyn Store, name: &str) -> portal::domain::Tenant {
+    let t = tenant(name);
+    store.create_tenant(&t).await.expect("the tenant is stored");
+    t
+}
+
+fn change(current: &Customer, body: serde_json::Value) -> Customer {
+    let changes: CustomerChanges = serde_json::from_value(body).expect("a well-formed body");
+    changes
+        .validate(Some(current))
+        .expect("a valid change")
+        .applied(current, Utc::now())
+}
+
+pub async fn tenants_round_trip_and_an_id_is_created_once(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "Agentur Nord").await;
+    assert_eq!(store.get_tenant(t.id).await.unwrap(), Some(t.clone()));
+    assert!(store.list_tenants().await.unwrap().contains(&t));
+    let mut again = t.clone();
+    again.name = "Someone else".into();
+    assert!(matches!(
+        store.create_tenant(&again).await,
+        Err(StoreError::AlreadyExists)
+    ));
+    assert_eq!(
+        store.get_tenant(t.id).await.unwrap().unwrap().name,
+        "Agentur Nord"
+    );
+}
+
+pub async fn api_keys_are_found_by_hash_listed_per_tenant_and_revoked(store: Arc<dyn Store>) {
+    let a = saved_tenant(store.as_ref(), "A").await;
+    let b = saved_tenant(store.as_ref(), "B").await;
+    let secret = ApiKeySecret::generate().unwrap();
+    let key = ApiKeyRecord {
+        id: ApiKeyId::new(),
+        tenant_id: a.id,
+        label: "CRM sync".into(),
+        hash: secret.hash(),
+        prefix: secret.display_prefix(),
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    store.create_api_key(&key).await.unwrap();
+    assert_eq!(
+        store.find_api_key(&secret.hash()).await.unwrap(),
+        Some(key.clone())
+    );
+    let other = ApiKeySecret::generate().unwrap();
+    assert_eq!(store.find_api_key(&other.hash()).await.unwrap(), None);
+    assert_eq!(store.list_api_keys(a.id).await.unwrap(), vec![key.clone()]);
+    assert!(store.list_api_keys(b.id).await.unwrap().is_empty());
+
+    assert!(matches!(
+        store.revoke_api_key(b.id, key.id, Utc::now()).await,
+        Err(StoreError::NotFound)
+    ));
+    let first = Utc::now();
+    let revoked = store.revoke_api_key(a.id, key.id, first).await.unwrap();
+    assert_eq!(revoked.revoked_at, Some(first));
+    let again = store
+        .revoke_api_key(a.id, key.id, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        again.revoked_at,
+        Some(first),
+        "the first revocation time is kept"
+    );
+    let found = store.find_api_key(&secret.hash()).await.unwrap().unwrap();
+    assert_eq!(found.revoked_at, Some(first));
+}
+
+pub async fn a_customer_round_trips_unchanged(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({
+            "companyName": "Bäckerei Schmidt GmbH", "owner": "Anna Schmidt", "contactPerson": "Jonas",
+            "address": {"street": "Hauptstraße 1", "postalCode": "10115", "city": "Berlin", "country": "DE"},
+            "language": "fr", "mobile": "0151 23456789", "phone": "030 901820", "fax": "030 901821",
+            "emails": ["office@baeckerei.example"], "loginEmail": unique_email("anna"),
+            "status": "online", "notes": "Line one\nLine two"
+        }),
+    );
+    store.create_customer(&c).await.unwrap();
+    assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(c));
+}
+
+pub async fn customers_without_login_email_can_coexist(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    for name in ["One", "Two"] {
+        store
+            .create_customer(&customer(t.id, json!({"companyName": name})))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store
+            .list_customers(t.id, None, 10)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
+}
+
+pub async fn a_login_email_belongs_to_one_customer_across_tenants_ignoring_case(
+    store: Arc<dyn Store>,
+) {
+    let a = saved_tenant(store.as_ref(), "A").await;
+    let b = saved_tenant(store.as_ref(), "B").await;
+    let email = unique_email("anna");
+    let first = customer(a.id, json!({"companyName": "First", "loginEmail": email}));
+    store.create_customer(&first).await.unwrap();
+
+    let shouted = email.to_uppercase();
+    for tenant in [a.id, b.id] {
+        let second = customer(
+            tenant,
+            json!({"companyName": "Second", "loginEmail": shouted}),
+        );
+        assert!(matches!(
+            store.create_customer(&second).await,
+            Err(StoreError::LoginEmailTaken)
+        ));
+        assert_eq!(
+            store.get_customer(tenant, second.id).await.unwrap(),
+            None,
+            "nothing half-written"
+        );
+    }
+}
+
+pub async fn concurrent_creates_with_one_login_email_let_exactly_one_win(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let email = unique_email("race");
+    let attempts: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            let c = customer(
+                t.id,
+                json!({"companyName": format!("Racer {i}"), "loginEmail": email}),
+            );
+            tokio::spawn(async move { store.create_customer(&c).await })
+        })
+        .collect();
+    let mut won = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::LoginEmailTaken) => {}
+            Err(e) => panic!("unexpected error: {e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        store
+            .list_customers(t.id, None, 100)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+}
+
+pub async fn an_update_moves_the_login_email_claim(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let (old, new) = (unique_email("old"), unique_email("new"));
+    let c = customer(t.id, json!({"companyName": "Mover", "loginEmail": old}));
+    store.create_customer(&c).await.unwrap();
+    let moved = change(&c, json!({"loginEmail": new}));
+    store.update_customer(&c, &moved).await.unwrap();
+    assert_eq!(
+        store.get_customer(t.id, c.id).await.unwrap(),
+        Some(moved.clone())
+    );
+
+    let takes_old = customer(t.id, json!({"companyName": "Takes old", "loginEmail": old}));
+    store
+        .create_customer(&takes_old)
+        .await
+        .expect("the old email was released");
+    let takes_new = customer(t.id, json!({"companyName": "Takes new", "loginEmail": new}));
+    assert!(matches!(
+        store.create_customer(&takes_new).await,
+        Err(StoreError::LoginEmailTaken)
+    ));
+
+    let case_only = change(&moved, json!({"loginEmail": new.to_uppercase()}));
+    store
+        .update_customer(&moved, &case_only)
+        .await
+        .expect("a change of case keeps the claim");
+    let cleared = change(&case_only, json!({"loginEmail": null}));
+    store.update_customer(&case_only, &cleared).await.unwrap();
+    store
+        .create_customer(&takes_new)
+        .await
+        .expect("clearing released the email");
+}
+
+pub async fn an_update_to_a_taken_login_email_changes_nothing(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let taken = unique_email("taken");
+    store
+        .create_customer(&customer(
+            t.id,
+            json!({"companyName": "Owner", "loginEmail": taken}),
+        ))
+        .await
+        .unwrap();
+    let mine = unique_email("mine");
+    let c = customer(t.id, json!({"companyName": "Me", "loginEmail": mine}));
+    store.create_customer(&c).await.unwrap();
+    let next = change(&c, json!({"loginEmail": taken, "companyName": "Renamed"}));
+    assert!(matches!(
+        store.update_customer(&c, &next).await,
+        Err(StoreError::LoginEmailTaken)
+    ));
+    assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(c));
+    let other = customer(t.id, json!({"companyName": "Other", "loginEmail": mine}));
+    assert!(
+        matches!(
+            store.create_customer(&other).await,
+            Err(StoreError::LoginEmailTaken)
+        ),
+        "the failed update kept the customer's own claim"
+    );
+}
+
+pub async fn an_update_from_a_stale_version_changes_nothing(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "Acme", "loginEmail": unique_email("v")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let winner = change(&c, json!({"notes": "first"}));
+    store.update_customer(&c, &winner).await.unwrap();
+    let loser = change(
+        &c,
+        json!({"notes": "second", "loginEmail": unique_email("stale")}),
+    );
+    assert!(matches!(
+        store.update_customer(&c, &loser).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(winner));
+    let takes = customer(
+        t.id,
+        json!({"companyName": "X", "loginEmail": loser.login_email.unwrap().as_str()}),
+    );
+    store
+        .create_customer(&takes)
+        .await
+        .expect("the losing update claimed nothing");
+}
+
+pub async fn a_delete_releases_the_login_email(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let email = unique_email("gone");
+    let c = customer(t.id, json!({"companyName": "Leaving", "loginEmail": email}));
+    store.create_customer(&c).await.unwrap();
+    store.delete_customer(&c).await.unwrap();
+    assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), None);
+    store
+        .create_customer(&customer(
+            t.id,
+            json!({"companyName": "Next", "loginEmail": email}),
+        ))
+        .await
+        .expect("the email is free again");
+}
+
+pub async fn a_delete_from_a_stale_version_changes_nothing(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "Acme", "loginEmail": unique_email("d")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let changed = change(&c, json!({"notes": "changed"}));
+    store.update_customer(&c, &changed).await.unwrap();
+    assert!(matches!(
+        store.delete_customer(&c).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(changed));
+}
+
+pub async fn listing_pages_in_creation_order_within_the_tenant(store: Arc<dyn Store>) {
+    let a = saved_tenant(store.as_ref(), "A").await;
+    let b = saved_tenant(store.as_ref(), "B").await;
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let c = customer(a.id, json!({"companyName": format!("Customer {i}")}));
+        store.create_customer(&c).await.unwrap();
+        created.push(c.id);
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    store
+        .create_customer(&customer(b.id, json!({"companyName": "Not A's"})))
+        .await
+        .unwrap();
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = store.list_customers(a.id, after, 2).await.unwrap();
+        pages += 1;
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|c| c.id));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, created);
+    assert_eq!(
+        pages, 3,
+        "5 customers in pages of 2, with no empty page at the end"
+    );
+    let unique: HashSet<_> = seen.iter().collect();
+    assert_eq!(unique.len(), 5);
+    let all = store.list_customers(a.id, None, 100).await.unwrap();
+    assert_eq!(all.items.len(), 5);
+    assert_eq!(all.next, None);
+}
+
+pub async fn another_tenants_customer_is_not_found(store: Arc<dyn Store>) {
+    let a = saved_tenant(store.as_ref(), "A").await;
+    let b = saved_tenant(store.as_ref(), "B").await;
+    let c = customer(a.id, json!({"companyName": "A's"}));
+    store.create_customer(&c).await.unwrap();
+    assert_eq!(store.get_customer(b.id, c.id).await.unwrap(), None);
+    assert!(
+        store
+            .list_customers(b.id, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}

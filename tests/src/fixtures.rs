@@ -1,0 +1,52 @@
+use std::sync::Arc;
+
+use chrono::Utc;
+use portal::{
+    domain::{Customer, CustomerChanges, CustomerId, Language, NewTenant, Tenant, TenantId},
+    embedded::EmbeddedStore,
+    ports::Store,
+};
+
+pub async fn embedded_store() -> Arc<dyn Store> {
+    Arc::new(EmbeddedStore::in_memory())
+}
+
+/// An embedded store persisted in a temporary directory (kept alive by the returned guard).
+pub async fn embedded_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let store = EmbeddedStore::open(dir.path()).expect("the store opens");
+    (Arc::new(store), dir)
+}
+
+pub fn new_tenant(name: &str) -> NewTenant {
+    NewTenant {
+        name: name.into(),
+        portal_base_url: "https://portal.agency.example".into(),
+        sender_email: "hello@agency.example".into(),
+        default_language: "de".into(),
+        tier: "professional".into(),
+    }
+}
+
+pub fn tenant(name: &str) -> Tenant {
+    new_tenant(name)
+        .validate(Utc::now())
+        .expect("a valid tenant")
+}
+
+/// A customer of `tenant` built from a JSON body as the API would receive it.
+pub fn customer(tenant: TenantId, body: serde_json::Value) -> Customer {
+    let changes: CustomerChanges = serde_json::from_value(body).expect("a well-formed body");
+    changes
+        .validate(None)
+        .expect("a valid customer")
+        .into_new_customer(CustomerId::new(), tenant, Language::De, Utc::now())
+}
+
+/// A unique login email, so tests sharing one moto never collide.
+pub fn unique_email(name: &str) -> String {
+    format!(
+        "{name}-{}@customer.example",
+        ulid::Ulid::new().to_string().to_lowercase()
+    )
+}
