@@ -1,0 +1,564 @@
+//! The customers router driven with `oneshot`, no server: every route, every error shape.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{Method, Request, StatusCode, header},
+};
+use chrono::Utc;
+use portal::{
+    AppState,
+    domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, NewTenant},
+    embedded::EmbeddedStore,
+    ports::Store,
+};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    router: Router,
+    store: Arc<dyn Store>,
+    key: String,
+}
+
+async fn staff_key(store: &dyn Store, name: &str) -> String {
+    let tenant = NewTenant {
+        name: name.into(),
+        portal_base_url: "https://portal.agency.example".into(),
+        sender_email: "hello@agency.example".into(),
+        default_language: "nl".into(),
+        tier: "starter".into(),
+    }
+    .validate(Utc::now())
+    .unwrap();
+    store.create_tenant(&tenant).await.unwrap();
+    let secret = ApiKeySecret::generate().unwrap();
+    store
+        .create_api_key(&ApiKeyRecord {
+            id: ApiKeyId::new(),
+            tenant_id: tenant.id,
+            label: "test".into(),
+            hash: secret.hash(),
+            prefix: secret.display_prefix(),
+            created_at: Utc::now(),
+            revoked_at: None,
+        })
+        .await
+        .unwrap();
+    secret.expose().to_owned()
+}
+
+impl Api {
+    async fn new() -> Self {
+        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let key = staff_key(store.as_ref(), "Agency").await;
+        Self {
+            router: customers::router(AppState::from_store(store.clone())),
+            store,
+            key,
+        }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        if !status.is_success() {
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/problem+json",
+                "every error is problem+json: {body}"
+            );
+            assert_eq!(body["status"], status.as_u16());
+            assert!(body["type"].as_str().unwrap().starts_with("/problems/"));
+        }
+        (status, headers, body)
+    }
+
+    fn request(&self, method: Method, uri: &str, body: Option<Value>) -> Request<Body> {
+        let builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.key));
+        match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string()))
+                .unwrap(),
+            None => builder.body(Body::empty()).unwrap(),
+        }
+    }
+
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(self.request(method, uri, body)).await;
+        (status, body)
+    }
+
+    async fn create(&self, body: Value) -> Value {
+        let (status, body) = self.call(Method::POST, "/customers", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+}
+
+fn fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_created_customer_can_be_read_changed_and_deleted() {
+    let api = Api::new().await;
+    let (status, headers, created) = api
+        .send(api.request(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "Bloemen de Vries", "loginEmail": "Eva@Bloemen.example", "phone": "020 555 1234", "address": {"country": "NL"}})),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(headers[header::LOCATION], format!("/customers/{id}"));
+    assert_eq!(headers[header::ETAG], "\"1\"");
+    assert_eq!(created["language"], "nl", "the tenant's default language");
+    assert_eq!(created["status"], "preparation");
+    assert_eq!(created["phone"], "+31205551234");
+    assert_eq!(created["loginEmail"], "Eva@bloemen.example");
+
+    let (status, read) = api
+        .call(Method::GET, &format!("/customers/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read, created);
+
+    let (status, headers, changed) = api
+        .send(api.request(
+            Method::PATCH,
+            &format!("/customers/{id}"),
+            Some(json!({"status": "feedback", "phone": null})),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::ETAG], "\"2\"");
+    assert_eq!(changed["status"], "feedback");
+    assert_eq!(changed["phone"], Value::Null);
+    assert_eq!(changed["companyName"], "Bloemen de Vries");
+
+    let (status, body) = api
+        .call(Method::DELETE, &format!("/customers/{id}"), None)
+        .await;
+    assert_eq!((status, body), (StatusCode::NO_CONTENT, Value::Null));
+    let (status, problem) = api
+        .call(Method::GET, &format!("/customers/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem["type"], "/problems/not-found");
+}
+
+#[tokio::test]
+async fn a_second_customer_with_the_same_login_email_gets_409() {
+    let api = Api::new().await;
+    api.create(json!({"companyName": "First", "loginEmail": "same@example.com"}))
+        .await;
+    let (status, problem) = api
+        .call(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "Second", "loginEmail": "SAME@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["type"], "/problems/login-email-taken");
+    assert_eq!(fields(&problem), ["loginEmail"]);
+    let (_, list) = api.call(Method::GET, "/customers", None).await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_creates_with_one_login_email_yield_one_201_and_409s() {
+    let api = Arc::new(Api::new().await);
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                api.call(
+                    Method::POST,
+                    "/customers",
+                    Some(json!({"companyName": format!("C{i}"), "loginEmail": "race@example.com"})),
+                )
+                .await
+                .0
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
+        5,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn invalid_fields_get_422_naming_each_field() {
+    let api = Api::new().await;
+    let cases = [
+        (json!({}), vec!["companyName"]),
+        (json!({"companyName": "  "}), vec!["companyName"]),
+        (
+            json!({"companyName": "A", "loginEmail": "not-an-email"}),
+            vec!["loginEmail"],
+        ),
+        (
+            json!({"companyName": "A", "language": "it"}),
+            vec!["language"],
+        ),
+        (
+            json!({"companyName": "A", "status": "finished"}),
+            vec!["status"],
+        ),
+        (
+            json!({"companyName": "A", "address": {"city": "Paris"}}),
+            vec!["address.country"],
+        ),
+        (
+            json!({"companyName": "A", "address": {"country": "France"}}),
+            vec!["address.country"],
+        ),
+        (
+            json!({"companyName": "A", "mobile": "0151 2345678"}),
+            vec!["mobile"],
+        ),
+        (
+            json!({"companyName": "A", "mobile": "+49 30 901820"}),
+            vec!["mobile"],
+        ),
+        (json!({"companyName": "A", "fax": "+1 2"}), vec!["fax"]),
+        (
+            json!({"companyName": "A", "emails": ["a@x.example", "b"]}),
+            vec!["emails[1]"],
+        ),
+        (
+            json!({"companyName": "A", "notes": "x".repeat(10_001)}),
+            vec!["notes"],
+        ),
+        (json!({"companyName": 42}), vec!["companyName"]),
+        (json!({"companyName": "A", "website": "x"}), vec!["website"]),
+        (
+            json!({"companyName": "A", "address": {"country": "DE", "planet": "Mars"}}),
+            vec!["address.planet"],
+        ),
+        (
+            json!({"companyName": "A", "language": "xx", "phone": "nope", "address": {"country": "DE"}}),
+            vec!["language", "phone"],
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, problem) = api
+            .call(Method::POST, "/customers", Some(body.clone()))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(problem["type"], "/problems/validation");
+        assert_eq!(fields(&problem), expected, "{body}");
+    }
+    let (_, list) = api.call(Method::GET, "/customers", None).await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_4xx_problems() {
+    let api = Api::new().await;
+    let raw = |content_type: Option<&str>, body: Vec<u8>| {
+        let mut b = Request::builder()
+            .method(Method::POST)
+            .uri("/customers")
+            .header(header::AUTHORIZATION, format!("Bearer {}", api.key));
+        if let Some(ct) = content_type {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        b.body(Body::from(body)).unwrap()
+    };
+    let cases = [
+        (
+            raw(Some("application/json"), b"{\"companyName\":".to_vec()),
+            StatusCode::BAD_REQUEST,
+            "/problems/malformed-json",
+        ),
+        (
+            raw(Some("application/json"), Vec::new()),
+            StatusCode::BAD_REQUEST,
+            "/problems/malformed-json",
+        ),
+        (
+            raw(Some("text/plain"), b"{}".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "/problems/unsupported-media-type",
+        ),
+        (
+            raw(None, b"{}".to_vec()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "/problems/unsupported-media-type",
+        ),
+        (
+            raw(
+                Some("application/json"),
+                format!("{{\"notes\":\"{}\"}}", "x".repeat(70_000)).into_bytes(),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "/problems/payload-too-large",
+        ),
+    ];
+    for (request, status, kind) in cases {
+        let (got, _, problem) = api.send(request).await;
+        assert_eq!((got, problem["type"].as_str().unwrap()), (status, kind));
+    }
+}
+
+#[tokio::test]
+async fn bad_path_ids_queries_and_cursors_get_400_naming_the_parameter() {
+    let api = Api::new().await;
+    for (uri, field) in [
+        ("/customers/not-an-id", "customerId"),
+        ("/customers?limit=0", "limit"),
+        ("/customers?limit=101", "limit"),
+        ("/customers?limit=ten", "limit"),
+        ("/customers?cursor=garbage", "cursor"),
+        ("/customers?colour=red", "query"),
+    ] {
+        let (status, problem) = api.call(Method::GET, uri, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(fields(&problem), [field], "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn missing_wrong_and_revoked_keys_get_401() {
+    let api = Api::new().await;
+    let unauthenticated = |auth: Option<&str>| {
+        let mut b = Request::builder().uri("/customers");
+        if let Some(a) = auth {
+            b = b.header(header::AUTHORIZATION, a);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    for auth in [
+        None,
+        Some("Basic dXNlcjpwdw=="),
+        Some("Bearer "),
+        Some("Bearer ptk_unknown"),
+    ] {
+        let (status, headers, problem) = api.send(unauthenticated(auth)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(problem["type"], "/problems/unauthorized");
+    }
+
+    let key = api
+        .store
+        .find_api_key(&ApiKeySecret::from_presented(&api.key).hash())
+        .await
+        .unwrap()
+        .unwrap();
+    api.store
+        .revoke_api_key(key.tenant_id, key.id, Utc::now())
+        .await
+        .unwrap();
+    let (status, problem) = api.call(Method::GET, "/customers", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(problem["detail"].as_str().unwrap().contains("revoked"));
+}
+
+#[tokio::test]
+async fn another_agencys_customers_are_invisible() {
+    let api = Api::new().await;
+    let theirs = api
+        .create(json!({"companyName": "Theirs", "loginEmail": "theirs@example.com"}))
+        .await;
+    let id = theirs["id"].as_str().unwrap();
+    let other = Api {
+        router: api.router.clone(),
+        store: api.store.clone(),
+        key: staff_key(api.store.as_ref(), "Other agency").await,
+    };
+    for (method, body) in [
+        (Method::GET, None),
+        (Method::PATCH, Some(json!({"notes": "mine now"}))),
+        (Method::DELETE, None),
+    ] {
+        let (status, problem) = other
+            .call(method.clone(), &format!("/customers/{id}"), body)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method}");
+        assert_eq!(problem["type"], "/problems/not-found");
+    }
+    let (_, list) = other.call(Method::GET, "/customers", None).await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+    let (_, still) = api
+        .call(Method::GET, &format!("/customers/{id}"), None)
+        .await;
+    assert_eq!(still, theirs, "unchanged");
+}
+
+#[tokio::test]
+async fn the_list_pages_with_an_opaque_cursor() {
+    let api = Api::new().await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            api.create(json!({"companyName": format!("Customer {i}")}))
+                .await["id"]
+                .clone(),
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let mut seen = Vec::new();
+    let mut uri = "/customers?limit=2".to_owned();
+    loop {
+        let (status, page) = api.call(Method::GET, &uri, None).await;
+        assert_eq!(status, StatusCode::OK);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].clone()),
+        );
+        match page["nextCursor"].as_str() {
+            Some(cursor) => uri = format!("/customers?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+}
+
+#[tokio::test]
+async fn if_match_guards_against_lost_updates() {
+    let api = Api::new().await;
+    let created = api.create(json!({"companyName": "Acme"})).await;
+    let uri = format!("/customers/{}", created["id"].as_str().unwrap());
+    let with_if_match = |method: Method, etag: &str, body: Option<Value>| {
+        let mut request = api.request(method, &uri, body);
+        request
+            .headers_mut()
+            .insert(header::IF_MATCH, etag.parse().unwrap());
+        request
+    };
+    let (status, _, _) = api
+        .send(with_if_match(
+            Method::PATCH,
+            "\"1\"",
+            Some(json!({"notes": "first"})),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, problem) = api
+        .send(with_if_match(
+            Method::PATCH,
+            "\"1\"",
+            Some(json!({"notes": "stale"})),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(problem["type"], "/problems/precondition-failed");
+    let (status, _, _) = api.send(with_if_match(Method::DELETE, "\"1\"", None)).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED);
+    let (status, _, problem) = api
+        .send(with_if_match(Method::DELETE, "yesterday", None))
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["If-Match"])
+    );
+    let (_, current) = api.call(Method::GET, &uri, None).await;
+    assert_eq!(current["notes"], "first");
+    let (status, _, _) = api
+        .send(with_if_match(Method::DELETE, "W/\"2\"", None))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_login_email_can_move_between_customers_only_once_released() {
+    let api = Api::new().await;
+    let a = api
+        .create(json!({"companyName": "A", "loginEmail": "shared@example.com"}))
+        .await;
+    let b = api.create(json!({"companyName": "B"})).await;
+    let b_uri = format!("/customers/{}", b["id"].as_str().unwrap());
+    let (status, _) = api
+        .call(
+            Method::PATCH,
+            &b_uri,
+            Some(json!({"loginEmail": "shared@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let a_uri = format!("/customers/{}", a["id"].as_str().unwrap());
+    let (status, _) = api
+        .call(
+            Method::PATCH,
+            &a_uri,
+            Some(json!({"loginEmail": "new@example.com"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, moved) = api
+        .call(
+            Method::PATCH,
+            &b_uri,
+            Some(json!({"loginEmail": "shared@example.com"})),
+        )
+        .await;
+    assert_eq!(
+        (status, moved["loginEmail"].as_str()),
+        (StatusCode::OK, Some("shared@example.com"))
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems_too() {
+    let api = Api::new().await;
+    let (status, problem) = api.call(Method::GET, "/nowhere", None).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (StatusCode::NOT_FOUND, Some("/problems/route-not-found"))
+    );
+    let (status, problem) = api.call(Method::PUT, "/customers", None).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            Some("/problems/method-not-allowed")
+        )
+    );
+}
