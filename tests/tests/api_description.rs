@@ -1,0 +1,111 @@
+//! openapi.json, template.yaml and the routers describe the same routes.
+
+use std::collections::BTreeSet;
+
+use axum::{
+    body::{Body, to_bytes},
+    http::{Method, Request},
+};
+use portal::{AppState, embedded::EmbeddedStore};
+use tower::ServiceExt;
+
+type Routes = BTreeSet<(String, String)>;
+
+/// Every route of every function. A new function adds its `ROUTES` here.
+fn served() -> Routes {
+    customers::ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect()
+}
+
+fn root(file: &str) -> String {
+    std::fs::read_to_string(format!("{}/../{file}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn openapi() -> Routes {
+    let doc: serde_json::Value = serde_json::from_str(&root("openapi.json")).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut routes = Routes::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                routes.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    routes
+}
+
+/// The `Path:`/`Method:` pairs of the HttpApi events in template.yaml.
+fn template() -> Routes {
+    let mut routes = Routes::new();
+    let mut path = None;
+    for line in root("template.yaml").lines().map(str::trim) {
+        if let Some(p) = line.strip_prefix("Path: ") {
+            path = Some(p.to_owned());
+        } else if let Some(m) = line.strip_prefix("Method: ") {
+            routes.insert((
+                m.to_uppercase(),
+                path.take().expect("Method: follows Path:"),
+            ));
+        }
+    }
+    routes
+}
+
+#[test]
+fn openapi_describes_exactly_the_served_routes() {
+    assert_eq!(openapi(), served());
+}
+
+#[test]
+fn template_routes_exactly_the_served_routes_through_api_gateway() {
+    assert_eq!(template(), served());
+}
+
+#[tokio::test]
+async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths() {
+    let app = portal_infra::app(AppState::from_store(std::sync::Arc::new(
+        EmbeddedStore::in_memory(),
+    )));
+    let routes = served();
+    let paths: BTreeSet<_> = routes.iter().map(|(_, p)| p.clone()).collect();
+    for path in paths {
+        let concrete = path.replace("{customerId}", "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            let request = Request::builder()
+                .method(Method::from_bytes(method.as_bytes()).unwrap())
+                .uri(&concrete)
+                .body(Body::empty())
+                .unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+            let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let kind = problem["type"].as_str().unwrap_or_default();
+            let routed =
+                kind != "/problems/route-not-found" && kind != "/problems/method-not-allowed";
+            let expected = routes.contains(&(method.to_owned(), path.clone()));
+            assert_eq!(routed, expected, "{method} {path}: {problem}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_local_runner_serves_its_openapi_document() {
+    let app = portal_infra::app(AppState::from_store(std::sync::Arc::new(
+        EmbeddedStore::in_memory(),
+    )));
+    let response = app
+        .oneshot(
+            Request::builder()
+                .uri("/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(body, root("openapi.json").as_bytes());
+}
