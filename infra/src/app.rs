@@ -2,22 +2,34 @@ use std::time::Instant;
 
 use axum::{
     Json, Router,
-    extract::Request,
+    extract::{Request, State},
     http::header,
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
 };
-use portal::{AppState, http::finish_router};
+use invite::InviteState;
+use portal::{
+    embedded::Outbox,
+    http::{ApiError, finish_router},
+};
+use std::sync::Arc;
+
+use crate::backend::Services;
 
 /// The OpenAPI description of every route, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
 
 /// Every function's routes on one router, at the paths API Gateway gives them, plus
-/// `/health` and `/openapi.json` (local runner only).
-pub fn app(state: AppState) -> Router {
-    let functions = Router::new().merge(customers::routes());
-    let local = Router::new()
+/// `/health`, `/openapi.json` and, with the local outbox, `/_local/outbox` (local runner only).
+pub fn app(services: &Services) -> Router {
+    let state = services.app_state();
+    let invite_state = InviteState {
+        app: state.clone(),
+        mailer: services.mailer.clone(),
+        sms: services.sms.clone(),
+    };
+    let mut local = Router::new()
         .route(
             "/health",
             get(|| async { Json(serde_json::json!({"status": "ok"})) }),
@@ -26,9 +38,25 @@ pub fn app(state: AppState) -> Router {
             "/openapi.json",
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
         );
-    finish_router(functions.merge(local))
-        .with_state(state)
-        .layer(middleware::from_fn(log_request))
+    if let Some(outbox) = &services.outbox {
+        local = local.merge(
+            Router::new()
+                .route("/_local/outbox", get(read_outbox))
+                .with_state(outbox.clone()),
+        );
+    }
+    let functions = Router::new()
+        .merge(customers::routes().with_state(state))
+        .merge(invite::routes(invite_state));
+    finish_router(functions.merge(local)).layer(middleware::from_fn(log_request))
+}
+
+/// Every email and SMS the local portal "sent", oldest first.
+async fn read_outbox(
+    State(outbox): State<Arc<Outbox>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let messages = outbox.messages()?;
+    Ok(Json(serde_json::json!({ "items": messages })))
 }
 
 async fn log_request(request: Request, next: Next) -> Response {

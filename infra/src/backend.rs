@@ -1,27 +1,69 @@
 use std::{path::PathBuf, sync::Arc};
 
 use anyhow::Context;
+use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
-use portal::{aws::DynamoDbStore, embedded::EmbeddedStore, ports::Store};
+use portal::{
+    AppState,
+    aws::{DynamoDbStore, SesMailer, SnsSmsSender},
+    embedded::{EmbeddedStore, Outbox},
+    ports::{Mailer, SmsSender, Store},
+};
 
-/// Where the portal keeps its data when run outside Lambda.
+/// Where the portal keeps its data and sends its messages when run outside Lambda.
 #[derive(Debug, Clone)]
 pub enum Backend {
-    /// In-process storage persisted under a data directory (the default).
+    /// In-process storage and an outbox folder under a data directory (the default).
     Embedded { data_dir: PathBuf },
-    /// A DynamoDB table: on AWS with the usual credentials, or at `endpoint` (moto's server).
-    DynamoDb {
+    /// DynamoDB, SES and SNS: on AWS with the usual credentials, or at `endpoint` (moto's server).
+    Aws {
         table: String,
         endpoint: Option<String>,
     },
 }
 
+/// Everything the functions need, opened once.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn SmsSender>,
+    /// The local outbox, when messages go there instead of to SES and SNS.
+    pub outbox: Option<Arc<Outbox>>,
+}
+
+impl Services {
+    /// Embedded storage and an outbox, all in memory (tests).
+    pub fn in_memory() -> Self {
+        let outbox = Arc::new(Outbox::in_memory());
+        Self {
+            store: Arc::new(EmbeddedStore::in_memory()),
+            mailer: outbox.clone(),
+            sms: outbox.clone(),
+            outbox: Some(outbox),
+        }
+    }
+
+    pub fn app_state(&self) -> AppState {
+        AppState::from_store(self.store.clone())
+    }
+}
+
 impl Backend {
-    pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
+    pub async fn open(&self) -> anyhow::Result<Services> {
         match self {
-            Backend::Embedded { data_dir } => Ok(Arc::new(EmbeddedStore::open(data_dir)?)),
-            Backend::DynamoDb { table, endpoint } => {
-                let client = dynamodb_client(endpoint.as_deref()).await;
+            Backend::Embedded { data_dir } => {
+                let outbox = Arc::new(Outbox::open(data_dir)?.announce(true));
+                Ok(Services {
+                    store: Arc::new(EmbeddedStore::open(data_dir)?),
+                    mailer: outbox.clone(),
+                    sms: outbox.clone(),
+                    outbox: Some(outbox),
+                })
+            }
+            Backend::Aws { table, endpoint } => {
+                let config = sdk_config(endpoint.as_deref()).await;
+                let client = aws_sdk_dynamodb::Client::new(&config);
                 if endpoint.is_some() {
                     DynamoDbStore::ensure_table(&client, table).await?;
                 } else {
@@ -32,29 +74,49 @@ impl Backend {
                         .await
                         .with_context(|| format!("Failed to find the DynamoDB table {table}"))?;
                 }
-                Ok(Arc::new(DynamoDbStore::new(client, table.clone())))
+                Ok(Services {
+                    store: Arc::new(DynamoDbStore::new(client, table.clone())),
+                    mailer: Arc::new(SesMailer::from_conf(&config)),
+                    sms: Arc::new(SnsSmsSender::from_conf(&config)),
+                    outbox: None,
+                })
             }
+        }
+    }
+
+    /// The store alone (portal-admin needs nothing else).
+    pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
+        match self {
+            Backend::Embedded { data_dir } => Ok(Arc::new(EmbeddedStore::open(data_dir)?)),
+            Backend::Aws { .. } => Ok(self.open().await?.store),
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Backend::Embedded { data_dir } => format!("embedded storage in {}", data_dir.display()),
-            Backend::DynamoDb {
+            Backend::Embedded { data_dir } => format!(
+                "embedded storage in {dir}, emails and SMS to {dir}/outbox",
+                dir = data_dir.display()
+            ),
+            Backend::Aws {
                 table,
                 endpoint: Some(e),
-            } => format!("DynamoDB table {table} at {e}"),
-            Backend::DynamoDb {
+            } => {
+                format!("DynamoDB table {table}, SES and SNS at {e}")
+            }
+            Backend::Aws {
                 table,
                 endpoint: None,
-            } => format!("DynamoDB table {table} on AWS"),
+            } => {
+                format!("DynamoDB table {table}, SES and SNS on AWS")
+            }
         }
     }
 }
 
-/// A DynamoDB client. With an endpoint (moto, DynamoDB Local) a region and placeholder
+/// The SDK configuration for every client. With an endpoint (moto) a region and placeholder
 /// credentials are filled in when the environment has none, since such endpoints ignore them.
-pub async fn dynamodb_client(endpoint: Option<&str>) -> aws_sdk_dynamodb::Client {
+pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(endpoint) = endpoint {
         loader = loader.endpoint_url(endpoint);
@@ -73,5 +135,9 @@ pub async fn dynamodb_client(endpoint: Option<&str>) -> aws_sdk_dynamodb::Client
             ));
         }
     }
-    aws_sdk_dynamodb::Client::new(&loader.load().await)
+    loader.load().await
+}
+
+pub async fn dynamodb_client(endpoint: Option<&str>) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(&sdk_config(endpoint).await)
 }

@@ -12,6 +12,8 @@ struct Runner {
     child: Child,
     base: String,
     output: Vec<String>,
+    /// What it printed after the banner (the outbox's announcements among it).
+    later: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Runner {
@@ -48,8 +50,19 @@ fn start(data_dir: &std::path::Path, extra: &[&str]) -> Runner {
             break;
         }
     }
-    std::thread::spawn(move || lines.for_each(drop));
-    Runner { child, base: base.expect("a listening line"), output }
+    let later = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = later.clone();
+    std::thread::spawn(move || {
+        lines
+            .map_while(Result::ok)
+            .for_each(|l| sink.lock().unwrap().push(l))
+    });
+    Runner {
+        child,
+        base: base.expect("a listening line"),
+        output,
+        later,
+    }
 }
 
 fn printed_key(runner: &Runner) -> String {
@@ -63,7 +76,10 @@ fn printed_key(runner: &Runner) -> String {
 
 async fn wait_healthy(base: &str) {
     for _ in 0..50 {
-        if reqwest::get(format!("{base}/health")).await.is_ok_and(|r| r.status() == 200) {
+        if reqwest::get(format!("{base}/health"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -75,7 +91,14 @@ async fn wait_healthy(base: &str) {
 async fn the_first_start_creates_a_demo_agency_and_data_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let first = start(dir.path(), &[]);
-    assert!(first.output.iter().any(|l| l.contains("Created the demo agency")), "{:?}", first.output);
+    assert!(
+        first
+            .output
+            .iter()
+            .any(|l| l.contains("Created the demo agency")),
+        "{:?}",
+        first.output
+    );
     let key = printed_key(&first);
     assert!(key.starts_with("ptk_"));
     assert!(first.output.iter().any(|l| l.contains("curl -s")));
@@ -95,11 +118,21 @@ async fn the_first_start_creates_a_demo_agency_and_data_survives_a_restart() {
     drop(first);
 
     let second = start(dir.path(), &[]);
-    assert!(!second.output.iter().any(|l| l.contains("Created the demo agency")), "no second demo agency");
+    assert!(
+        !second
+            .output
+            .iter()
+            .any(|l| l.contains("Created the demo agency")),
+        "no second demo agency"
+    );
     assert_eq!(printed_key(&second), key, "the demo key is shown again");
     wait_healthy(&second.base).await;
     let read: Value = http
-        .get(format!("{}/customers/{}", second.base, created["id"].as_str().unwrap()))
+        .get(format!(
+            "{}/customers/{}",
+            second.base,
+            created["id"].as_str().unwrap()
+        ))
         .bearer_auth(&key)
         .send()
         .await
@@ -108,6 +141,52 @@ async fn the_first_start_creates_a_demo_agency_and_data_survives_a_restart() {
         .await
         .unwrap();
     assert_eq!(read, created);
+
+    let invited = http
+        .post(format!(
+            "{}/customers/{}/invitations",
+            second.base,
+            created["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&key)
+        .json(&json!({"channels": ["email"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invited.status(), 201);
+    let outbox: Value = http
+        .get(format!("{}/_local/outbox", second.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let email = &outbox["items"][0];
+    assert_eq!(email["to"], "kim@survivor.example");
+    assert!(
+        email["subject"].as_str().unwrap().contains("Demo Agency"),
+        "{email}"
+    );
+    let link_start = email["text"]
+        .as_str()
+        .unwrap()
+        .find("/invite/")
+        .expect("the invitation link");
+    let link_token = &email["text"].as_str().unwrap()[link_start + 8..link_start + 8 + 43];
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let console = second.later.lock().unwrap().join("\n");
+    assert!(
+        console.contains(link_token),
+        "the link is printed on the console: {console}"
+    );
+    assert!(
+        std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .count()
+            == 1,
+        "and kept in the data directory"
+    );
 }
 
 #[tokio::test]
@@ -115,8 +194,15 @@ async fn the_runner_can_use_dynamodb_on_moto() {
     let endpoint = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT is set by infra/test.sh");
     let dir = tempfile::tempdir().unwrap();
     let table = format!("portal-runner-{}", std::process::id());
-    let runner = start(dir.path(), &["--endpoint-url", &endpoint, "--table", &table]);
-    assert!(runner.output[0].contains(&format!("DynamoDB table {table}")), "{:?}", runner.output);
+    let runner = start(
+        dir.path(),
+        &["--endpoint-url", &endpoint, "--table", &table],
+    );
+    assert!(
+        runner.output[0].contains(&format!("DynamoDB table {table}")),
+        "{:?}",
+        runner.output
+    );
     wait_healthy(&runner.base).await;
     let response = reqwest::Client::new()
         .post(format!("{}/customers", runner.base))
@@ -138,14 +224,28 @@ fn admin(args: &[&str], backend: &[&str]) -> (bool, Value, String) {
         .expect("portal-admin runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (out.status.success(), json, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn admin_manages_tenants_and_keys(backend: &[&str]) {
     let (ok, tenant, err) = admin(
         &[
-            "tenant", "create", "--name", "Webagentur Berg", "--portal-url", "https://kunden.berg.example",
-            "--sender", "portal@berg.example", "--language", "de", "--tier", "professional",
+            "tenant",
+            "create",
+            "--name",
+            "Webagentur Berg",
+            "--portal-url",
+            "https://kunden.berg.example",
+            "--sender",
+            "portal@berg.example",
+            "--language",
+            "de",
+            "--tier",
+            "professional",
         ],
         backend,
     );
@@ -153,15 +253,41 @@ fn admin_manages_tenants_and_keys(backend: &[&str]) {
     let tenant_id = tenant["id"].as_str().unwrap().to_owned();
     assert_eq!(tenant["portalBaseUrl"], "https://kunden.berg.example");
 
-    let (ok, _, err) = admin(&["tenant", "create", "--name", "X", "--portal-url", "http://insecure.example", "--sender", "x"], backend);
+    let (ok, _, err) = admin(
+        &[
+            "tenant",
+            "create",
+            "--name",
+            "X",
+            "--portal-url",
+            "http://insecure.example",
+            "--sender",
+            "x",
+        ],
+        backend,
+    );
     assert!(!ok);
-    assert!(err.contains("portalBaseUrl") && err.contains("senderEmail"), "{err}");
+    assert!(
+        err.contains("portalBaseUrl") && err.contains("senderEmail"),
+        "{err}"
+    );
 
     let (ok, tenants, _) = admin(&["tenant", "list"], backend);
     assert!(ok);
-    assert!(tenants.as_array().unwrap().iter().any(|t| t["id"] == tenant_id.as_str()));
+    assert!(
+        tenants
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == tenant_id.as_str())
+    );
 
-    let (ok, key, err) = admin(&["api-key", "create", "--tenant", &tenant_id, "--label", "CRM"], backend);
+    let (ok, key, err) = admin(
+        &[
+            "api-key", "create", "--tenant", &tenant_id, "--label", "CRM",
+        ],
+        backend,
+    );
     assert!(ok, "{err}");
     assert!(err.contains("shown only once"));
     assert!(key["key"].as_str().unwrap().starts_with("ptk_"));
@@ -170,14 +296,33 @@ fn admin_manages_tenants_and_keys(backend: &[&str]) {
     let (ok, keys, _) = admin(&["api-key", "list", "--tenant", &tenant_id], backend);
     assert!(ok);
     let listed = &keys.as_array().unwrap()[0];
-    assert_eq!((listed["id"].as_str(), listed["label"].as_str()), (Some(key_id.as_str()), Some("CRM")));
-    assert!(listed.get("key").is_none() && !keys.to_string().contains(key["key"].as_str().unwrap()), "no secret in listings");
+    assert_eq!(
+        (listed["id"].as_str(), listed["label"].as_str()),
+        (Some(key_id.as_str()), Some("CRM"))
+    );
+    assert!(
+        listed.get("key").is_none() && !keys.to_string().contains(key["key"].as_str().unwrap()),
+        "no secret in listings"
+    );
 
-    let (ok, revoked, err) = admin(&["api-key", "revoke", "--tenant", &tenant_id, "--key-id", &key_id], backend);
+    let (ok, revoked, err) = admin(
+        &[
+            "api-key", "revoke", "--tenant", &tenant_id, "--key-id", &key_id,
+        ],
+        backend,
+    );
     assert!(ok, "{err}");
     assert!(revoked["revokedAt"].is_string());
 
-    let (ok, _, err) = admin(&["api-key", "create", "--tenant", "01ARZ3NDEKTSV4RRFFQ69G5FAV"], backend);
+    let (ok, _, err) = admin(
+        &[
+            "api-key",
+            "create",
+            "--tenant",
+            "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        ],
+        backend,
+    );
     assert!(!ok);
     assert!(err.contains("no tenant"), "{err}");
 }
@@ -211,5 +356,9 @@ async fn a_key_created_by_portal_admin_works_on_a_running_portal() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200, "the runner sees what portal-admin wrote");
+    assert_eq!(
+        response.status(),
+        200,
+        "the runner sees what portal-admin wrote"
+    );
 }

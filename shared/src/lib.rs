@@ -8,10 +8,12 @@
 
 pub mod domain;
 pub mod http;
+pub mod i18n;
+pub mod messages;
 pub mod ports;
 pub mod state;
 
-#[cfg(feature = "dynamodb")]
+#[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns"))]
 pub mod aws;
 #[cfg(feature = "embedded")]
 pub mod embedded;

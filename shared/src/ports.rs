@@ -4,7 +4,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Tenant, TenantId};
+use crate::domain::{
+    ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Invitation, InvitationId, Language,
+    OutgoingEmail, OutgoingSms, Tenant, TenantId, TokenHash, TokenRecord,
+};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -33,6 +36,8 @@ pub struct Page<T, C> {
 pub trait TenantStore: Send + Sync {
     /// Fails with [`StoreError::AlreadyExists`] when the id is taken.
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
+    /// Replaces the tenant's settings; [`StoreError::NotFound`] when it does not exist.
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
     async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
 }
@@ -75,9 +80,154 @@ pub trait CustomerStore: Send + Sync {
     async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError>;
 }
 
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    /// In one atomic step: stores `invitation` and its `token`, and replaces each of
+    /// `superseded` (current, next) and deletes its token, provided `customer` is unchanged
+    /// (same version) and every superseded invitation is unchanged. Otherwise
+    /// [`StoreError::VersionConflict`] and nothing is written.
+    async fn issue_invitation(
+        &self,
+        customer: &Customer,
+        invitation: &Invitation,
+        token: &TokenRecord,
+        superseded: &[(Invitation, Invitation)],
+    ) -> Result<(), StoreError>;
+    async fn get_invitation(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: InvitationId,
+    ) -> Result<Option<Invitation>, StoreError>;
+    /// A customer's invitations, newest first.
+    async fn list_invitations(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<Invitation>, StoreError>;
+    /// Replaces `current` by `next` if unchanged; deletes the invitation's token in the same
+    /// step when `delete_token` (a revoked invitation's link stops working at once).
+    async fn update_invitation(
+        &self,
+        current: &Invitation,
+        next: &Invitation,
+        delete_token: bool,
+    ) -> Result<(), StoreError>;
+    async fn find_token(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError>;
+}
+
+/// An agency's own wording of a message, per channel and language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateOverride {
+    pub channel: crate::domain::Channel,
+    pub language: Language,
+    /// Email only.
+    pub subject: Option<String>,
+    pub body: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait TemplateStore: Send + Sync {
+    async fn put_template(
+        &self,
+        tenant: TenantId,
+        template: &TemplateOverride,
+    ) -> Result<(), StoreError>;
+    /// [`StoreError::NotFound`] when there was none.
+    async fn delete_template(
+        &self,
+        tenant: TenantId,
+        channel: crate::domain::Channel,
+        language: Language,
+    ) -> Result<(), StoreError>;
+    async fn list_templates(&self, tenant: TenantId) -> Result<Vec<TemplateOverride>, StoreError>;
+}
+
+/// The answer a request with an `Idempotency-Key` gave, replayed for its retries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyStart {
+    /// First time: go ahead, then [`IdempotencyStore::finish_request`].
+    Fresh,
+    /// Done before: answer with this.
+    Replay(StoredResponse),
+    /// Another request with this key is still running.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Claims `key` for a request whose content hashes to `fingerprint`, until `expires_at`.
+    async fn begin_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<IdempotencyStart, StoreError>;
+    async fn finish_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError>;
+    /// Gives the key up after a failure that should not be replayed (an internal error).
+    async fn abandon_request(&self, tenant: TenantId, key: &str) -> Result<(), StoreError>;
+}
+
 /// Everything the portal stores, in one adapter.
-pub trait Store: TenantStore + ApiKeyStore + CustomerStore {}
-impl<T: TenantStore + ApiKeyStore + CustomerStore> Store for T {}
+pub trait Store:
+    TenantStore + ApiKeyStore + CustomerStore + InvitationStore + TemplateStore + IdempotencyStore
+{
+}
+impl<T> Store for T where
+    T: TenantStore
+        + ApiKeyStore
+        + CustomerStore
+        + InvitationStore
+        + TemplateStore
+        + IdempotencyStore
+{
+}
+
+/// Why a message was not delivered.
+#[derive(Debug, Error)]
+pub enum DeliveryError {
+    /// The provider refused this message (unverified sender, invalid recipient, opted out):
+    /// sending it again won't help.
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// The provider can't take it now (throttling, a spending or sending limit): try later.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one email; returns the provider's message id.
+    async fn send_email(&self, email: &OutgoingEmail) -> Result<String, DeliveryError>;
+}
+
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    /// Sends one transactional SMS; returns the provider's message id.
+    async fn send_sms(&self, sms: &OutgoingSms) -> Result<String, DeliveryError>;
+}
 
 /// Time comes through a port so expiry can be tested without sleeping.
 pub trait Clock: Send + Sync {

@@ -1,6 +1,9 @@
 use std::sync::Arc;
 
-use crate::ports::{ApiKeyStore, Clock, CustomerStore, Store, SystemClock, TenantStore};
+use crate::ports::{
+    ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore, Store, SystemClock,
+    TemplateStore, TenantStore,
+};
 
 /// Built once per cold start and shared by every request.
 #[derive(Clone)]
@@ -8,6 +11,9 @@ pub struct AppState {
     pub tenants: Arc<dyn TenantStore>,
     pub api_keys: Arc<dyn ApiKeyStore>,
     pub customers: Arc<dyn CustomerStore>,
+    pub invitations: Arc<dyn InvitationStore>,
+    pub templates: Arc<dyn TemplateStore>,
+    pub idempotency: Arc<dyn IdempotencyStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -17,7 +23,10 @@ impl AppState {
         Self {
             tenants: store.clone(),
             api_keys: store.clone(),
-            customers: store,
+            customers: store.clone(),
+            invitations: store.clone(),
+            templates: store.clone(),
+            idempotency: store,
             clock: Arc::new(SystemClock),
         }
     }

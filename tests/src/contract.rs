@@ -3,10 +3,15 @@
 
 use std::{collections::HashSet, sync::Arc};
 
+use chrono::Duration;
 use chrono::Utc;
 use portal::{
-    domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, Customer, CustomerChanges},
-    ports::{Store, StoreError},
+    domain::{
+        Actor, ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, Customer, CustomerChanges, EventKind,
+        Invitation, InvitationEvent, InvitationId, InvitationState, Language, LinkToken,
+        PortalArea, TenantId, TokenPurpose, TokenRecord, ValidityDays,
+    },
+    ports::{IdempotencyStart, Store, StoreError, StoredResponse, TemplateOverride},
 };
 use serde_json::json;
 
@@ -29,6 +34,12 @@ macro_rules! store_contract {
             a_delete_from_a_stale_version_changes_nothing,
             listing_pages_in_creation_order_within_the_tenant,
             another_tenants_customer_is_not_found,
+            a_tenant_update_replaces_its_settings,
+            issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones,
+            an_invitation_for_a_changed_customer_writes_nothing,
+            revoking_deletes_the_token_and_stale_updates_lose,
+            agency_templates_are_kept_per_channel_and_language,
+            idempotency_keys_replay_refuse_and_expire,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -387,5 +398,355 @@ pub async fn another_tenants_customer_is_not_found(store: Arc<dyn Store>) {
             .unwrap()
             .items
             .is_empty()
+    );
+}
+
+pub async fn a_tenant_update_replaces_its_settings(store: Arc<dyn Store>) {
+    let mut t = saved_tenant(store.as_ref(), "A").await;
+    t.invitation_validity_days = ValidityDays::try_from(14).unwrap();
+    store.update_tenant(&t).await.unwrap();
+    assert_eq!(store.get_tenant(t.id).await.unwrap(), Some(t.clone()));
+    let mut ghost = tenant("Ghost");
+    ghost.name = "never stored".into();
+    assert!(matches!(
+        store.update_tenant(&ghost).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+fn invitation_of(c: &Customer, token: &LinkToken) -> (Invitation, TokenRecord) {
+    let now = Utc::now();
+    let id = InvitationId::new();
+    let invitation = Invitation {
+        id,
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        channels: vec![Channel::Email, Channel::Sms],
+        area: PortalArea::Files,
+        note: Some("Bis bald".into()),
+        language: Language::De,
+        state: InvitationState::Pending,
+        token_hash: token.hash(),
+        created_at: now,
+        expires_at: now + Duration::days(7),
+        created_by: Actor::ApiKey {
+            id: ApiKeyId::new(),
+        },
+        history: vec![InvitationEvent {
+            at: now,
+            event: EventKind::Created,
+            channel: None,
+            detail: None,
+            by: Actor::System,
+        }],
+        version: 1,
+    };
+    let record = TokenRecord {
+        hash: token.hash(),
+        purpose: TokenPurpose::Invitation,
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        invitation_id: Some(id),
+        created_at: now,
+        expires_at: now + Duration::days(7),
+    };
+    (invitation, record)
+}
+
+fn revoked(i: &Invitation) -> Invitation {
+    let event = InvitationEvent {
+        at: Utc::now(),
+        event: EventKind::Superseded,
+        channel: None,
+        detail: Some("replaced".into()),
+        by: Actor::System,
+    };
+    i.with_event(event, InvitationState::Revoked)
+}
+
+pub async fn issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones(
+    store: Arc<dyn Store>,
+) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("inv")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let first_token = LinkToken::generate().unwrap();
+    let (first, first_record) = invitation_of(&c, &first_token);
+    store
+        .issue_invitation(&c, &first, &first_record, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_invitation(t.id, c.id, first.id).await.unwrap(),
+        Some(first.clone())
+    );
+    assert_eq!(
+        store.find_token(&first_token.hash()).await.unwrap(),
+        Some(first_record)
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    let second_token = LinkToken::generate().unwrap();
+    let (second, second_record) = invitation_of(&c, &second_token);
+    let voided = revoked(&first);
+    store
+        .issue_invitation(
+            &c,
+            &second,
+            &second_record,
+            &[(first.clone(), voided.clone())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.find_token(&first_token.hash()).await.unwrap(),
+        None,
+        "the old link is void"
+    );
+    assert!(
+        store
+            .find_token(&second_token.hash())
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let listed = store.list_invitations(t.id, c.id).await.unwrap();
+    assert_eq!(listed, vec![second.clone(), voided], "newest first");
+    let other = saved_tenant(store.as_ref(), "B").await;
+    assert!(
+        store
+            .list_invitations(other.id, c.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .get_invitation(other.id, c.id, second.id)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+pub async fn an_invitation_for_a_changed_customer_writes_nothing(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("chg")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let changed = change(&c, json!({"loginEmail": unique_email("moved")}));
+    store.update_customer(&c, &changed).await.unwrap();
+    let token = LinkToken::generate().unwrap();
+    let (invitation, record) = invitation_of(&c, &token);
+    assert!(matches!(
+        store.issue_invitation(&c, &invitation, &record, &[]).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.find_token(&token.hash()).await.unwrap(), None);
+    assert!(store.list_invitations(t.id, c.id).await.unwrap().is_empty());
+
+    store
+        .issue_invitation(&changed, &invitation, &record, &[])
+        .await
+        .unwrap();
+    let (later, later_record) = invitation_of(&changed, &LinkToken::generate().unwrap());
+    let stale = (invitation.clone(), revoked(&invitation));
+    store
+        .issue_invitation(
+            &changed,
+            &later,
+            &later_record,
+            std::slice::from_ref(&stale),
+        )
+        .await
+        .unwrap();
+    let (third, third_record) = invitation_of(&changed, &LinkToken::generate().unwrap());
+    assert!(
+        matches!(
+            store
+                .issue_invitation(&changed, &third, &third_record, &[stale])
+                .await,
+            Err(StoreError::VersionConflict)
+        ),
+        "superseding an invitation that changed meanwhile fails"
+    );
+    assert_eq!(
+        store.get_invitation(t.id, c.id, third.id).await.unwrap(),
+        None
+    );
+}
+
+pub async fn revoking_deletes_the_token_and_stale_updates_lose(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("rev")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let token = LinkToken::generate().unwrap();
+    let (invitation, record) = invitation_of(&c, &token);
+    store
+        .issue_invitation(&c, &invitation, &record, &[])
+        .await
+        .unwrap();
+
+    let event = InvitationEvent {
+        at: Utc::now(),
+        event: EventKind::Sent,
+        channel: Some(Channel::Email),
+        detail: Some("msg-1".into()),
+        by: Actor::System,
+    };
+    let sent = invitation.with_event(event, InvitationState::Sent);
+    store
+        .update_invitation(&invitation, &sent, false)
+        .await
+        .unwrap();
+    assert!(
+        store.find_token(&token.hash()).await.unwrap().is_some(),
+        "sending keeps the token"
+    );
+    assert!(matches!(
+        store
+            .update_invitation(&invitation, &revoked(&invitation), true)
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert!(
+        store.find_token(&token.hash()).await.unwrap().is_some(),
+        "a lost update deletes nothing"
+    );
+
+    let gone = revoked(&sent);
+    store.update_invitation(&sent, &gone, true).await.unwrap();
+    assert_eq!(
+        store
+            .get_invitation(t.id, c.id, invitation.id)
+            .await
+            .unwrap(),
+        Some(gone)
+    );
+    assert_eq!(store.find_token(&token.hash()).await.unwrap(), None);
+}
+
+pub async fn agency_templates_are_kept_per_channel_and_language(store: Arc<dyn Store>) {
+    let a = saved_tenant(store.as_ref(), "A").await;
+    let b = saved_tenant(store.as_ref(), "B").await;
+    let template = |channel, language, body: &str| TemplateOverride {
+        channel,
+        language,
+        subject: (channel == Channel::Email).then(|| "Hallo {{ company }}".to_owned()),
+        body: body.into(),
+        updated_at: Utc::now(),
+    };
+    let de_email = template(Channel::Email, Language::De, "Text");
+    store.put_template(a.id, &de_email).await.unwrap();
+    store
+        .put_template(
+            a.id,
+            &template(Channel::Sms, Language::De, "{{ invitation_link }}"),
+        )
+        .await
+        .unwrap();
+    let replaced = template(Channel::Email, Language::De, "Neuer Text");
+    store.put_template(a.id, &replaced).await.unwrap();
+    let mut listed = store.list_templates(a.id).await.unwrap();
+    listed.sort_by_key(|t| t.channel.code());
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0], replaced);
+    assert!(store.list_templates(b.id).await.unwrap().is_empty());
+    assert!(matches!(
+        store
+            .delete_template(b.id, Channel::Email, Language::De)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .delete_template(a.id, Channel::Email, Language::De)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .delete_template(a.id, Channel::Email, Language::De)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.list_templates(a.id).await.unwrap().len(), 1);
+}
+
+pub async fn idempotency_keys_replay_refuse_and_expire(store: Arc<dyn Store>) {
+    let t: TenantId = saved_tenant(store.as_ref(), "A").await.id;
+    let now = Utc::now();
+    let later = now + Duration::hours(24);
+    let key = "retry-me";
+    assert_eq!(
+        store
+            .begin_request(t, key, "fp-1", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::Fresh
+    );
+    assert_eq!(
+        store
+            .begin_request(t, key, "fp-1", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::InProgress
+    );
+    assert_eq!(
+        store
+            .begin_request(t, key, "fp-2", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::Mismatch
+    );
+    let response = StoredResponse {
+        status: 201,
+        body: "{\"id\":1}".into(),
+        location: Some("/x/1".into()),
+    };
+    store.finish_request(t, key, &response).await.unwrap();
+    assert_eq!(
+        store
+            .begin_request(t, key, "fp-1", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::Replay(response)
+    );
+    let other = saved_tenant(store.as_ref(), "B").await.id;
+    assert_eq!(
+        store
+            .begin_request(other, key, "fp-9", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::Fresh,
+        "keys are per tenant"
+    );
+    assert_eq!(
+        store
+            .begin_request(
+                t,
+                key,
+                "fp-3",
+                later + Duration::seconds(1),
+                later + Duration::hours(25)
+            )
+            .await
+            .unwrap(),
+        IdempotencyStart::Fresh,
+        "an expired key starts over"
+    );
+    store.abandon_request(t, key).await.unwrap();
+    assert_eq!(
+        store
+            .begin_request(t, key, "fp-4", now, later)
+            .await
+            .unwrap(),
+        IdempotencyStart::Fresh
     );
 }

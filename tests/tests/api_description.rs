@@ -6,7 +6,6 @@ use axum::{
     body::{Body, to_bytes},
     http::{Method, Request},
 };
-use portal::{AppState, embedded::EmbeddedStore};
 use tower::ServiceExt;
 
 type Routes = BTreeSet<(String, String)>;
@@ -15,6 +14,7 @@ type Routes = BTreeSet<(String, String)>;
 fn served() -> Routes {
     customers::ROUTES
         .iter()
+        .chain(invite::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
@@ -66,13 +66,15 @@ fn template_routes_exactly_the_served_routes_through_api_gateway() {
 
 #[tokio::test]
 async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths() {
-    let app = portal_infra::app(AppState::from_store(std::sync::Arc::new(
-        EmbeddedStore::in_memory(),
-    )));
+    let app = portal_infra::app(&portal_infra::backend::Services::in_memory());
     let routes = served();
     let paths: BTreeSet<_> = routes.iter().map(|(_, p)| p.clone()).collect();
     for path in paths {
-        let concrete = path.replace("{customerId}", "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        let concrete = path
+            .replace("{customerId}", "01ARZ3NDEKTSV4RRFFQ69G5FAV")
+            .replace("{invitationId}", "01ARZ3NDEKTSV4RRFFQ69G5FAW")
+            .replace("{language}", "de")
+            .replace("{channel}", "email");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let request = Request::builder()
                 .method(Method::from_bytes(method.as_bytes()).unwrap())
@@ -93,9 +95,7 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
 
 #[tokio::test]
 async fn the_local_runner_serves_its_openapi_document() {
-    let app = portal_infra::app(AppState::from_store(std::sync::Arc::new(
-        EmbeddedStore::in_memory(),
-    )));
+    let app = portal_infra::app(&portal_infra::backend::Services::in_memory());
     let response = app
         .oneshot(
             Request::builder()

@@ -65,7 +65,7 @@ impl Staff {
 
 async fn journey(store: Arc<dyn Store>) {
     use reqwest::Method as M;
-    let base = server::spawn(store.clone()).await;
+    let base = server::spawn(&server::with_outbox(store.clone())).await;
     let health = reqwest::get(format!("{base}/health")).await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 
@@ -163,7 +163,7 @@ async fn a_staff_journey_on_dynamodb() {
 #[tokio::test]
 async fn a_revoked_key_is_refused_on_dynamodb() {
     let store = moto::dynamodb_store().await;
-    let base = server::spawn(store.clone()).await;
+    let base = server::spawn(&server::with_outbox(store.clone())).await;
     let tenant = admin::create_tenant(store.as_ref(), &fixtures::new_tenant("A"))
         .await
         .unwrap();

@@ -102,7 +102,7 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
     let backend = match args.table {
-        Some(table) => Backend::DynamoDb {
+        Some(table) => Backend::Aws {
             table,
             endpoint: args.endpoint_url,
         },
@@ -110,7 +110,7 @@ async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
             data_dir: args.data_dir,
         },
     };
-    let store = backend.open().await?;
+    let store = backend.open_store().await?;
     let store = store.as_ref();
     Ok(match args.command {
         Command::Tenant(TenantCommand::Create { name, portal_url, sender, language, tier }) => {

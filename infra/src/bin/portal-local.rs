@@ -4,8 +4,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use clap::Parser;
-use portal::AppState;
-use portal_infra::{Backend, app, demo};
+use portal_infra::{Backend, app, backend::sdk_config, demo};
 
 #[derive(Parser)]
 #[command(about = "Run every portal function locally on one port")]
@@ -38,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     let backend = if args.aws || args.endpoint_url.is_some() {
-        Backend::DynamoDb {
+        Backend::Aws {
             table: args.table.clone(),
             endpoint: args.endpoint_url.clone(),
         }
@@ -47,7 +46,8 @@ async fn main() -> anyhow::Result<()> {
             data_dir: args.data_dir.clone(),
         }
     };
-    let store = backend.open().await?;
+    let services = backend.open().await?;
+    let store = services.store.clone();
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -80,14 +80,58 @@ async fn main() -> anyhow::Result<()> {
              curl -s {base}/customers -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' \\\n    \
              -d '{{\"companyName\":\"Bäckerei Schmidt\",\"loginEmail\":\"anna@baeckerei.example\",\"language\":\"de\",\"address\":{{\"city\":\"Berlin\",\"country\":\"DE\"}},\"mobile\":\"0151 23456789\"}}'\n  \
              curl -s {base}/customers -H \"Authorization: Bearer $KEY\"\n  \
+             curl -s {base}/customers/<id>/invitations -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' \\\n    \
+             -d '{{\"channels\":[\"email\",\"sms\"],\"area\":\"files\"}}'\n{outbox}  \
              curl -s {base}/openapi.json\n",
-            key = d.api_key
+            key = d.api_key,
+            outbox = if services.outbox.is_some() {
+                format!(
+                    "  curl -s {base}/_local/outbox    # what was \"sent\"; links also print below\n"
+                )
+            } else {
+                String::new()
+            },
         );
     }
-    axum::serve(listener, app(AppState::from_store(store)))
+    if let Some(endpoint) = &args.endpoint_url {
+        verify_senders_on_moto(store.as_ref(), endpoint).await?;
+    }
+    axum::serve(listener, app(&services))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
         .context("The server failed")
+}
+
+/// SES (and moto, like the SES sandbox) sends only from verified identities: verify each
+/// agency's sender domain on the emulator so local invitations go out.
+async fn verify_senders_on_moto(
+    store: &dyn portal::ports::Store,
+    endpoint: &str,
+) -> anyhow::Result<()> {
+    let ses = aws_sdk_sesv2::Client::new(&sdk_config(Some(endpoint)).await);
+    for tenant in store.list_tenants().await? {
+        let domain = tenant
+            .sender_email
+            .as_str()
+            .rsplit('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let created = ses
+            .create_email_identity()
+            .email_identity(&domain)
+            .send()
+            .await;
+        if let Err(e) = created
+            && !e
+                .as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception())
+        {
+            return Err(anyhow::Error::new(e)
+                .context(format!("Failed to verify {domain} on the SES emulator")));
+        }
+    }
+    Ok(())
 }

@@ -6,6 +6,10 @@
 //! | API key     | `APIKEY#{sha256}`    | `APIKEY`          | `TENANT#{t}`   | `APIKEY#{id}`     |
 //! | customer    | `TENANT#{t}`         | `CUSTOMER#{c}`    |                |                   |
 //! | login claim | `LOGIN#{email}`      | `LOGIN`           |                |                   |
+//! | invitation  | `TENANT#{t}#CUSTOMER#{c}` | `INVITATION#{i}` |          |                   |
+//! | link token  | `TOKEN#{sha256}`     | `TOKEN`           |                |                   |
+//! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
+//! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
 
 use std::collections::HashMap;
 
@@ -16,9 +20,9 @@ use aws_sdk_dynamodb::{
     error::SdkError,
     operation::transact_write_items::TransactWriteItemsError,
     types::{
-        AttributeDefinition, AttributeValue, BillingMode, Delete, GlobalSecondaryIndex,
-        KeySchemaElement, KeyType, Projection, ProjectionType, Put, ReturnValue,
-        ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
+        AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, Delete,
+        GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType, Put,
+        ReturnValue, ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
     },
 };
 use chrono::{DateTime, Utc};
@@ -26,8 +30,14 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_item};
 
 use crate::{
-    domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Email, Tenant, TenantId},
-    ports::{ApiKeyStore, CustomerStore, Page, StoreError, TenantStore},
+    domain::{
+        ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Email, Invitation,
+        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord,
+    },
+    ports::{
+        ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
+        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+    },
 };
 
 type Item = HashMap<String, AttributeValue>;
@@ -51,6 +61,23 @@ fn tenant_pk(t: TenantId) -> String {
 
 fn customer_sk(c: CustomerId) -> String {
     format!("CUSTOMER#{c}")
+}
+
+fn invitations_pk(t: TenantId, c: CustomerId) -> String {
+    format!("TENANT#{t}#CUSTOMER#{c}")
+}
+
+fn token_pk(hash: &TokenHash) -> String {
+    format!("TOKEN#{}", hash.as_str())
+}
+
+fn idempotency_pk(t: TenantId, key: &str) -> String {
+    format!("IDEMPOTENCY#{t}#{key}")
+}
+
+/// DynamoDB's TTL attribute: seconds since the epoch. TTL deletes late; code checks expiry itself.
+fn ttl(at: DateTime<Utc>) -> AttributeValue {
+    AttributeValue::N(at.timestamp().to_string())
 }
 
 fn login_pk(email: &Email) -> String {
@@ -116,6 +143,38 @@ impl DynamoDbStore {
             .key("sk", s(sk))
             .build()
             .expect("table and key are set")
+    }
+
+    fn versioned_put(&self, item: Item, previous_version: u64) -> TransactWriteItem {
+        let mut put = self.put(item);
+        put.condition_expression = Some("version = :v".into());
+        put.expression_attribute_values = Some(HashMap::from([(
+            ":v".to_owned(),
+            AttributeValue::N(previous_version.to_string()),
+        )]));
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    fn new_put(&self, item: Item) -> TransactWriteItem {
+        let mut put = self.put(item);
+        put.condition_expression = Some("attribute_not_exists(pk)".into());
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    fn invitation_item(&self, i: &Invitation) -> anyhow::Result<Item> {
+        item(
+            i,
+            &[
+                ("pk", invitations_pk(i.tenant_id, i.customer_id)),
+                ("sk", format!("INVITATION#{}", i.id)),
+            ],
+        )
+    }
+
+    fn token_delete(&self, hash: &TokenHash) -> TransactWriteItem {
+        TransactWriteItem::builder()
+            .delete(self.delete(token_pk(hash), "TOKEN"))
+            .build()
     }
 
     fn customer_item(&self, c: &Customer) -> anyhow::Result<Item> {
@@ -250,19 +309,23 @@ impl DynamoDbStore {
     }
 }
 
+fn tenant_item(tenant: &Tenant) -> anyhow::Result<Item> {
+    item(
+        tenant,
+        &[
+            ("pk", tenant_pk(tenant.id)),
+            ("sk", "TENANT".into()),
+            ("gsi1pk", "TENANTS".into()),
+            ("gsi1sk", tenant_pk(tenant.id)),
+        ],
+    )
+}
+
 #[async_trait]
 impl TenantStore for DynamoDbStore {
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let item = item(
-            tenant,
-            &[
-                ("pk", tenant_pk(tenant.id)),
-                ("sk", "TENANT".into()),
-                ("gsi1pk", "TENANTS".into()),
-                ("gsi1sk", tenant_pk(tenant.id)),
-            ],
-        )?;
+        let item = tenant_item(tenant)?;
         let result = self
             .client
             .put_item()
@@ -276,6 +339,25 @@ impl TenantStore for DynamoDbStore {
             Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
             Err(e) => Err(anyhow::Error::new(e)
                 .context("Failed to store the tenant")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(tenant_item(tenant)?))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to update the tenant")
                 .into()),
         }
     }
@@ -549,5 +631,311 @@ impl CustomerStore for DynamoDbStore {
         }
         self.transact(items, None, "Failed to delete the customer")
             .await
+    }
+}
+
+#[async_trait]
+impl InvitationStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(tenant = %invitation.tenant_id, invitation = %invitation.id))]
+    async fn issue_invitation(
+        &self,
+        customer: &Customer,
+        invitation: &Invitation,
+        token: &TokenRecord,
+        superseded: &[(Invitation, Invitation)],
+    ) -> Result<(), StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(customer.tenant_id)))
+            .key("sk", s(customer_sk(customer.id)))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", AttributeValue::N(customer.version.to_string()))
+            .build()
+            .context("Failed to describe the customer check")?;
+        let mut token_item = item(
+            token,
+            &[("pk", token_pk(&token.hash)), ("sk", "TOKEN".into())],
+        )?;
+        token_item.insert(TTL_ATTRIBUTE.to_owned(), ttl(token.expires_at));
+        let mut items = vec![
+            TransactWriteItem::builder().condition_check(check).build(),
+            self.new_put(self.invitation_item(invitation)?),
+            self.new_put(token_item),
+        ];
+        for (current, next) in superseded {
+            items.push(self.versioned_put(self.invitation_item(next)?, current.version));
+            items.push(self.token_delete(&current.token_hash));
+        }
+        self.transact(items, None, "Failed to store the invitation")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_invitation(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(invitations_pk(tenant, customer)))
+            .key("sk", s(format!("INVITATION#{id}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read the invitation")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_invitations(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :i)")
+            .expression_attribute_values(":p", s(invitations_pk(tenant, customer)))
+            .expression_attribute_values(":i", s("INVITATION#"))
+            .scan_index_forward(false)
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context("Failed to list the invitations")?;
+        Ok(items
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    #[tracing::instrument(skip_all, fields(invitation = %current.id))]
+    async fn update_invitation(
+        &self,
+        current: &Invitation,
+        next: &Invitation,
+        delete_token: bool,
+    ) -> Result<(), StoreError> {
+        let mut items = vec![self.versioned_put(self.invitation_item(next)?, current.version)];
+        if delete_token {
+            items.push(self.token_delete(&current.token_hash));
+        }
+        self.transact(items, None, "Failed to update the invitation")
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_token(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(token_pk(hash)))
+            .key("sk", s("TOKEN"))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to look up the link token")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+}
+
+fn template_sk(channel: Channel, language: Language) -> String {
+    format!("TEMPLATE#{channel}#{language}")
+}
+
+#[async_trait]
+impl TemplateStore for DynamoDbStore {
+    #[tracing::instrument(skip(self, template))]
+    async fn put_template(
+        &self,
+        tenant: TenantId,
+        template: &TemplateOverride,
+    ) -> Result<(), StoreError> {
+        let item = item(
+            template,
+            &[
+                ("pk", tenant_pk(tenant)),
+                ("sk", template_sk(template.channel, template.language)),
+            ],
+        )?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .context("Failed to store the template")?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn delete_template(
+        &self,
+        tenant: TenantId,
+        channel: Channel,
+        language: Language,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s(template_sk(channel, language)))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to delete the template")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_templates(&self, tenant: TenantId) -> Result<Vec<TemplateOverride>, StoreError> {
+        let items = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :t)")
+            .expression_attribute_values(":p", s(tenant_pk(tenant)))
+            .expression_attribute_values(":t", s("TEMPLATE#"))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context("Failed to list the templates")?;
+        Ok(items
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?)
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdempotencyItem {
+    fingerprint: String,
+    expires_at: DateTime<Utc>,
+    response: Option<StoredResponse>,
+}
+
+#[async_trait]
+impl IdempotencyStore for DynamoDbStore {
+    #[tracing::instrument(skip(self, fingerprint))]
+    async fn begin_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<IdempotencyStart, StoreError> {
+        let pk = idempotency_pk(tenant, key);
+        let claim = IdempotencyItem {
+            fingerprint: fingerprint.to_owned(),
+            expires_at,
+            response: None,
+        };
+        let mut new_item = item(&claim, &[("pk", pk.clone()), ("sk", "IDEMPOTENCY".into())])?;
+        new_item.insert(TTL_ATTRIBUTE.to_owned(), ttl(expires_at));
+        let claimed = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(new_item))
+            // An expired record that TTL has not removed yet counts as absent.
+            .condition_expression("attribute_not_exists(pk) OR #ttl < :now")
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":now", ttl(now))
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => return Ok(IdempotencyStart::Fresh),
+            Err(e) if is_condition_failure(&e) => {}
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context("Failed to claim the idempotency key")
+                    .into());
+            }
+        }
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s("IDEMPOTENCY"))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read the idempotency record")?;
+        let Some(existing) = out.item.map(record::<IdempotencyItem>).transpose()? else {
+            // Removed between the two calls: the caller may simply retry.
+            return Ok(IdempotencyStart::InProgress);
+        };
+        Ok(if existing.fingerprint != fingerprint {
+            IdempotencyStart::Mismatch
+        } else {
+            match existing.response {
+                Some(response) => IdempotencyStart::Replay(response),
+                None => IdempotencyStart::InProgress,
+            }
+        })
+    }
+
+    #[tracing::instrument(skip(self, response))]
+    async fn finish_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError> {
+        let response: AttributeValue =
+            serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value(response)
+                .context("Failed to convert the response")?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(idempotency_pk(tenant, key)))
+            .key("sk", s("IDEMPOTENCY"))
+            .update_expression("SET #r = :r")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#r", "response")
+            .expression_attribute_values(":r", response)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to store the idempotent response")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn abandon_request(&self, tenant: TenantId, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(idempotency_pk(tenant, key)))
+            .key("sk", s("IDEMPOTENCY"))
+            .send()
+            .await
+            .context("Failed to release the idempotency key")?;
+        Ok(())
     }
 }

@@ -1,21 +1,40 @@
 //! Adapters over the AWS SDK. Nothing outside this module names an SDK type.
 
 pub mod config;
+#[cfg(feature = "dynamodb")]
 pub mod dynamodb;
+#[cfg(feature = "ses")]
+pub mod ses;
+#[cfg(feature = "sns")]
+pub mod sns;
 
+#[cfg(feature = "dynamodb")]
 pub use dynamodb::DynamoDbStore;
+#[cfg(feature = "ses")]
+pub use ses::SesMailer;
+#[cfg(feature = "sns")]
+pub use sns::SnsSmsSender;
 
+#[cfg(feature = "dynamodb")]
 use std::sync::Arc;
 
+#[cfg(feature = "dynamodb")]
 use anyhow::Context;
 
+#[cfg(feature = "dynamodb")]
 use crate::AppState;
 
 /// The state a deployed function runs with: DynamoDB table from `TABLE_NAME`.
+#[cfg(feature = "dynamodb")]
 pub async fn state_from_env() -> anyhow::Result<AppState> {
+    state_from_config(&config::load(None).await)
+}
+
+/// Like [`state_from_env`], with an SDK configuration the caller shares with other clients.
+#[cfg(feature = "dynamodb")]
+pub fn state_from_config(config: &aws_config::SdkConfig) -> anyhow::Result<AppState> {
     let table = std::env::var("TABLE_NAME").context("TABLE_NAME is not set")?;
-    let config = config::load(None).await;
-    let client = aws_sdk_dynamodb::Client::new(&config);
+    let client = aws_sdk_dynamodb::Client::new(config);
     Ok(AppState::from_store(Arc::new(DynamoDbStore::new(
         client, table,
     ))))

@@ -1,10 +1,11 @@
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use super::{ApiKeyId, TenantId};
+use super::{
+    ApiKeyId, TenantId,
+    secret::{random_token, sha256_hex},
+};
 
 const PREFIX: &str = "ptk_";
 
@@ -15,12 +16,9 @@ pub struct ApiKeySecret(SecretString);
 impl ApiKeySecret {
     /// 256 bits from the operating system's CSPRNG, URL-safe.
     pub fn generate() -> anyhow::Result<Self> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| anyhow::anyhow!("the OS random source failed: {e}"))?;
         Ok(Self(SecretString::from(format!(
             "{PREFIX}{}",
-            URL_SAFE_NO_PAD.encode(bytes)
+            random_token()?
         ))))
     }
 
@@ -29,7 +27,7 @@ impl ApiKeySecret {
     }
 
     pub fn hash(&self) -> ApiKeyHash {
-        ApiKeyHash(hex(&Sha256::digest(self.0.expose_secret().as_bytes())))
+        ApiKeyHash(sha256_hex(self.0.expose_secret()))
     }
 
     /// The first characters, safe to show in listings so staff can tell keys apart.
@@ -46,8 +44,7 @@ impl ApiKeySecret {
     }
 }
 
-/// Hex SHA-256 of an API key. The keys are 256-bit random, so a fast hash is enough: there is
-/// nothing to brute-force that a slow hash would protect.
+/// Hex SHA-256 of an API key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ApiKeyHash(String);
@@ -69,10 +66,6 @@ pub struct ApiKeyRecord {
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<DateTime<Utc>>,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -34,6 +34,11 @@ pub struct Customer {
     pub login_email: Option<Email>,
     pub status: ProjectStatus,
     pub notes: Option<String>,
+    /// When the customer first set a password; `None`: never logged in.
+    #[serde(default)]
+    pub activated_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Incremented by every change; the ETag, and the condition of every write.
@@ -364,6 +369,8 @@ impl ValidCustomerChanges {
             login_email: None,
             status: ProjectStatus::default(),
             notes: None,
+            activated_at: None,
+            last_login_at: None,
             created_at: now,
             updated_at: now,
             version: 1,

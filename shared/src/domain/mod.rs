@@ -5,8 +5,11 @@ pub mod country;
 pub mod customer;
 pub mod email;
 pub mod ids;
+pub mod invitation;
 pub mod language;
+pub mod message;
 pub mod phone;
+pub mod secret;
 pub mod tenant;
 pub mod text;
 pub mod validation;
@@ -15,8 +18,13 @@ pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use ids::{ApiKeyId, CustomerId, TenantId};
+pub use ids::{ApiKeyId, CustomerId, InvitationId, TenantId};
+pub use invitation::{
+    Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkToken, PortalArea,
+    TokenHash, TokenPurpose, TokenRecord,
+};
 pub use language::Language;
+pub use message::{OutgoingEmail, OutgoingSms};
 pub use phone::PhoneNumber;
-pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant};
+pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors};

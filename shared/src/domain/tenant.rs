@@ -18,7 +18,48 @@ pub struct Tenant {
     pub sender_email: Email,
     pub default_language: Language,
     pub tier: PlanTier,
+    /// How long invitation links stay valid.
+    #[serde(default)]
+    pub invitation_validity_days: ValidityDays,
     pub created_at: DateTime<Utc>,
+}
+
+/// Days an invitation link stays valid: 1 to 30, 7 unless the agency chose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct ValidityDays(u32);
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("must be a whole number of days from 1 to 30")]
+pub struct InvalidValidityDays;
+
+impl ValidityDays {
+    pub fn days(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for ValidityDays {
+    fn default() -> Self {
+        Self(7)
+    }
+}
+
+impl TryFrom<u32> for ValidityDays {
+    type Error = InvalidValidityDays;
+
+    fn try_from(days: u32) -> Result<Self, Self::Error> {
+        (1..=30)
+            .contains(&days)
+            .then_some(Self(days))
+            .ok_or(InvalidValidityDays)
+    }
+}
+
+impl From<ValidityDays> for u32 {
+    fn from(d: ValidityDays) -> u32 {
+        d.0
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +174,7 @@ impl NewTenant {
                 sender_email,
                 default_language,
                 tier,
+                invitation_validity_days: ValidityDays::default(),
                 created_at: now,
             }),
             _ => Err(errors.into_vec()),

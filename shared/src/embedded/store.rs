@@ -12,8 +12,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Tenant, TenantId},
-    ports::{ApiKeyStore, CustomerStore, Page, StoreError, TenantStore},
+    domain::{
+        ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
+        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord,
+    },
+    ports::{
+        ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
+        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+    },
 };
 
 /// Every record in memory, written through to one JSON file in the data directory.
@@ -43,6 +49,25 @@ struct Data {
     customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
     /// Normalized login email to the customer that owns it.
     logins: BTreeMap<String, LoginClaim>,
+    #[serde(default)]
+    invitations: BTreeMap<InvitationId, Invitation>,
+    /// By token hash.
+    #[serde(default)]
+    tokens: BTreeMap<String, TokenRecord>,
+    /// By tenant, then `{channel}#{language}`.
+    #[serde(default)]
+    templates: BTreeMap<TenantId, BTreeMap<String, TemplateOverride>>,
+    /// By `{tenant}#{key}`.
+    #[serde(default)]
+    idempotency: BTreeMap<String, IdempotencyRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdempotencyRecord {
+    fingerprint: String,
+    expires_at: DateTime<Utc>,
+    response: Option<StoredResponse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +206,14 @@ impl TenantStore for EmbeddedStore {
                 return Err(StoreError::AlreadyExists);
             }
             d.tenants.insert(tenant.id, tenant.clone());
+            Ok(())
+        })
+    }
+
+    async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.write(|d| {
+            let stored = d.tenants.get_mut(&tenant.id).ok_or(StoreError::NotFound)?;
+            *stored = tenant.clone();
             Ok(())
         })
     }
@@ -344,6 +377,205 @@ impl CustomerStore for EmbeddedStore {
             if let Some(email) = &current.login_email {
                 d.logins.remove(&email.normalized());
             }
+            Ok(())
+        })
+    }
+}
+
+fn template_key(channel: Channel, language: Language) -> String {
+    format!("{channel}#{language}")
+}
+
+fn idempotency_key(tenant: TenantId, key: &str) -> String {
+    format!("{tenant}#{key}")
+}
+
+fn unchanged_invitation(d: &Data, current: &Invitation) -> Result<(), StoreError> {
+    match d.invitations.get(&current.id) {
+        Some(stored) if stored.version == current.version => Ok(()),
+        _ => Err(StoreError::VersionConflict),
+    }
+}
+
+#[async_trait]
+impl InvitationStore for EmbeddedStore {
+    async fn issue_invitation(
+        &self,
+        customer: &Customer,
+        invitation: &Invitation,
+        token: &TokenRecord,
+        superseded: &[(Invitation, Invitation)],
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            let stored = d
+                .customers
+                .get(&customer.tenant_id)
+                .and_then(|c| c.get(&customer.id));
+            if stored.map(|c| c.version) != Some(customer.version) {
+                return Err(StoreError::VersionConflict);
+            }
+            if d.invitations.contains_key(&invitation.id)
+                || d.tokens.contains_key(token.hash.as_str())
+            {
+                return Err(StoreError::AlreadyExists);
+            }
+            for (current, next) in superseded {
+                unchanged_invitation(d, current)?;
+                d.invitations.insert(next.id, next.clone());
+                d.tokens.remove(current.token_hash.as_str());
+            }
+            d.invitations.insert(invitation.id, invitation.clone());
+            d.tokens
+                .insert(token.hash.as_str().to_owned(), token.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_invitation(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        self.read(|d| {
+            d.invitations
+                .get(&id)
+                .filter(|i| i.tenant_id == tenant && i.customer_id == customer)
+                .cloned()
+        })
+    }
+
+    async fn list_invitations(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        self.read(|d| {
+            d.invitations
+                .values()
+                .rev()
+                .filter(|i| i.tenant_id == tenant && i.customer_id == customer)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn update_invitation(
+        &self,
+        current: &Invitation,
+        next: &Invitation,
+        delete_token: bool,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            unchanged_invitation(d, current)?;
+            d.invitations.insert(next.id, next.clone());
+            if delete_token {
+                d.tokens.remove(current.token_hash.as_str());
+            }
+            Ok(())
+        })
+    }
+
+    async fn find_token(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError> {
+        self.read(|d| d.tokens.get(hash.as_str()).cloned())
+    }
+}
+
+#[async_trait]
+impl TemplateStore for EmbeddedStore {
+    async fn put_template(
+        &self,
+        tenant: TenantId,
+        template: &TemplateOverride,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            d.templates.entry(tenant).or_default().insert(
+                template_key(template.channel, template.language),
+                template.clone(),
+            );
+            Ok(())
+        })
+    }
+
+    async fn delete_template(
+        &self,
+        tenant: TenantId,
+        channel: Channel,
+        language: Language,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            d.templates
+                .get_mut(&tenant)
+                .and_then(|t| t.remove(&template_key(channel, language)))
+                .map(|_| ())
+                .ok_or(StoreError::NotFound)
+        })
+    }
+
+    async fn list_templates(&self, tenant: TenantId) -> Result<Vec<TemplateOverride>, StoreError> {
+        self.read(|d| {
+            d.templates
+                .get(&tenant)
+                .map(|t| t.values().cloned().collect())
+                .unwrap_or_default()
+        })
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for EmbeddedStore {
+    async fn begin_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<IdempotencyStart, StoreError> {
+        self.write(|d| {
+            let id = idempotency_key(tenant, key);
+            if let Some(existing) = d.idempotency.get(&id).filter(|r| r.expires_at > now) {
+                return Ok(if existing.fingerprint != fingerprint {
+                    IdempotencyStart::Mismatch
+                } else {
+                    match &existing.response {
+                        Some(response) => IdempotencyStart::Replay(response.clone()),
+                        None => IdempotencyStart::InProgress,
+                    }
+                });
+            }
+            d.idempotency.retain(|_, r| r.expires_at > now);
+            d.idempotency.insert(
+                id,
+                IdempotencyRecord {
+                    fingerprint: fingerprint.to_owned(),
+                    expires_at,
+                    response: None,
+                },
+            );
+            Ok(IdempotencyStart::Fresh)
+        })
+    }
+
+    async fn finish_request(
+        &self,
+        tenant: TenantId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            let record = d
+                .idempotency
+                .get_mut(&idempotency_key(tenant, key))
+                .ok_or(StoreError::NotFound)?;
+            record.response = Some(response.clone());
+            Ok(())
+        })
+    }
+
+    async fn abandon_request(&self, tenant: TenantId, key: &str) -> Result<(), StoreError> {
+        self.write(|d| {
+            d.idempotency.remove(&idempotency_key(tenant, key));
             Ok(())
         })
     }

@@ -1,4 +1,7 @@
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::{FromRef, FromRequestParts},
+    http::request::Parts,
+};
 
 use super::ApiError;
 use crate::{
@@ -14,13 +17,15 @@ pub struct StaffAuth {
     pub key_id: ApiKeyId,
 }
 
-impl FromRequestParts<AppState> for StaffAuth {
+impl<S> FromRequestParts<S> for StaffAuth
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
         let header =
             parts
                 .headers

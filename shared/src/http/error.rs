@@ -46,6 +46,9 @@ pub enum ApiError {
     /// 405
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A problem particular to one function (already described in full).
+    #[error("{}", .0.title)]
+    Problem(Box<Problem>),
     /// 500: logged with its causes; the body says nothing of them.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -132,6 +135,7 @@ impl ApiError {
                 "This method is not allowed on this route",
             )
             .detail("See the OpenAPI document for the methods this route takes."),
+            ApiError::Problem(problem) => (**problem).clone(),
             ApiError::Unexpected(_) => Problem::new(
                 S::INTERNAL_SERVER_ERROR,
                 "internal",

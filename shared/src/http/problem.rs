@@ -20,6 +20,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Members beyond the standard ones (RFC 9457 extensions), such as the invitation a
+    /// failed delivery was recorded in.
+    #[serde(flatten)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
     #[serde(skip)]
     headers: Vec<(HeaderName, HeaderValue)>,
 }
@@ -32,6 +36,7 @@ impl Problem {
             status: status.as_u16(),
             detail: None,
             errors: Vec::new(),
+            extensions: serde_json::Map::new(),
             headers: Vec::new(),
         }
     }
@@ -43,6 +48,11 @@ impl Problem {
 
     pub fn errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
+        self
+    }
+
+    pub fn extension(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.extensions.insert(name.to_owned(), value);
         self
     }
 

@@ -1,0 +1,8 @@
+//! The invite Lambda function: `lambda_http` over the router in `lib.rs`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let state = invite::InviteState::from_env().await?;
+    lambda_http::run(invite::router(state)).await
+}

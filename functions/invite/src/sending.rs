@@ -1,0 +1,589 @@
+//! Sending, copying, listing and revoking invitations.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Duration, Utc};
+use portal::{
+    AppState,
+    domain::{
+        Actor, Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
+        InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
+        PortalArea, Tenant, TokenPurpose, TokenRecord, text,
+    },
+    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
+    messages::InvitationVars,
+    ports::{DeliveryError, StoreError},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{InviteState, templates::effective_templates, view::InvitationView};
+
+const NOTE_MAX: usize = 1_000;
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendRequest {
+    /// `email`, `sms`, or both; email when left out.
+    channels: Option<Vec<String>>,
+    /// The portal area the links open; the start page when left out.
+    area: Option<String>,
+    /// A personal note placed in the email.
+    note: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkRequest {
+    area: Option<String>,
+}
+
+struct ValidSend {
+    channels: Vec<Channel>,
+    area: PortalArea,
+    note: Option<String>,
+}
+
+fn parse_area(errors: &mut FieldErrors, raw: Option<&str>) -> PortalArea {
+    match raw {
+        None => PortalArea::Start,
+        Some(raw) => errors.check("area", raw.parse()).unwrap_or_default(),
+    }
+}
+
+impl SendRequest {
+    fn validate(&self) -> Result<ValidSend, ApiError> {
+        let mut errors = FieldErrors::default();
+        let mut channels = Vec::new();
+        match &self.channels {
+            None => channels.push(Channel::Email),
+            Some(list) if list.is_empty() => {
+                errors.push("channels", "must name email, sms or both")
+            }
+            Some(list) => {
+                for (i, raw) in list.iter().enumerate() {
+                    let channel = match raw.trim().to_ascii_lowercase().as_str() {
+                        "email" => Channel::Email,
+                        "sms" => Channel::Sms,
+                        _ => {
+                            errors.push(format!("channels[{i}]"), "must be email or sms");
+                            continue;
+                        }
+                    };
+                    if channels.contains(&channel) {
+                        errors.push(format!("channels[{i}]"), "is listed twice");
+                    } else {
+                        channels.push(channel);
+                    }
+                }
+            }
+        }
+        let area = parse_area(&mut errors, self.area.as_deref());
+        let note = match self
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            None => None,
+            Some(raw) => errors.check("note", text::clean(raw, NOTE_MAX, true)),
+        };
+        errors
+            .finish(|| ValidSend {
+                channels,
+                area,
+                note,
+            })
+            .map_err(ApiError::Validation)
+    }
+}
+
+fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            "customerId",
+            "is not a customer id (26 characters, as returned when the customer was created)",
+        )
+    })
+}
+
+async fn load_customer(
+    state: &AppState,
+    auth: StaffAuth,
+    raw_id: &str,
+) -> Result<Customer, ApiError> {
+    state
+        .customers
+        .get_customer(auth.tenant_id, customer_id(raw_id)?)
+        .await?
+        .ok_or(ApiError::NotFound("customer"))
+}
+
+async fn load_tenant(state: &AppState, auth: StaffAuth) -> Result<Tenant, ApiError> {
+    state
+        .tenants
+        .get_tenant(auth.tenant_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            "This API key's agency no longer exists.",
+        ))
+}
+
+/// Refuses customers who can't be invited: no login email (their username), no mobile number
+/// for SMS, or a password already set.
+fn check_invitable(customer: &Customer, channels: &[Channel]) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    if customer.login_email.is_none() {
+        errors.push(FieldError::new(
+            "loginEmail",
+            "is missing: the customer needs a login email (their username) before they can be invited",
+        ));
+    }
+    if channels.contains(&Channel::Sms) && customer.mobile.is_none() {
+        errors.push(FieldError::new(
+            "mobile",
+            "is missing: an SMS invitation needs the customer's mobile number",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Problem(Box::new(
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "customer-not-invitable",
+                "This customer can't be invited yet",
+            )
+            .detail(
+                errors
+                    .iter()
+                    .map(|e| format!("{} {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+            .errors(errors),
+        )));
+    }
+    if customer.activated_at.is_some() {
+        return Err(ApiError::Problem(Box::new(
+            Problem::new(StatusCode::CONFLICT, "customer-already-active", "This customer has already set a password")
+                .detail("The customer already has portal access. If they forgot their password, they can reset it on the login page (\"Forgot password\").")
+                .extension("passwordReset", serde_json::json!("/password/forgot")),
+        )));
+    }
+    Ok(())
+}
+
+fn links(tenant: &Tenant, token: &LinkToken, area: PortalArea) -> (String, String) {
+    let base = tenant.portal_base_url.as_str();
+    let login = match area {
+        PortalArea::Start => format!("{base}/login"),
+        other => format!("{base}/login?next={}", other.path()),
+    };
+    (format!("{base}/invite/{}", token.expose()), login)
+}
+
+/// What the messages will say, rendered before anything is stored so a template problem
+/// leaves no trace.
+struct Prepared {
+    invitation: Invitation,
+    token_record: TokenRecord,
+    invitation_link: String,
+    login_link: String,
+    email: Option<OutgoingEmail>,
+    sms: Option<OutgoingSms>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn prepare(
+    state: &InviteState,
+    auth: StaffAuth,
+    tenant: &Tenant,
+    customer: &Customer,
+    channels: Vec<Channel>,
+    area: PortalArea,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Prepared, ApiError> {
+    let language = customer.language;
+    let token = LinkToken::generate()?;
+    let expires_at = now + Duration::days(tenant.invitation_validity_days.days().into());
+    let (invitation_link, login_link) = links(tenant, &token, area);
+    let vars = InvitationVars::for_customer(
+        tenant,
+        customer,
+        language,
+        area,
+        note.as_deref(),
+        invitation_link.clone(),
+        login_link.clone(),
+        expires_at,
+    );
+    let (email_template, sms_template) =
+        effective_templates(&state.app, tenant.id, language).await?;
+    let template_problem = |channel: &str, e: portal::messages::TemplateError| {
+        ApiError::Validation(vec![FieldError::new(
+            format!("templates.{channel}.{language}"),
+            format!("the agency's {channel} template for {language} fails: {e}; fix or delete it"),
+        )])
+    };
+    let login_email = customer
+        .login_email
+        .clone()
+        .ok_or(ApiError::NotFound("login email"))?;
+    let email = if channels.contains(&Channel::Email) {
+        let rendered = email_template
+            .render(language, &vars)
+            .map_err(|e| template_problem("email", e))?;
+        Some(OutgoingEmail {
+            from: tenant.sender_email.clone(),
+            from_name: tenant.name.clone(),
+            to: login_email,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        })
+    } else {
+        None
+    };
+    let sms = match (channels.contains(&Channel::Sms), &customer.mobile) {
+        (true, Some(mobile)) => Some(OutgoingSms {
+            to: mobile.clone(),
+            text: sms_template
+                .render(&vars)
+                .map_err(|e| template_problem("sms", e))?,
+        }),
+        _ => None,
+    };
+    let invitation = Invitation {
+        id: InvitationId::new(),
+        tenant_id: tenant.id,
+        customer_id: customer.id,
+        channels,
+        area,
+        note,
+        language,
+        state: InvitationState::Pending,
+        token_hash: token.hash(),
+        created_at: now,
+        expires_at,
+        created_by: Actor::ApiKey { id: auth.key_id },
+        history: vec![InvitationEvent {
+            at: now,
+            event: EventKind::Created,
+            channel: None,
+            detail: None,
+            by: Actor::ApiKey { id: auth.key_id },
+        }],
+        version: 1,
+    };
+    let token_record = TokenRecord {
+        hash: token.hash(),
+        purpose: TokenPurpose::Invitation,
+        tenant_id: tenant.id,
+        customer_id: customer.id,
+        invitation_id: Some(invitation.id),
+        created_at: now,
+        expires_at,
+    };
+    Ok(Prepared {
+        invitation,
+        token_record,
+        invitation_link,
+        login_link,
+        email,
+        sms,
+    })
+}
+
+/// Stores the new invitation and voids every earlier one that could still be used.
+async fn issue(
+    state: &AppState,
+    auth: StaffAuth,
+    customer: &Customer,
+    prepared: &Prepared,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let open: Vec<Invitation> = state
+        .invitations
+        .list_invitations(customer.tenant_id, customer.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.state_at(now).is_open())
+        .collect();
+    let superseded: Vec<(Invitation, Invitation)> = open
+        .into_iter()
+        .map(|current| {
+            let event = InvitationEvent {
+                at: now,
+                event: EventKind::Superseded,
+                channel: None,
+                detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
+                by: Actor::ApiKey { id: auth.key_id },
+            };
+            let next = current.with_event(event, InvitationState::Revoked);
+            (current, next)
+        })
+        .collect();
+    match state
+        .invitations
+        .issue_invitation(
+            customer,
+            &prepared.invitation,
+            &prepared.token_record,
+            &superseded,
+        )
+        .await
+    {
+        Err(StoreError::VersionConflict) => Err(ApiError::ConcurrentChange),
+        other => Ok(other?),
+    }
+}
+
+pub async fn send(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path(raw_customer): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<SendRequest>,
+) -> Result<Response, ApiError> {
+    let valid = request.validate()?;
+    let fingerprint =
+        idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
+    let app = state.app.clone();
+    idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
+        let customer = load_customer(&state.app, auth, &raw_customer).await?;
+        check_invitable(&customer, &valid.channels)?;
+        let tenant = load_tenant(&state.app, auth).await?;
+        let now = state.app.clock.now();
+        let prepared = prepare(
+            &state,
+            auth,
+            &tenant,
+            &customer,
+            valid.channels,
+            valid.area,
+            valid.note,
+            now,
+        )
+        .await?;
+        issue(&state.app, auth, &customer, &prepared, now).await?;
+        deliver(&state, auth, prepared).await
+    })
+    .await
+}
+
+/// Sends on every channel, records each result, and answers honestly: 201 when everything
+/// went out, otherwise 502 (refused) or 503 (try later) with the recorded invitation.
+async fn deliver(
+    state: &InviteState,
+    auth: StaffAuth,
+    prepared: Prepared,
+) -> Result<Response, ApiError> {
+    let mut events = Vec::new();
+    let mut failures = Vec::new();
+    if let Some(email) = &prepared.email {
+        let result = state.mailer.send_email(email).await;
+        events.push((Channel::Email, result));
+    }
+    if let Some(sms) = &prepared.sms {
+        let result = state.sms.send_sms(sms).await;
+        events.push((Channel::Sms, result));
+    }
+    let mut invitation = prepared.invitation.clone();
+    let now = state.app.clock.now();
+    for (channel, result) in events {
+        let (event, detail) = match result {
+            Ok(message_id) => (EventKind::Sent, message_id),
+            Err(e) => {
+                tracing::warn!(invitation = %invitation.id, %channel, error = %e, "invitation not delivered");
+                let detail = e.to_string();
+                failures.push((channel, e));
+                (EventKind::Failed, detail)
+            }
+        };
+        let by = Actor::ApiKey { id: auth.key_id };
+        invitation.history.push(InvitationEvent {
+            at: now,
+            event,
+            channel: Some(channel),
+            detail: Some(detail),
+            by,
+        });
+    }
+    invitation.state = if failures.is_empty() {
+        InvitationState::Sent
+    } else {
+        InvitationState::Failed
+    };
+    invitation.version += 1;
+    state
+        .app
+        .invitations
+        .update_invitation(&prepared.invitation, &invitation, false)
+        .await?;
+    let location = format!(
+        "/customers/{}/invitations/{}",
+        invitation.customer_id, invitation.id
+    );
+    if failures.is_empty() {
+        tracing::info!(invitation = %invitation.id, "invitation sent");
+        return Ok(created(&location, InvitationView::json(&invitation, now)));
+    }
+    let unavailable = failures
+        .iter()
+        .all(|(_, e)| matches!(e, DeliveryError::Unavailable(_)));
+    let (status, kind, title) = if unavailable {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "delivery-unavailable",
+            "The message could not be sent right now",
+        )
+    } else {
+        (
+            StatusCode::BAD_GATEWAY,
+            "delivery-failed",
+            "The message was refused by the delivery service",
+        )
+    };
+    let detail = failures
+        .iter()
+        .map(|(channel, e)| match e {
+            DeliveryError::Unexpected(_) => format!("{channel}: the delivery service failed"),
+            other => format!("{channel}: {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut problem = Problem::new(status, kind, title)
+        .detail(format!("{detail}. The invitation was recorded as failed; send a new one when the problem is solved."))
+        .extension("invitation", InvitationView::json(&invitation, now));
+    if unavailable {
+        problem = problem.header(header::RETRY_AFTER, "60");
+    }
+    Err(ApiError::Problem(Box::new(problem)))
+}
+
+fn created(location: &str, body: serde_json::Value) -> Response {
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+pub async fn copy_link(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path(raw_customer): Path<String>,
+    JsonBody(request): JsonBody<LinkRequest>,
+) -> Result<Response, ApiError> {
+    let mut errors = FieldErrors::default();
+    let area = parse_area(&mut errors, request.area.as_deref());
+    errors.finish(|| ()).map_err(ApiError::Validation)?;
+    let customer = load_customer(&state.app, auth, &raw_customer).await?;
+    check_invitable(&customer, &[Channel::Link])?;
+    let tenant = load_tenant(&state.app, auth).await?;
+    let now = state.app.clock.now();
+    let prepared = prepare(
+        &state,
+        auth,
+        &tenant,
+        &customer,
+        vec![Channel::Link],
+        area,
+        None,
+        now,
+    )
+    .await?;
+    issue(&state.app, auth, &customer, &prepared, now).await?;
+    let location = format!(
+        "/customers/{}/invitations/{}",
+        customer.id, prepared.invitation.id
+    );
+    Ok(created(
+        &location,
+        serde_json::json!({
+            "invitation": InvitationView::of(&prepared.invitation, now),
+            "invitationLink": prepared.invitation_link,
+            "loginLink": prepared.login_link,
+            "expiresAt": prepared.invitation.expires_at,
+        }),
+    ))
+}
+
+pub async fn list(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path(raw_customer): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let customer = load_customer(&state.app, auth, &raw_customer).await?;
+    let now = state.app.clock.now();
+    let invitations = state
+        .app
+        .invitations
+        .list_invitations(auth.tenant_id, customer.id)
+        .await?;
+    let items: Vec<_> = invitations
+        .iter()
+        .map(|i| InvitationView::of(i, now))
+        .collect();
+    Ok(Json(serde_json::json!({
+        "items": items,
+        "neverLoggedIn": customer.last_login_at.is_none(),
+        "activatedAt": customer.activated_at,
+    })))
+}
+
+pub async fn revoke(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let customer = customer_id(&raw_customer)?;
+    let id: InvitationId = raw_invitation
+        .parse()
+        .map_err(|_| ApiError::invalid_parameter("invitationId", "is not an invitation id"))?;
+    let current = state
+        .app
+        .invitations
+        .get_invitation(auth.tenant_id, customer, id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))?;
+    let now = state.app.clock.now();
+    let shown = current.state_at(now);
+    if !shown.is_open() {
+        return Err(ApiError::Problem(Box::new(
+            Problem::new(
+                StatusCode::CONFLICT,
+                "invitation-closed",
+                "This invitation can no longer be revoked",
+            )
+            .detail(format!(
+                "The invitation is already {}; its link does not work any more.",
+                serde_json::to_value(shown)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("closed")
+            )),
+        )));
+    }
+    let event = InvitationEvent {
+        at: now,
+        event: EventKind::Revoked,
+        channel: None,
+        detail: None,
+        by: Actor::ApiKey { id: auth.key_id },
+    };
+    let next = current.with_event(event, InvitationState::Revoked);
+    match state
+        .app
+        .invitations
+        .update_invitation(&current, &next, true)
+        .await
+    {
+        Err(StoreError::VersionConflict) => Err(ApiError::ConcurrentChange),
+        other => other.map_err(ApiError::from),
+    }?;
+    Ok(Json(InvitationView::json(&next, now)))
+}

@@ -1,0 +1,311 @@
+//! The agency's own wording of invitations, per channel and language, with previews.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use portal::{
+    AppState,
+    domain::{Channel, FieldError, Language, Tenant, TenantId},
+    http::{ApiError, JsonBody, StaffAuth},
+    messages::{EmailTemplate, InvitationVars, SmsTemplate, VARIABLES, sms},
+    ports::{StoreError, TemplateOverride},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::InviteState;
+
+/// The agency's templates for `language` where it has them, the built-in ones otherwise.
+pub async fn effective_templates(
+    app: &AppState,
+    tenant: TenantId,
+    language: Language,
+) -> Result<(EmailTemplate, SmsTemplate), ApiError> {
+    let overrides = app.templates.list_templates(tenant).await?;
+    let find = |channel| {
+        overrides
+            .iter()
+            .find(|t| t.channel == channel && t.language == language)
+    };
+    let email = match find(Channel::Email) {
+        Some(t) => EmailTemplate {
+            subject: t.subject.clone().unwrap_or_default(),
+            body: t.body.clone(),
+        },
+        None => EmailTemplate::builtin(language),
+    };
+    let sms = match find(Channel::Sms) {
+        Some(t) => SmsTemplate {
+            body: t.body.clone(),
+        },
+        None => SmsTemplate::builtin(language),
+    };
+    Ok((email, sms))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplateView {
+    language: Language,
+    channel: Channel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<String>,
+    body: String,
+    custom: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn list(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let overrides = state.app.templates.list_templates(auth.tenant_id).await?;
+    let mut items = Vec::new();
+    for language in Language::ALL {
+        for channel in [Channel::Email, Channel::Sms] {
+            let custom = overrides
+                .iter()
+                .find(|t| t.channel == channel && t.language == language);
+            items.push(match (custom, channel) {
+                (Some(t), _) => TemplateView {
+                    language,
+                    channel,
+                    subject: t.subject.clone(),
+                    body: t.body.clone(),
+                    custom: true,
+                    updated_at: Some(t.updated_at),
+                },
+                (None, Channel::Email) => {
+                    let t = EmailTemplate::builtin(language);
+                    TemplateView {
+                        language,
+                        channel,
+                        subject: Some(t.subject),
+                        body: t.body,
+                        custom: false,
+                        updated_at: None,
+                    }
+                }
+                (None, _) => TemplateView {
+                    language,
+                    channel,
+                    subject: None,
+                    body: SmsTemplate::builtin(language).body,
+                    custom: false,
+                    updated_at: None,
+                },
+            });
+        }
+    }
+    Ok(Json(
+        serde_json::json!({ "variables": VARIABLES, "items": items }),
+    ))
+}
+
+fn parse_path(language: &str, channel: &str) -> Result<(Language, Channel), ApiError> {
+    let language = Language::ALL
+        .into_iter()
+        .find(|l| l.code() == language)
+        .ok_or_else(|| {
+            ApiError::invalid_parameter("language", "must be one of de, en, fr, es, nl, sv")
+        })?;
+    let channel = match channel {
+        "email" => Channel::Email,
+        "sms" => Channel::Sms,
+        _ => {
+            return Err(ApiError::invalid_parameter(
+                "channel",
+                "must be email or sms",
+            ));
+        }
+    };
+    Ok((language, channel))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemplateInput {
+    subject: Option<String>,
+    body: Option<String>,
+}
+
+/// Checks a template as the agency wrote it, against sample data in its language.
+fn checked(
+    tenant: &Tenant,
+    language: Language,
+    channel: Channel,
+    input: TemplateInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<TemplateOverride, ApiError> {
+    let sample = InvitationVars::sample(tenant, language, now);
+    let body = input.body.unwrap_or_default();
+    match channel {
+        Channel::Email => {
+            let template = EmailTemplate {
+                subject: input.subject.unwrap_or_default(),
+                body,
+            };
+            template.check(&sample).map_err(ApiError::Validation)?;
+            Ok(TemplateOverride {
+                channel,
+                language,
+                subject: Some(template.subject),
+                body: template.body,
+                updated_at: now,
+            })
+        }
+        _ => {
+            if input.subject.is_some() {
+                return Err(ApiError::Validation(vec![FieldError::new(
+                    "subject",
+                    "is not used by SMS; leave it out",
+                )]));
+            }
+            let template = SmsTemplate { body };
+            template.check(&sample).map_err(ApiError::Validation)?;
+            Ok(TemplateOverride {
+                channel,
+                language,
+                subject: None,
+                body: template.body,
+                updated_at: now,
+            })
+        }
+    }
+}
+
+async fn tenant(app: &AppState, auth: StaffAuth) -> Result<Tenant, ApiError> {
+    app.tenants
+        .get_tenant(auth.tenant_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            "This API key's agency no longer exists.",
+        ))
+}
+
+pub async fn save(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path((language, channel)): Path<(String, String)>,
+    JsonBody(input): JsonBody<TemplateInput>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (language, channel) = parse_path(&language, &channel)?;
+    let tenant = tenant(&state.app, auth).await?;
+    let template = checked(&tenant, language, channel, input, state.app.clock.now())?;
+    state
+        .app
+        .templates
+        .put_template(auth.tenant_id, &template)
+        .await?;
+    Ok(Json(
+        serde_json::to_value(TemplateView {
+            language,
+            channel,
+            subject: template.subject,
+            body: template.body,
+            custom: true,
+            updated_at: Some(template.updated_at),
+        })
+        .unwrap_or_default(),
+    ))
+}
+
+pub async fn remove(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path((language, channel)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let (language, channel) = parse_path(&language, &channel)?;
+    match state
+        .app
+        .templates
+        .delete_template(auth.tenant_id, channel, language)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(StoreError::NotFound) => Err(ApiError::NotFound(
+            "agency template for this language and channel",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewRequest {
+    language: String,
+    channel: String,
+    /// A draft to preview; the saved (or built-in) template when left out.
+    subject: Option<String>,
+    body: Option<String>,
+}
+
+pub async fn preview(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    JsonBody(request): JsonBody<PreviewRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (language, channel) =
+        parse_path(&request.language, &request.channel).map_err(|e| match e {
+            ApiError::InvalidParameter { field, message } => {
+                ApiError::Validation(vec![FieldError::new(field, message)])
+            }
+            other => other,
+        })?;
+    let tenant = tenant(&state.app, auth).await?;
+    let now = state.app.clock.now();
+    let sample = InvitationVars::sample(&tenant, language, now);
+    let (saved_email, saved_sms) = effective_templates(&state.app, tenant.id, language).await?;
+    let draft = request.subject.is_some() || request.body.is_some();
+    let unexpected = |e: portal::messages::TemplateError| ApiError::Unexpected(anyhow::anyhow!(e));
+    match channel {
+        Channel::Email => {
+            let template = if draft {
+                let t = checked(
+                    &tenant,
+                    language,
+                    channel,
+                    TemplateInput {
+                        subject: request.subject,
+                        body: request.body,
+                    },
+                    now,
+                )?;
+                EmailTemplate {
+                    subject: t.subject.unwrap_or_default(),
+                    body: t.body,
+                }
+            } else {
+                saved_email
+            };
+            let email = template.render(language, &sample).map_err(unexpected)?;
+            Ok(Json(
+                serde_json::json!({ "language": language, "channel": channel, "subject": email.subject, "text": email.text, "html": email.html }),
+            ))
+        }
+        _ => {
+            let template = if draft {
+                let t = checked(
+                    &tenant,
+                    language,
+                    channel,
+                    TemplateInput {
+                        subject: request.subject,
+                        body: request.body,
+                    },
+                    now,
+                )?;
+                SmsTemplate { body: t.body }
+            } else {
+                saved_sms
+            };
+            let text = template.render(&sample).map_err(unexpected)?;
+            let info = sms::measure(&text);
+            Ok(Json(
+                serde_json::json!({ "language": language, "channel": channel, "text": text, "sms": info }),
+            ))
+        }
+    }
+}

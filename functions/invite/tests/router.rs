@@ -1,0 +1,932 @@
+//! The invite router driven with `oneshot`: sending, languages, templates, tokens, failures.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{HeaderMap, Method, Request, StatusCode, header},
+};
+use chrono::{DateTime, Duration, Utc};
+use invite::InviteState;
+use portal::{
+    AppState,
+    domain::{
+        ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, CustomerChanges, CustomerId, LinkToken,
+        NewTenant, OutgoingEmail, OutgoingSms, TenantId,
+    },
+    embedded::{EmbeddedStore, Outbox},
+    messages::sms,
+    ports::{Clock, DeliveryError, Mailer, SmsSender, Store},
+};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct TestClock(Mutex<DateTime<Utc>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A delivery service that refuses everything in one way.
+struct Refusing(fn(String) -> DeliveryError);
+
+#[async_trait]
+impl Mailer for Refusing {
+    async fn send_email(&self, _: &OutgoingEmail) -> Result<String, DeliveryError> {
+        Err((self.0)("Email address is not verified".into()))
+    }
+}
+
+#[async_trait]
+impl SmsSender for Refusing {
+    async fn send_sms(&self, _: &OutgoingSms) -> Result<String, DeliveryError> {
+        Err((self.0)("Rate exceeded".into()))
+    }
+}
+
+struct Portal {
+    router: Router,
+    store: Arc<dyn Store>,
+    outbox: Arc<Outbox>,
+    clock: Arc<TestClock>,
+    tenant: TenantId,
+    key: String,
+}
+
+async fn agency(store: &dyn Store, name: &str, language: &str) -> (TenantId, String) {
+    let tenant = NewTenant {
+        name: name.into(),
+        portal_base_url: "https://kunden.berg.example".into(),
+        sender_email: "portal@berg.example".into(),
+        default_language: language.into(),
+        tier: "professional".into(),
+    }
+    .validate(Utc::now())
+    .unwrap();
+    store.create_tenant(&tenant).await.unwrap();
+    let secret = ApiKeySecret::generate().unwrap();
+    let record = ApiKeyRecord {
+        id: ApiKeyId::new(),
+        tenant_id: tenant.id,
+        label: "test".into(),
+        hash: secret.hash(),
+        prefix: secret.display_prefix(),
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    store.create_api_key(&record).await.unwrap();
+    (tenant.id, secret.expose().to_owned())
+}
+
+impl Portal {
+    async fn new() -> Self {
+        Self::with_delivery(None).await
+    }
+
+    async fn with_delivery(refusing: Option<fn(String) -> DeliveryError>) -> Self {
+        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let outbox = Arc::new(Outbox::in_memory());
+        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        let mut app = AppState::from_store(store.clone());
+        app.clock = clock.clone();
+        let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match refusing {
+            Some(kind) => (Arc::new(Refusing(kind)), Arc::new(Refusing(kind))),
+            None => (outbox.clone(), outbox.clone()),
+        };
+        let (tenant, key) = agency(store.as_ref(), "Webagentur Berg", "de").await;
+        let router = invite::router(InviteState { app, mailer, sms });
+        Self {
+            router,
+            store,
+            outbox,
+            clock,
+            tenant,
+            key,
+        }
+    }
+
+    async fn customer(&self, body: Value) -> CustomerId {
+        let changes: CustomerChanges = serde_json::from_value(body).unwrap();
+        let customer = changes.validate(None).unwrap().into_new_customer(
+            CustomerId::new(),
+            self.tenant,
+            portal::domain::Language::De,
+            Utc::now(),
+        );
+        self.store.create_customer(&customer).await.unwrap();
+        customer.id
+    }
+
+    async fn call_with(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.key));
+        for (name, value) in extra {
+            builder = builder.header(*name, *value);
+        }
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        if !status.is_success() {
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/problem+json",
+                "{value}"
+            );
+        }
+        (status, headers, value)
+    }
+
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let (status, _, value) = self.call_with(method, uri, body, &[]).await;
+        (status, value)
+    }
+
+    async fn invite(&self, customer: CustomerId, body: Value) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(body),
+        )
+        .await
+    }
+
+    fn sent(&self) -> Vec<portal::embedded::OutboxMessage> {
+        self.outbox.messages().unwrap()
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.clock.0.lock().unwrap() += by;
+    }
+}
+
+/// The single-use token in a message's invitation link.
+fn token_in(text: &str) -> LinkToken {
+    let start = text.find("/invite/").expect("an invitation link") + "/invite/".len();
+    LinkToken::from_presented(&text[start..start + 43])
+}
+
+fn fields(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .map(|e| e.iter().map(|e| e["field"].as_str().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_email_invitation_goes_out_in_the_customers_language_with_both_links() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "Bäckerei Schmidt", "contactPerson": "Anna Schmidt", "loginEmail": "anna@baeckerei.example", "language": "de"}))
+        .await;
+    let (status, invitation) = portal
+        .invite(
+            customer,
+            json!({"channels": ["email"], "area": "files", "note": "Bis Montag!"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invitation}");
+    assert_eq!(invitation["state"], "sent");
+    assert_eq!(invitation["area"], "files");
+    assert!(
+        invitation.get("tokenHash").is_none(),
+        "the token hash is never shown"
+    );
+    let events: Vec<_> = invitation["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["created", "sent"]);
+
+    let sent = portal.sent();
+    assert_eq!(sent.len(), 1);
+    let email = &sent[0];
+    assert_eq!(
+        (email.channel, email.to.as_str()),
+        (Channel::Email, "anna@baeckerei.example")
+    );
+    assert_eq!(
+        email.subject.as_deref(),
+        Some("Ihr Zugang zum Kundenportal von Webagentur Berg")
+    );
+    assert!(
+        email.text.contains("Guten Tag Anna Schmidt"),
+        "{}",
+        email.text
+    );
+    assert!(email.text.contains("Bis Montag!"));
+    assert!(email.text.contains("https://kunden.berg.example/invite/"));
+    assert!(
+        email
+            .text
+            .contains("https://kunden.berg.example/login?next=/files")
+    );
+    assert!(
+        email
+            .from
+            .as_deref()
+            .unwrap()
+            .contains("portal@berg.example")
+    );
+    let token = token_in(&email.text);
+    let record = portal
+        .store
+        .find_token(&token.hash())
+        .await
+        .unwrap()
+        .expect("the link's token is stored as a hash");
+    assert_eq!(record.customer_id, customer);
+    assert_eq!(
+        (record.expires_at - Utc::now()).num_days(),
+        6,
+        "valid for 7 days by default"
+    );
+}
+
+#[tokio::test]
+async fn an_sms_invitation_reaches_the_mobile_in_one_segment() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "Bageri Lindqvist AB", "loginEmail": "anna@bageri.example", "language": "sv", "mobile": "+46 70 123 45 67"}))
+        .await;
+    let (status, invitation) = portal.invite(customer, json!({"channels": ["sms"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{invitation}");
+    let sent = portal.sent();
+    assert_eq!(
+        (sent[0].channel, sent[0].to.as_str()),
+        (Channel::Sms, "+46701234567")
+    );
+    assert!(sent[0].text.contains("Webagentur Berg"));
+    assert!(sent[0].text.contains("https://kunden.berg.example/invite/"));
+    assert_eq!(sms::measure(&sent[0].text).segments, 1, "{}", sent[0].text);
+    portal
+        .store
+        .find_token(&token_in(&sent[0].text).hash())
+        .await
+        .unwrap()
+        .expect("a working token");
+}
+
+#[tokio::test]
+async fn both_channels_carry_the_same_link() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "language": "nl", "mobile": "+31 6 12345678"}))
+        .await;
+    let (status, _) = portal
+        .invite(customer, json!({"channels": ["email", "sms"]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let sent = portal.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        token_in(&sent[0].text).hash(),
+        token_in(&sent[1].text).hash()
+    );
+    assert!(
+        sent[0]
+            .subject
+            .as_deref()
+            .unwrap()
+            .contains("klantenportaal"),
+        "{:?}",
+        sent[0].subject
+    );
+}
+
+#[tokio::test]
+async fn a_customer_without_login_email_cannot_be_invited_on_any_channel() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "No Email GmbH", "mobile": "+49 151 23456789"}))
+        .await;
+    for channels in [json!(["email"]), json!(["sms"]), json!(["email", "sms"])] {
+        let (status, problem) = portal.invite(customer, json!({"channels": channels})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem["type"], "/problems/customer-not-invitable");
+        assert_eq!(fields(&problem), ["loginEmail"]);
+    }
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitation-link"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["loginEmail"])
+    );
+    assert!(portal.sent().is_empty(), "nothing sent");
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"], json!([]), "nothing stored");
+}
+
+#[tokio::test]
+async fn an_sms_invitation_needs_a_mobile_number() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "Landline Only", "loginEmail": "a@landline.example"}))
+        .await;
+    let (status, problem) = portal
+        .invite(customer, json!({"channels": ["email", "sms"]}))
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["mobile"])
+    );
+    assert!(portal.sent().is_empty());
+}
+
+#[tokio::test]
+async fn bad_send_requests_name_the_field() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    for (body, field) in [
+        (json!({"channels": []}), "channels"),
+        (json!({"channels": ["fax"]}), "channels[0]"),
+        (json!({"channels": ["email", "email"]}), "channels[1]"),
+        (json!({"area": "admin"}), "area"),
+        (json!({"note": "x".repeat(1001)}), "note"),
+        (json!({"channel": "email"}), "channel"),
+    ] {
+        let (status, problem) = portal.invite(customer, body.clone()).await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field]),
+            "{body}"
+        );
+    }
+    let (status, _) = portal.invite(CustomerId::new(), json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(portal.sent().is_empty());
+}
+
+#[tokio::test]
+async fn resending_voids_every_earlier_link() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (_, first) = portal.invite(customer, json!({})).await;
+    let (status, link) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitation-link"),
+            Some(json!({"area": "wishes"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{link}");
+    let (_, second) = portal.invite(customer, json!({})).await;
+
+    let first_token = token_in(&portal.sent()[0].text);
+    let copied_token = token_in(link["invitationLink"].as_str().unwrap());
+    let second_token = token_in(&portal.sent()[1].text);
+    assert!(
+        portal
+            .store
+            .find_token(&first_token.hash())
+            .await
+            .unwrap()
+            .is_none(),
+        "the first link is void"
+    );
+    assert!(
+        portal
+            .store
+            .find_token(&copied_token.hash())
+            .await
+            .unwrap()
+            .is_none(),
+        "the copied link is void"
+    );
+    assert!(
+        portal
+            .store
+            .find_token(&second_token.hash())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    let states: Vec<_> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].clone(), i["state"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (second["id"].clone(), "sent".to_owned()),
+            (link["invitation"]["id"].clone(), "revoked".to_owned()),
+            (first["id"].clone(), "revoked".to_owned()),
+        ]
+    );
+    let superseded = &list["items"][2]["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(superseded["event"], "superseded");
+    assert_eq!(list["neverLoggedIn"], true);
+}
+
+#[tokio::test]
+async fn a_copied_link_sends_nothing_and_opens_the_chosen_area() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (status, link) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitation-link"),
+            Some(json!({"area": "form-entries"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(portal.sent().is_empty());
+    assert_eq!(
+        link["loginLink"],
+        "https://kunden.berg.example/login?next=/form-entries"
+    );
+    assert_eq!(link["invitation"]["state"], "pending");
+    assert_eq!(link["invitation"]["channels"], json!(["link"]));
+    let token = token_in(link["invitationLink"].as_str().unwrap());
+    assert!(
+        portal
+            .store
+            .find_token(&token.hash())
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn links_expire_after_the_agencys_validity_period() {
+    let portal = Portal::new().await;
+    let (status, _) = portal
+        .call(
+            Method::PUT,
+            "/invitation-settings",
+            Some(json!({"validityDays": 2})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for bad in [json!(0), json!(31), json!("7"), json!(2.5)] {
+        let (status, problem) = portal
+            .call(
+                Method::PUT,
+                "/invitation-settings",
+                Some(json!({"validityDays": bad})),
+            )
+            .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["validityDays"]),
+            "{bad}"
+        );
+    }
+    let (_, settings) = portal.call(Method::GET, "/invitation-settings", None).await;
+    assert_eq!(settings["validityDays"], 2);
+
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (_, invitation) = portal.invite(customer, json!({})).await;
+    let created: DateTime<Utc> = invitation["createdAt"].as_str().unwrap().parse().unwrap();
+    let expires: DateTime<Utc> = invitation["expiresAt"].as_str().unwrap().parse().unwrap();
+    assert_eq!(expires - created, Duration::days(2));
+
+    portal.advance(Duration::days(2));
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"][0]["state"], "expired");
+    let uri = format!(
+        "/customers/{customer}/invitations/{}/revoke",
+        invitation["id"].as_str().unwrap()
+    );
+    let (status, problem) = portal.call(Method::POST, &uri, None).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (StatusCode::CONFLICT, Some("/problems/invitation-closed"))
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_invitation_link_stops_working_at_once() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (_, invitation) = portal.invite(customer, json!({})).await;
+    let token = token_in(&portal.sent()[0].text);
+    let uri = format!(
+        "/customers/{customer}/invitations/{}/revoke",
+        invitation["id"].as_str().unwrap()
+    );
+    let (status, revoked) = portal.call(Method::POST, &uri, None).await;
+    assert_eq!(
+        (status, revoked["state"].as_str()),
+        (StatusCode::OK, Some("revoked"))
+    );
+    assert!(
+        portal
+            .store
+            .find_token(&token.hash())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (status, _) = portal.call(Method::POST, &uri, None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitations/nope/revoke"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["invitationId"])
+    );
+}
+
+#[tokio::test]
+async fn a_customer_with_a_password_is_pointed_to_password_reset() {
+    let portal = Portal::new().await;
+    let id = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let current = portal
+        .store
+        .get_customer(portal.tenant, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = current.clone();
+    active.activated_at = Some(Utc::now());
+    active.version += 1;
+    portal
+        .store
+        .update_customer(&current, &active)
+        .await
+        .unwrap();
+    let (status, problem) = portal.invite(id, json!({})).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (
+            StatusCode::CONFLICT,
+            Some("/problems/customer-already-active")
+        )
+    );
+    assert_eq!(problem["passwordReset"], "/password/forgot");
+    assert!(portal.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_sends_nothing_twice() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let uri = format!("/customers/{customer}/invitations");
+    let key = [("idempotency-key", "4f0c8c0e-1d1b-4b8e-9a57-0f3d2c1b0a99")];
+    let (first_status, first_headers, first) = portal
+        .call_with(Method::POST, &uri, Some(json!({"area": "files"})), &key)
+        .await;
+    let (again_status, again_headers, again) = portal
+        .call_with(Method::POST, &uri, Some(json!({"area": "files"})), &key)
+        .await;
+    assert_eq!(first_status, StatusCode::CREATED);
+    assert_eq!((again_status, &again), (first_status, &first));
+    assert_eq!(again_headers["idempotent-replayed"], "true");
+    assert_eq!(
+        again_headers[header::LOCATION],
+        first_headers[header::LOCATION]
+    );
+    assert_eq!(portal.sent().len(), 1, "sent once");
+
+    let (status, problem) = portal
+        .call_with(Method::POST, &uri, Some(json!({"area": "wishes"})), &key)
+        .await
+        .into_parts();
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("/problems/idempotency-key-reused")
+        )
+    );
+    let (status, _, problem) = portal
+        .call_with(
+            Method::POST,
+            &uri,
+            Some(json!({})),
+            &[("idempotency-key", "")],
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["Idempotency-Key"])
+    );
+    let (_, list) = portal.call(Method::GET, &uri, None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+trait IntoParts {
+    fn into_parts(self) -> (StatusCode, Value);
+}
+
+impl IntoParts for (StatusCode, HeaderMap, Value) {
+    fn into_parts(self) -> (StatusCode, Value) {
+        (self.0, self.2)
+    }
+}
+
+#[tokio::test]
+async fn a_refused_message_marks_the_invitation_failed_and_answers_502() {
+    let portal = Portal::with_delivery(Some(DeliveryError::Rejected)).await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (status, problem) = portal.invite(customer, json!({})).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (StatusCode::BAD_GATEWAY, Some("/problems/delivery-failed"))
+    );
+    assert!(
+        problem["detail"].as_str().unwrap().contains("not verified"),
+        "{problem}"
+    );
+    assert_eq!(problem["invitation"]["state"], "failed");
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        list["items"][0]["state"], "failed",
+        "nothing says sent that wasn't"
+    );
+    let last = list["items"][0]["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["event"].as_str(), last["channel"].as_str()),
+        (Some("failed"), Some("email"))
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_provider_answers_503_with_retry_after() {
+    let portal = Portal::with_delivery(Some(DeliveryError::Unavailable)).await;
+    let customer = portal
+        .customer(
+            json!({"companyName": "A", "loginEmail": "a@a.example", "mobile": "+49 151 23456789"}),
+        )
+        .await;
+    let (status, headers, problem) = portal
+        .call_with(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(json!({"channels": ["sms"]})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("/problems/delivery-unavailable")
+        )
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "60");
+    assert_eq!(problem["invitation"]["state"], "failed");
+}
+
+#[tokio::test]
+async fn agency_templates_are_checked_saved_used_and_removed() {
+    let portal = Portal::new().await;
+    let (status, list) = portal
+        .call(Method::GET, "/invitation-templates", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["items"].as_array().unwrap().len(), 12);
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["custom"] == false)
+    );
+
+    let uri = "/invitation-templates/de/email";
+    for (body, field, needle) in [
+        (
+            json!({"subject": "Hallo {{ kunde }}", "body": "x"}),
+            "subject",
+            "{{ kunde }}",
+        ),
+        (
+            json!({"subject": "Hallo", "body": "{% if note %}"}),
+            "body",
+            "does not parse",
+        ),
+        (json!({"subject": "Hallo"}), "body", "must not be empty"),
+    ] {
+        let (status, problem) = portal.call(Method::PUT, uri, Some(body.clone())).await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field]),
+            "{body}"
+        );
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(needle),
+            "{problem}"
+        );
+    }
+    let (status, problem) = portal
+        .call(
+            Method::PUT,
+            "/invitation-templates/de/sms",
+            Some(json!({"body": "Hallo {{ company }}"})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"])
+    );
+    let (status, problem) = portal
+        .call(
+            Method::PUT,
+            "/invitation-templates/it/email",
+            Some(json!({"subject": "a", "body": "b"})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["language"])
+    );
+
+    let custom = json!({"subject": "Willkommen, {{ company }}!", "body": "Moin {{ contact_name }},\n\nIhr Portal wartet.\n\n{{ agency }}"});
+    let (status, saved) = portal.call(Method::PUT, uri, Some(custom)).await;
+    assert_eq!(
+        (status, saved["custom"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+
+    let (status, preview) = portal
+        .call(
+            Method::POST,
+            "/invitation-templates/preview",
+            Some(json!({"language": "de", "channel": "email"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(preview["subject"], "Willkommen, Bäckerei Schmidt GmbH!");
+    assert!(
+        preview["html"]
+            .as_str()
+            .unwrap()
+            .contains("Moin Anna Schmidt")
+    );
+
+    let customer = portal
+        .customer(json!({"companyName": "Fischer KG", "loginEmail": "f@fischer.example"}))
+        .await;
+    portal.invite(customer, json!({})).await;
+    assert_eq!(
+        portal.sent()[0].subject.as_deref(),
+        Some("Willkommen, Fischer KG!")
+    );
+    assert!(
+        portal.sent()[0]
+            .text
+            .contains("https://kunden.berg.example/invite/"),
+        "the layout adds the links"
+    );
+
+    let (status, _) = portal.call(Method::DELETE, uri, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = portal.call(Method::DELETE, uri, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, preview) = portal
+        .call(
+            Method::POST,
+            "/invitation-templates/preview",
+            Some(json!({"language": "de", "channel": "email"})),
+        )
+        .await;
+    assert!(
+        preview["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ihr Zugang"),
+        "back to the built-in wording"
+    );
+}
+
+#[tokio::test]
+async fn an_sms_preview_reports_its_length_and_segments() {
+    let portal = Portal::new().await;
+    let (status, preview) = portal
+        .call(Method::POST, "/invitation-templates/preview", Some(json!({"language": "es", "channel": "sms", "body": "¡Hola! Está aquí: {{ invitation_link }}"})))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["sms"]["encoding"], "ucs2");
+    assert_eq!(preview["sms"]["segments"], 2);
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/invitation-templates/preview",
+            Some(json!({"language": "xx", "channel": "sms"})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["language"])
+    );
+}
+
+#[tokio::test]
+async fn another_agencys_customer_cannot_be_invited_or_listed() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "A", "loginEmail": "a@a.example"}))
+        .await;
+    let (_, other_key) = agency(portal.store.as_ref(), "Other", "en").await;
+    let other = Portal {
+        key: other_key,
+        ..portal
+    };
+    let (status, _) = other.invite(customer, json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = other
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(other.sent().is_empty());
+}

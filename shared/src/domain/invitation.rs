@@ -1,0 +1,311 @@
+//! Invitations into the portal and the single-use link tokens they carry.
+
+use std::{fmt, str::FromStr};
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::{
+    ApiKeyId, CustomerId, InvitationId, Language, TenantId,
+    secret::{random_token, sha256_hex},
+};
+
+/// How an invitation reaches the customer. `Link` is a link the agency copied to send itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Sms,
+    Link,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Link => "link",
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The part of the portal a link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortalArea {
+    #[default]
+    Start,
+    CustomerData,
+    Files,
+    Wishes,
+    FormEntries,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("must be one of start, customer-data, files, wishes, form-entries")]
+pub struct UnknownArea;
+
+impl PortalArea {
+    pub const ALL: [PortalArea; 5] = [
+        PortalArea::Start,
+        PortalArea::CustomerData,
+        PortalArea::Files,
+        PortalArea::Wishes,
+        PortalArea::FormEntries,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PortalArea::Start => "start",
+            PortalArea::CustomerData => "customer-data",
+            PortalArea::Files => "files",
+            PortalArea::Wishes => "wishes",
+            PortalArea::FormEntries => "form-entries",
+        }
+    }
+
+    /// The portal path of the area, where the login page sends the customer afterwards.
+    pub fn path(self) -> &'static str {
+        match self {
+            PortalArea::Start => "/",
+            PortalArea::CustomerData => "/me",
+            PortalArea::Files => "/files",
+            PortalArea::Wishes => "/wishes",
+            PortalArea::FormEntries => "/form-entries",
+        }
+    }
+}
+
+impl FromStr for PortalArea {
+    type Err = UnknownArea;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        PortalArea::ALL
+            .into_iter()
+            .find(|a| a.code() == s)
+            .ok_or(UnknownArea)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationState {
+    /// Issued, not (yet) delivered: copied links, and invitations being sent.
+    Pending,
+    Sent,
+    /// At least one channel failed; see the history.
+    Failed,
+    Accepted,
+    /// Shown, never stored: a pending, sent or failed invitation past its expiry.
+    Expired,
+    Revoked,
+}
+
+impl InvitationState {
+    /// Whether its link can still be used (before expiry).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            InvitationState::Pending | InvitationState::Sent | InvitationState::Failed
+        )
+    }
+}
+
+/// Who did something: a tenant API key today, staff users later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Actor {
+    ApiKey { id: ApiKeyId },
+    Customer,
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    Created,
+    Sent,
+    Failed,
+    Revoked,
+    /// Replaced by a newer invitation, which made this one's link invalid.
+    Superseded,
+    Accepted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationEvent {
+    pub at: DateTime<Utc>,
+    pub event: EventKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// The delivery result: the provider's message id, or what went wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub by: Actor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub channels: Vec<Channel>,
+    pub area: PortalArea,
+    pub note: Option<String>,
+    pub language: Language,
+    /// As stored; [`Invitation::state_at`] gives what to show.
+    pub state: InvitationState,
+    pub token_hash: TokenHash,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub created_by: Actor,
+    pub history: Vec<InvitationEvent>,
+    pub version: u64,
+}
+
+impl Invitation {
+    pub fn state_at(&self, now: DateTime<Utc>) -> InvitationState {
+        if self.state.is_open() && now >= self.expires_at {
+            InvitationState::Expired
+        } else {
+            self.state
+        }
+    }
+
+    /// The same invitation, one version on, with `event` recorded and the state it leads to.
+    pub fn with_event(&self, event: InvitationEvent, state: InvitationState) -> Invitation {
+        let mut next = self.clone();
+        next.history.push(event);
+        next.state = state;
+        next.version += 1;
+        next
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenPurpose {
+    Invitation,
+    PasswordReset,
+}
+
+/// The secret in a link. Only its hash is stored; the plaintext exists in the message sent.
+pub struct LinkToken(SecretString);
+
+impl LinkToken {
+    pub fn generate() -> anyhow::Result<Self> {
+        Ok(Self(SecretString::from(random_token()?)))
+    }
+
+    pub fn from_presented(raw: &str) -> Self {
+        Self(SecretString::from(raw.to_owned()))
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash(sha256_hex(self.0.expose_secret()))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for LinkToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkToken([REDACTED])")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A stored link token. Used once: the request that uses it deletes it conditionally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRecord {
+    pub hash: TokenHash,
+    pub purpose: TokenPurpose,
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub invitation_id: Option<InvitationId>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_as_hashes() {
+        let a = LinkToken::generate().unwrap();
+        let b = LinkToken::generate().unwrap();
+        assert_eq!(a.expose().len(), 43);
+        assert!(
+            a.expose()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_ne!(a.expose(), b.expose());
+        assert_eq!(LinkToken::from_presented(a.expose()).hash(), a.hash());
+        assert_eq!(a.hash().as_str().len(), 64);
+        assert_eq!(format!("{a:?}"), "LinkToken([REDACTED])");
+    }
+
+    #[test]
+    fn open_invitations_expire_by_the_clock() {
+        let now = Utc::now();
+        let mut inv = Invitation {
+            id: InvitationId::new(),
+            tenant_id: TenantId::new(),
+            customer_id: CustomerId::new(),
+            channels: vec![Channel::Email],
+            area: PortalArea::Files,
+            note: None,
+            language: Language::De,
+            state: InvitationState::Sent,
+            token_hash: LinkToken::generate().unwrap().hash(),
+            created_at: now,
+            expires_at: now + chrono::Duration::days(7),
+            created_by: Actor::System,
+            history: vec![],
+            version: 1,
+        };
+        assert_eq!(inv.state_at(now), InvitationState::Sent);
+        assert_eq!(
+            inv.state_at(now + chrono::Duration::days(7)),
+            InvitationState::Expired
+        );
+        inv.state = InvitationState::Accepted;
+        assert_eq!(
+            inv.state_at(now + chrono::Duration::days(8)),
+            InvitationState::Accepted
+        );
+    }
+
+    #[test]
+    fn areas_parse_and_map_to_portal_paths() {
+        assert_eq!("files".parse(), Ok(PortalArea::Files));
+        assert_eq!("Form-Entries".parse(), Ok(PortalArea::FormEntries));
+        assert_eq!("admin".parse::<PortalArea>(), Err(UnknownArea));
+        assert_eq!(PortalArea::CustomerData.path(), "/me");
+    }
+}

@@ -1,0 +1,144 @@
+//! `Idempotency-Key` for POST routes that cause effects (sending a message): a retry with
+//! the same key and request gets the first answer again, and nothing happens twice.
+
+use std::future::Future;
+
+use axum::{
+    body::{Body, to_bytes},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Duration;
+
+use super::{ApiError, Problem};
+use crate::{
+    AppState,
+    domain::{TenantId, secret::sha256_hex},
+    ports::{IdempotencyStart, StoredResponse},
+};
+
+pub const HEADER: &str = "idempotency-key";
+/// How long a key is remembered.
+pub const KEEP_FOR_HOURS: i64 = 24;
+const MAX_KEY_LENGTH: usize = 255;
+const MAX_STORED_BODY: usize = 256 * 1024;
+
+/// A fingerprint of what a request asks for, to tell a retry from a different request.
+pub fn fingerprint(route: &str, request: &impl serde::Serialize) -> String {
+    sha256_hex(&format!(
+        "{route}\n{}",
+        serde_json::to_string(request).unwrap_or_default()
+    ))
+}
+
+/// Runs `handle` once per `Idempotency-Key` (when the request has one) and replays its answer.
+pub async fn run_once<F, Fut>(
+    state: &AppState,
+    tenant: TenantId,
+    headers: &HeaderMap,
+    fingerprint: String,
+    handle: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Response, ApiError>>,
+{
+    let Some(raw) = headers.get(HEADER) else {
+        return handle().await;
+    };
+    let key = raw
+        .to_str()
+        .ok()
+        .filter(|k| {
+            !k.is_empty() && k.len() <= MAX_KEY_LENGTH && k.bytes().all(|b| b.is_ascii_graphic())
+        })
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "Idempotency-Key",
+                format!("must be 1 to {MAX_KEY_LENGTH} visible ASCII characters, such as a UUID"),
+            )
+        })?
+        .to_owned();
+    let now = state.clock.now();
+    let start = state
+        .idempotency
+        .begin_request(
+            tenant,
+            &key,
+            &fingerprint,
+            now,
+            now + Duration::hours(KEEP_FOR_HOURS),
+        )
+        .await?;
+    match start {
+        IdempotencyStart::Fresh => {}
+        IdempotencyStart::Replay(stored) => return Ok(replay(stored)),
+        IdempotencyStart::InProgress => {
+            return Err(ApiError::Problem(Box::new(
+                Problem::new(
+                    StatusCode::CONFLICT,
+                    "idempotency-in-progress",
+                    "A request with this Idempotency-Key is still running",
+                )
+                .detail("Wait a moment and retry with the same key to get its result.")
+                .header(header::RETRY_AFTER, "1"),
+            )));
+        }
+        IdempotencyStart::Mismatch => {
+            return Err(ApiError::Problem(Box::new(
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "This Idempotency-Key was used for a different request")
+                    .detail("Use a new key for each new request; reuse a key only to retry the very same request.")
+                    .errors(vec![crate::domain::FieldError::new("Idempotency-Key", "was used for a different request")]),
+            )));
+        }
+    }
+    let response = match handle().await {
+        Ok(response) => response,
+        Err(ApiError::Unexpected(e)) => {
+            // Nothing reliable to replay: free the key so a retry runs again.
+            if let Err(release) = state.idempotency.abandon_request(tenant, &key).await {
+                tracing::error!(
+                    error = format!("{release:#}"),
+                    "failed to release an idempotency key"
+                );
+            }
+            return Err(ApiError::Unexpected(e));
+        }
+        Err(other) => other.into_response(),
+    };
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, MAX_STORED_BODY)
+        .await
+        .map_err(|e| anyhow::anyhow!("Failed to buffer the response: {e}"))?;
+    let stored = StoredResponse {
+        status: parts.status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        location: parts
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    state
+        .idempotency
+        .finish_request(tenant, &key, &stored)
+        .await?;
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        super::problem::CONTENT_TYPE
+    };
+    let mut response =
+        (status, [(header::CONTENT_TYPE, content_type)], stored.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    if let Some(location) = stored.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
+    }
+    response
+}
