@@ -12,7 +12,7 @@ pub(crate) fn next_ulid() -> ulid::Ulid {
         .ok()
         .and_then(|mut g| g.generate().ok())
         // Overflow of 2^80 ids in one millisecond, or a poisoned lock: fall back to random.
-        .unwrap_or_else(ulid::Ulid::new)
+        .unwrap_or_else(|| ulid::Ulid::from_datetime(std::time::SystemTime::now()))
 }
 
 macro_rules! ulid_id {
