@@ -24,6 +24,7 @@ use portal::{
 pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/customers/{customerId}/invitations"),
     ("GET", "/customers/{customerId}/invitations"),
+    ("GET", "/customers/{customerId}/invitations/{invitationId}"),
     (
         "POST",
         "/customers/{customerId}/invitations/{invitationId}/revoke",
@@ -73,6 +74,10 @@ pub fn routes(state: InviteState) -> Router {
         .route(
             "/customers/{customerId}/invitations",
             post(sending::send).get(sending::list),
+        )
+        .route(
+            "/customers/{customerId}/invitations/{invitationId}",
+            get(sending::read),
         )
         .route(
             "/customers/{customerId}/invitations/{invitationId}/revoke",

@@ -535,21 +535,41 @@ pub async fn list(
     })))
 }
 
+async fn load_invitation(
+    state: &AppState,
+    auth: StaffAuth,
+    raw_customer: &str,
+    raw_invitation: &str,
+) -> Result<Invitation, ApiError> {
+    let customer = customer_id(raw_customer)?;
+    let id: InvitationId = raw_invitation
+        .parse()
+        .map_err(|_| ApiError::invalid_parameter("invitationId", "is not an invitation id"))?;
+    state
+        .invitations
+        .get_invitation(auth.tenant_id, customer, id)
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))
+}
+
+pub async fn read(
+    State(state): State<InviteState>,
+    auth: StaffAuth,
+    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let invitation = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
+    Ok(Json(InvitationView::json(
+        &invitation,
+        state.app.clock.now(),
+    )))
+}
+
 pub async fn revoke(
     State(state): State<InviteState>,
     auth: StaffAuth,
     Path((raw_customer, raw_invitation)): Path<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let customer = customer_id(&raw_customer)?;
-    let id: InvitationId = raw_invitation
-        .parse()
-        .map_err(|_| ApiError::invalid_parameter("invitationId", "is not an invitation id"))?;
-    let current = state
-        .app
-        .invitations
-        .get_invitation(auth.tenant_id, customer, id)
-        .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
+    let current = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
     let now = state.app.clock.now();
     let shown = current.state_at(now);
     if !shown.is_open() {

@@ -8,7 +8,7 @@ use axum::{
 use portal::{
     AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
-    http::{ApiError, JsonBody, StaffAuth},
+    http::{ApiError, JsonBody, Problem, StaffAuth},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
 };
