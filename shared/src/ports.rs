@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use crate::domain::{
     ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Invitation, InvitationId, Language,
-    OutgoingEmail, OutgoingSms, Tenant, TenantId, TokenHash, TokenRecord,
+    OutgoingEmail, OutgoingSms, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
 };
 
 #[derive(Debug, Error)]
@@ -83,7 +83,7 @@ pub trait CustomerStore: Send + Sync {
 #[async_trait]
 pub trait InvitationStore: Send + Sync {
     /// In one atomic step: stores `invitation` and its `token`, and replaces each of
-    /// `superseded` (current, next) and deletes its token, provided `customer` is unchanged
+    /// `superseded` (current, next) and voids its token, provided `customer` is unchanged
     /// (same version) and every superseded invitation is unchanged. Otherwise
     /// [`StoreError::VersionConflict`] and nothing is written.
     async fn issue_invitation(
@@ -105,13 +105,13 @@ pub trait InvitationStore: Send + Sync {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Vec<Invitation>, StoreError>;
-    /// Replaces `current` by `next` if unchanged; deletes the invitation's token in the same
-    /// step when `delete_token` (a revoked invitation's link stops working at once).
+    /// Replaces `current` by `next` if unchanged; voids the invitation's token in the same
+    /// step when `void_token` is given (a revoked invitation's link stops working at once).
     async fn update_invitation(
         &self,
         current: &Invitation,
         next: &Invitation,
-        delete_token: bool,
+        void_token: Option<(VoidReason, DateTime<Utc>)>,
     ) -> Result<(), StoreError>;
     async fn find_token(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError>;
 }

@@ -8,8 +8,8 @@ use chrono::Utc;
 use portal::{
     domain::{
         Actor, ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, Customer, CustomerChanges, EventKind,
-        Invitation, InvitationEvent, InvitationId, InvitationState, Language, LinkToken,
-        PortalArea, TenantId, TokenPurpose, TokenRecord, ValidityDays,
+        Invitation, InvitationEvent, InvitationId, InvitationState, Language, LinkStatus,
+        LinkToken, PortalArea, TenantId, TokenRecord, ValidityDays, VoidReason,
     },
     ports::{IdempotencyStart, Store, StoreError, StoredResponse, TemplateOverride},
 };
@@ -441,15 +441,7 @@ fn invitation_of(c: &Customer, token: &LinkToken) -> (Invitation, TokenRecord) {
         }],
         version: 1,
     };
-    let record = TokenRecord {
-        hash: token.hash(),
-        purpose: TokenPurpose::Invitation,
-        tenant_id: c.tenant_id,
-        customer_id: c.id,
-        invitation_id: Some(id),
-        created_at: now,
-        expires_at: now + Duration::days(7),
-    };
+    let record = TokenRecord::for_invitation(&invitation);
     (invitation, record)
 }
 
@@ -501,11 +493,17 @@ pub async fn issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones(
         )
         .await
         .unwrap();
+    let old = store
+        .find_token(&first_token.hash())
+        .await
+        .unwrap()
+        .expect("kept, voided");
     assert_eq!(
-        store.find_token(&first_token.hash()).await.unwrap(),
-        None,
+        old.status_at(Utc::now()),
+        LinkStatus::Superseded,
         "the old link is void"
     );
+    assert_eq!(old.invitation_id, Some(first.id));
     assert!(
         store
             .find_token(&second_token.hash())
@@ -603,27 +601,41 @@ pub async fn revoking_deletes_the_token_and_stale_updates_lose(store: Arc<dyn St
         by: Actor::System,
     };
     let sent = invitation.with_event(event, InvitationState::Sent);
+    let hash = token.hash();
+    let status = |store: Arc<dyn Store>| {
+        let hash = hash.clone();
+        async move {
+            store
+                .find_token(&hash)
+                .await
+                .unwrap()
+                .map(|t| t.status_at(Utc::now()))
+        }
+    };
+    let void = Some((VoidReason::Revoked, Utc::now()));
     store
-        .update_invitation(&invitation, &sent, false)
+        .update_invitation(&invitation, &sent, None)
         .await
         .unwrap();
-    assert!(
-        store.find_token(&token.hash()).await.unwrap().is_some(),
+    assert_eq!(
+        status(store.clone()).await,
+        Some(LinkStatus::Valid),
         "sending keeps the token"
     );
     assert!(matches!(
         store
-            .update_invitation(&invitation, &revoked(&invitation), true)
+            .update_invitation(&invitation, &revoked(&invitation), void)
             .await,
         Err(StoreError::VersionConflict)
     ));
-    assert!(
-        store.find_token(&token.hash()).await.unwrap().is_some(),
-        "a lost update deletes nothing"
+    assert_eq!(
+        status(store.clone()).await,
+        Some(LinkStatus::Valid),
+        "a lost update voids nothing"
     );
 
     let gone = revoked(&sent);
-    store.update_invitation(&sent, &gone, true).await.unwrap();
+    store.update_invitation(&sent, &gone, void).await.unwrap();
     assert_eq!(
         store
             .get_invitation(t.id, c.id, invitation.id)
@@ -631,7 +643,7 @@ pub async fn revoking_deletes_the_token_and_stale_updates_lose(store: Arc<dyn St
             .unwrap(),
         Some(gone)
     );
-    assert_eq!(store.find_token(&token.hash()).await.unwrap(), None);
+    assert_eq!(status(store.clone()).await, Some(LinkStatus::Revoked));
 }
 
 pub async fn agency_templates_are_kept_per_channel_and_language(store: Arc<dyn Store>) {

@@ -2,6 +2,7 @@
 //! customer's language, with wording the agency may change; or copy a link to send
 //! themselves. Every link is single-use and expires; a new invitation voids the older ones.
 
+mod links;
 mod sending;
 mod settings;
 mod templates;
@@ -36,6 +37,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/invitation-templates/preview"),
     ("GET", "/invitation-settings"),
     ("PUT", "/invitation-settings"),
+    ("GET", "/invitation-links/{token}"),
 ];
 
 #[derive(Clone)]
@@ -97,5 +99,6 @@ pub fn routes(state: InviteState) -> Router {
             "/invitation-settings",
             get(settings::read).put(settings::save),
         )
+        .route("/invitation-links/{token}", get(links::status))
         .with_state(state)
 }

@@ -12,7 +12,7 @@ use portal::{
     domain::{
         Actor, Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
         InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
-        PortalArea, Tenant, TokenPurpose, TokenRecord, text,
+        PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
     http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
     messages::InvitationVars,
@@ -278,15 +278,7 @@ async fn prepare(
         }],
         version: 1,
     };
-    let token_record = TokenRecord {
-        hash: token.hash(),
-        purpose: TokenPurpose::Invitation,
-        tenant_id: tenant.id,
-        customer_id: customer.id,
-        invitation_id: Some(invitation.id),
-        created_at: now,
-        expires_at,
-    };
+    let token_record = TokenRecord::for_invitation(&invitation);
     Ok(Prepared {
         invitation,
         token_record,
@@ -421,7 +413,7 @@ async fn deliver(
     state
         .app
         .invitations
-        .update_invitation(&prepared.invitation, &invitation, false)
+        .update_invitation(&prepared.invitation, &invitation, None)
         .await?;
     let location = format!(
         "/customers/{}/invitations/{}",
@@ -599,7 +591,7 @@ pub async fn revoke(
     match state
         .app
         .invitations
-        .update_invitation(&current, &next, true)
+        .update_invitation(&current, &next, Some((VoidReason::Revoked, now)))
         .await
     {
         Err(StoreError::VersionConflict) => Err(ApiError::ConcurrentChange),

@@ -225,9 +225,11 @@ pub async fn remove(
         .await
     {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StoreError::NotFound) => Err(ApiError::NotFound(
-            "agency template for this language and channel",
-        )),
+        Err(StoreError::NotFound) => Err(ApiError::Problem(Box::new(
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found").detail(
+                "The agency has no template of its own for this language and channel; the built-in one is in use.",
+            ),
+        ))),
         Err(e) => Err(e.into()),
     }
 }

@@ -179,6 +179,21 @@ impl Portal {
         self.outbox.messages().unwrap()
     }
 
+    /// What the link's page would learn: the status code and the link's status.
+    async fn link(&self, token: &LinkToken) -> (StatusCode, String) {
+        let (status, body) = self
+            .call(
+                Method::GET,
+                &format!("/invitation-links/{}", token.expose()),
+                None,
+            )
+            .await;
+        (
+            status,
+            body["linkStatus"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
     fn advance(&self, by: Duration) {
         *self.clock.0.lock().unwrap() += by;
     }
@@ -416,31 +431,19 @@ async fn resending_voids_every_earlier_link() {
     let first_token = token_in(&portal.sent()[0].text);
     let copied_token = token_in(link["invitationLink"].as_str().unwrap());
     let second_token = token_in(&portal.sent()[1].text);
-    assert!(
-        portal
-            .store
-            .find_token(&first_token.hash())
-            .await
-            .unwrap()
-            .is_none(),
+    assert_eq!(
+        portal.link(&first_token).await,
+        (StatusCode::GONE, "superseded".into()),
         "the first link is void"
     );
-    assert!(
-        portal
-            .store
-            .find_token(&copied_token.hash())
-            .await
-            .unwrap()
-            .is_none(),
+    assert_eq!(
+        portal.link(&copied_token).await,
+        (StatusCode::GONE, "superseded".into()),
         "the copied link is void"
     );
-    assert!(
-        portal
-            .store
-            .find_token(&second_token.hash())
-            .await
-            .unwrap()
-            .is_some()
+    assert_eq!(
+        portal.link(&second_token).await,
+        (StatusCode::OK, "valid".into())
     );
 
     let (_, list) = portal
@@ -542,7 +545,13 @@ async fn links_expire_after_the_agencys_validity_period() {
     let expires: DateTime<Utc> = invitation["expiresAt"].as_str().unwrap().parse().unwrap();
     assert_eq!(expires - created, Duration::days(2));
 
+    let token = token_in(&portal.sent()[0].text);
+    assert_eq!(portal.link(&token).await, (StatusCode::OK, "valid".into()));
     portal.advance(Duration::days(2));
+    assert_eq!(
+        portal.link(&token).await,
+        (StatusCode::GONE, "expired".into())
+    );
     let (_, list) = portal
         .call(
             Method::GET,
@@ -579,13 +588,9 @@ async fn a_revoked_invitation_link_stops_working_at_once() {
         (status, revoked["state"].as_str()),
         (StatusCode::OK, Some("revoked"))
     );
-    assert!(
-        portal
-            .store
-            .find_token(&token.hash())
-            .await
-            .unwrap()
-            .is_none()
+    assert_eq!(
+        portal.link(&token).await,
+        (StatusCode::GONE, "revoked".into())
     );
     let (status, _) = portal.call(Method::POST, &uri, None).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -929,4 +934,42 @@ async fn another_agencys_customer_cannot_be_invited_or_listed() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(other.sent().is_empty());
+}
+
+#[tokio::test]
+async fn opening_a_link_tells_who_it_is_for_and_never_uses_it_up() {
+    let portal = Portal::new().await;
+    let customer = portal
+        .customer(json!({"companyName": "Bäckerei Schmidt", "loginEmail": "anna@baeckerei.example", "language": "fr"}))
+        .await;
+    portal.invite(customer, json!({"area": "wishes"})).await;
+    let token = token_in(&portal.sent()[0].text);
+    for _ in 0..3 {
+        let (status, link) = portal
+            .call(
+                Method::GET,
+                &format!("/invitation-links/{}", token.expose()),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(link["linkStatus"], "valid");
+        assert_eq!(link["company"], "Bäckerei Schmidt");
+        assert_eq!(link["agency"], "Webagentur Berg");
+        assert_eq!(link["loginEmail"], "anna@baeckerei.example");
+        assert_eq!(
+            (link["language"].as_str(), link["area"].as_str()),
+            (Some("fr"), Some("wishes"))
+        );
+    }
+    for garbage in ["short", &"x".repeat(43), &"!".repeat(43)] {
+        let (status, problem) = portal
+            .call(Method::GET, &format!("/invitation-links/{garbage}"), None)
+            .await;
+        assert_eq!(
+            (status, problem["type"].as_str()),
+            (StatusCode::NOT_FOUND, Some("/problems/link-unknown")),
+            "{garbage}"
+        );
+    }
 }

@@ -32,7 +32,7 @@ use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_item};
 use crate::{
     domain::{
         ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Email, Invitation,
-        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord,
+        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
     },
     ports::{
         ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
@@ -171,10 +171,26 @@ impl DynamoDbStore {
         )
     }
 
-    fn token_delete(&self, hash: &TokenHash) -> TransactWriteItem {
-        TransactWriteItem::builder()
-            .delete(self.delete(token_pk(hash), "TOKEN"))
-            .build()
+    fn token_item(&self, token: &TokenRecord) -> anyhow::Result<Item> {
+        let mut item = item(
+            token,
+            &[("pk", token_pk(&token.hash)), ("sk", "TOKEN".into())],
+        )?;
+        item.insert(TTL_ATTRIBUTE.to_owned(), ttl(token.expires_at));
+        Ok(item)
+    }
+
+    /// Replaces the invitation's token by its voided form (kept until TTL removes it).
+    fn token_void(
+        &self,
+        invitation: &Invitation,
+        reason: VoidReason,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<TransactWriteItem> {
+        let voided = TokenRecord::for_invitation(invitation).voided(at, reason);
+        Ok(TransactWriteItem::builder()
+            .put(self.put(self.token_item(&voided)?))
+            .build())
     }
 
     fn customer_item(&self, c: &Customer) -> anyhow::Result<Item> {
@@ -664,7 +680,7 @@ impl InvitationStore for DynamoDbStore {
         ];
         for (current, next) in superseded {
             items.push(self.versioned_put(self.invitation_item(next)?, current.version));
-            items.push(self.token_delete(&current.token_hash));
+            items.push(self.token_void(current, VoidReason::Superseded, invitation.created_at)?);
         }
         self.transact(items, None, "Failed to store the invitation")
             .await
@@ -722,11 +738,11 @@ impl InvitationStore for DynamoDbStore {
         &self,
         current: &Invitation,
         next: &Invitation,
-        delete_token: bool,
+        void_token: Option<(VoidReason, DateTime<Utc>)>,
     ) -> Result<(), StoreError> {
         let mut items = vec![self.versioned_put(self.invitation_item(next)?, current.version)];
-        if delete_token {
-            items.push(self.token_delete(&current.token_hash));
+        if let Some((reason, at)) = void_token {
+            items.push(self.token_void(current, reason, at)?);
         }
         self.transact(items, None, "Failed to update the invitation")
             .await

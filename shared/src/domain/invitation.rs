@@ -237,7 +237,24 @@ impl TokenHash {
     }
 }
 
-/// A stored link token. Used once: the request that uses it deletes it conditionally.
+/// Why a link stopped working before its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VoidReason {
+    /// A newer invitation (or copied link) replaced it.
+    Superseded,
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Voided {
+    pub at: DateTime<Utc>,
+    pub reason: VoidReason,
+}
+
+/// A stored link token. It stays stored (until DynamoDB TTL removes it after expiry) when it
+/// is voided or used, so the link page can say what happened to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRecord {
@@ -248,6 +265,55 @@ pub struct TokenRecord {
     pub invitation_id: Option<InvitationId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    #[serde(default)]
+    pub voided: Option<Voided>,
+    #[serde(default)]
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// What a presented link can do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkStatus {
+    Valid,
+    Expired,
+    Used,
+    Superseded,
+    Revoked,
+}
+
+impl TokenRecord {
+    /// The token an invitation's link carries.
+    pub fn for_invitation(invitation: &Invitation) -> Self {
+        Self {
+            hash: invitation.token_hash.clone(),
+            purpose: TokenPurpose::Invitation,
+            tenant_id: invitation.tenant_id,
+            customer_id: invitation.customer_id,
+            invitation_id: Some(invitation.id),
+            created_at: invitation.created_at,
+            expires_at: invitation.expires_at,
+            voided: None,
+            used_at: None,
+        }
+    }
+
+    /// The same token, no longer usable.
+    pub fn voided(mut self, at: DateTime<Utc>, reason: VoidReason) -> Self {
+        self.voided.get_or_insert(Voided { at, reason });
+        self
+    }
+
+    /// Used beats voided beats expired: the most specific explanation first.
+    pub fn status_at(&self, now: DateTime<Utc>) -> LinkStatus {
+        match (&self.used_at, &self.voided) {
+            (Some(_), _) => LinkStatus::Used,
+            (None, Some(v)) if v.reason == VoidReason::Revoked => LinkStatus::Revoked,
+            (None, Some(_)) => LinkStatus::Superseded,
+            (None, None) if now >= self.expires_at => LinkStatus::Expired,
+            (None, None) => LinkStatus::Valid,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -298,6 +364,52 @@ mod tests {
         assert_eq!(
             inv.state_at(now + chrono::Duration::days(8)),
             InvitationState::Accepted
+        );
+    }
+
+    #[test]
+    fn a_link_says_why_it_no_longer_works() {
+        let now = Utc::now();
+        let record = TokenRecord {
+            hash: LinkToken::generate().unwrap().hash(),
+            purpose: TokenPurpose::Invitation,
+            tenant_id: TenantId::new(),
+            customer_id: CustomerId::new(),
+            invitation_id: None,
+            created_at: now,
+            expires_at: now + chrono::Duration::days(1),
+            voided: None,
+            used_at: None,
+        };
+        assert_eq!(record.status_at(now), LinkStatus::Valid);
+        assert_eq!(
+            record.status_at(now + chrono::Duration::days(1)),
+            LinkStatus::Expired
+        );
+        let replaced = record.clone().voided(now, VoidReason::Superseded);
+        assert_eq!(replaced.status_at(now), LinkStatus::Superseded);
+        assert_eq!(
+            replaced
+                .clone()
+                .voided(now, VoidReason::Revoked)
+                .status_at(now),
+            LinkStatus::Superseded,
+            "the first reason stays"
+        );
+        assert_eq!(
+            record
+                .clone()
+                .voided(now, VoidReason::Revoked)
+                .status_at(now + chrono::Duration::days(2)),
+            LinkStatus::Revoked
+        );
+        let used = TokenRecord {
+            used_at: Some(now),
+            ..record
+        };
+        assert_eq!(
+            used.status_at(now + chrono::Duration::days(2)),
+            LinkStatus::Used
         );
     }
 

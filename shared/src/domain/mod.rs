@@ -20,8 +20,8 @@ pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCusto
 pub use email::Email;
 pub use ids::{ApiKeyId, CustomerId, InvitationId, TenantId};
 pub use invitation::{
-    Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkToken, PortalArea,
-    TokenHash, TokenPurpose, TokenRecord,
+    Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
+    PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,
 };
 pub use language::Language;
 pub use message::{OutgoingEmail, OutgoingSms};

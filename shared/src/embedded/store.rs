@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     domain::{
         ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
-        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord,
+        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
     },
     ports::{
         ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
@@ -422,7 +422,9 @@ impl InvitationStore for EmbeddedStore {
             for (current, next) in superseded {
                 unchanged_invitation(d, current)?;
                 d.invitations.insert(next.id, next.clone());
-                d.tokens.remove(current.token_hash.as_str());
+                let voided = TokenRecord::for_invitation(current)
+                    .voided(invitation.created_at, VoidReason::Superseded);
+                d.tokens.insert(voided.hash.as_str().to_owned(), voided);
             }
             d.invitations.insert(invitation.id, invitation.clone());
             d.tokens
@@ -464,13 +466,14 @@ impl InvitationStore for EmbeddedStore {
         &self,
         current: &Invitation,
         next: &Invitation,
-        delete_token: bool,
+        void_token: Option<(VoidReason, DateTime<Utc>)>,
     ) -> Result<(), StoreError> {
         self.write(|d| {
             unchanged_invitation(d, current)?;
             d.invitations.insert(next.id, next.clone());
-            if delete_token {
-                d.tokens.remove(current.token_hash.as_str());
+            if let Some((reason, at)) = void_token {
+                let voided = TokenRecord::for_invitation(current).voided(at, reason);
+                d.tokens.insert(voided.hash.as_str().to_owned(), voided);
             }
             Ok(())
         })
