@@ -145,6 +145,48 @@ impl DynamoDbStore {
             .expect("table and key are set")
     }
 
+    /// A put that must meet `condition`; `on_failure` when it does not.
+    async fn conditional_put(
+        &self,
+        item: Item,
+        condition: &str,
+        on_failure: StoreError,
+        what: &'static str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(on_failure),
+            Err(e) => Err(anyhow::Error::new(e).context(what).into()),
+        }
+    }
+
+    /// Every page of `query`, as records.
+    async fn query_all<T: DeserializeOwned>(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        what: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        let items = query
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context(what)?;
+        Ok(items
+            .into_iter()
+            .map(record)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
     fn versioned_put(&self, item: Item, previous_version: u64) -> TransactWriteItem {
         let mut put = self.put(item);
         put.condition_expression = Some("version = :v".into());
@@ -342,40 +384,24 @@ impl TenantStore for DynamoDbStore {
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
         let item = tenant_item(tenant)?;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to store the tenant")
-                .into()),
-        }
+        self.conditional_put(
+            item,
+            "attribute_not_exists(pk)",
+            StoreError::AlreadyExists,
+            "Failed to store the tenant",
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
     async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(tenant_item(tenant)?))
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to update the tenant")
-                .into()),
-        }
+        self.conditional_put(
+            tenant_item(tenant)?,
+            "attribute_exists(pk)",
+            StoreError::NotFound,
+            "Failed to update the tenant",
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self))]
@@ -394,23 +420,14 @@ impl TenantStore for DynamoDbStore {
 
     #[tracing::instrument(skip(self))]
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(GSI1)
             .key_condition_expression("gsi1pk = :p")
-            .expression_attribute_values(":p", s("TENANTS"))
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .context("Failed to list the tenants")?;
-        Ok(items
-            .into_iter()
-            .map(record)
-            .collect::<anyhow::Result<_>>()?)
+            .expression_attribute_values(":p", s("TENANTS"));
+        self.query_all(query, "Failed to list the tenants").await
     }
 }
 
@@ -427,21 +444,13 @@ impl ApiKeyStore for DynamoDbStore {
                 ("gsi1sk", format!("APIKEY#{}", key.id)),
             ],
         )?;
-        let result = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to store the API key")
-                .into()),
-        }
+        self.conditional_put(
+            item,
+            "attribute_not_exists(pk)",
+            StoreError::AlreadyExists,
+            "Failed to store the API key",
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -460,24 +469,15 @@ impl ApiKeyStore for DynamoDbStore {
 
     #[tracing::instrument(skip(self))]
     async fn list_api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .index_name(GSI1)
             .key_condition_expression("gsi1pk = :p AND begins_with(gsi1sk, :k)")
             .expression_attribute_values(":p", s(tenant_pk(tenant)))
-            .expression_attribute_values(":k", s("APIKEY#"))
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .context("Failed to list the API keys")?;
-        Ok(items
-            .into_iter()
-            .map(record)
-            .collect::<anyhow::Result<_>>()?)
+            .expression_attribute_values(":k", s("APIKEY#"));
+        self.query_all(query, "Failed to list the API keys").await
     }
 
     #[tracing::instrument(skip(self))]
@@ -712,7 +712,7 @@ impl InvitationStore for DynamoDbStore {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Vec<Invitation>, StoreError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
@@ -720,17 +720,9 @@ impl InvitationStore for DynamoDbStore {
             .expression_attribute_values(":p", s(invitations_pk(tenant, customer)))
             .expression_attribute_values(":i", s("INVITATION#"))
             .scan_index_forward(false)
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
+            .consistent_read(true);
+        self.query_all(query, "Failed to list the invitations")
             .await
-            .context("Failed to list the invitations")?;
-        Ok(items
-            .into_iter()
-            .map(record)
-            .collect::<anyhow::Result<_>>()?)
     }
 
     #[tracing::instrument(skip_all, fields(invitation = %current.id))]
@@ -820,23 +812,14 @@ impl TemplateStore for DynamoDbStore {
 
     #[tracing::instrument(skip(self))]
     async fn list_templates(&self, tenant: TenantId) -> Result<Vec<TemplateOverride>, StoreError> {
-        let items = self
+        let query = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :p AND begins_with(sk, :t)")
             .expression_attribute_values(":p", s(tenant_pk(tenant)))
-            .expression_attribute_values(":t", s("TEMPLATE#"))
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .context("Failed to list the templates")?;
-        Ok(items
-            .into_iter()
-            .map(record)
-            .collect::<anyhow::Result<_>>()?)
+            .expression_attribute_values(":t", s("TEMPLATE#"));
+        self.query_all(query, "Failed to list the templates").await
     }
 }
 

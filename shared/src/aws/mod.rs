@@ -1,6 +1,8 @@
 //! Adapters over the AWS SDK. Nothing outside this module names an SDK type.
 
 pub mod config;
+#[cfg(any(feature = "ses", feature = "sns"))]
+mod delivery;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 #[cfg(feature = "ses")]

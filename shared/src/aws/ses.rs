@@ -4,7 +4,7 @@ use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use aws_sdk_sesv2::{
     Client,
-    error::{ProvideErrorMetadata, SdkError},
+    error::SdkError,
     operation::send_email::SendEmailError,
     types::{Body, Content, Destination, EmailContent, Message},
 };
@@ -127,31 +127,7 @@ fn encoded_words(text: &str) -> String {
 }
 
 fn delivery_error(err: SdkError<SendEmailError>) -> DeliveryError {
-    let verdict = match &err {
-        SdkError::ServiceError(e) => {
-            classify(e.raw().status().as_u16(), e.err().code(), e.err().message())
-        }
-        SdkError::TimeoutError(_) => {
-            DeliveryError::Unavailable("SES did not answer in time.".into())
-        }
-        SdkError::DispatchFailure(f) if f.is_io() || f.is_timeout() => {
-            DeliveryError::Unavailable("SES could not be reached.".into())
-        }
-        SdkError::ResponseError(r) if r.raw().status().is_server_error() => {
-            DeliveryError::Unavailable(format!(
-                "SES answered with HTTP {}.",
-                r.raw().status().as_u16()
-            ))
-        }
-        _ => DeliveryError::Unexpected(anyhow!("unclassified")),
-    };
-    match verdict {
-        DeliveryError::Unexpected(_) => DeliveryError::Unexpected(
-            anyhow::Error::new(err).context("Failed to send an email with SES"),
-        ),
-        // Not logged here: SES's message may name the recipient. The caller decides.
-        known => known,
-    }
+    super::delivery::delivery_error(err, "SES", "Failed to send an email with SES", classify)
 }
 
 /// What an error answer to `SendEmail` means for the sender, from its code, the HTTP status

@@ -9,10 +9,7 @@
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use aws_sdk_sns::{
-    Client,
-    error::{ProvideErrorMetadata, SdkError},
-    operation::publish::PublishError,
-    types::MessageAttributeValue,
+    Client, error::SdkError, operation::publish::PublishError, types::MessageAttributeValue,
 };
 
 use crate::{
@@ -66,31 +63,7 @@ impl SmsSender for SnsSmsSender {
 }
 
 fn delivery_error(err: SdkError<PublishError>) -> DeliveryError {
-    let verdict = match &err {
-        SdkError::ServiceError(e) => {
-            classify(e.raw().status().as_u16(), e.err().code(), e.err().message())
-        }
-        SdkError::TimeoutError(_) => {
-            DeliveryError::Unavailable("SNS did not answer in time.".into())
-        }
-        SdkError::DispatchFailure(f) if f.is_io() || f.is_timeout() => {
-            DeliveryError::Unavailable("SNS could not be reached.".into())
-        }
-        SdkError::ResponseError(r) if r.raw().status().is_server_error() => {
-            DeliveryError::Unavailable(format!(
-                "SNS answered with HTTP {}.",
-                r.raw().status().as_u16()
-            ))
-        }
-        _ => DeliveryError::Unexpected(anyhow!("unclassified")),
-    };
-    match verdict {
-        DeliveryError::Unexpected(_) => DeliveryError::Unexpected(
-            anyhow::Error::new(err).context("Failed to send an SMS with SNS"),
-        ),
-        // Not logged here: SNS's message may name the phone number. The caller decides.
-        known => known,
-    }
+    super::delivery::delivery_error(err, "SNS", "Failed to send an SMS with SNS", classify)
 }
 
 /// What an error answer to `Publish` means for the sender, from its code, the HTTP status
