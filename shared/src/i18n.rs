@@ -42,13 +42,6 @@ pub fn t_with(language: Language, key: &str, args: &[(&'static str, &str)]) -> S
     LOCALES.lookup_with_args(&langid(language), key, &args)
 }
 
-/// Whether `key` exists in `language` itself (not through the fallback).
-pub fn has(language: Language, key: &str) -> bool {
-    LOCALES
-        .lookup_single_language::<&str>(&langid(language), key, None)
-        .is_ok()
-}
-
 fn chrono_locale(language: Language) -> chrono::Locale {
     match language {
         Language::De => chrono::Locale::de_DE,
@@ -66,4 +59,39 @@ pub fn long_date(language: Language, at: DateTime<Utc>) -> String {
     at.date_naive()
         .format_localized(&format, chrono_locale(language))
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn keys(source: &str) -> BTreeSet<&str> {
+        source
+            .lines()
+            .filter(|l| !l.starts_with(['#', ' ']) && l.contains(" = "))
+            .filter_map(|l| l.split(" = ").next())
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_message() {
+        let sources = [
+            include_str!("../locales/de/portal.ftl"),
+            include_str!("../locales/en/portal.ftl"),
+            include_str!("../locales/fr/portal.ftl"),
+            include_str!("../locales/es/portal.ftl"),
+            include_str!("../locales/nl/portal.ftl"),
+            include_str!("../locales/sv/portal.ftl"),
+        ];
+        let english = keys(sources[1]);
+        assert!(english.len() > 15);
+        for (language, source) in Language::ALL.iter().zip(sources) {
+            assert_eq!(keys(source), english, "{language}");
+            for key in &english {
+                assert!(!t(*language, key).is_empty(), "{language} {key}");
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod http;
 pub mod i18n;
 pub mod messages;
+pub mod password_hash;
 pub mod ports;
 pub mod state;
 

@@ -17,3 +17,7 @@ area-form-entries = Formulareinträge
 sample-company = Bäckerei Schmidt GmbH
 sample-contact = Anna Schmidt
 sample-note = Wir freuen uns darauf, gemeinsam mit Ihnen Ihre neue Website zu gestalten!
+password-too-short = Ihr Passwort braucht mindestens { $min } Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.
+password-too-long = Ihr Passwort darf höchstens { $max } Zeichen haben.
+password-common = Dieses Passwort gehört zu den häufigsten und wird bei Angriffen zuerst ausprobiert. Bitte wählen Sie ein anderes, zum Beispiel einen Satz aus mehreren Wörtern.
+password-contains-email = Ihr Passwort darf Ihre E-Mail-Adresse nicht enthalten. Bitte wählen Sie ein anderes.

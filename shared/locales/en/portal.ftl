@@ -17,3 +17,7 @@ area-form-entries = Form entries
 sample-company = Miller's Bakery Ltd
 sample-contact = Anna Miller
 sample-note = We look forward to working with you on your new website!
+password-too-short = Your password needs at least { $min } characters. A sentence of several words is easy to remember and hard to guess.
+password-too-long = Your password can have at most { $max } characters.
+password-common = This password is one of the most common ones and is tried first in attacks. Please choose another one, for example a sentence of several words.
+password-contains-email = Your password must not contain your email address. Please choose another one.

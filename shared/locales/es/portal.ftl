@@ -17,3 +17,7 @@ area-form-entries = Mensajes de formularios
 sample-company = Panadería García S.L.
 sample-contact = Ana García
 sample-note = ¡Estamos deseando trabajar con usted en su nueva página web!
+password-too-short = Su contraseña necesita al menos { $min } caracteres. Una frase de varias palabras es fácil de recordar y difícil de adivinar.
+password-too-long = Su contraseña puede tener como máximo { $max } caracteres.
+password-common = Esta contraseña es una de las más comunes y es la primera que se prueba en los ataques. Elija otra, por ejemplo una frase de varias palabras.
+password-contains-email = Su contraseña no debe contener su dirección de correo electrónico. Elija otra.

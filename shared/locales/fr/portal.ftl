@@ -17,3 +17,7 @@ area-form-entries = Messages des formulaires
 sample-company = Boulangerie Martin SARL
 sample-contact = Claire Martin
 sample-note = Nous nous réjouissons de travailler avec vous sur votre nouveau site web !
+password-too-short = Votre mot de passe doit comporter au moins { $min } caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.
+password-too-long = Votre mot de passe peut comporter au plus { $max } caractères.
+password-common = Ce mot de passe fait partie des plus courants et il est essayé en premier lors des attaques. Choisissez-en un autre, par exemple une phrase de plusieurs mots.
+password-contains-email = Votre mot de passe ne doit pas contenir votre adresse e-mail. Choisissez-en un autre.

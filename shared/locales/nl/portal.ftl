@@ -17,3 +17,7 @@ area-form-entries = Formulierinzendingen
 sample-company = Bakkerij De Vries B.V.
 sample-contact = Anna de Vries
 sample-note = We kijken ernaar uit om samen met u aan uw nieuwe website te werken!
+password-too-short = Uw wachtwoord moet minstens { $min } tekens hebben. Een zin van een paar woorden is makkelijk te onthouden en moeilijk te raden.
+password-too-long = Uw wachtwoord mag hoogstens { $max } tekens hebben.
+password-common = Dit wachtwoord is een van de meest gebruikte en wordt bij aanvallen als eerste geprobeerd. Kies een ander, bijvoorbeeld een zin van een paar woorden.
+password-contains-email = Uw wachtwoord mag uw e-mailadres niet bevatten. Kies een ander.

@@ -17,3 +17,7 @@ area-form-entries = Formulärsvar
 sample-company = Bageri Lindqvist AB
 sample-contact = Anna Lindqvist
 sample-note = Vi ser fram emot att ta fram din nya webbplats tillsammans med dig!
+password-too-short = Ditt lösenord behöver minst { $min } tecken. En mening med flera ord är lätt att komma ihåg och svår att gissa.
+password-too-long = Ditt lösenord får ha högst { $max } tecken.
+password-common = Det här lösenordet är ett av de vanligaste och prövas först vid attacker. Välj ett annat, till exempel en mening med flera ord.
+password-contains-email = Ditt lösenord får inte innehålla din e-postadress. Välj ett annat.

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod invitation;
 pub mod language;
 pub mod message;
+pub mod password;
 pub mod phone;
 pub mod secret;
 pub mod tenant;
