@@ -1,8 +1,8 @@
-use std::time::Instant;
+use std::{net::SocketAddr, sync::Arc, time::Instant};
 
 use axum::{
     Json, Router,
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::header,
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -11,9 +11,8 @@ use axum::{
 use invite::InviteState;
 use portal::{
     embedded::Outbox,
-    http::{ApiError, finish_router},
+    http::{ApiError, ClientAddress, finish_router},
 };
-use std::sync::Arc;
 
 use crate::backend::Services;
 
@@ -45,10 +44,31 @@ pub fn app(services: &Services) -> Router {
                 .with_state(outbox.clone()),
         );
     }
+    let auth_state = auth::AuthState {
+        app: state.clone(),
+        mailer: services.mailer.clone(),
+    };
     let functions = Router::new()
         .merge(customers::routes().with_state(state))
-        .merge(invite::routes(invite_state));
-    finish_router(functions.merge(local)).layer(middleware::from_fn(log_request))
+        .merge(invite::routes(invite_state))
+        .merge(auth::routes(auth_state));
+    finish_router(functions.merge(local))
+        .layer(middleware::from_fn(client_address))
+        .layer(middleware::from_fn(log_request))
+}
+
+/// The caller's address, as API Gateway gives it to the functions in Lambda.
+async fn client_address(mut request: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .copied()
+    {
+        request
+            .extensions_mut()
+            .insert(ClientAddress(addr.ip().to_string()));
+    }
+    next.run(request).await
 }
 
 /// Every email and SMS the local portal "sent", oldest first.

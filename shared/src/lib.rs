@@ -10,11 +10,12 @@ pub mod domain;
 pub mod http;
 pub mod i18n;
 pub mod messages;
+pub mod pages;
 pub mod password_hash;
 pub mod ports;
 pub mod state;
 
-#[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns"))]
+#[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns", feature = "s3"))]
 pub mod aws;
 #[cfg(feature = "embedded")]
 pub mod embedded;

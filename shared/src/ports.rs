@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::domain::{
-    ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Invitation, InvitationId, Language,
-    OutgoingEmail, OutgoingSms, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
+    Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Invitation, InvitationId,
+    Language, LoginOwner, OutgoingEmail, OutgoingSms, SessionRecord, Tenant, TenantId, TokenHash,
+    TokenRecord, VoidReason,
 };
 
 #[derive(Debug, Error)]
@@ -188,9 +189,82 @@ pub trait IdempotencyStore: Send + Sync {
     async fn abandon_request(&self, tenant: TenantId, key: &str) -> Result<(), StoreError>;
 }
 
+/// What setting a password through a link changes, all at once.
+pub struct Redemption<'a> {
+    /// The link's token as read; it must still be usable at `now`, and becomes used.
+    pub token: &'a TokenRecord,
+    pub now: DateTime<Utc>,
+    /// The account after (a new one, or the old one with its new password and epoch).
+    pub account: &'a Account,
+    /// The account before, when there was one (its version is the condition).
+    pub previous_account: Option<&'a Account>,
+    /// The invitation the link came from, before and after (accepted).
+    pub invitation: Option<(&'a Invitation, &'a Invitation)>,
+    /// The session the customer continues in.
+    pub session: &'a SessionRecord,
+    /// Whether the customer becomes active now (their first password).
+    pub activates: bool,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Uses the link token and sets the password, all or nothing. Of two requests with one
+    /// token exactly one succeeds; the other gets [`StoreError::VersionConflict`]. Marks the
+    /// customer active (first time only).
+    async fn redeem(&self, redemption: &Redemption<'_>) -> Result<(), StoreError>;
+    async fn find_login(
+        &self,
+        email: &crate::domain::Email,
+    ) -> Result<Option<LoginOwner>, StoreError>;
+    async fn get_account(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<Account>, StoreError>;
+    /// Replaces `current` by `next` if unchanged (a new password, an upgraded hash, a new epoch).
+    async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError>;
+    /// Stores a password-reset link's token.
+    async fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError>;
+    async fn record_login(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+    async fn get_session(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StoreError>;
+    async fn touch_session(&self, hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait RateLimitStore: Send + Sync {
+    /// Events counted under `key` in the window that started at `window_start`.
+    async fn count(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError>;
+    /// Counts one more event; the count is forgotten after `forget_at`.
+    async fn increment(
+        &self,
+        key: &str,
+        window_start: DateTime<Utc>,
+        forget_at: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+}
+
 /// Everything the portal stores, in one adapter.
 pub trait Store:
-    TenantStore + ApiKeyStore + CustomerStore + InvitationStore + TemplateStore + IdempotencyStore
+    TenantStore
+    + ApiKeyStore
+    + CustomerStore
+    + InvitationStore
+    + TemplateStore
+    + IdempotencyStore
+    + AccountStore
+    + SessionStore
+    + RateLimitStore
 {
 }
 impl<T> Store for T where
@@ -200,6 +274,9 @@ impl<T> Store for T where
         + InvitationStore
         + TemplateStore
         + IdempotencyStore
+        + AccountStore
+        + SessionStore
+        + RateLimitStore
 {
 }
 
@@ -240,4 +317,60 @@ impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+}
+
+/// Where a client sends or fetches a file directly, without passing it through a function.
+/// The URL is a credential until it expires: `Debug` leaves out its query, which holds the
+/// signature.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// `PUT` or `GET`.
+    pub method: String,
+    pub url: String,
+    /// Headers the client must send as they are (an upload's `content-type` is signed).
+    pub headers: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let without_query = self
+            .url
+            .split_once('?')
+            .map_or(self.url.as_str(), |(u, _)| u);
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &format_args!("{without_query}?…"))
+            .field("headers", &self.headers)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Files that clients upload and download themselves, with signed requests.
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// A request the browser PUTs the file with; `content_type` is part of the signature, so
+    /// the upload must carry exactly that Content-Type. An existing file is replaced.
+    async fn presign_upload(
+        &self,
+        key: &crate::domain::ObjectKey,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, StoreError>;
+    /// A request that downloads the file, offered under `download_name` (Content-Disposition
+    /// attachment, RFC 6266, with an RFC 5987 `filename*` for names beyond ASCII).
+    async fn presign_download(
+        &self,
+        key: &crate::domain::ObjectKey,
+        download_name: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, StoreError>;
+    /// Size and content type, or `None` when there is no such file.
+    async fn head(
+        &self,
+        key: &crate::domain::ObjectKey,
+    ) -> Result<Option<crate::domain::FileInfo>, StoreError>;
+    /// Deleting a file that isn't there succeeds, as on S3.
+    async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
 }

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
 use crate::ports::{
-    ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore, Store, SystemClock,
-    TemplateStore, TenantStore,
+    AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore,
+    RateLimitStore, SessionStore, Store, SystemClock, TemplateStore, TenantStore,
 };
 
 /// Built once per cold start and shared by every request.
@@ -14,6 +14,9 @@ pub struct AppState {
     pub invitations: Arc<dyn InvitationStore>,
     pub templates: Arc<dyn TemplateStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub rate_limits: Arc<dyn RateLimitStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -26,7 +29,10 @@ impl AppState {
             customers: store.clone(),
             invitations: store.clone(),
             templates: store.clone(),
-            idempotency: store,
+            idempotency: store.clone(),
+            accounts: store.clone(),
+            sessions: store.clone(),
+            rate_limits: store,
             clock: Arc::new(SystemClock),
         }
     }

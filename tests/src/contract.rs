@@ -7,11 +7,12 @@ use chrono::Duration;
 use chrono::Utc;
 use portal::{
     domain::{
-        Actor, ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, Customer, CustomerChanges, EventKind,
-        Invitation, InvitationEvent, InvitationId, InvitationState, Language, LinkStatus,
-        LinkToken, PortalArea, TenantId, TokenRecord, ValidityDays, VoidReason,
+        Account, Actor, ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, Customer, CustomerChanges,
+        EventKind, Invitation, InvitationEvent, InvitationId, InvitationState, Language,
+        LinkStatus, LinkToken, PortalArea, Role, SessionRecord, TenantId, TokenPurpose,
+        TokenRecord, ValidityDays, VoidReason,
     },
-    ports::{IdempotencyStart, Store, StoreError, StoredResponse, TemplateOverride},
+    ports::{IdempotencyStart, Redemption, Store, StoreError, StoredResponse, TemplateOverride},
 };
 use serde_json::json;
 
@@ -40,6 +41,12 @@ macro_rules! store_contract {
             revoking_deletes_the_token_and_stale_updates_lose,
             agency_templates_are_kept_per_channel_and_language,
             idempotency_keys_replay_refuse_and_expire,
+            a_link_sets_the_password_once_and_starts_a_session,
+            of_two_redemptions_of_one_link_exactly_one_wins,
+            voided_and_expired_links_set_no_password,
+            a_reset_link_replaces_the_password_of_an_existing_account,
+            sessions_are_stored_touched_and_deleted,
+            failed_attempts_are_counted_per_key_and_window,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -760,5 +767,362 @@ pub async fn idempotency_keys_replay_refuse_and_expire(store: Arc<dyn Store>) {
             .await
             .unwrap(),
         IdempotencyStart::Fresh
+    );
+}
+
+fn session_for(c: &Customer, epoch: u64) -> SessionRecord {
+    let now = Utc::now();
+    SessionRecord {
+        hash: LinkToken::generate().unwrap().hash(),
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        role: Role::Customer,
+        epoch,
+        csrf: "csrf".into(),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + Duration::days(7),
+    }
+}
+
+fn account_for(c: &Customer, hash: &str, epoch: u64, version: u64) -> Account {
+    Account {
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        role: Role::Customer,
+        password_hash: hash.into(),
+        password_changed_at: Utc::now(),
+        session_epoch: epoch,
+        created_at: Utc::now(),
+        version,
+    }
+}
+
+/// A customer with an open invitation; returns the customer, invitation and its token.
+async fn invited(store: &dyn Store) -> (Customer, Invitation, TokenRecord) {
+    let t = saved_tenant(store, "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("redeem")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let (invitation, record) = invitation_of(&c, &LinkToken::generate().unwrap());
+    store
+        .issue_invitation(&c, &invitation, &record, &[])
+        .await
+        .unwrap();
+    (c, invitation, record)
+}
+
+fn accepted(i: &Invitation) -> Invitation {
+    let event = InvitationEvent {
+        at: Utc::now(),
+        event: EventKind::Accepted,
+        channel: None,
+        detail: None,
+        by: Actor::Customer,
+    };
+    i.with_event(event, InvitationState::Accepted)
+}
+
+pub async fn a_link_sets_the_password_once_and_starts_a_session(store: Arc<dyn Store>) {
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let account = account_for(&c, "$argon2id$first", 1, 1);
+    let session = session_for(&c, 1);
+    let next = accepted(&invitation);
+    let now = Utc::now();
+    let redemption = Redemption {
+        token: &token,
+        now,
+        account: &account,
+        previous_account: None,
+        invitation: Some((&invitation, &next)),
+        session: &session,
+        activates: true,
+    };
+    store.redeem(&redemption).await.unwrap();
+    assert_eq!(
+        store.get_account(c.tenant_id, c.id).await.unwrap(),
+        Some(account.clone())
+    );
+    assert_eq!(
+        store.get_session(&session.hash).await.unwrap(),
+        Some(session.clone())
+    );
+    assert_eq!(
+        store
+            .get_invitation(c.tenant_id, c.id, invitation.id)
+            .await
+            .unwrap(),
+        Some(next.clone())
+    );
+    let used = store.find_token(&token.hash).await.unwrap().unwrap();
+    assert_eq!(used.status_at(now), LinkStatus::Used);
+    let active = store
+        .get_customer(c.tenant_id, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(active.activated_at.is_some());
+    let owner = store
+        .find_login(c.login_email.as_ref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((owner.tenant_id, owner.customer_id), (c.tenant_id, c.id));
+    assert!(
+        store
+            .find_login(&portal::domain::Email::parse(&unique_email("nobody")).unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let again = Redemption {
+        session: &session_for(&c, 1),
+        ..redemption
+    };
+    assert!(
+        matches!(store.redeem(&again).await, Err(StoreError::VersionConflict)),
+        "a link works once"
+    );
+    store.record_login(c.tenant_id, c.id, now).await.unwrap();
+    assert!(
+        store
+            .get_customer(c.tenant_id, c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_login_at
+            .is_some()
+    );
+}
+
+pub async fn of_two_redemptions_of_one_link_exactly_one_wins(store: Arc<dyn Store>) {
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let next = accepted(&invitation);
+    let attempts: Vec<_> = (0..2)
+        .map(|i| {
+            let (store, c, invitation, next, token) = (
+                store.clone(),
+                c.clone(),
+                invitation.clone(),
+                next.clone(),
+                token.clone(),
+            );
+            tokio::spawn(async move {
+                let account = account_for(&c, &format!("$argon2id${i}"), 1, 1);
+                let session = session_for(&c, 1);
+                store
+                    .redeem(&Redemption {
+                        token: &token,
+                        now: Utc::now(),
+                        account: &account,
+                        previous_account: None,
+                        invitation: Some((&invitation, &next)),
+                        session: &session,
+                        activates: true,
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::VersionConflict) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+}
+
+pub async fn voided_and_expired_links_set_no_password(store: Arc<dyn Store>) {
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let account = account_for(&c, "$argon2id$x", 1, 1);
+    let session = session_for(&c, 1);
+    let next = accepted(&invitation);
+    let late = Redemption {
+        token: &token,
+        now: token.expires_at + Duration::seconds(1),
+        account: &account,
+        previous_account: None,
+        invitation: Some((&invitation, &next)),
+        session: &session,
+        activates: true,
+    };
+    assert!(
+        matches!(store.redeem(&late).await, Err(StoreError::VersionConflict)),
+        "expired"
+    );
+    let revoked_invitation = revoked(&invitation);
+    store
+        .update_invitation(
+            &invitation,
+            &revoked_invitation,
+            Some((VoidReason::Revoked, Utc::now())),
+        )
+        .await
+        .unwrap();
+    let on_time = Redemption {
+        now: Utc::now(),
+        invitation: None,
+        ..late
+    };
+    assert!(
+        matches!(
+            store.redeem(&on_time).await,
+            Err(StoreError::VersionConflict)
+        ),
+        "revoked"
+    );
+    assert_eq!(
+        store.get_account(c.tenant_id, c.id).await.unwrap(),
+        None,
+        "nothing written"
+    );
+    assert_eq!(store.get_session(&session.hash).await.unwrap(), None);
+    assert!(
+        store
+            .get_customer(c.tenant_id, c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .activated_at
+            .is_none()
+    );
+}
+
+pub async fn a_reset_link_replaces_the_password_of_an_existing_account(store: Arc<dyn Store>) {
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let first = account_for(&c, "$argon2id$first", 1, 1);
+    let next = accepted(&invitation);
+    let session = session_for(&c, 1);
+    store
+        .redeem(&Redemption {
+            token: &token,
+            now: Utc::now(),
+            account: &first,
+            previous_account: None,
+            invitation: Some((&invitation, &next)),
+            session: &session,
+            activates: true,
+        })
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let reset = TokenRecord {
+        hash: LinkToken::generate().unwrap().hash(),
+        purpose: TokenPurpose::PasswordReset,
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        invitation_id: None,
+        created_at: now,
+        expires_at: now + Duration::hours(1),
+        voided: None,
+        used_at: None,
+    };
+    store.put_token(&reset).await.unwrap();
+    assert!(matches!(
+        store.put_token(&reset).await,
+        Err(StoreError::AlreadyExists)
+    ));
+    let second = account_for(&c, "$argon2id$second", 2, 2);
+    let new_session = session_for(&c, 2);
+    let stale = Redemption {
+        token: &reset,
+        now,
+        account: &second,
+        previous_account: Some(&second),
+        invitation: None,
+        session: &new_session,
+        activates: false,
+    };
+    assert!(
+        matches!(store.redeem(&stale).await, Err(StoreError::VersionConflict)),
+        "the account changed meanwhile"
+    );
+    store
+        .redeem(&Redemption {
+            previous_account: Some(&first),
+            ..stale
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_account(c.tenant_id, c.id).await.unwrap(),
+        Some(second.clone())
+    );
+
+    let third = account_for(&c, "$argon2id$third", 3, 3);
+    assert!(matches!(
+        store.update_account(&first, &third).await,
+        Err(StoreError::VersionConflict)
+    ));
+    store.update_account(&second, &third).await.unwrap();
+    assert_eq!(
+        store.get_account(c.tenant_id, c.id).await.unwrap(),
+        Some(third)
+    );
+}
+
+pub async fn sessions_are_stored_touched_and_deleted(store: Arc<dyn Store>) {
+    let (c, _, _) = invited(store.as_ref()).await;
+    let session = session_for(&c, 1);
+    store.put_session(&session).await.unwrap();
+    assert_eq!(
+        store.get_session(&session.hash).await.unwrap(),
+        Some(session.clone())
+    );
+    let later = session.last_seen_at + Duration::minutes(30);
+    store.touch_session(&session.hash, later).await.unwrap();
+    assert_eq!(
+        store
+            .get_session(&session.hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        later
+    );
+    store.delete_session(&session.hash).await.unwrap();
+    assert_eq!(store.get_session(&session.hash).await.unwrap(), None);
+    store
+        .touch_session(&session.hash, later)
+        .await
+        .expect("touching a gone session is harmless");
+    assert_eq!(
+        store.get_session(&session.hash).await.unwrap(),
+        None,
+        "and does not bring it back"
+    );
+}
+
+pub async fn failed_attempts_are_counted_per_key_and_window(store: Arc<dyn Store>) {
+    let key = format!("login-account#{}", unique_email("rate"));
+    let window = Utc::now();
+    let forget = window + Duration::minutes(30);
+    assert_eq!(store.count(&key, window).await.unwrap(), 0);
+    for expected in 1..=3 {
+        assert_eq!(
+            store.increment(&key, window, forget).await.unwrap(),
+            expected
+        );
+    }
+    assert_eq!(store.count(&key, window).await.unwrap(), 3);
+    let next_window = window + Duration::minutes(15);
+    assert_eq!(
+        store.count(&key, next_window).await.unwrap(),
+        0,
+        "a new window starts at zero"
+    );
+    assert_eq!(
+        store
+            .count("login-address#203.0.113.9", window)
+            .await
+            .unwrap(),
+        0,
+        "keys are apart"
     );
 }

@@ -2,6 +2,7 @@
 
 pub mod contract;
 pub mod delivery_contract;
+pub mod files_contract;
 pub mod fixtures;
 pub mod moto;
 pub mod server;

@@ -11,7 +11,12 @@ pub async fn spawn(services: &Services) -> String {
     let addr = listener.local_addr().expect("a bound address");
     let app = portal_infra::app(services);
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("the server runs");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("the server runs");
     });
     format!("http://{addr}")
 }

@@ -15,6 +15,7 @@ fn served() -> Routes {
     customers::ROUTES
         .iter()
         .chain(invite::ROUTES)
+        .chain(auth::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
@@ -74,7 +75,8 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
             .replace("{customerId}", "01ARZ3NDEKTSV4RRFFQ69G5FAV")
             .replace("{invitationId}", "01ARZ3NDEKTSV4RRFFQ69G5FAW")
             .replace("{language}", "de")
-            .replace("{channel}", "email");
+            .replace("{channel}", "email")
+            .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let request = Request::builder()
                 .method(Method::from_bytes(method.as_bytes()).unwrap())

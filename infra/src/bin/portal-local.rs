@@ -96,12 +96,15 @@ async fn main() -> anyhow::Result<()> {
     if let Some(endpoint) = &args.endpoint_url {
         verify_senders_on_moto(store.as_ref(), endpoint).await?;
     }
-    axum::serve(listener, app(&services))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .context("The server failed")
+    axum::serve(
+        listener,
+        app(&services).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("The server failed")
 }
 
 /// SES (and moto, like the SES sandbox) sends only from verified identities: verify each

@@ -31,12 +31,14 @@ use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_item};
 
 use crate::{
     domain::{
-        ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Email, Invitation,
-        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
+        Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Email,
+        Invitation, InvitationId, Language, LoginOwner, SessionRecord, Tenant, TenantId, TokenHash,
+        TokenRecord, VoidReason,
     },
     ports::{
-        ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
-        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+        AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
+        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StoreError,
+        StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
 
@@ -936,5 +938,311 @@ impl IdempotencyStore for DynamoDbStore {
             .await
             .context("Failed to release the idempotency key")?;
         Ok(())
+    }
+}
+
+fn account_sk() -> &'static str {
+    "ACCOUNT"
+}
+
+fn session_pk(hash: &TokenHash) -> String {
+    format!("SESSION#{}", hash.as_str())
+}
+
+fn timestamp(at: DateTime<Utc>) -> AttributeValue {
+    s(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+}
+
+impl DynamoDbStore {
+    fn account_item(&self, a: &Account) -> anyhow::Result<Item> {
+        item(
+            a,
+            &[
+                ("pk", invitations_pk(a.tenant_id, a.customer_id)),
+                ("sk", account_sk().into()),
+            ],
+        )
+    }
+
+    fn session_item(&self, session: &SessionRecord) -> anyhow::Result<Item> {
+        let mut item = item(
+            session,
+            &[("pk", session_pk(&session.hash)), ("sk", "SESSION".into())],
+        )?;
+        item.insert(TTL_ATTRIBUTE.to_owned(), ttl(session.expires_at));
+        Ok(item)
+    }
+}
+
+#[async_trait]
+impl AccountStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(customer = %r.account.customer_id))]
+    async fn redeem(&self, r: &Redemption<'_>) -> Result<(), StoreError> {
+        // A null attribute (how an empty Option is stored) counts as absent.
+        let absent =
+            |name: &str| format!("(attribute_not_exists({name}) OR attribute_type({name}, :null))");
+        let use_token = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(token_pk(&r.token.hash)))
+            .key("sk", s("TOKEN"))
+            .update_expression("SET usedAt = :now")
+            .condition_expression(format!(
+                "attribute_exists(pk) AND {} AND {} AND #ttl > :epoch",
+                absent("usedAt"),
+                absent("voided")
+            ))
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":now", timestamp(r.now))
+            .expression_attribute_values(":null", s("NULL"))
+            .expression_attribute_values(":epoch", ttl(r.now))
+            .build()
+            .context("Failed to describe the token update")?;
+        let mut items = vec![TransactWriteItem::builder().update(use_token).build()];
+        items.push(match r.previous_account {
+            Some(previous) => self.versioned_put(self.account_item(r.account)?, previous.version),
+            None => self.new_put(self.account_item(r.account)?),
+        });
+        if let Some((current, next)) = r.invitation {
+            items.push(self.versioned_put(self.invitation_item(next)?, current.version));
+        }
+        let customer_key = |b: aws_sdk_dynamodb::types::builders::UpdateBuilder| {
+            b.table_name(&self.table)
+                .key("pk", s(tenant_pk(r.account.tenant_id)))
+                .key("sk", s(customer_sk(r.account.customer_id)))
+        };
+        let customer = if r.activates {
+            customer_key(aws_sdk_dynamodb::types::Update::builder())
+                .update_expression("SET activatedAt = :now")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":now", timestamp(r.now))
+                .build()
+                .context("Failed to describe the customer update")?
+        } else {
+            customer_key(aws_sdk_dynamodb::types::Update::builder())
+                .update_expression("SET lastLoginAt = :now")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":now", timestamp(r.now))
+                .build()
+                .context("Failed to describe the customer update")?
+        };
+        items.push(TransactWriteItem::builder().update(customer).build());
+        items.push(self.new_put(self.session_item(r.session)?));
+        self.transact(items, None, "Failed to set the password")
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_login(&self, email: &Email) -> Result<Option<LoginOwner>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(login_pk(email)))
+            .key("sk", s("LOGIN"))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to look up the login email")?;
+        let Some(item) = out.item else {
+            return Ok(None);
+        };
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
+        let tenant = text("tenantId").and_then(|v| v.parse::<TenantId>().ok());
+        let customer = text("customerId").and_then(|v| v.parse::<CustomerId>().ok());
+        match (tenant, customer) {
+            (Some(tenant_id), Some(customer_id)) => Ok(Some(LoginOwner {
+                tenant_id,
+                customer_id,
+            })),
+            _ => Err(anyhow::anyhow!("A login claim lacks its tenant or customer").into()),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_account(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<Account>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(invitations_pk(tenant, customer)))
+            .key("sk", s(account_sk()))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read the account")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip_all, fields(customer = %current.customer_id))]
+    async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError> {
+        self.transact(
+            vec![self.versioned_put(self.account_item(next)?, current.version)],
+            None,
+            "Failed to update the account",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        self.conditional_put(
+            self.token_item(token)?,
+            "attribute_not_exists(pk)",
+            StoreError::AlreadyExists,
+            "Failed to store the link token",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn record_login(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s(customer_sk(customer)))
+            .update_expression("SET lastLoginAt = :at")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":at", timestamp(at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to record the login")
+                .into()),
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for DynamoDbStore {
+    #[tracing::instrument(skip_all)]
+    async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.conditional_put(
+            self.session_item(session)?,
+            "attribute_not_exists(pk)",
+            StoreError::AlreadyExists,
+            "Failed to store the session",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_session(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(session_pk(hash)))
+            .key("sk", s("SESSION"))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read the session")?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn touch_session(&self, hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(session_pk(hash)))
+            .key("sk", s("SESSION"))
+            .update_expression("SET lastSeenAt = :at")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":at", timestamp(at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("Failed to touch the session")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(session_pk(hash)))
+            .key("sk", s("SESSION"))
+            .send()
+            .await
+            .context("Failed to delete the session")?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for DynamoDbStore {
+    #[tracing::instrument(skip(self))]
+    async fn count(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(window_start.timestamp().to_string()))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("Failed to read a rate counter")?;
+        Ok(out
+            .item
+            .and_then(|i| {
+                i.get("count")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(0))
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn increment(
+        &self,
+        key: &str,
+        window_start: DateTime<Utc>,
+        forget_at: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let out = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(window_start.timestamp().to_string()))
+            .update_expression("ADD #count :one SET #ttl = if_not_exists(#ttl, :forget)")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":forget", ttl(forget_at))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .context("Failed to count a failed attempt")?;
+        Ok(out
+            .attributes
+            .and_then(|a| {
+                a.get("count")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|n| n.parse().ok())
+            })
+            .unwrap_or(1))
     }
 }

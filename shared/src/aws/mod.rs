@@ -5,6 +5,8 @@ pub mod config;
 mod delivery;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
+#[cfg(feature = "s3")]
+pub mod s3;
 #[cfg(feature = "ses")]
 pub mod ses;
 #[cfg(feature = "sns")]
@@ -12,6 +14,8 @@ pub mod sns;
 
 #[cfg(feature = "dynamodb")]
 pub use dynamodb::DynamoDbStore;
+#[cfg(feature = "s3")]
+pub use s3::S3FileStore;
 #[cfg(feature = "ses")]
 pub use ses::SesMailer;
 #[cfg(feature = "sns")]

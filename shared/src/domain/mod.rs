@@ -1,5 +1,6 @@
 //! Domain types. Once a value has one of these types it is valid.
 
+pub mod account;
 pub mod api_key;
 pub mod country;
 pub mod customer;
@@ -8,6 +9,7 @@ pub mod ids;
 pub mod invitation;
 pub mod language;
 pub mod message;
+pub mod object_key;
 pub mod password;
 pub mod phone;
 pub mod secret;
@@ -15,6 +17,7 @@ pub mod tenant;
 pub mod text;
 pub mod validation;
 
+pub use account::{Account, LoginOwner, Role, SessionRecord};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
@@ -26,6 +29,7 @@ pub use invitation::{
 };
 pub use language::Language;
 pub use message::{OutgoingEmail, OutgoingSms};
+pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;
 pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors};

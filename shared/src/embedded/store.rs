@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     domain::{
-        ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
-        InvitationId, Language, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
+        Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
+        InvitationId, Language, LoginOwner, SessionRecord, Tenant, TenantId, TokenHash,
+        TokenRecord, VoidReason,
     },
     ports::{
-        ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore, InvitationStore, Page,
-        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+        AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
+        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StoreError,
+        StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
 
@@ -60,6 +62,15 @@ struct Data {
     /// By `{tenant}#{key}`.
     #[serde(default)]
     idempotency: BTreeMap<String, IdempotencyRecord>,
+    /// By `{tenant}#{customer}`.
+    #[serde(default)]
+    accounts: BTreeMap<String, Account>,
+    /// By session token hash.
+    #[serde(default)]
+    sessions: BTreeMap<String, SessionRecord>,
+    /// By `{key}#{window start}`: the count and when to forget it.
+    #[serde(default)]
+    rates: BTreeMap<String, (u32, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -580,6 +591,167 @@ impl IdempotencyStore for EmbeddedStore {
         self.write(|d| {
             d.idempotency.remove(&idempotency_key(tenant, key));
             Ok(())
+        })
+    }
+}
+
+fn account_key(tenant: TenantId, customer: CustomerId) -> String {
+    format!("{tenant}#{customer}")
+}
+
+#[async_trait]
+impl AccountStore for EmbeddedStore {
+    async fn redeem(&self, r: &Redemption<'_>) -> Result<(), StoreError> {
+        self.write(|d| {
+            let token = d
+                .tokens
+                .get_mut(r.token.hash.as_str())
+                .ok_or(StoreError::VersionConflict)?;
+            if token.status_at(r.now) != crate::domain::LinkStatus::Valid {
+                return Err(StoreError::VersionConflict);
+            }
+            token.used_at = Some(r.now);
+            let key = account_key(r.account.tenant_id, r.account.customer_id);
+            match (d.accounts.get(&key), r.previous_account) {
+                (None, None) => {}
+                (Some(stored), Some(previous)) if stored.version == previous.version => {}
+                _ => return Err(StoreError::VersionConflict),
+            }
+            d.accounts.insert(key, r.account.clone());
+            if let Some((current, next)) = r.invitation {
+                unchanged_invitation(d, current)?;
+                d.invitations.insert(next.id, next.clone());
+            }
+            let customer = d
+                .customers
+                .get_mut(&r.account.tenant_id)
+                .and_then(|c| c.get_mut(&r.account.customer_id))
+                .ok_or(StoreError::VersionConflict)?;
+            customer.activated_at.get_or_insert(r.now);
+            d.sessions
+                .insert(r.session.hash.as_str().to_owned(), r.session.clone());
+            Ok(())
+        })
+    }
+
+    async fn find_login(
+        &self,
+        email: &crate::domain::Email,
+    ) -> Result<Option<LoginOwner>, StoreError> {
+        self.read(|d| {
+            d.logins.get(&email.normalized()).map(|c| LoginOwner {
+                tenant_id: c.tenant_id,
+                customer_id: c.customer_id,
+            })
+        })
+    }
+
+    async fn get_account(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<Account>, StoreError> {
+        self.read(|d| d.accounts.get(&account_key(tenant, customer)).cloned())
+    }
+
+    async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError> {
+        self.write(|d| {
+            let stored = d
+                .accounts
+                .get_mut(&account_key(current.tenant_id, current.customer_id))
+                .filter(|a| a.version == current.version)
+                .ok_or(StoreError::VersionConflict)?;
+            *stored = next.clone();
+            Ok(())
+        })
+    }
+
+    async fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+        self.write(|d| {
+            if d.tokens.contains_key(token.hash.as_str()) {
+                return Err(StoreError::AlreadyExists);
+            }
+            d.tokens
+                .insert(token.hash.as_str().to_owned(), token.clone());
+            Ok(())
+        })
+    }
+
+    async fn record_login(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            let customer = d
+                .customers
+                .get_mut(&tenant)
+                .and_then(|c| c.get_mut(&customer))
+                .ok_or(StoreError::NotFound)?;
+            customer.last_login_at = Some(at);
+            Ok(())
+        })
+    }
+}
+
+#[async_trait]
+impl SessionStore for EmbeddedStore {
+    async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.write(|d| {
+            d.sessions.retain(|_, s| s.expires_at > session.created_at);
+            d.sessions
+                .insert(session.hash.as_str().to_owned(), session.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_session(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
+        self.read(|d| d.sessions.get(hash.as_str()).cloned())
+    }
+
+    async fn touch_session(&self, hash: &TokenHash, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|d| {
+            if let Some(session) = d.sessions.get_mut(hash.as_str()) {
+                session.last_seen_at = session.last_seen_at.max(at);
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreError> {
+        self.write(|d| {
+            d.sessions.remove(hash.as_str());
+            Ok(())
+        })
+    }
+}
+
+#[async_trait]
+impl RateLimitStore for EmbeddedStore {
+    async fn count(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        self.read(|d| {
+            d.rates
+                .get(&format!("{key}#{}", window_start.timestamp()))
+                .map(|(n, _)| *n)
+                .unwrap_or(0)
+        })
+    }
+
+    async fn increment(
+        &self,
+        key: &str,
+        window_start: DateTime<Utc>,
+        forget_at: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        self.write(|d| {
+            d.rates.retain(|_, (_, forget)| *forget > window_start);
+            let entry = d
+                .rates
+                .entry(format!("{key}#{}", window_start.timestamp()))
+                .or_insert((0, forget_at));
+            entry.0 += 1;
+            Ok(entry.0)
         })
     }
 }

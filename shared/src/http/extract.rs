@@ -8,6 +8,56 @@ use serde::de::DeserializeOwned;
 use super::ApiError;
 use crate::domain::FieldError;
 
+/// A body sent either by an HTML form (`application/x-www-form-urlencoded`) or as JSON; the
+/// handler answers in kind (a page or JSON).
+pub enum Submitted<T> {
+    Form(T),
+    Json(T),
+}
+
+impl<T> Submitted<T> {
+    pub fn is_form(&self) -> bool {
+        matches!(self, Submitted::Form(_))
+    }
+
+    pub fn into_inner(self) -> T {
+        match self {
+            Submitted::Form(v) | Submitted::Json(v) => v,
+        }
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Submitted<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return JsonBody::from_request(req, state)
+                .await
+                .map(|JsonBody(v)| Submitted::Json(v));
+        }
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Submitted::Form(v)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::PayloadTooLarge)
+            }
+            Err(rejection) => Err(ApiError::Validation(vec![FieldError::new(
+                "body",
+                rejection.body_text(),
+            )])),
+        }
+    }
+}
+
 /// The largest JSON body any route accepts.
 pub const MAX_JSON_BODY: usize = 64 * 1024;
 

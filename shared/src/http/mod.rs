@@ -8,10 +8,15 @@ pub mod problem;
 
 pub use auth::StaffAuth;
 pub use error::ApiError;
-pub use extract::{JsonBody, MAX_JSON_BODY};
+pub use extract::{JsonBody, MAX_JSON_BODY, Submitted};
 pub use problem::Problem;
 
 use axum::{Router, extract::DefaultBodyLimit};
+
+/// The caller's network address, as API Gateway or the local runner saw it (put into the
+/// request's extensions by each entry point).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);
 
 /// The layers and fallbacks every function's router gets, so unknown routes, wrong methods
 /// and oversized bodies answer in problem+json like everything else.

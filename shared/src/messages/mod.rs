@@ -2,6 +2,7 @@
 //! checked and rendered.
 
 pub mod invitation;
+pub mod password_reset;
 pub mod sms;
 
 pub use invitation::{

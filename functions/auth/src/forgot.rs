@@ -1,0 +1,177 @@
+//! "Forgot password": always the same answer, a single-use reset link by email when the
+//! address belongs to an account.
+
+use std::time::Duration as StdDuration;
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use chrono::Duration;
+use portal::{
+    domain::{Email, LinkToken, OutgoingEmail, TokenPurpose, TokenRecord, account::account_key},
+    http::{ApiError, Submitted},
+    messages::password_reset,
+    pages::{self, ForgotForm, Page},
+};
+use serde::Deserialize;
+
+use crate::{AuthState, browser_language, same_site};
+
+pub const RESET_VALID_MINUTES: i64 = 60;
+/// Reset emails per account per window, so nobody can flood a mailbox.
+const MAX_RESET_EMAILS: u32 = 3;
+/// Every answer takes at least this long, so timing does not tell whether an email was sent.
+const ANSWER_AFTER: StdDuration = StdDuration::from_millis(800);
+
+pub async fn page(headers: HeaderMap) -> Response {
+    let html = pages::forgot(&ForgotForm {
+        page: Page {
+            language: browser_language(&headers),
+            agency: String::new(),
+        },
+        email: "",
+        sent: false,
+        csrf: None,
+        error: None,
+    });
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForgotRequest {
+    email: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    csrf: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    body: Submitted<ForgotRequest>,
+) -> Result<Response, ApiError> {
+    let is_form = body.is_form();
+    if is_form {
+        same_site(&headers)?;
+    }
+    let started = tokio::time::Instant::now();
+    let request = body.into_inner();
+    if let Ok(email) = Email::parse(&request.email)
+        && let Err(e) = send_reset(&state, &email).await
+    {
+        // Logged, never shown: the answer must not depend on the account.
+        tracing::error!(
+            error = format!("{e:#}"),
+            "a password reset could not be sent"
+        );
+    }
+    tokio::time::sleep_until(started + ANSWER_AFTER).await;
+    if is_form {
+        let html = pages::forgot(&ForgotForm {
+            page: Page {
+                language: browser_language(&headers),
+                agency: String::new(),
+            },
+            email: &request.email,
+            sent: true,
+            csrf: None,
+            error: None,
+        });
+        return Ok((StatusCode::ACCEPTED, Html(html)).into_response());
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({
+            "detail": "If an account exists for this address, a link to choose a new password was sent to it. The link is valid for one hour."
+        })),
+    )
+        .into_response())
+}
+
+async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
+    let app = &state.app;
+    let Some(owner) = app.accounts.find_login(email).await? else {
+        return Ok(());
+    };
+    if app
+        .accounts
+        .get_account(owner.tenant_id, owner.customer_id)
+        .await?
+        .is_none()
+    {
+        // Never set a password: the agency's invitation is the way in.
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let window_start = now.duration_trunc_minutes(15);
+    let key = format!("reset-{}", account_key(email));
+    if app
+        .rate_limits
+        .increment(&key, window_start, window_start + Duration::minutes(30))
+        .await?
+        > MAX_RESET_EMAILS
+    {
+        tracing::warn!("reset email withheld: too many requests for one account");
+        return Ok(());
+    }
+    let (Some(tenant), Some(customer)) = (
+        app.tenants.get_tenant(owner.tenant_id).await?,
+        app.customers
+            .get_customer(owner.tenant_id, owner.customer_id)
+            .await?,
+    ) else {
+        return Ok(());
+    };
+    let token = LinkToken::generate()?;
+    let record = TokenRecord {
+        hash: token.hash(),
+        purpose: TokenPurpose::PasswordReset,
+        tenant_id: tenant.id,
+        customer_id: customer.id,
+        invitation_id: None,
+        created_at: now,
+        expires_at: now + Duration::minutes(RESET_VALID_MINUTES),
+        voided: None,
+        used_at: None,
+    };
+    app.accounts.put_token(&record).await?;
+    let link = format!(
+        "{}/password/reset/{}",
+        tenant.portal_base_url,
+        token.expose()
+    );
+    let rendered = password_reset::render(
+        customer.language,
+        &tenant.name,
+        email.as_str(),
+        &link,
+        RESET_VALID_MINUTES as u32,
+    );
+    state
+        .mailer
+        .send_email(&OutgoingEmail {
+            from: tenant.sender_email.clone(),
+            from_name: tenant.name.clone(),
+            to: email.clone(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
+        })
+        .await?;
+    tracing::info!(tenant = %tenant.id, customer = %customer.id, "password reset link sent");
+    Ok(())
+}
+
+trait TruncMinutes {
+    fn duration_trunc_minutes(self, minutes: i64) -> Self;
+}
+
+impl TruncMinutes for chrono::DateTime<chrono::Utc> {
+    fn duration_trunc_minutes(self, minutes: i64) -> Self {
+        chrono::DurationRound::duration_trunc(self, Duration::minutes(minutes)).unwrap_or(self)
+    }
+}

@@ -1,0 +1,178 @@
+//! The customer's side of the portal: set a password from an invitation or reset link, log
+//! in and out, keep "My data" up to date and change the password. Pages are server-rendered
+//! in the customer's language; every route also speaks JSON for API clients.
+
+mod forgot;
+mod links;
+mod login;
+mod me;
+mod session;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::FromRef,
+    http::{HeaderMap, StatusCode, header},
+    routing::{get, post},
+};
+use portal::{
+    AppState,
+    domain::Language,
+    http::{ApiError, Problem, finish_router},
+    ports::Mailer,
+};
+
+pub use session::{COOKIE, CSRF_HEADER};
+
+/// Every route this function serves, as template.yaml and openapi.json name them.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/invite/{token}"),
+    ("POST", "/invite/{token}"),
+    ("POST", "/invitations/accept"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/password/forgot"),
+    ("POST", "/password/forgot"),
+    ("GET", "/password/reset/{token}"),
+    ("POST", "/password/reset/{token}"),
+    ("POST", "/password/reset"),
+    ("GET", "/me"),
+    ("PATCH", "/me"),
+    ("POST", "/me"),
+    ("POST", "/me/password"),
+];
+
+#[derive(Clone)]
+pub struct AuthState {
+    pub app: AppState,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+impl FromRef<AuthState> for AppState {
+    fn from_ref(state: &AuthState) -> AppState {
+        state.app.clone()
+    }
+}
+
+impl AuthState {
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = portal::aws::config::load(None).await;
+        Ok(Self {
+            app: portal::aws::state_from_config(&config)?,
+            mailer: Arc::new(portal::aws::SesMailer::from_conf(&config)),
+        })
+    }
+}
+
+pub fn router(state: AuthState) -> Router {
+    finish_router(routes(state))
+}
+
+pub fn routes(state: AuthState) -> Router {
+    Router::new()
+        .route(
+            "/invite/{token}",
+            get(links::invitation_page).post(links::invitation_form),
+        )
+        .route("/invitations/accept", post(links::accept_json))
+        .route("/login", get(login::page).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/password/forgot", get(forgot::page).post(forgot::submit))
+        .route(
+            "/password/reset/{token}",
+            get(links::reset_page).post(links::reset_form),
+        )
+        .route("/password/reset", post(links::reset_json))
+        .route("/me", get(me::read).patch(me::patch).post(me::form))
+        .route("/me/password", post(me::change_password))
+        .with_state(state)
+}
+
+/// The first supported language the browser asks for, English otherwise.
+fn browser_language(headers: &HeaderMap) -> Language {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.split(';').next()?.trim().parse().ok())
+        .next()
+        .unwrap_or(Language::En)
+}
+
+/// Refuses form posts from other sites (login CSRF): browsers say where a request comes from.
+fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin_host = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .map(|o| o.split("://").nth(1).unwrap_or(o).to_owned());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let cross = fetch_site == Some("cross-site")
+        || matches!((origin_host, host), (Some(o), Some(h)) if o != h);
+    if cross {
+        return Err(ApiError::Problem(Box::new(
+            Problem::new(StatusCode::FORBIDDEN, "cross-site-request", "This form was sent from another site")
+                .detail("For your safety, the portal only accepts this form from its own pages. Open the portal's page and try again."),
+        )));
+    }
+    Ok(())
+}
+
+/// Where to go after logging in: a path on this site only.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/me".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/files")), "/files");
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "files",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/me", "{evil}");
+        }
+        assert_eq!(safe_next(None), "/me");
+    }
+
+    #[test]
+    fn the_browser_language_is_the_first_supported_one() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            "it-IT,it;q=0.9,de-AT;q=0.8,en;q=0.5".parse().unwrap(),
+        );
+        assert_eq!(browser_language(&h), Language::De);
+        assert_eq!(browser_language(&HeaderMap::new()), Language::En);
+    }
+
+    #[test]
+    fn cross_site_form_posts_are_refused() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "kunden.berg.example".parse().unwrap());
+        assert!(same_site(&h).is_ok(), "no browser hints: an API client");
+        h.insert(
+            header::ORIGIN,
+            "https://kunden.berg.example".parse().unwrap(),
+        );
+        assert!(same_site(&h).is_ok());
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(same_site(&h).is_err());
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(same_site(&h).is_err());
+    }
+}

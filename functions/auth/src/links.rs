@@ -1,0 +1,546 @@
+//! The pages and posts behind invitation and reset links: set a password, once.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use portal::{
+    domain::{
+        Account, Actor, Customer, EventKind, InvitationEvent, InvitationState, LinkStatus,
+        LinkToken, Role, Tenant, TokenPurpose, TokenRecord,
+        password::{Password, PasswordProblem},
+    },
+    http::{ApiError, JsonBody, Problem, Submitted},
+    pages::{self, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
+    password_hash,
+    ports::{Redemption, StoreError},
+};
+use serde::Deserialize;
+
+use crate::{AuthState, browser_language, same_site, session};
+
+/// A link that can be used, with whom it is for.
+pub(crate) struct UsableLink {
+    pub record: TokenRecord,
+    pub tenant: Tenant,
+    pub customer: Customer,
+}
+
+fn problem_of(status: LinkStatus) -> LinkProblem {
+    match status {
+        LinkStatus::Valid | LinkStatus::Used => LinkProblem::Used,
+        LinkStatus::Expired => LinkProblem::Expired,
+        LinkStatus::Superseded => LinkProblem::Superseded,
+        LinkStatus::Revoked => LinkProblem::Revoked,
+    }
+}
+
+/// Looks a presented link up, without using it.
+pub(crate) async fn look_up(
+    state: &AuthState,
+    raw: &str,
+    purpose: TokenPurpose,
+) -> Result<Result<UsableLink, (LinkProblem, Option<(Tenant, Customer)>)>, ApiError> {
+    let app = &state.app;
+    let well_formed = raw.len() == 43
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Ok(Err((LinkProblem::Unknown, None)));
+    }
+    let Some(record) = app
+        .invitations
+        .find_token(&LinkToken::from_presented(raw).hash())
+        .await?
+    else {
+        return Ok(Err((LinkProblem::Unknown, None)));
+    };
+    if record.purpose != purpose {
+        return Ok(Err((LinkProblem::Unknown, None)));
+    }
+    let tenant = app.tenants.get_tenant(record.tenant_id).await?;
+    let customer = app
+        .customers
+        .get_customer(record.tenant_id, record.customer_id)
+        .await?;
+    let (Some(tenant), Some(customer)) = (tenant, customer) else {
+        return Ok(Err((LinkProblem::Unknown, None)));
+    };
+    match record.status_at(app.clock.now()) {
+        LinkStatus::Valid => Ok(Ok(UsableLink {
+            record,
+            tenant,
+            customer,
+        })),
+        other => Ok(Err((problem_of(other), Some((tenant, customer))))),
+    }
+}
+
+pub(crate) enum Refusal {
+    Link(LinkProblem),
+    Weak(PasswordProblem),
+    Api(ApiError),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(e: ApiError) -> Self {
+        Refusal::Api(e)
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Api(e.into())
+    }
+}
+
+pub(crate) struct Redeemed {
+    pub token: LinkToken,
+    pub session: portal::domain::SessionRecord,
+    pub tenant: Tenant,
+}
+
+/// Sets the password through a usable link: checks it against the policy, hashes it, and in
+/// one atomic step uses the link, stores the account (ending every other session), accepts
+/// the invitation, marks the customer active and starts a session.
+pub(crate) async fn redeem(
+    state: &AuthState,
+    link: UsableLink,
+    raw_password: &str,
+) -> Result<Redeemed, Refusal> {
+    let app = &state.app;
+    let UsableLink {
+        record,
+        tenant,
+        customer,
+    } = link;
+    let password = Password::new(raw_password);
+    password
+        .check_new(customer.login_email.as_ref())
+        .map_err(Refusal::Weak)?;
+    let password_hash = password_hash::hash(&password)
+        .await
+        .map_err(ApiError::from)?;
+    let now = app.clock.now();
+    let previous = app.accounts.get_account(tenant.id, customer.id).await?;
+    let account = Account {
+        tenant_id: tenant.id,
+        customer_id: customer.id,
+        role: Role::Customer,
+        password_hash,
+        password_changed_at: now,
+        session_epoch: previous.as_ref().map_or(1, |a| a.session_epoch + 1),
+        created_at: previous.as_ref().map_or(now, |a| a.created_at),
+        version: previous.as_ref().map_or(1, |a| a.version + 1),
+    };
+    let (token, session) = session::start(&account, now).map_err(ApiError::from)?;
+    let invitation = match (record.purpose, record.invitation_id) {
+        (TokenPurpose::Invitation, Some(id)) => {
+            app.invitations
+                .get_invitation(tenant.id, customer.id, id)
+                .await?
+        }
+        _ => None,
+    };
+    let accepted = invitation.as_ref().filter(|i| i.state.is_open()).map(|i| {
+        let event = InvitationEvent {
+            at: now,
+            event: EventKind::Accepted,
+            channel: None,
+            detail: None,
+            by: Actor::Customer,
+        };
+        i.with_event(event, InvitationState::Accepted)
+    });
+    let redemption = Redemption {
+        token: &record,
+        now,
+        account: &account,
+        previous_account: previous.as_ref(),
+        invitation: invitation.as_ref().zip(accepted.as_ref()),
+        session: &session,
+        activates: customer.activated_at.is_none(),
+    };
+    match app.accounts.redeem(&redemption).await {
+        Ok(()) => {
+            tracing::info!(tenant = %tenant.id, customer = %customer.id, purpose = ?record.purpose, "password set");
+            Ok(Redeemed {
+                token,
+                session,
+                tenant,
+            })
+        }
+        // Someone else used, replaced or revoked the link a moment ago: say which.
+        Err(StoreError::VersionConflict) => {
+            let now_status = app
+                .invitations
+                .find_token(&record.hash)
+                .await?
+                .map(|r| r.status_at(now));
+            Err(Refusal::Link(
+                now_status.map_or(LinkProblem::Used, problem_of),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn page_of(tenant: &Tenant, customer: &Customer) -> Page {
+    Page {
+        language: customer.language,
+        agency: tenant.name.clone(),
+    }
+}
+
+fn problem_page(
+    state_headers: &HeaderMap,
+    purpose: Purpose,
+    problem: LinkProblem,
+    who: Option<&(Tenant, Customer)>,
+) -> Response {
+    let page = match who {
+        Some((tenant, customer)) => page_of(tenant, customer),
+        None => Page {
+            language: browser_language(state_headers),
+            agency: String::new(),
+        },
+    };
+    let status = if problem == LinkProblem::Unknown {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::GONE
+    };
+    let html = pages::link_problem(&LinkProblemPage {
+        page,
+        purpose,
+        problem,
+        login_url: "/login".into(),
+        forgot_url: "/password/forgot".into(),
+    });
+    (status, no_store(), Html(html)).into_response()
+}
+
+/// Pages with tokens in their URL are never cached, and never leak it as a referrer.
+fn no_store() -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
+    ]
+}
+
+fn form_page(
+    link: &UsableLink,
+    purpose: Purpose,
+    action: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let login_email = link
+        .customer
+        .login_email
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    let html = pages::set_password(&SetPasswordForm {
+        page: page_of(&link.tenant, &link.customer),
+        purpose,
+        company: &link.customer.company_name,
+        login_email: &login_email,
+        action,
+        csrf: None,
+        error,
+    });
+    (status, no_store(), Html(html)).into_response()
+}
+
+fn purpose_of(token: TokenPurpose) -> Purpose {
+    match token {
+        TokenPurpose::Invitation => Purpose::Invitation,
+        TokenPurpose::PasswordReset => Purpose::Reset,
+    }
+}
+
+async fn show(
+    state: &AuthState,
+    headers: &HeaderMap,
+    raw: &str,
+    purpose: TokenPurpose,
+    action: String,
+) -> Result<Response, ApiError> {
+    Ok(match look_up(state, raw, purpose).await? {
+        Ok(link) => form_page(&link, purpose_of(purpose), &action, None, StatusCode::OK),
+        Err((problem, who)) => problem_page(headers, purpose_of(purpose), problem, who.as_ref()),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordField {
+    password: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    csrf: Option<String>,
+}
+
+/// The form's POST: on success the customer is logged in and lands in the portal.
+async fn submit_form(
+    state: &AuthState,
+    headers: &HeaderMap,
+    raw: &str,
+    purpose: TokenPurpose,
+    action: String,
+    password: &str,
+) -> Result<Response, ApiError> {
+    same_site(headers)?;
+    let link = match look_up(state, raw, purpose).await? {
+        Ok(link) => link,
+        Err((problem, who)) => {
+            return Ok(problem_page(
+                headers,
+                purpose_of(purpose),
+                problem,
+                who.as_ref(),
+            ));
+        }
+    };
+    let language = link.customer.language;
+    let area = match (purpose, link.record.invitation_id) {
+        (TokenPurpose::Invitation, Some(id)) => state
+            .app
+            .invitations
+            .get_invitation(link.tenant.id, link.customer.id, id)
+            .await?
+            .map(|i| i.area.path())
+            .unwrap_or("/"),
+        _ => "/",
+    };
+    let kept = UsableLink {
+        record: link.record.clone(),
+        tenant: link.tenant.clone(),
+        customer: link.customer.clone(),
+    };
+    match redeem(state, link, password).await {
+        Ok(done) => {
+            let next = if area == "/" {
+                "/me".to_owned()
+            } else {
+                format!("/me?next={area}")
+            };
+            Ok((
+                StatusCode::SEE_OTHER,
+                [(
+                    header::LOCATION,
+                    HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/me")),
+                )],
+                [(
+                    header::SET_COOKIE,
+                    session::cookie(&done.tenant, &done.token, &done.session),
+                )],
+            )
+                .into_response())
+        }
+        Err(Refusal::Weak(problem)) => Ok(form_page(
+            &kept,
+            purpose_of(purpose),
+            &action,
+            Some(problem.message(language)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(Refusal::Link(problem)) => Ok(problem_page(
+            headers,
+            purpose_of(purpose),
+            problem,
+            Some(&(kept.tenant, kept.customer)),
+        )),
+        Err(Refusal::Api(e)) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptRequest {
+    token: String,
+    password: String,
+}
+
+/// The JSON form of the same: `{token, password}` → a session.
+async fn submit_json(
+    state: &AuthState,
+    request: AcceptRequest,
+    purpose: TokenPurpose,
+) -> Result<Response, ApiError> {
+    let link = match look_up(state, &request.token, purpose).await? {
+        Ok(link) => link,
+        Err((problem, _)) => return Err(link_problem(problem)),
+    };
+    let language = link.customer.language;
+    match redeem(state, link, &request.password).await {
+        Ok(done) => Ok(session_answer(&done.tenant, &done.token, &done.session)),
+        Err(Refusal::Weak(problem)) => Err(weak(problem, language, "password")),
+        Err(Refusal::Link(problem)) => Err(link_problem(problem)),
+        Err(Refusal::Api(e)) => Err(e),
+    }
+    .map(|mut r| {
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    })
+}
+
+/// A new session as JSON, and the same as a cookie.
+pub(crate) fn session_answer(
+    tenant: &Tenant,
+    token: &LinkToken,
+    session: &portal::domain::SessionRecord,
+) -> Response {
+    let body = serde_json::json!({
+        "customerId": session.customer_id,
+        "sessionToken": token.expose(),
+        "csrfToken": session.csrf,
+        "expiresAt": session.expires_at,
+    });
+    (
+        [(header::SET_COOKIE, session::cookie(tenant, token, session))],
+        Json(body),
+    )
+        .into_response()
+}
+
+pub(crate) fn weak(
+    problem: PasswordProblem,
+    language: portal::domain::Language,
+    field: &str,
+) -> ApiError {
+    ApiError::Problem(Box::new(
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "password-rejected",
+            "Please choose another password",
+        )
+        .detail(problem.message(language))
+        .errors(vec![portal::domain::FieldError::new(
+            field,
+            problem.message(language),
+        )])
+        .extension("reason", serde_json::json!(problem.message_key())),
+    ))
+}
+
+pub(crate) fn link_problem(problem: LinkProblem) -> ApiError {
+    let (status, kind, detail) = match problem {
+        LinkProblem::Unknown => (
+            StatusCode::NOT_FOUND,
+            "link-unknown",
+            "This link is not valid. Ask the agency for a new invitation.",
+        ),
+        LinkProblem::Expired => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "This link has expired. Ask for a new one.",
+        ),
+        LinkProblem::Used => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "This link was already used. Log in, or reset your password.",
+        ),
+        LinkProblem::Superseded => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "A newer link replaced this one. Use the most recent message.",
+        ),
+        LinkProblem::Revoked => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "This invitation was withdrawn. Ask the agency for a new one.",
+        ),
+    };
+    let code = serde_json::to_value(problem).unwrap_or_default();
+    ApiError::Problem(Box::new(
+        Problem::new(status, kind, "This link can no longer be used")
+            .detail(detail)
+            .extension("linkStatus", code),
+    ))
+}
+
+pub async fn invitation_page(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let action = format!("/invite/{token}");
+    show(&state, &headers, &token, TokenPurpose::Invitation, action).await
+}
+
+pub async fn invitation_form(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: Submitted<PasswordField>,
+) -> Result<Response, ApiError> {
+    let action = format!("/invite/{token}");
+    let password = body.into_inner().password;
+    submit_form(
+        &state,
+        &headers,
+        &token,
+        TokenPurpose::Invitation,
+        action,
+        &password,
+    )
+    .await
+}
+
+pub async fn accept_json(
+    State(state): State<AuthState>,
+    JsonBody(request): JsonBody<AcceptRequest>,
+) -> Result<Response, ApiError> {
+    submit_json(&state, request, TokenPurpose::Invitation).await
+}
+
+pub async fn reset_page(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let action = format!("/password/reset/{token}");
+    show(
+        &state,
+        &headers,
+        &token,
+        TokenPurpose::PasswordReset,
+        action,
+    )
+    .await
+}
+
+pub async fn reset_form(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: Submitted<PasswordField>,
+) -> Result<Response, ApiError> {
+    let action = format!("/password/reset/{token}");
+    let password = body.into_inner().password;
+    submit_form(
+        &state,
+        &headers,
+        &token,
+        TokenPurpose::PasswordReset,
+        action,
+        &password,
+    )
+    .await
+}
+
+pub async fn reset_json(
+    State(state): State<AuthState>,
+    JsonBody(request): JsonBody<AcceptRequest>,
+) -> Result<Response, ApiError> {
+    submit_json(&state, request, TokenPurpose::PasswordReset).await
+}

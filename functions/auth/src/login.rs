@@ -1,0 +1,314 @@
+//! Login and logout, with limits on failed attempts per account and per address.
+
+use axum::{
+    Extension,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use portal::{
+    domain::{
+        Email, Language,
+        account::{account_key, address_key},
+        password::Password,
+    },
+    http::{ApiError, ClientAddress, Problem, Submitted},
+    pages::{self, LoginForm, Notice, Page},
+    password_hash::{self, Verified},
+};
+use serde::Deserialize;
+
+use crate::{AuthState, browser_language, links::session_answer, safe_next, same_site, session};
+
+/// Failed logins are counted in windows of this length; a lock lifts when its window ends.
+pub const WINDOW_MINUTES: i64 = 15;
+/// Failed attempts allowed per account, and per source address, in one window.
+pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 50;
+
+fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = now
+        .duration_trunc(Duration::minutes(WINDOW_MINUTES))
+        .unwrap_or(now);
+    (start, start + Duration::minutes(WINDOW_MINUTES))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    email: Option<String>,
+    notice: Option<String>,
+}
+
+fn login_page(
+    language: Language,
+    email: &str,
+    next: &str,
+    error: Option<String>,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let html = pages::login(&LoginForm {
+        page: Page {
+            language,
+            agency: String::new(),
+        },
+        email,
+        next,
+        csrf: None,
+        error,
+        notice,
+        forgot_url: "/password/forgot".into(),
+    });
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+pub async fn page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+    let notice = match query.notice.as_deref() {
+        Some("password-set") => Some(Notice::PasswordSet),
+        Some("password-reset") => Some(Notice::PasswordReset),
+        Some("logged-out") => Some(Notice::LoggedOut),
+        _ => None,
+    };
+    let next = safe_next(query.next.as_deref());
+    login_page(
+        browser_language(&headers),
+        query.email.as_deref().unwrap_or_default(),
+        &next,
+        None,
+        notice,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+    /// Sent by the login page's form; the login needs none (no session yet).
+    #[serde(default)]
+    #[allow(dead_code)]
+    csrf: Option<String>,
+}
+
+enum Failure {
+    Invalid,
+    Locked { retry_after: i64 },
+}
+
+fn failure_message(language: Language, failure: &Failure) -> String {
+    match failure {
+        Failure::Invalid => portal::i18n::t(language, "login-invalid"),
+        Failure::Locked { retry_after } => {
+            let minutes = ((retry_after + 59) / 60).max(1).to_string();
+            portal::i18n::t_with(language, "login-locked", &[("minutes", &minutes)])
+        }
+    }
+}
+
+pub async fn submit(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    address: Option<Extension<ClientAddress>>,
+    body: Submitted<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let is_form = body.is_form();
+    if is_form {
+        same_site(&headers)?;
+    }
+    let request = body.into_inner();
+    let language = browser_language(&headers);
+    let next = safe_next(request.next.as_deref());
+    let address = address.map_or_else(|| "unknown".to_owned(), |Extension(a)| a.0);
+    let outcome = attempt(&state, &request.email, &request.password, &address).await?;
+    match outcome {
+        Ok((tenant, token, session)) => {
+            if is_form {
+                Ok((
+                    StatusCode::SEE_OTHER,
+                    [(
+                        header::LOCATION,
+                        HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/me")),
+                    )],
+                    [(
+                        header::SET_COOKIE,
+                        session::cookie(&tenant, &token, &session),
+                    )],
+                )
+                    .into_response())
+            } else {
+                Ok(session_answer(&tenant, &token, &session))
+            }
+        }
+        Err(failure) => {
+            let (status, retry_after) = match &failure {
+                Failure::Invalid => (StatusCode::UNAUTHORIZED, None),
+                Failure::Locked { retry_after } => {
+                    (StatusCode::TOO_MANY_REQUESTS, Some(*retry_after))
+                }
+            };
+            let message = failure_message(language, &failure);
+            let mut response = if is_form {
+                login_page(language, &request.email, &next, Some(message), None, status)
+            } else {
+                let kind = if retry_after.is_some() {
+                    "too-many-attempts"
+                } else {
+                    "invalid-credentials"
+                };
+                let title = if retry_after.is_some() {
+                    "Too many failed attempts"
+                } else {
+                    "The email or password is wrong"
+                };
+                ApiError::Problem(Box::new(Problem::new(status, kind, title).detail(message)))
+                    .into_response()
+            };
+            if let Some(seconds) = retry_after
+                && let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// One login attempt. Unknown emails and wrong passwords cost the same time (a dummy hash is
+/// verified) and get the same answer; failures count against the account and the address.
+async fn attempt(
+    state: &AuthState,
+    raw_email: &str,
+    raw_password: &str,
+    address: &str,
+) -> Result<
+    Result<
+        (
+            portal::domain::Tenant,
+            portal::domain::LinkToken,
+            portal::domain::SessionRecord,
+        ),
+        Failure,
+    >,
+    ApiError,
+> {
+    let app = &state.app;
+    let now = app.clock.now();
+    let (window_start, window_end) = window(now);
+    let email = Email::parse(raw_email).ok();
+    let keys: Vec<(String, u32)> = email
+        .iter()
+        .map(|e| (account_key(e), MAX_FAILURES_PER_ACCOUNT))
+        .chain(std::iter::once((
+            address_key(address),
+            MAX_FAILURES_PER_ADDRESS,
+        )))
+        .collect();
+    for (key, limit) in &keys {
+        if app.rate_limits.count(key, window_start).await? >= *limit {
+            tracing::warn!("login refused: too many failed attempts");
+            // Rounded up: retrying after Retry-After seconds must find the window over.
+            return Ok(Err(Failure::Locked {
+                retry_after: ((window_end - now).num_milliseconds() + 999) / 1000,
+            }));
+        }
+    }
+    let owner = match &email {
+        Some(e) => app.accounts.find_login(e).await?,
+        None => None,
+    };
+    let account = match owner {
+        Some(o) => app.accounts.get_account(o.tenant_id, o.customer_id).await?,
+        None => None,
+    };
+    let password = Password::new(raw_password);
+    let verified = password_hash::verify(
+        &password,
+        account.as_ref().map(|a| a.password_hash.as_str()),
+    )
+    .await?;
+    let (Verified::Match { needs_rehash }, Some(account)) = (verified, account) else {
+        for (key, _) in &keys {
+            app.rate_limits
+                .increment(
+                    key,
+                    window_start,
+                    window_end + Duration::minutes(WINDOW_MINUTES),
+                )
+                .await?;
+        }
+        return Ok(Err(Failure::Invalid));
+    };
+    let account = if needs_rehash {
+        let upgraded = portal::domain::Account {
+            password_hash: password_hash::hash(&password).await?,
+            version: account.version + 1,
+            ..account.clone()
+        };
+        match app.accounts.update_account(&account, &upgraded).await {
+            Ok(()) => upgraded,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not upgrade a password hash; keeping the old one");
+                account
+            }
+        }
+    } else {
+        account
+    };
+    let tenant = app
+        .tenants
+        .get_tenant(account.tenant_id)
+        .await?
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("An account's tenant is gone")))?;
+    let (token, session) = session::start(&account, now)?;
+    app.sessions.put_session(&session).await?;
+    app.accounts
+        .record_login(account.tenant_id, account.customer_id, now)
+        .await?;
+    tracing::info!(tenant = %account.tenant_id, customer = %account.customer_id, "logged in");
+    Ok(Ok((tenant, token, session)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LogoutForm {
+    csrf: Option<String>,
+}
+
+pub async fn logout(
+    State(state): State<AuthState>,
+    customer: session::CustomerSession,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let form: LogoutForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        customer.check_form_csrf(form.csrf.as_deref())?;
+    }
+    state
+        .app
+        .sessions
+        .delete_session(&customer.session.hash)
+        .await?;
+    let clear = [(header::SET_COOKIE, session::clear_cookie())];
+    if is_form {
+        Ok((
+            StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                HeaderValue::from_static("/login?notice=logged-out"),
+            )],
+            clear,
+        )
+            .into_response())
+    } else {
+        Ok((StatusCode::NO_CONTENT, clear).into_response())
+    }
+}

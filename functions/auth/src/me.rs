@@ -1,0 +1,388 @@
+//! "My data": the logged-in customer reads and updates their own record and changes their
+//! password. The login email, the project status and the agency's notes stay the agency's.
+
+use std::collections::HashMap;
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use portal::{
+    domain::{
+        Account, Customer, CustomerChanges, FieldError, account::account_key,
+        customer::AddressInput, password::Password,
+    },
+    http::{ApiError, JsonBody, Problem, Submitted},
+    pages::{self, MyDataPage, Page},
+    password_hash::{self, Verified},
+    ports::StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AuthState,
+    links::{session_answer, weak},
+    session::{self, CustomerSession},
+};
+
+const WRITE_ATTEMPTS: usize = 3;
+
+/// The customer's own view of their record: no agency notes, no internal ids beyond their own.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MyData<'a> {
+    id: portal::domain::CustomerId,
+    company_name: &'a str,
+    owner: Option<&'a str>,
+    contact_person: Option<&'a str>,
+    address: Option<&'a portal::domain::Address>,
+    language: portal::domain::Language,
+    mobile: Option<&'a portal::domain::PhoneNumber>,
+    phone: Option<&'a portal::domain::PhoneNumber>,
+    fax: Option<&'a portal::domain::PhoneNumber>,
+    emails: &'a [portal::domain::Email],
+    login_email: Option<&'a portal::domain::Email>,
+    status: portal::domain::ProjectStatus,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn my_data(c: &Customer) -> serde_json::Value {
+    serde_json::to_value(MyData {
+        id: c.id,
+        company_name: &c.company_name,
+        owner: c.owner.as_deref(),
+        contact_person: c.contact_person.as_deref(),
+        address: c.address.as_ref(),
+        language: c.language,
+        mobile: c.mobile.as_ref(),
+        phone: c.phone.as_ref(),
+        fax: c.fax.as_ref(),
+        emails: &c.emails,
+        login_email: c.login_email.as_ref(),
+        status: c.status,
+        updated_at: c.updated_at,
+    })
+    .unwrap_or_default()
+}
+
+async fn load(
+    state: &AuthState,
+    who: &CustomerSession,
+) -> Result<(Customer, portal::domain::Tenant), ApiError> {
+    let app = &state.app;
+    let customer = app
+        .customers
+        .get_customer(who.session.tenant_id, who.session.customer_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            "Your portal access has been removed.",
+        ))?;
+    let tenant =
+        app.tenants
+            .get_tenant(who.session.tenant_id)
+            .await?
+            .ok_or(ApiError::Unauthorized(
+                "Your portal access has been removed.",
+            ))?;
+    Ok((customer, tenant))
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn page(
+    tenant: &portal::domain::Tenant,
+    customer: &Customer,
+    who: &CustomerSession,
+    saved: bool,
+    errors: &[FieldError],
+    password: (bool, Option<String>),
+    status: StatusCode,
+) -> Response {
+    let html = pages::my_data(&MyDataPage {
+        page: Page {
+            language: customer.language,
+            agency: tenant.name.clone(),
+        },
+        customer,
+        csrf: &who.session.csrf,
+        saved,
+        errors,
+        password_changed: password.0,
+        password_error: password.1,
+    });
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+pub async fn read(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    who: CustomerSession,
+) -> Result<Response, ApiError> {
+    let (customer, tenant) = load(&state, &who).await?;
+    if wants_html(&headers) {
+        return Ok(page(
+            &tenant,
+            &customer,
+            &who,
+            false,
+            &[],
+            (false, None),
+            StatusCode::OK,
+        ));
+    }
+    let mut body = my_data(&customer);
+    body["csrfToken"] = serde_json::json!(who.session.csrf);
+    Ok(Json(body).into_response())
+}
+
+/// Applies `changes` (already limited to the customer's own fields), retrying a lost race.
+async fn apply(
+    state: &AuthState,
+    who: &CustomerSession,
+    changes: CustomerChanges,
+) -> Result<Customer, ApiError> {
+    let app = &state.app;
+    for attempt in 1..=WRITE_ATTEMPTS {
+        let (current, _) = load(state, who).await?;
+        let next = changes
+            .clone()
+            .validate(Some(&current))
+            .map_err(ApiError::Validation)?
+            .applied(&current, app.clock.now());
+        match app.customers.update_customer(&current, &next).await {
+            Ok(()) => return Ok(next),
+            Err(StoreError::VersionConflict) if attempt < WRITE_ATTEMPTS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::ConcurrentChange)
+}
+
+/// Refuses the agency's fields: the login email, the status and the notes.
+fn own_fields_only(value: &serde_json::Value) -> Result<(), ApiError> {
+    let agency_fields = ["loginEmail", "status", "notes"];
+    let errors: Vec<FieldError> = agency_fields
+        .iter()
+        .filter(|f| value.get(**f).is_some())
+        .map(|f| FieldError::new(*f, "can only be changed by your agency"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+pub async fn patch(
+    State(state): State<AuthState>,
+    who: CustomerSession,
+    JsonBody(value): JsonBody<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    own_fields_only(&value)?;
+    let changes: CustomerChanges = portal::http::extract::parse_json(value.to_string().as_bytes())?;
+    let next = apply(&state, &who, changes).await?;
+    Ok(Json(my_data(&next)).into_response())
+}
+
+/// The My data page's form: flat fields, `address.*`, and `emails` as one list.
+fn from_form(form: &HashMap<String, String>) -> CustomerChanges {
+    let text = |name: &str| form.get(name).map(|v| Some(v.clone()));
+    let address_fields = ["street", "postalCode", "city", "region", "country"];
+    let address_given = address_fields.iter().any(|f| {
+        form.get(&format!("address.{f}"))
+            .is_some_and(|v| !v.trim().is_empty())
+    });
+    let address = if address_given {
+        let part = |f: &str| {
+            form.get(&format!("address.{f}"))
+                .cloned()
+                .filter(|v| !v.trim().is_empty())
+        };
+        Some(Some(AddressInput {
+            street: part("street"),
+            postal_code: part("postalCode"),
+            city: part("city"),
+            region: part("region"),
+            country: part("country"),
+        }))
+    } else if address_fields
+        .iter()
+        .any(|f| form.contains_key(&format!("address.{f}")))
+    {
+        Some(None)
+    } else {
+        None
+    };
+    let emails = form.get("emails").map(|list| {
+        Some(
+            list.split([',', ';', '\n', ' '])
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    });
+    CustomerChanges {
+        company_name: text("companyName"),
+        owner: text("owner"),
+        contact_person: text("contactPerson"),
+        address,
+        language: text("language"),
+        mobile: text("mobile"),
+        phone: text("phone"),
+        fax: text("fax"),
+        emails,
+        ..CustomerChanges::default()
+    }
+}
+
+pub async fn form(
+    State(state): State<AuthState>,
+    who: CustomerSession,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.check_form_csrf(form.get("csrf").map(String::as_str))?;
+    match apply(&state, &who, from_form(&form)).await {
+        Ok(_) => {
+            let (customer, tenant) = load(&state, &who).await?;
+            Ok(page(
+                &tenant,
+                &customer,
+                &who,
+                true,
+                &[],
+                (false, None),
+                StatusCode::OK,
+            ))
+        }
+        Err(ApiError::Validation(errors)) => {
+            let (customer, tenant) = load(&state, &who).await?;
+            Ok(page(
+                &tenant,
+                &customer,
+                &who,
+                false,
+                &errors,
+                (false, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current: String,
+    new: String,
+    #[serde(default)]
+    csrf: Option<String>,
+}
+
+/// Changes the password; every other session of the customer ends, this one goes on under a
+/// new token.
+pub async fn change_password(
+    State(state): State<AuthState>,
+    who: CustomerSession,
+    body: Submitted<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let is_form = body.is_form();
+    let request = body.into_inner();
+    if is_form {
+        who.check_form_csrf(request.csrf.as_deref())?;
+    }
+    let app = &state.app;
+    let (customer, tenant) = load(&state, &who).await?;
+    let language = customer.language;
+    let refuse = |message: String, field: &str, status: StatusCode| -> Result<Response, ApiError> {
+        if is_form {
+            return Ok(page(
+                &tenant,
+                &customer,
+                &who,
+                false,
+                &[],
+                (false, Some(message)),
+                status,
+            ));
+        }
+        Err(ApiError::Problem(Box::new(
+            Problem::new(status, "password-rejected", "The password was not changed")
+                .detail(message.clone())
+                .errors(vec![FieldError::new(field, message)]),
+        )))
+    };
+    let current = Password::new(&request.current);
+    if password_hash::verify(&current, Some(&who.account.password_hash)).await? == Verified::NoMatch
+    {
+        if let Some(email) = &customer.login_email {
+            let now = app.clock.now();
+            let start = chrono::DurationRound::duration_trunc(now, chrono::Duration::minutes(15))
+                .unwrap_or(now);
+            app.rate_limits
+                .increment(
+                    &account_key(email),
+                    start,
+                    start + chrono::Duration::minutes(30),
+                )
+                .await?;
+        }
+        return refuse(
+            portal::i18n::t(language, "password-current-wrong"),
+            "current",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let new = Password::new(&request.new);
+    if let Err(problem) = new.check_new(customer.login_email.as_ref()) {
+        if is_form {
+            return refuse(
+                problem.message(language),
+                "new",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        return Err(weak(problem, language, "new"));
+    }
+    let now = app.clock.now();
+    let next = Account {
+        password_hash: password_hash::hash(&new).await?,
+        password_changed_at: now,
+        session_epoch: who.account.session_epoch + 1,
+        version: who.account.version + 1,
+        ..who.account.clone()
+    };
+    match app.accounts.update_account(&who.account, &next).await {
+        Err(StoreError::VersionConflict) => return Err(ApiError::ConcurrentChange),
+        other => other?,
+    }
+    let (token, fresh) = session::start(&next, now)?;
+    app.sessions.put_session(&fresh).await?;
+    app.sessions.delete_session(&who.session.hash).await?;
+    tracing::info!(tenant = %tenant.id, customer = %customer.id, "password changed");
+    if is_form {
+        let fresh_who = CustomerSession::new(fresh.clone(), next, true);
+        let mut response = page(
+            &tenant,
+            &customer,
+            &fresh_who,
+            false,
+            &[],
+            (true, None),
+            StatusCode::OK,
+        );
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, session::cookie(&tenant, &token, &fresh));
+        return Ok(response);
+    }
+    Ok(session_answer(&tenant, &token, &fresh))
+}

@@ -1,0 +1,174 @@
+//! Customer sessions: a `portal_session` cookie for browsers (HttpOnly, Secure, SameSite=Lax)
+//! or the same token as a bearer for API clients; idle and absolute expiry; CSRF protection
+//! for state-changing requests the cookie authenticates.
+
+use axum::{
+    extract::{FromRef, FromRequestParts},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+};
+use chrono::{DateTime, Utc};
+use portal::{
+    AppState,
+    domain::{
+        Account, LinkToken, Role, SessionRecord, Tenant, account::SESSION_MAX, secret::random_token,
+    },
+    http::{ApiError, Problem},
+};
+
+pub const COOKIE: &str = "portal_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A new session for `account`, and its token (shown once: in the cookie and the answer).
+pub fn start(account: &Account, now: DateTime<Utc>) -> anyhow::Result<(LinkToken, SessionRecord)> {
+    let token = LinkToken::generate()?;
+    let record = SessionRecord {
+        hash: token.hash(),
+        tenant_id: account.tenant_id,
+        customer_id: account.customer_id,
+        role: Role::Customer,
+        epoch: account.session_epoch,
+        csrf: random_token()?,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + SESSION_MAX,
+    };
+    Ok((token, record))
+}
+
+/// `Set-Cookie` for a session; `Secure` whenever the portal is served over https.
+pub fn cookie(tenant: &Tenant, token: &LinkToken, session: &SessionRecord) -> HeaderValue {
+    let max_age = (session.expires_at - session.created_at).num_seconds();
+    let secure = if tenant.portal_base_url.as_str().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        token.expose()
+    ))
+    .expect("a token is a valid header value")
+}
+
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("portal_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The session token a request presents: the bearer token, else the cookie.
+fn presented(headers: &HeaderMap) -> Option<(String, bool)> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
+    if let Some(token) = bearer {
+        return Some((token, false));
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| (value.to_owned(), true))
+}
+
+/// A request made by a logged-in customer.
+#[derive(Debug, Clone)]
+pub struct CustomerSession {
+    pub session: SessionRecord,
+    pub account: Account,
+    /// Authenticated by the cookie (so a state change needs the CSRF token).
+    pub by_cookie: bool,
+    csrf_checked: bool,
+}
+
+impl CustomerSession {
+    /// A session the handler just started (after a password change).
+    pub fn new(session: SessionRecord, account: Account, by_cookie: bool) -> Self {
+        Self {
+            session,
+            account,
+            by_cookie,
+            csrf_checked: true,
+        }
+    }
+
+    /// For form posts, which carry the CSRF token in the body rather than a header.
+    pub fn check_form_csrf(&self, presented: Option<&str>) -> Result<(), ApiError> {
+        if !self.by_cookie || self.csrf_checked || presented == Some(self.session.csrf.as_str()) {
+            Ok(())
+        } else {
+            Err(csrf_refused())
+        }
+    }
+}
+
+fn csrf_refused() -> ApiError {
+    ApiError::Problem(Box::new(
+        Problem::new(StatusCode::FORBIDDEN, "csrf-token-invalid", "The request's CSRF token is missing or wrong")
+            .detail(format!(
+                "Requests that change something and are authenticated by the session cookie must send the session's CSRF token in the {CSRF_HEADER} header (or the csrf form field). Reload the page and try again."
+            )),
+    ))
+}
+
+fn not_logged_in() -> ApiError {
+    ApiError::Unauthorized("Log in first: your session is missing, has ended or has expired.")
+}
+
+impl<S> FromRequestParts<S> for CustomerSession
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let (raw, by_cookie) = presented(&parts.headers).ok_or_else(not_logged_in)?;
+        let hash = LinkToken::from_presented(&raw).hash();
+        let session = state
+            .sessions
+            .get_session(&hash)
+            .await?
+            .ok_or_else(not_logged_in)?;
+        let account = state
+            .accounts
+            .get_account(session.tenant_id, session.customer_id)
+            .await?
+            .ok_or_else(not_logged_in)?;
+        let now = state.clock.now();
+        if !session.is_live(now, account.session_epoch) {
+            return Err(not_logged_in());
+        }
+        if session.needs_touch(now) {
+            state.sessions.touch_session(&session.hash, now).await?;
+        }
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        let csrf_checked = match header {
+            Some(token) if token == session.csrf => true,
+            Some(_) if by_cookie && unsafe_method => return Err(csrf_refused()),
+            _ => false,
+        };
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        // Forms carry the token in the body (checked by the handler); anything else by cookie
+        // must have sent the header.
+        if by_cookie && unsafe_method && !csrf_checked && !is_form {
+            return Err(csrf_refused());
+        }
+        Ok(CustomerSession {
+            session,
+            account,
+            by_cookie,
+            csrf_checked,
+        })
+    }
+}

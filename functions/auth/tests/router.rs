@@ -1,0 +1,543 @@
+//! The auth router driven with `oneshot` and a clock the tests move: link pages in every
+//! language, expiry, revocation, concurrent use, lockout and its end, and isolation.
+
+use std::sync::{Arc, Mutex};
+
+use auth::AuthState;
+use axum::{
+    Router,
+    body::{Body, to_bytes},
+    http::{Method, Request, StatusCode, header},
+};
+use chrono::{DateTime, Duration, Utc};
+use portal::{
+    AppState,
+    domain::{
+        Actor, Channel, CustomerChanges, CustomerId, EventKind, Invitation, InvitationEvent,
+        InvitationId, InvitationState, Language, LinkToken, NewTenant, PortalArea, TenantId,
+        TokenRecord, VoidReason,
+    },
+    embedded::{EmbeddedStore, Outbox},
+    ports::{Clock, Store},
+};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct TestClock(Mutex<DateTime<Utc>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+struct Portal {
+    router: Router,
+    store: Arc<dyn Store>,
+    clock: Arc<TestClock>,
+    tenant: TenantId,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+impl Portal {
+    async fn new() -> Self {
+        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        let mut app = AppState::from_store(store.clone());
+        app.clock = clock.clone();
+        let tenant = NewTenant {
+            name: "Webagentur Berg".into(),
+            portal_base_url: "https://kunden.berg.example".into(),
+            sender_email: "portal@berg.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        }
+        .validate(Utc::now())
+        .unwrap();
+        store.create_tenant(&tenant).await.unwrap();
+        let router = auth::router(AuthState {
+            app,
+            mailer: Arc::new(Outbox::in_memory()),
+        });
+        Self {
+            router,
+            store,
+            clock,
+            tenant: tenant.id,
+        }
+    }
+
+    /// A customer in `language` with an open invitation; returns its id and the link's token.
+    async fn invited(&self, language: Language) -> (CustomerId, LinkToken, Invitation) {
+        let changes: CustomerChanges = serde_json::from_value(json!({
+            "companyName": "Bäckerei <Schmidt>",
+            "loginEmail": format!("{}@kunde.example", ulid_like()),
+            "language": language.code(),
+        }))
+        .unwrap();
+        let customer = changes.validate(None).unwrap().into_new_customer(
+            CustomerId::new(),
+            self.tenant,
+            Language::De,
+            Utc::now(),
+        );
+        self.store.create_customer(&customer).await.unwrap();
+        let token = LinkToken::generate().unwrap();
+        let now = self.clock.now();
+        let invitation = Invitation {
+            id: InvitationId::new(),
+            tenant_id: self.tenant,
+            customer_id: customer.id,
+            channels: vec![Channel::Email],
+            area: PortalArea::Files,
+            note: None,
+            language,
+            state: InvitationState::Sent,
+            token_hash: token.hash(),
+            created_at: now,
+            expires_at: now + Duration::days(7),
+            created_by: Actor::System,
+            history: vec![],
+            version: 1,
+        };
+        self.store
+            .issue_invitation(
+                &customer,
+                &invitation,
+                &TokenRecord::for_invitation(&invitation),
+                &[],
+            )
+            .await
+            .unwrap();
+        (customer.id, token, invitation)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<(&str, String)>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "kunden.berg.example");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let request = match body {
+            Some((content_type, body)) => builder
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body)),
+            None => builder.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        Answer {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn json(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Value,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        self.send(
+            method,
+            uri,
+            Some(("application/json", body.to_string())),
+            headers,
+        )
+        .await
+    }
+
+    async fn accept(&self, token: &LinkToken, password: &str) -> Answer {
+        self.json(
+            Method::POST,
+            "/invitations/accept",
+            json!({"token": token.expose(), "password": password}),
+            &[],
+        )
+        .await
+    }
+
+    async fn login(&self, email: &str, password: &str) -> Answer {
+        self.json(
+            Method::POST,
+            "/login",
+            json!({"email": email, "password": password}),
+            &[],
+        )
+        .await
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.clock.0.lock().unwrap() += by;
+    }
+}
+
+fn ulid_like() -> String {
+    LinkToken::generate().unwrap().expose()[..12]
+        .to_lowercase()
+        .replace(['-', '_'], "x")
+}
+
+#[tokio::test]
+async fn the_invitation_page_speaks_every_language_and_escapes_the_company() {
+    let portal = Portal::new().await;
+    let mut titles = std::collections::HashSet::new();
+    for language in Language::ALL {
+        let (_, token, _) = portal.invited(language).await;
+        let page = portal
+            .send(
+                Method::GET,
+                &format!("/invite/{}", token.expose()),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains(&format!("lang=\"{language}\"")));
+        assert!(page.text.contains("Webagentur Berg"));
+        assert!(page.text.contains("Bäckerei &lt;Schmidt&gt;"), "escaped");
+        assert!(page.text.contains("name=\"password\""));
+        let title = page
+            .text
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap()
+            .to_owned();
+        titles.insert(title);
+        assert_eq!(page.headers[header::REFERRER_POLICY], "no-referrer");
+    }
+    assert_eq!(titles.len(), 6, "six different titles: {titles:?}");
+}
+
+#[tokio::test]
+async fn expired_revoked_and_unknown_links_say_what_happened_in_the_customers_language() {
+    let portal = Portal::new().await;
+    let (_, expired, _) = portal.invited(Language::Fr).await;
+    let (customer, revoked, invitation) = portal.invited(Language::Nl).await;
+    let gone = invitation.with_event(
+        InvitationEvent {
+            at: Utc::now(),
+            event: EventKind::Revoked,
+            channel: None,
+            detail: None,
+            by: Actor::System,
+        },
+        InvitationState::Revoked,
+    );
+    portal
+        .store
+        .update_invitation(&invitation, &gone, Some((VoidReason::Revoked, Utc::now())))
+        .await
+        .unwrap();
+    let _ = customer;
+    portal.advance(Duration::days(8));
+
+    let page = portal
+        .send(
+            Method::GET,
+            &format!("/invite/{}", expired.expose()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.text.contains("lang=\"fr\""));
+    let page_nl = portal
+        .send(
+            Method::GET,
+            &format!("/invite/{}", revoked.expose()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(page_nl.status, StatusCode::GONE);
+    assert!(page_nl.text.contains("lang=\"nl\""));
+    assert_ne!(
+        page.text.replace("lang=\"fr\"", ""),
+        page_nl.text.replace("lang=\"nl\"", "")
+    );
+    let json = portal.accept(&expired, "a long enough passphrase").await;
+    assert_eq!(
+        (json.status, json.json()["linkStatus"].as_str()),
+        (StatusCode::GONE, Some("expired"))
+    );
+    let json = portal.accept(&revoked, "a long enough passphrase").await;
+    assert_eq!(
+        (json.status, json.json()["linkStatus"].as_str()),
+        (StatusCode::GONE, Some("revoked"))
+    );
+
+    let unknown = portal
+        .send(
+            Method::GET,
+            "/invite/not-a-token",
+            None,
+            &[("accept-language", "es-ES,es;q=0.9")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(
+        unknown.text.contains("lang=\"es\""),
+        "the browser's language when the link says nothing"
+    );
+}
+
+#[tokio::test]
+async fn of_two_concurrent_accepts_exactly_one_sets_the_password() {
+    let portal = Arc::new(Portal::new().await);
+    let (_, token, _) = portal.invited(Language::En).await;
+    let token = Arc::new(token);
+    let attempts: Vec<_> = ["first passphrase is long", "second passphrase is long"]
+        .into_iter()
+        .map(|password| {
+            let (portal, token) = (portal.clone(), token.clone());
+            tokio::spawn(async move { portal.accept(&token, password).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::GONE]);
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_a_localized_reason_and_the_link_stays_usable() {
+    let portal = Portal::new().await;
+    let (customer, token, _) = portal.invited(Language::De).await;
+    let email = portal
+        .store
+        .get_customer(portal.tenant, customer)
+        .await
+        .unwrap()
+        .unwrap()
+        .login_email
+        .unwrap();
+    for (password, reason) in [
+        ("zu kurz", "password-too-short"),
+        ("123456789987654321", "password-common"),
+        (
+            &format!("{} ist mein passwort", email.as_str()) as &str,
+            "password-contains-email",
+        ),
+    ] {
+        let answer = portal.accept(&token, password).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{password}"
+        );
+        assert_eq!(answer.json()["reason"], reason);
+        assert_eq!(answer.json()["errors"][0]["field"], "password");
+    }
+    let short = portal.accept(&token, "zu kurz").await;
+    assert!(
+        short.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("15 Zeichen"),
+        "German: {}",
+        short.text
+    );
+    assert_eq!(
+        portal
+            .accept(&token, "Brötchen backen um fünf Uhr")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_lockout_lifts_by_itself_when_its_window_ends() {
+    let portal = Portal::new().await;
+    let (customer, token, _) = portal.invited(Language::En).await;
+    let email = portal
+        .store
+        .get_customer(portal.tenant, customer)
+        .await
+        .unwrap()
+        .unwrap()
+        .login_email
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        portal
+            .accept(&token, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            portal.login(&email, "a wrong long passphrase").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = portal.login(&email, "the right long passphrase").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = locked.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry));
+    portal.advance(Duration::seconds(retry));
+    let lifted = portal.login(&email, "the right long passphrase").await;
+    assert_eq!(
+        lifted.status,
+        StatusCode::OK,
+        "lifted: {} retry {retry}",
+        lifted.text
+    );
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_each_customer_sees_only_their_own_data() {
+    let portal = Portal::new().await;
+    let (a, token_a, _) = portal.invited(Language::En).await;
+    let (b, token_b, _) = portal.invited(Language::Sv).await;
+    let session_a = portal
+        .accept(&token_a, "customer a long passphrase")
+        .await
+        .json();
+    let session_b = portal
+        .accept(&token_b, "customer b long passphrase")
+        .await
+        .json();
+    for (session, id) in [(&session_a, a), (&session_b, b)] {
+        let bearer = format!("Bearer {}", session["sessionToken"].as_str().unwrap());
+        let me = portal
+            .send(Method::GET, "/me", None, &[("authorization", &bearer)])
+            .await;
+        assert_eq!(me.json()["id"], id.to_string());
+        assert!(
+            me.json().get("notes").is_none(),
+            "the agency's notes stay with the agency"
+        );
+    }
+    let bearer = format!("Bearer {}", session_a["sessionToken"].as_str().unwrap());
+    portal.advance(Duration::hours(11));
+    assert_eq!(
+        portal
+            .send(Method::GET, "/me", None, &[("authorization", &bearer)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    portal.advance(Duration::hours(11));
+    assert_eq!(
+        portal
+            .send(Method::GET, "/me", None, &[("authorization", &bearer)])
+            .await
+            .status,
+        StatusCode::OK,
+        "use keeps it alive"
+    );
+    portal.advance(Duration::hours(13));
+    assert_eq!(
+        portal
+            .send(Method::GET, "/me", None, &[("authorization", &bearer)])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "idle too long"
+    );
+}
+
+#[tokio::test]
+async fn cookie_requests_need_the_csrf_token_and_cross_site_forms_are_refused() {
+    let portal = Portal::new().await;
+    let (_, token, _) = portal.invited(Language::En).await;
+    let accepted = portal.accept(&token, "a long enough passphrase").await;
+    let cookie = accepted.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        accepted.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("; Secure"),
+        "https portal"
+    );
+    let csrf = accepted.json()["csrfToken"].as_str().unwrap().to_owned();
+    let patch = |extra: Vec<(&'static str, String)>| {
+        let mut headers = vec![("cookie", cookie.clone())];
+        headers.extend(extra);
+        headers
+    };
+    for (headers, expected) in [
+        (patch(vec![]), StatusCode::FORBIDDEN),
+        (
+            patch(vec![("x-csrf-token", "wrong".into())]),
+            StatusCode::FORBIDDEN,
+        ),
+        (patch(vec![("x-csrf-token", csrf.clone())]), StatusCode::OK),
+    ] {
+        let refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = portal
+            .json(Method::PATCH, "/me", json!({"owner": "Someone"}), &refs)
+            .await;
+        assert_eq!(answer.status, expected, "{}", answer.text);
+    }
+    let form = portal
+        .send(
+            Method::POST,
+            "/me",
+            Some((
+                "application/x-www-form-urlencoded",
+                "companyName=Evil".into(),
+            )),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(
+        form.status,
+        StatusCode::FORBIDDEN,
+        "a form without the csrf field"
+    );
+    let cross = portal
+        .send(
+            Method::POST,
+            "/login",
+            Some((
+                "application/x-www-form-urlencoded",
+                "email=a%40b.example&password=x".into(),
+            )),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,224 @@
+//! The password reset email: built-in wording from the catalogue (`reset-*`), in the same
+//! layout as the invitation email.
+
+use std::sync::LazyLock;
+
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+
+use crate::{
+    domain::Language,
+    i18n::{t, t_with},
+    messages::RenderedEmail,
+};
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, source) in [
+        (
+            "password_reset.html",
+            include_str!("../../templates/email/password_reset.html"),
+        ),
+        (
+            "password_reset.txt",
+            include_str!("../../templates/email/password_reset.txt"),
+        ),
+    ] {
+        // Ours and fixed: a failure is a bug the tests catch; rendering then falls back.
+        if let Err(e) = env.add_template(name, source) {
+            tracing::error!(template = name, error = %e, "email template does not parse");
+        }
+    }
+    env
+});
+
+struct Labels {
+    greeting: String,
+    intro: String,
+    button: String,
+    expiry: String,
+    ignore: String,
+    signoff: String,
+    fallback: String,
+    footer: String,
+}
+
+/// The email with a link to choose a new password for `login_email`, valid for
+/// `expires_in_minutes`.
+pub fn render(
+    language: Language,
+    agency: &str,
+    login_email: &str,
+    reset_link: &str,
+    expires_in_minutes: u32,
+) -> RenderedEmail {
+    let minutes = expires_in_minutes.to_string();
+    let subject = t_with(language, "reset-subject", &[("agency", agency)])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let labels = Labels {
+        greeting: t(language, "reset-greeting"),
+        intro: t_with(
+            language,
+            "reset-intro",
+            &[("email", login_email), ("agency", agency)],
+        ),
+        button: t(language, "reset-button"),
+        expiry: t_with(language, "reset-expiry", &[("minutes", &minutes)]),
+        ignore: t(language, "reset-ignore"),
+        signoff: t(language, "reset-signoff"),
+        fallback: t(language, "email-link-fallback"),
+        footer: t_with(language, "reset-footer", &[("agency", agency)]),
+    };
+    let ctx = context! {
+        lang => language.code(),
+        subject => &subject,
+        agency,
+        reset_link,
+        labels => context! {
+            greeting => &labels.greeting,
+            intro => &labels.intro,
+            button => &labels.button,
+            expiry => &labels.expiry,
+            ignore => &labels.ignore,
+            signoff => &labels.signoff,
+            fallback => &labels.fallback,
+            footer => &labels.footer,
+        },
+    };
+    let text = layout("password_reset.txt", &ctx)
+        .map(|text| text.trim().to_owned() + "\n")
+        .unwrap_or_else(|| fallback_text(&labels, agency, reset_link));
+    let html = layout("password_reset.html", &ctx)
+        .unwrap_or_else(|| fallback_html(language, &subject, &labels, reset_link));
+    RenderedEmail {
+        subject,
+        text,
+        html,
+    }
+}
+
+fn layout(name: &str, ctx: &Value) -> Option<String> {
+    ENV.get_template(name)
+        .and_then(|template| template.render(ctx))
+        .inspect_err(|e| tracing::error!(template = name, error = %e, "email template failed"))
+        .ok()
+}
+
+/// The same message without the layout, should a template ever fail.
+fn fallback_text(labels: &Labels, agency: &str, reset_link: &str) -> String {
+    format!(
+        "{}\n\n{}\n\n{}:\n{reset_link}\n\n{}\n\n{}\n\n{}\n{agency}\n",
+        labels.greeting, labels.intro, labels.button, labels.expiry, labels.ignore, labels.signoff
+    )
+}
+
+fn fallback_html(language: Language, subject: &str, labels: &Labels, reset_link: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let paragraphs: String = [
+        &labels.greeting,
+        &labels.intro,
+        &labels.expiry,
+        &labels.ignore,
+    ]
+    .into_iter()
+    .map(|p| format!("<p>{}</p>\n", escape(p)))
+    .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n</head>\n<body>\n{paragraphs}<p><a href=\"{link}\">{}</a></p>\n<p>{link}</p>\n</body>\n</html>\n",
+        language.code(),
+        escape(subject),
+        escape(&labels.button),
+        link = escape(reset_link),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    const LINK: &str = "https://kunden.berg.example/reset/AbC-123_xyz?lang=de&x=1";
+
+    fn unescape(html: &str) -> String {
+        html.replace("&#x2f;", "/").replace("&amp;", "&")
+    }
+
+    #[test]
+    fn every_language_has_the_link_the_address_and_the_expiry() {
+        let mut subjects = HashSet::new();
+        for language in Language::ALL {
+            let email = render(
+                language,
+                "Webagentur Berg",
+                "anna@baeckerei.example",
+                LINK,
+                60,
+            );
+            assert!(
+                email.subject.contains("Webagentur Berg"),
+                "{language}: {}",
+                email.subject
+            );
+            assert!(!email.subject.contains('\n'));
+            subjects.insert(email.subject.clone());
+            let html = unescape(&email.html);
+            assert!(email.html.contains(&format!("<html lang=\"{language}\">")));
+            assert!(html.contains(&format!("href=\"{LINK}\"")), "{language}");
+            assert!(email.text.contains(&format!("\n{LINK}\n")), "{language}");
+            for part in [&email.text, &html] {
+                assert!(part.contains("anna@baeckerei.example"), "{language}");
+                assert!(part.contains("60"), "{language}: the validity");
+                assert!(part.contains(&t(language, "reset-button")), "{language}");
+                assert!(part.contains(&t(language, "reset-ignore")), "{language}");
+                assert!(!part.contains("Unknown localization"), "{language}");
+                assert!(!part.contains("{$"), "{language}: {part}");
+            }
+            assert!(!email.text.contains("\n\n\n"), "{language}: {}", email.text);
+            assert!(!email.text.contains('<'), "{language}: plain text");
+        }
+        assert_eq!(subjects.len(), 6, "the languages really differ");
+    }
+
+    #[test]
+    fn the_english_and_german_wording() {
+        let en = render(Language::En, "Berg", "anna@example.com", LINK, 60);
+        assert_eq!(
+            en.subject,
+            "Reset your password for the Berg customer portal"
+        );
+        assert!(
+            en.text
+                .contains("Someone asked to reset the password for anna@example.com")
+        );
+        assert!(en.text.contains("Choose a new password:\n"));
+        assert!(en.text.contains("valid for 60 minutes"));
+        assert!(en.text.contains("Your password stays unchanged."));
+        let de = render(Language::De, "Berg", "anna@example.com", LINK, 60);
+        assert!(de.text.contains("Passwort"), "{}", de.text);
+        assert!(de.text.contains("60 Minuten"));
+    }
+
+    #[test]
+    fn agency_and_address_are_escaped_in_html() {
+        let email = render(
+            Language::En,
+            "Smith & Sons <b>",
+            "x<script>@example.com",
+            LINK,
+            30,
+        );
+        assert!(email.html.contains("Smith &amp; Sons &lt;b&gt;"));
+        assert!(!email.html.contains("<script>"));
+        assert!(!email.html.contains("<b>"));
+        assert!(email.subject.contains("Smith & Sons <b>"), "plain text");
+        assert!(email.text.contains("30 minutes"));
+    }
+}
