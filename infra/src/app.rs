@@ -81,7 +81,7 @@ async fn read_outbox(
 
 async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = redact(request.uri().path());
     let started = Instant::now();
     let response = next.run(request).await.into_response();
     tracing::info!(
@@ -92,4 +92,29 @@ async fn log_request(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// The path with link and session tokens blanked out: secrets never reach a log.
+fn redact(path: &str) -> String {
+    path.split('/')
+        .map(|segment| if segment.len() >= 32 { "…" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn tokens_in_paths_are_not_logged() {
+        assert_eq!(
+            redact("/invite/agbb2lFpD_9kMrfqXq0TLUSg6M8RVx1Tboldpa8QRCw"),
+            "/invite/…"
+        );
+        assert_eq!(
+            redact("/customers/01M81YS23FQ9J6HMRJ4528QWJM"),
+            "/customers/01M81YS23FQ9J6HMRJ4528QWJM"
+        );
+    }
 }

@@ -541,3 +541,80 @@ async fn cookie_requests_need_the_csrf_token_and_cross_site_forms_are_refused() 
         .await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_hash_made_with_older_parameters_is_upgraded_at_login() {
+    use argon2::{
+        Algorithm, Argon2, Params, PasswordHasher, Version,
+        password_hash::{SaltString, rand_core::OsRng},
+    };
+    let portal = Portal::new().await;
+    let (customer, token, _) = portal.invited(Language::En).await;
+    let email = portal
+        .store
+        .get_customer(portal.tenant, customer)
+        .await
+        .unwrap()
+        .unwrap()
+        .login_email
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        portal
+            .accept(&token, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let current = portal
+        .store
+        .get_account(portal.tenant, customer)
+        .await
+        .unwrap()
+        .unwrap();
+    let weak = Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(4096, 1, 1, None).unwrap(),
+    )
+    .hash_password(
+        b"the right long passphrase",
+        &SaltString::generate(&mut OsRng),
+    )
+    .unwrap()
+    .to_string();
+    let old = portal::domain::Account {
+        password_hash: weak,
+        version: current.version + 1,
+        ..current.clone()
+    };
+    portal.store.update_account(&current, &old).await.unwrap();
+    assert_eq!(
+        portal
+            .login(&email, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let upgraded = portal
+        .store
+        .get_account(portal.tenant, customer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        upgraded
+            .password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        upgraded.password_hash
+    );
+    assert_eq!(
+        portal
+            .login(&email, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK,
+        "the new hash works"
+    );
+}
