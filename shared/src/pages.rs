@@ -918,4 +918,28 @@ mod tests {
             "no language, no guess"
         );
     }
+
+    #[test]
+    fn pages_without_an_agency_read_well() {
+        for language in Language::ALL {
+            let html = login(&LoginForm {
+                page: Page {
+                    language,
+                    agency: String::new(),
+                },
+                email: "",
+                next: "",
+                csrf: None,
+                error: None,
+                notice: None,
+                forgot_url: "/password/forgot".into(),
+            });
+            assert!(
+                !html.contains(" – </title>"),
+                "{language}: no dangling dash"
+            );
+            let intro = crate::i18n::t(language, "page-login-intro-generic");
+            assert!(html.contains(&intro), "{language}: the generic intro");
+        }
+    }
 }

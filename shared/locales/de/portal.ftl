@@ -110,3 +110,5 @@ reset-footer = Diese E-Mail wurde automatisch vom Kundenportal von { $agency } v
 login-invalid = Die E-Mail-Adresse oder das Passwort stimmt nicht. Bitte versuchen Sie es noch einmal.
 login-locked = Zu viele fehlgeschlagene Versuche. Bitte warten Sie { $minutes } Minuten und versuchen Sie es dann noch einmal, oder setzen Sie Ihr Passwort zurück.
 password-current-wrong = Ihr aktuelles Passwort stimmt nicht. Ihr Passwort wurde nicht geändert.
+page-login-intro-generic = Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort im Kundenportal an.
+page-forgot-sent-spam-generic = Keine E-Mail nach ein paar Minuten? Sehen Sie im Spam-Ordner nach, oder fragen Sie Ihre Agentur, welche Adresse Ihr Zugang verwendet.

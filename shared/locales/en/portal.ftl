@@ -110,3 +110,5 @@ reset-footer = This email was sent automatically by the { $agency } customer por
 login-invalid = The email address or password is wrong. Please try again.
 login-locked = Too many failed attempts. Please wait { $minutes } minutes and try again, or reset your password.
 password-current-wrong = Your current password is wrong. Your password was not changed.
+page-login-intro-generic = Log in to the customer portal with your email address and password.
+page-forgot-sent-spam-generic = No email after a few minutes? Check your spam folder, or ask your agency which address your access uses.

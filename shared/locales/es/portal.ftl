@@ -110,3 +110,5 @@ reset-footer = Este correo se ha enviado automáticamente desde el portal de cli
 login-invalid = La dirección de correo electrónico o la contraseña no son correctas. Inténtelo de nuevo.
 login-locked = Demasiados intentos fallidos. Espere { $minutes } minutos y vuelva a intentarlo, o restablezca su contraseña.
 password-current-wrong = Su contraseña actual no es correcta. Su contraseña no se ha cambiado.
+page-login-intro-generic = Inicie sesión en el portal de clientes con su dirección de correo electrónico y su contraseña.
+page-forgot-sent-spam-generic = ¿No ha recibido el correo tras unos minutos? Revise la carpeta de correo no deseado o pregunte a su agencia qué dirección utiliza su acceso.

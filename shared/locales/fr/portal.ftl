@@ -110,3 +110,5 @@ reset-footer = Cet e-mail a été envoyé automatiquement par le portail client 
 login-invalid = L'adresse e-mail ou le mot de passe est incorrect. Veuillez réessayer.
 login-locked = Trop de tentatives échouées. Patientez { $minutes } minutes puis réessayez, ou réinitialisez votre mot de passe.
 password-current-wrong = Votre mot de passe actuel est incorrect. Votre mot de passe n'a pas été modifié.
+page-login-intro-generic = Connectez-vous au portail client avec votre adresse e-mail et votre mot de passe.
+page-forgot-sent-spam-generic = Pas d'e-mail après quelques minutes ? Vérifiez vos courriers indésirables ou demandez à votre agence quelle adresse votre accès utilise.

@@ -110,3 +110,5 @@ reset-footer = Deze e-mail is automatisch verstuurd door het klantenportaal van 
 login-invalid = Het e-mailadres of wachtwoord klopt niet. Probeer het opnieuw.
 login-locked = Te veel mislukte pogingen. Wacht { $minutes } minuten en probeer het dan opnieuw, of stel uw wachtwoord opnieuw in.
 password-current-wrong = Uw huidige wachtwoord klopt niet. Uw wachtwoord is niet gewijzigd.
+page-login-intro-generic = Log in op het klantenportaal met uw e-mailadres en wachtwoord.
+page-forgot-sent-spam-generic = Na een paar minuten nog geen e-mail? Kijk in uw spammap, of vraag uw bureau welk adres uw toegang gebruikt.

@@ -110,3 +110,5 @@ reset-footer = Det här mejlet skickades automatiskt från kundportalen hos { $a
 login-invalid = E-postadressen eller lösenordet stämmer inte. Försök igen.
 login-locked = För många misslyckade försök. Vänta { $minutes } minuter och försök igen, eller återställ ditt lösenord.
 password-current-wrong = Ditt nuvarande lösenord stämmer inte. Ditt lösenord har inte ändrats.
+page-login-intro-generic = Logga in i kundportalen med din e-postadress och ditt lösenord.
+page-forgot-sent-spam-generic = Inget mejl efter några minuter? Titta i skräpposten, eller fråga din byrå vilken adress din inloggning använder.
