@@ -2,56 +2,15 @@
 //! store and on DynamoDB/SES/SNS on moto: invitation link → set password → My data →
 //! logout → login → lockout → password change → forgot → reset.
 
-use std::sync::Arc;
-
-use portal::{
-    aws::{SesMailer, SnsSmsSender},
-    domain::{Email, NewTenant},
-    embedded::{EmbeddedStore, Outbox},
-    ports::Store,
-};
-use portal_infra::{admin, backend::Services};
+use portal::domain::NewTenant;
+use portal_infra::admin;
 use portal_tests::{
-    delivery_contract::{MotoSent, SentMessages, moto_config, unique, verified_sender},
-    moto, server,
+    backends::{Setup, embedded, on_moto},
+    delivery_contract::unique,
+    server,
 };
 use reqwest::{Client, Method, StatusCode, redirect::Policy};
 use serde_json::{Value, json};
-
-struct Setup {
-    services: Services,
-    sent: Arc<dyn SentMessages>,
-    sender: Email,
-}
-
-fn embedded() -> Setup {
-    let outbox = Arc::new(Outbox::in_memory());
-    let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
-    Setup {
-        services: Services {
-            store,
-            mailer: outbox.clone(),
-            sms: outbox.clone(),
-            outbox: Some(outbox.clone()),
-        },
-        sent: outbox,
-        sender: Email::parse("portal@berg.example").unwrap(),
-    }
-}
-
-async fn on_moto() -> Setup {
-    let config = moto_config().await;
-    Setup {
-        services: Services {
-            store: moto::dynamodb_store().await,
-            mailer: Arc::new(SesMailer::from_conf(&config)),
-            sms: Arc::new(SnsSmsSender::from_conf(&config)),
-            outbox: None,
-        },
-        sent: Arc::new(MotoSent::default()),
-        sender: verified_sender(&config).await,
-    }
-}
 
 /// A browser-like client: keeps the session cookie by hand, never follows redirects.
 struct Browser {

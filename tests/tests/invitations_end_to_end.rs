@@ -2,58 +2,15 @@
 //! embedded store with the outbox, once on DynamoDB, SES and SNS on moto's server, reading
 //! the delivered messages back from each.
 
-use std::sync::Arc;
-
-use portal::{
-    aws::{SesMailer, SnsSmsSender},
-    domain::{Email, LinkToken, NewTenant},
-    embedded::Outbox,
-    ports::Store,
-};
-use portal_infra::{admin, backend::Services};
+use portal::domain::{Email, LinkToken, NewTenant};
+use portal_infra::admin;
 use portal_tests::{
-    delivery_contract::{
-        MotoSent, SentMessages, moto_config, unique, unique_mobile, verified_sender,
-    },
-    fixtures, moto, server,
+    backends::{Setup, embedded, on_moto},
+    delivery_contract::{unique, unique_mobile},
+    fixtures, server,
 };
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-struct Setup {
-    services: Services,
-    sent: Arc<dyn SentMessages>,
-    sender: Email,
-}
-
-fn embedded() -> Setup {
-    let outbox = Arc::new(Outbox::in_memory());
-    let store: Arc<dyn Store> = Arc::new(portal::embedded::EmbeddedStore::in_memory());
-    Setup {
-        services: Services {
-            store,
-            mailer: outbox.clone(),
-            sms: outbox.clone(),
-            outbox: Some(outbox.clone()),
-        },
-        sent: outbox,
-        sender: Email::parse("portal@berg.example").unwrap(),
-    }
-}
-
-async fn on_moto() -> Setup {
-    let config = moto_config().await;
-    Setup {
-        services: Services {
-            store: moto::dynamodb_store().await,
-            mailer: Arc::new(SesMailer::from_conf(&config)),
-            sms: Arc::new(SnsSmsSender::from_conf(&config)),
-            outbox: None,
-        },
-        sent: Arc::new(MotoSent::default()),
-        sender: verified_sender(&config).await,
-    }
-}
 
 struct Staff {
     http: Client,

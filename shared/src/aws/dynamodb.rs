@@ -147,6 +147,27 @@ impl DynamoDbStore {
             .expect("table and key are set")
     }
 
+    /// One item as a record, or `None`. `consistent` reads see every write before them.
+    async fn get_record<T: DeserializeOwned>(
+        &self,
+        pk: impl Into<String>,
+        sk: impl Into<String>,
+        consistent: bool,
+        what: &'static str,
+    ) -> Result<Option<T>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(consistent)
+            .send()
+            .await
+            .context(what)?;
+        Ok(out.item.map(record).transpose()?)
+    }
+
     /// A put that must meet `condition`; `on_failure` when it does not.
     async fn conditional_put(
         &self,
@@ -408,16 +429,8 @@ impl TenantStore for DynamoDbStore {
 
     #[tracing::instrument(skip(self))]
     async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(tenant_pk(id)))
-            .key("sk", s("TENANT"))
-            .send()
+        self.get_record(tenant_pk(id), "TENANT", false, "Failed to read the tenant")
             .await
-            .context("Failed to read the tenant")?;
-        Ok(out.item.map(record).transpose()?)
     }
 
     #[tracing::instrument(skip(self))]
@@ -457,16 +470,13 @@ impl ApiKeyStore for DynamoDbStore {
 
     #[tracing::instrument(skip_all)]
     async fn find_api_key(&self, hash: &ApiKeyHash) -> Result<Option<ApiKeyRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(format!("APIKEY#{}", hash.as_str())))
-            .key("sk", s("APIKEY"))
-            .send()
-            .await
-            .context("Failed to look up the API key")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            format!("APIKEY#{}", hash.as_str()),
+            "APIKEY",
+            false,
+            "Failed to look up the API key",
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self))]
@@ -559,17 +569,13 @@ impl CustomerStore for DynamoDbStore {
         tenant: TenantId,
         id: CustomerId,
     ) -> Result<Option<Customer>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(tenant_pk(tenant)))
-            .key("sk", s(customer_sk(id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Failed to read the customer")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            tenant_pk(tenant),
+            customer_sk(id),
+            true,
+            "Failed to read the customer",
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self))]
@@ -695,17 +701,13 @@ impl InvitationStore for DynamoDbStore {
         customer: CustomerId,
         id: InvitationId,
     ) -> Result<Option<Invitation>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(invitations_pk(tenant, customer)))
-            .key("sk", s(format!("INVITATION#{id}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Failed to read the invitation")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            invitations_pk(tenant, customer),
+            format!("INVITATION#{id}"),
+            true,
+            "Failed to read the invitation",
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self))]
@@ -744,17 +746,13 @@ impl InvitationStore for DynamoDbStore {
 
     #[tracing::instrument(skip_all)]
     async fn find_token(&self, hash: &TokenHash) -> Result<Option<TokenRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(token_pk(hash)))
-            .key("sk", s("TOKEN"))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Failed to look up the link token")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            token_pk(hash),
+            "TOKEN",
+            true,
+            "Failed to look up the link token",
+        )
+        .await
     }
 }
 
@@ -1064,17 +1062,13 @@ impl AccountStore for DynamoDbStore {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Option<Account>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(invitations_pk(tenant, customer)))
-            .key("sk", s(account_sk()))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Failed to read the account")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            invitations_pk(tenant, customer),
+            account_sk(),
+            true,
+            "Failed to read the account",
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(customer = %current.customer_id))]
@@ -1141,17 +1135,13 @@ impl SessionStore for DynamoDbStore {
 
     #[tracing::instrument(skip_all)]
     async fn get_session(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(session_pk(hash)))
-            .key("sk", s("SESSION"))
-            .consistent_read(true)
-            .send()
-            .await
-            .context("Failed to read the session")?;
-        Ok(out.item.map(record).transpose()?)
+        self.get_record(
+            session_pk(hash),
+            "SESSION",
+            true,
+            "Failed to read the session",
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

@@ -1,0 +1,53 @@
+//! The two ways the whole portal runs in end-to-end tests: embedded with the outbox, or on
+//! moto's DynamoDB, SES and SNS; each with a way to read back what was sent.
+
+use std::sync::Arc;
+
+use portal::{
+    aws::{SesMailer, SnsSmsSender},
+    domain::Email,
+    embedded::{EmbeddedStore, Outbox},
+    ports::Store,
+};
+use portal_infra::backend::Services;
+
+use crate::{
+    delivery_contract::{MotoSent, SentMessages, moto_config, verified_sender},
+    moto,
+};
+
+pub struct Setup {
+    pub services: Services,
+    pub sent: Arc<dyn SentMessages>,
+    /// A sender address the mail service accepts.
+    pub sender: Email,
+}
+
+pub fn embedded() -> Setup {
+    let outbox = Arc::new(Outbox::in_memory());
+    let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+    Setup {
+        services: Services {
+            store,
+            mailer: outbox.clone(),
+            sms: outbox.clone(),
+            outbox: Some(outbox.clone()),
+        },
+        sent: outbox,
+        sender: Email::parse("portal@berg.example").expect("a valid address"),
+    }
+}
+
+pub async fn on_moto() -> Setup {
+    let config = moto_config().await;
+    Setup {
+        services: Services {
+            store: moto::dynamodb_store().await,
+            mailer: Arc::new(SesMailer::from_conf(&config)),
+            sms: Arc::new(SnsSmsSender::from_conf(&config)),
+            outbox: None,
+        },
+        sent: Arc::new(MotoSent::default()),
+        sender: verified_sender(&config).await,
+    }
+}
