@@ -210,7 +210,8 @@ pub struct Redemption<'a> {
 pub trait AccountStore: Send + Sync {
     /// Uses the link token and sets the password, all or nothing. Of two requests with one
     /// token exactly one succeeds; the other gets [`StoreError::VersionConflict`]. Marks the
-    /// customer active (first time only).
+    /// customer active (or, for a reset, records the login), moving the customer's version so
+    /// an edit made from an older read fails instead of undoing it.
     async fn redeem(&self, redemption: &Redemption<'_>) -> Result<(), StoreError>;
     async fn find_login(
         &self,

@@ -1010,14 +1010,16 @@ impl AccountStore for DynamoDbStore {
         };
         let customer = if r.activates {
             customer_key(aws_sdk_dynamodb::types::Update::builder())
-                .update_expression("SET activatedAt = :now")
+                .update_expression("SET activatedAt = :now, version = version + :one")
+                .expression_attribute_values(":one", AttributeValue::N("1".into()))
                 .condition_expression("attribute_exists(pk)")
                 .expression_attribute_values(":now", timestamp(r.now))
                 .build()
                 .context("Failed to describe the customer update")?
         } else {
             customer_key(aws_sdk_dynamodb::types::Update::builder())
-                .update_expression("SET lastLoginAt = :now")
+                .update_expression("SET lastLoginAt = :now, version = version + :one")
+                .expression_attribute_values(":one", AttributeValue::N("1".into()))
                 .condition_expression("attribute_exists(pk)")
                 .expression_attribute_values(":now", timestamp(r.now))
                 .build()
@@ -1105,7 +1107,8 @@ impl AccountStore for DynamoDbStore {
             .table_name(&self.table)
             .key("pk", s(tenant_pk(tenant)))
             .key("sk", s(customer_sk(customer)))
-            .update_expression("SET lastLoginAt = :at")
+            .update_expression("SET lastLoginAt = :at, version = version + :one")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":at", timestamp(at))
             .send()

@@ -627,7 +627,13 @@ impl AccountStore for EmbeddedStore {
                 .get_mut(&r.account.tenant_id)
                 .and_then(|c| c.get_mut(&r.account.customer_id))
                 .ok_or(StoreError::VersionConflict)?;
-            customer.activated_at.get_or_insert(r.now);
+            // The version moves too, so an edit based on an older read cannot undo this.
+            if r.activates {
+                customer.activated_at = Some(r.now);
+            } else {
+                customer.last_login_at = Some(r.now);
+            }
+            customer.version += 1;
             d.sessions
                 .insert(r.session.hash.as_str().to_owned(), r.session.clone());
             Ok(())
@@ -690,6 +696,7 @@ impl AccountStore for EmbeddedStore {
                 .and_then(|c| c.get_mut(&customer))
                 .ok_or(StoreError::NotFound)?;
             customer.last_login_at = Some(at);
+            customer.version += 1;
             Ok(())
         })
     }
