@@ -31,8 +31,13 @@ fn describe(errors: &[FieldError]) -> String {
 
 pub async fn create_tenant(store: &dyn Store, input: &NewTenant) -> Result<Tenant, AdminError> {
     let tenant = input.validate(Utc::now()).map_err(AdminError::Invalid)?;
-    store.create_tenant(&tenant).await?;
-    Ok(tenant)
+    match store.create_tenant(&tenant).await {
+        Err(StoreError::HostTaken) => Err(AdminError::Invalid(vec![FieldError::new(
+            "portalBaseUrl",
+            "is already the portal address of another agency",
+        )])),
+        other => Ok(other.map(|()| tenant)?),
+    }
 }
 
 /// Creates a key and returns its one plaintext copy with the stored record.

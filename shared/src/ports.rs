@@ -20,6 +20,9 @@ pub enum StoreError {
     VersionConflict,
     #[error("the record already exists")]
     AlreadyExists,
+    /// Another agency's portal already has this address.
+    #[error("the portal address is already used by another agency")]
+    HostTaken,
     #[error("no such record")]
     NotFound,
     #[error(transparent)]
@@ -35,11 +38,14 @@ pub struct Page<T, C> {
 
 #[async_trait]
 pub trait TenantStore: Send + Sync {
-    /// Fails with [`StoreError::AlreadyExists`] when the id is taken.
+    /// Fails with [`StoreError::AlreadyExists`] when the id is taken, and with
+    /// [`StoreError::HostTaken`] when another agency's portal already has its address.
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
     /// Replaces the tenant's settings; [`StoreError::NotFound`] when it does not exist.
     async fn update_tenant(&self, tenant: &Tenant) -> Result<(), StoreError>;
     async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError>;
+    /// The agency whose portal is served at `host` (`host[:port]` of its portal URL).
+    async fn find_tenant_by_host(&self, host: &str) -> Result<Option<Tenant>, StoreError>;
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
 }
 

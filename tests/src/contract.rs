@@ -36,6 +36,7 @@ macro_rules! store_contract {
             listing_pages_in_creation_order_within_the_tenant,
             another_tenants_customer_is_not_found,
             a_tenant_update_replaces_its_settings,
+            an_agency_is_found_by_its_portal_address_which_is_its_own,
             issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones,
             an_invitation_for_a_changed_customer_writes_nothing,
             revoking_deletes_the_token_and_stale_updates_lose,
@@ -1124,5 +1125,37 @@ pub async fn failed_attempts_are_counted_per_key_and_window(store: Arc<dyn Store
             .unwrap(),
         0,
         "keys are apart"
+    );
+}
+
+pub async fn an_agency_is_found_by_its_portal_address_which_is_its_own(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "Webagentur Berg").await;
+    let host = t.portal_base_url.host().to_owned();
+    assert_eq!(
+        store.find_tenant_by_host(&host).await.unwrap(),
+        Some(t.clone())
+    );
+    assert_eq!(
+        store
+            .find_tenant_by_host(&host.to_uppercase())
+            .await
+            .unwrap(),
+        Some(t.clone()),
+        "hosts ignore case"
+    );
+    assert_eq!(
+        store.find_tenant_by_host("nobody.example").await.unwrap(),
+        None
+    );
+    let mut copycat = tenant("Copycat");
+    copycat.portal_base_url = t.portal_base_url.clone();
+    assert!(matches!(
+        store.create_tenant(&copycat).await,
+        Err(StoreError::HostTaken)
+    ));
+    assert_eq!(
+        store.get_tenant(copycat.id).await.unwrap(),
+        None,
+        "nothing half-written"
     );
 }

@@ -21,7 +21,12 @@ pub async fn embedded_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
 pub fn new_tenant(name: &str) -> NewTenant {
     NewTenant {
         name: name.into(),
-        portal_base_url: "https://portal.agency.example".into(),
+        // Each agency's portal has an address of its own.
+        portal_base_url: format!(
+            "https://{}-{}.agency.example",
+            name.to_lowercase().replace(' ', "-"),
+            ulid::Ulid::new().to_string().to_lowercase()
+        ),
         sender_email: "hello@agency.example".into(),
         default_language: "de".into(),
         tier: "professional".into(),

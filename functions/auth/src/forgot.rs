@@ -14,11 +14,11 @@ use portal::{
     domain::{Email, LinkToken, OutgoingEmail, TokenPurpose, TokenRecord, account::account_key},
     http::{ApiError, Submitted},
     messages::password_reset,
-    pages::{self, ForgotForm, Page},
+    pages::{self, ForgotForm},
 };
 use serde::Deserialize;
 
-use crate::{AuthState, browser_language, same_site};
+use crate::{AuthState, page_for_host, same_site};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
 /// Reset emails per account per window, so nobody can flood a mailbox.
@@ -26,12 +26,9 @@ const MAX_RESET_EMAILS: u32 = 3;
 /// Every answer takes at least this long, so timing does not tell whether an email was sent.
 const ANSWER_AFTER: StdDuration = StdDuration::from_millis(800);
 
-pub async fn page(headers: HeaderMap) -> Response {
+pub async fn page(State(state): State<AuthState>, headers: HeaderMap) -> Response {
     let html = pages::forgot(&ForgotForm {
-        page: Page {
-            language: browser_language(&headers),
-            agency: String::new(),
-        },
+        page: page_for_host(&state, &headers).await,
         email: "",
         sent: false,
         csrf: None,
@@ -72,10 +69,7 @@ pub async fn submit(
     tokio::time::sleep_until(started + ANSWER_AFTER).await;
     if is_form {
         let html = pages::forgot(&ForgotForm {
-            page: Page {
-                language: browser_language(&headers),
-                agency: String::new(),
-            },
+            page: page_for_host(&state, &headers).await,
             email: &request.email,
             sent: true,
             csrf: None,

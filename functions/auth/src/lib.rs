@@ -92,6 +92,10 @@ pub fn routes(state: AuthState) -> Router {
 
 /// The first supported language the browser asks for, English otherwise.
 fn browser_language(headers: &HeaderMap) -> Language {
+    asked_language(headers).unwrap_or(Language::En)
+}
+
+fn asked_language(headers: &HeaderMap) -> Option<Language> {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -99,7 +103,32 @@ fn browser_language(headers: &HeaderMap) -> Language {
         .flat_map(|v| v.split(','))
         .filter_map(|part| part.split(';').next()?.trim().parse().ok())
         .next()
-        .unwrap_or(Language::En)
+}
+
+/// The header of a page that no link or session ties to a customer (login, forgot): the
+/// agency whose portal address the browser asked for, in the browser's language or else the
+/// agency's.
+async fn page_for_host(state: &AuthState, headers: &HeaderMap) -> portal::pages::Page {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let tenant = match host {
+        Some(host) => state
+            .app
+            .tenants
+            .find_tenant_by_host(host)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not look up the portal address");
+                None
+            }),
+        None => None,
+    };
+    let language = asked_language(headers)
+        .or(tenant.as_ref().map(|t| t.default_language))
+        .unwrap_or(Language::En);
+    portal::pages::Page {
+        language,
+        agency: tenant.map(|t| t.name).unwrap_or_default(),
+    }
 }
 
 /// Refuses form posts from other sites (login CSRF): browsers say where a request comes from.

@@ -19,7 +19,7 @@ use portal::{
 };
 use serde::Deserialize;
 
-use crate::{AuthState, browser_language, links::session_answer, safe_next, same_site, session};
+use crate::{AuthState, links::session_answer, page_for_host, safe_next, same_site, session};
 
 /// Failed logins are counted in windows of this length; a lock lifts when its window ends.
 pub const WINDOW_MINUTES: i64 = 15;
@@ -42,7 +42,7 @@ pub struct LoginQuery {
 }
 
 fn login_page(
-    language: Language,
+    page: Page,
     email: &str,
     next: &str,
     error: Option<String>,
@@ -50,10 +50,7 @@ fn login_page(
     status: StatusCode,
 ) -> Response {
     let html = pages::login(&LoginForm {
-        page: Page {
-            language,
-            agency: String::new(),
-        },
+        page,
         email,
         next,
         csrf: None,
@@ -64,7 +61,11 @@ fn login_page(
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
-pub async fn page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Response {
+pub async fn page(
+    State(state): State<AuthState>,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> Response {
     let notice = match query.notice.as_deref() {
         Some("password-set") => Some(Notice::PasswordSet),
         Some("password-reset") => Some(Notice::PasswordReset),
@@ -73,7 +74,7 @@ pub async fn page(headers: HeaderMap, Query(query): Query<LoginQuery>) -> Respon
     };
     let next = safe_next(query.next.as_deref());
     login_page(
-        browser_language(&headers),
+        page_for_host(&state, &headers).await,
         query.email.as_deref().unwrap_or_default(),
         &next,
         None,
@@ -121,7 +122,8 @@ pub async fn submit(
         same_site(&headers)?;
     }
     let request = body.into_inner();
-    let language = browser_language(&headers);
+    let page = page_for_host(&state, &headers).await;
+    let language = page.language;
     let next = safe_next(request.next.as_deref());
     let address = address.map_or_else(|| "unknown".to_owned(), |Extension(a)| a.0);
     let outcome = attempt(&state, &request.email, &request.password, &address).await?;
@@ -153,7 +155,7 @@ pub async fn submit(
             };
             let message = failure_message(language, &failure);
             let mut response = if is_form {
-                login_page(language, &request.email, &next, Some(message), None, status)
+                login_page(page, &request.email, &next, Some(message), None, status)
             } else {
                 let kind = if retry_after.is_some() {
                     "too-many-attempts"

@@ -618,3 +618,39 @@ async fn a_hash_made_with_older_parameters_is_upgraded_at_login() {
         "the new hash works"
     );
 }
+
+#[tokio::test]
+async fn the_login_and_forgot_pages_wear_the_agencys_name_on_its_address() {
+    let portal = Portal::new().await;
+    for path in ["/login", "/password/forgot"] {
+        let page = portal.send(Method::GET, path, None, &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("Webagentur Berg"), "{path}");
+        assert!(
+            page.text.contains("lang=\"de\""),
+            "{path}: the agency's language when the browser names none"
+        );
+        let swedish = portal
+            .send(Method::GET, path, None, &[("accept-language", "sv-SE")])
+            .await;
+        assert!(
+            swedish.text.contains("lang=\"sv\""),
+            "{path}: the browser's language first"
+        );
+    }
+    let request = Request::builder()
+        .uri("/login")
+        .header(header::HOST, "unknown.example")
+        .body(Body::empty())
+        .unwrap();
+    let response = portal.router.clone().oneshot(request).await.unwrap();
+    let text = String::from_utf8(
+        to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(!text.contains("Webagentur Berg"));
+    assert!(text.contains("lang=\"en\""));
+}

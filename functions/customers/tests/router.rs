@@ -26,7 +26,10 @@ struct Api {
 async fn staff_key(store: &dyn Store, name: &str) -> String {
     let tenant = NewTenant {
         name: name.into(),
-        portal_base_url: "https://portal.agency.example".into(),
+        portal_base_url: format!(
+            "https://{}.agency.example",
+            name.to_lowercase().replace(' ', "-")
+        ),
         sender_email: "hello@agency.example".into(),
         default_language: "nl".into(),
         tier: "starter".into(),

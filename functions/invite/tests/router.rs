@@ -60,7 +60,13 @@ struct Portal {
 async fn agency(store: &dyn Store, name: &str, language: &str) -> (TenantId, String) {
     let tenant = NewTenant {
         name: name.into(),
-        portal_base_url: "https://kunden.berg.example".into(),
+        portal_base_url: match name {
+            "Webagentur Berg" => "https://kunden.berg.example".to_owned(),
+            other => format!(
+                "https://{}.agency.example",
+                other.to_lowercase().replace(' ', "-")
+            ),
+        },
         sender_email: "portal@berg.example".into(),
         default_language: language.into(),
         tier: "professional".into(),

@@ -6,6 +6,7 @@
 //! | API key     | `APIKEY#{sha256}`    | `APIKEY`          | `TENANT#{t}`   | `APIKEY#{id}`     |
 //! | customer    | `TENANT#{t}`         | `CUSTOMER#{c}`    |                |                   |
 //! | login claim | `LOGIN#{email}`      | `LOGIN`           |                |                   |
+//! | host claim  | `HOST#{host[:port]}` | `HOST`            |                |                   |
 //! | invitation  | `TENANT#{t}#CUSTOMER#{c}` | `INVITATION#{i}` |          |                   |
 //! | link token  | `TOKEN#{sha256}`     | `TOKEN`           |                |                   |
 //! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
@@ -80,6 +81,10 @@ fn idempotency_pk(t: TenantId, key: &str) -> String {
 /// DynamoDB's TTL attribute: seconds since the epoch. TTL deletes late; code checks expiry itself.
 fn ttl(at: DateTime<Utc>) -> AttributeValue {
     AttributeValue::N(at.timestamp().to_string())
+}
+
+fn host_pk(host: &str) -> String {
+    format!("HOST#{host}")
 }
 
 fn login_pk(email: &Email) -> String {
@@ -406,14 +411,50 @@ fn tenant_item(tenant: &Tenant) -> anyhow::Result<Item> {
 impl TenantStore for DynamoDbStore {
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let item = tenant_item(tenant)?;
-        self.conditional_put(
-            item,
-            "attribute_not_exists(pk)",
-            StoreError::AlreadyExists,
-            "Failed to store the tenant",
-        )
-        .await
+        let host_claim = HashMap::from([
+            ("pk".to_owned(), s(host_pk(tenant.portal_base_url.host()))),
+            ("sk".to_owned(), s("HOST")),
+            ("tenantId".to_owned(), s(tenant.id.to_string())),
+        ]);
+        let items = vec![self.new_put(tenant_item(tenant)?), self.new_put(host_claim)];
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) => match failed_conditions(&err) {
+                Some(failed) if failed.first() == Some(&true) => Err(StoreError::AlreadyExists),
+                Some(failed) if failed.get(1) == Some(&true) => Err(StoreError::HostTaken),
+                _ => Err(anyhow::Error::new(err)
+                    .context("Failed to store the tenant")
+                    .into()),
+            },
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn find_tenant_by_host(&self, host: &str) -> Result<Option<Tenant>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(host_pk(&host.to_ascii_lowercase())))
+            .key("sk", s("HOST"))
+            .send()
+            .await
+            .context("Failed to look up the portal address")?;
+        let tenant = out.item.and_then(|i| {
+            i.get("tenantId")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|v| v.parse::<TenantId>().ok())
+        });
+        match tenant {
+            Some(id) => self.get_tenant(id).await,
+            None => Ok(None),
+        }
     }
 
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]

@@ -126,6 +126,15 @@ impl PortalUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The authority requests to the portal carry in their `Host` header (`host[:port]`).
+    pub fn host(&self) -> &str {
+        let rest = self
+            .0
+            .split_once("://")
+            .map_or(self.0.as_str(), |(_, rest)| rest);
+        rest.split('/').next().unwrap_or(rest)
+    }
 }
 
 impl fmt::Display for PortalUrl {
@@ -213,6 +222,20 @@ mod tests {
         assert_eq!(
             PortalUrl::parse("https://a.example/?x=1"),
             Err(PortalUrlError::Extra)
+        );
+    }
+
+    #[test]
+    fn the_host_is_what_browsers_send_in_the_host_header() {
+        assert_eq!(
+            PortalUrl::parse("https://Kunden.Berg.example/")
+                .unwrap()
+                .host(),
+            "kunden.berg.example"
+        );
+        assert_eq!(
+            PortalUrl::parse("http://127.0.0.1:3000").unwrap().host(),
+            "127.0.0.1:3000"
         );
     }
 

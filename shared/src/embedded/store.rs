@@ -216,6 +216,10 @@ impl TenantStore for EmbeddedStore {
             if d.tenants.contains_key(&tenant.id) {
                 return Err(StoreError::AlreadyExists);
             }
+            let host = tenant.portal_base_url.host();
+            if d.tenants.values().any(|t| t.portal_base_url.host() == host) {
+                return Err(StoreError::HostTaken);
+            }
             d.tenants.insert(tenant.id, tenant.clone());
             Ok(())
         })
@@ -231,6 +235,16 @@ impl TenantStore for EmbeddedStore {
 
     async fn get_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
         self.read(|d| d.tenants.get(&id).cloned())
+    }
+
+    async fn find_tenant_by_host(&self, host: &str) -> Result<Option<Tenant>, StoreError> {
+        let host = host.to_ascii_lowercase();
+        self.read(|d| {
+            d.tenants
+                .values()
+                .find(|t| t.portal_base_url.host() == host)
+                .cloned()
+        })
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {

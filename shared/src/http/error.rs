@@ -59,7 +59,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::LoginEmailTaken => ApiError::LoginEmailTaken,
             StoreError::VersionConflict => ApiError::ConcurrentChange,
-            StoreError::AlreadyExists => ApiError::ConcurrentChange,
+            StoreError::AlreadyExists | StoreError::HostTaken => ApiError::ConcurrentChange,
             StoreError::NotFound => ApiError::NotFound("record"),
             StoreError::Unexpected(e) => ApiError::Unexpected(e),
         }
