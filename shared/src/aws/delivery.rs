@@ -46,3 +46,11 @@ where
         known => known,
     }
 }
+
+/// A sentence for people: what happened, then the provider's own words.
+pub(crate) fn reason(what: &str, message: Option<&str>) -> String {
+    match message.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(message) => format!("{what}: {message}"),
+        None => format!("{what}."),
+    }
+}

@@ -114,6 +114,23 @@ where
         .is_some_and(|code| code == "ConditionalCheckFailedException")
 }
 
+/// A conditional write's result: `on_failure` when its condition did not hold.
+fn unless_condition_failed<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    on_failure: StoreError,
+    what: &'static str,
+) -> Result<O, StoreError>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(out) => Ok(out),
+        Err(e) if is_condition_failure(&e) => Err(on_failure),
+        Err(e) => Err(anyhow::Error::new(e).context(what).into()),
+    }
+}
+
 /// For a cancelled transaction, which of its items failed their condition.
 fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<bool>> {
     match err.as_service_error()? {
@@ -189,11 +206,7 @@ impl DynamoDbStore {
             .condition_expression(condition)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(on_failure),
-            Err(e) => Err(anyhow::Error::new(e).context(what).into()),
-        }
+        unless_condition_failed(result, on_failure, what).map(|_| ())
     }
 
     /// Every page of `query`, as records.
@@ -568,20 +581,13 @@ impl ApiKeyStore for DynamoDbStore {
             .key("sk", s("APIKEY"))
             .update_expression("SET revokedAt = if_not_exists(revokedAt, :at)")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(
-                ":at",
-                s(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-            )
+            .expression_attribute_values(":at", timestamp(at))
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(record(out.attributes.unwrap_or_default())?),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to revoke the API key")
-                .into()),
-        }
+        let out =
+            unless_condition_failed(result, StoreError::NotFound, "Failed to revoke the API key")?;
+        Ok(record(out.attributes.unwrap_or_default())?)
     }
 }
 
@@ -842,13 +848,12 @@ impl TemplateStore for DynamoDbStore {
             .condition_expression("attribute_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to delete the template")
-                .into()),
-        }
+        unless_condition_failed(
+            result,
+            StoreError::NotFound,
+            "Failed to delete the template",
+        )
+        .map(|_| ())
     }
 
     #[tracing::instrument(skip(self))]
@@ -957,13 +962,12 @@ impl IdempotencyStore for DynamoDbStore {
             .expression_attribute_values(":r", response)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to store the idempotent response")
-                .into()),
-        }
+        unless_condition_failed(
+            result,
+            StoreError::NotFound,
+            "Failed to store the idempotent response",
+        )
+        .map(|_| ())
     }
 
     #[tracing::instrument(skip(self))]
@@ -1154,13 +1158,8 @@ impl AccountStore for DynamoDbStore {
             .expression_attribute_values(":at", timestamp(at))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Err(StoreError::NotFound),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("Failed to record the login")
-                .into()),
-        }
+        unless_condition_failed(result, StoreError::NotFound, "Failed to record the login")
+            .map(|_| ())
     }
 }
 

@@ -10,6 +10,7 @@ use aws_sdk_sesv2::{
 };
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 
+use super::delivery::reason;
 use crate::{
     domain::{Email, OutgoingEmail},
     ports::{DeliveryError, Mailer},
@@ -172,14 +173,6 @@ fn classify(status: u16, code: Option<&str>, message: Option<&str>) -> DeliveryE
             "SES answered HTTP {status} {code}: {}",
             message.unwrap_or("(no message)")
         )),
-    }
-}
-
-/// A sentence for people: what happened, then the provider's own words.
-fn reason(what: &str, message: Option<&str>) -> String {
-    match message.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(message) => format!("{what}: {message}"),
-        None => format!("{what}."),
     }
 }
 

@@ -12,6 +12,7 @@ use aws_sdk_sns::{
     Client, error::SdkError, operation::publish::PublishError, types::MessageAttributeValue,
 };
 
+use super::delivery::reason;
 use crate::{
     domain::OutgoingSms,
     ports::{DeliveryError, SmsSender},
@@ -114,14 +115,6 @@ fn classify(status: u16, code: Option<&str>, message: Option<&str>) -> DeliveryE
             "SNS answered HTTP {status} {code}: {}",
             message.unwrap_or("(no message)")
         )),
-    }
-}
-
-/// A sentence for people: what happened, then the provider's own words.
-fn reason(what: &str, message: Option<&str>) -> String {
-    match message.map(str::trim).filter(|m| !m.is_empty()) {
-        Some(message) => format!("{what}: {message}"),
-        None => format!("{what}."),
     }
 }
 
