@@ -100,15 +100,8 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         // Never set a password: the agency's invitation is the way in.
         return Ok(());
     }
-    let now = app.clock.now();
-    let window_start = now.duration_trunc_minutes(15);
     let key = format!("reset-{}", account_key(email));
-    if app
-        .rate_limits
-        .increment(&key, window_start, window_start + Duration::minutes(30))
-        .await?
-        > MAX_RESET_EMAILS
-    {
+    if crate::login::count_event(app, &key).await? > MAX_RESET_EMAILS {
         tracing::warn!("reset email withheld: too many requests for one account");
         return Ok(());
     }
@@ -120,6 +113,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     ) else {
         return Ok(());
     };
+    let now = app.clock.now();
     let token = LinkToken::generate()?;
     let record = TokenRecord {
         hash: token.hash(),
@@ -158,14 +152,4 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         .await?;
     tracing::info!(tenant = %tenant.id, customer = %customer.id, "password reset link sent");
     Ok(())
-}
-
-trait TruncMinutes {
-    fn duration_trunc_minutes(self, minutes: i64) -> Self;
-}
-
-impl TruncMinutes for chrono::DateTime<chrono::Utc> {
-    fn duration_trunc_minutes(self, minutes: i64) -> Self {
-        chrono::DurationRound::duration_trunc(self, Duration::minutes(minutes)).unwrap_or(self)
-    }
 }

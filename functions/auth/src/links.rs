@@ -44,18 +44,10 @@ pub(crate) async fn look_up(
     purpose: TokenPurpose,
 ) -> Result<Result<UsableLink, (LinkProblem, Option<(Tenant, Customer)>)>, ApiError> {
     let app = &state.app;
-    let well_formed = raw.len() == 43
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !well_formed {
+    let Some(token) = LinkToken::from_link(raw) else {
         return Ok(Err((LinkProblem::Unknown, None)));
-    }
-    let Some(record) = app
-        .invitations
-        .find_token(&LinkToken::from_presented(raw).hash())
-        .await?
-    else {
+    };
+    let Some(record) = app.invitations.find_token(&token.hash()).await? else {
         return Ok(Err((LinkProblem::Unknown, None)));
     };
     if record.purpose != purpose {

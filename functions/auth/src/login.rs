@@ -27,11 +27,22 @@ pub const WINDOW_MINUTES: i64 = 15;
 pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: u32 = 50;
 
-fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+/// The counting window `now` falls in: its start and end.
+pub(crate) fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     let start = now
         .duration_trunc(Duration::minutes(WINDOW_MINUTES))
         .unwrap_or(now);
     (start, start + Duration::minutes(WINDOW_MINUTES))
+}
+
+/// Counts one event under `key` in the current window; returns the window's count so far.
+pub(crate) async fn count_event(app: &portal::AppState, key: &str) -> Result<u32, ApiError> {
+    let (start, end) = window(app.clock.now());
+    // Kept one window longer than needed, so a count is never forgotten while it matters.
+    Ok(app
+        .rate_limits
+        .increment(key, start, end + Duration::minutes(WINDOW_MINUTES))
+        .await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -235,13 +246,7 @@ async fn attempt(
     .await?;
     let (Verified::Match { needs_rehash }, Some(account)) = (verified, account) else {
         for (key, _) in &keys {
-            app.rate_limits
-                .increment(
-                    key,
-                    window_start,
-                    window_end + Duration::minutes(WINDOW_MINUTES),
-                )
-                .await?;
+            count_event(app, key).await?;
         }
         return Ok(Err(Failure::Invalid));
     };

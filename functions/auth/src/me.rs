@@ -324,16 +324,7 @@ pub async fn change_password(
     if password_hash::verify(&current, Some(&who.account.password_hash)).await? == Verified::NoMatch
     {
         if let Some(email) = &customer.login_email {
-            let now = app.clock.now();
-            let start = chrono::DurationRound::duration_trunc(now, chrono::Duration::minutes(15))
-                .unwrap_or(now);
-            app.rate_limits
-                .increment(
-                    &account_key(email),
-                    start,
-                    start + chrono::Duration::minutes(30),
-                )
-                .await?;
+            crate::login::count_event(app, &account_key(email)).await?;
         }
         return refuse(
             portal::i18n::t(language, "password-current-wrong"),

@@ -25,15 +25,8 @@ pub async fn status(
     State(state): State<InviteState>,
     Path(raw_token): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let looks_right = raw_token.len() == 43
-        && raw_token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !looks_right {
-        return Err(unknown());
-    }
+    let token = LinkToken::from_link(&raw_token).ok_or_else(unknown)?;
     let app = &state.app;
-    let token = LinkToken::from_presented(&raw_token);
     let record = app
         .invitations
         .find_token(&token.hash())

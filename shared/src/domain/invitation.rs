@@ -212,6 +212,16 @@ impl LinkToken {
         Self(SecretString::from(raw.to_owned()))
     }
 
+    /// The token of a presented link, if it has the form a generated token has (43 URL-safe
+    /// characters), so malformed links are refused before any lookup.
+    pub fn from_link(raw: &str) -> Option<Self> {
+        let well_formed = raw.len() == 43
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Self::from_presented(raw))
+    }
+
     pub fn hash(&self) -> TokenHash {
         TokenHash(sha256_hex(self.0.expose_secret()))
     }
@@ -334,6 +344,13 @@ mod tests {
         assert_eq!(LinkToken::from_presented(a.expose()).hash(), a.hash());
         assert_eq!(a.hash().as_str().len(), 64);
         assert_eq!(format!("{a:?}"), "LinkToken([REDACTED])");
+        assert_eq!(
+            LinkToken::from_link(a.expose()).map(|t| t.hash()),
+            Some(a.hash())
+        );
+        for bad in ["", "short", &"!".repeat(43), &"a".repeat(44)] {
+            assert!(LinkToken::from_link(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
