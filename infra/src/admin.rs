@@ -2,8 +2,13 @@
 
 use chrono::Utc;
 use portal::{
-    domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, FieldError, NewTenant, Tenant, TenantId, text},
-    ports::{Store, StoreError},
+    AppState,
+    domain::{
+        Actor, ApiKeyId, ApiKeyRecord, ApiKeySecret, FieldError, NewStaff, NewTenant, Tenant,
+        TenantId, text,
+    },
+    ports::{Mailer, Store, StoreError},
+    staff::{self, StaffError},
 };
 use thiserror::Error;
 
@@ -15,6 +20,12 @@ pub enum AdminError {
     UnknownTenant(TenantId),
     #[error("tenant {0} has no API key {1}")]
     UnknownKey(TenantId, ApiKeyId),
+    #[error("{0} is already the login email of another account (customer or staff)")]
+    EmailTaken(String),
+    #[error(
+        "the staff user {0} was saved, but the invitation email was not sent ({1}); run `staff invite-again` when the problem is solved"
+    )]
+    NotDelivered(String, String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -73,5 +84,59 @@ pub async fn revoke_api_key(
     match store.revoke_api_key(tenant, key, Utc::now()).await {
         Err(StoreError::NotFound) => Err(AdminError::UnknownKey(tenant, key)),
         other => Ok(other?),
+    }
+}
+
+/// Adds a staff user to an agency (the first one, typically) and emails their invitation.
+/// Returns the staff user and the invitation link, which the operator may pass on by hand.
+pub async fn invite_staff(
+    store: std::sync::Arc<dyn Store>,
+    mailer: &dyn Mailer,
+    tenant: TenantId,
+    input: &NewStaff,
+) -> Result<staff::Invited, AdminError> {
+    let valid = input.validate().map_err(AdminError::Invalid)?;
+    let email = valid.email.to_string();
+    let app = AppState::from_store(store);
+    let tenant = app
+        .tenants
+        .get_tenant(tenant)
+        .await?
+        .ok_or(AdminError::UnknownTenant(tenant))?;
+    staff::invite(&app, mailer, &tenant, valid, Actor::System)
+        .await
+        .map_err(|e| admin_staff_error(e, email))
+}
+
+/// Sends a staff user who has not set a password yet a new invitation link.
+pub async fn reinvite_staff(
+    store: std::sync::Arc<dyn Store>,
+    mailer: &dyn Mailer,
+    tenant: TenantId,
+    id: portal::domain::StaffId,
+) -> Result<staff::Invited, AdminError> {
+    let app = AppState::from_store(store);
+    let tenant = app
+        .tenants
+        .get_tenant(tenant)
+        .await?
+        .ok_or(AdminError::UnknownTenant(tenant))?;
+    let member = app.staff.get_staff(tenant.id, id).await?.ok_or_else(|| {
+        AdminError::Unexpected(anyhow::anyhow!("no staff user {id} in this tenant"))
+    })?;
+    staff::reinvite(&app, mailer, &tenant, &member, Actor::System)
+        .await
+        .map_err(|e| admin_staff_error(e, member.email.to_string()))
+}
+
+fn admin_staff_error(e: StaffError, email: String) -> AdminError {
+    match e {
+        StaffError::Invalid(errors) => AdminError::Invalid(errors),
+        StaffError::EmailTaken => AdminError::EmailTaken(email),
+        StaffError::Delivery { member, source } => {
+            AdminError::NotDelivered(member.id.to_string(), source.to_string())
+        }
+        StaffError::Store(e) => AdminError::Store(e),
+        other => AdminError::Unexpected(anyhow::Error::new(other)),
     }
 }

@@ -50,10 +50,17 @@ impl Services {
 }
 
 impl Backend {
+    /// Opens everything; the local outbox prints each message's links on the console.
     pub async fn open(&self) -> anyhow::Result<Services> {
+        self.open_with(true).await
+    }
+
+    /// Opens everything; `announce` says whether the outbox prints links on the console
+    /// (`portal-admin` keeps its standard output for JSON).
+    pub async fn open_with(&self, announce: bool) -> anyhow::Result<Services> {
         match self {
             Backend::Embedded { data_dir } => {
-                let outbox = Arc::new(Outbox::open(data_dir)?.announce(true));
+                let outbox = Arc::new(Outbox::open(data_dir)?.announce(announce));
                 Ok(Services {
                     store: Arc::new(EmbeddedStore::open(data_dir)?),
                     mailer: outbox.clone(),

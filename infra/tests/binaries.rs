@@ -362,3 +362,67 @@ async fn a_key_created_by_portal_admin_works_on_a_running_portal() {
         "the runner sees what portal-admin wrote"
     );
 }
+
+#[tokio::test]
+async fn a_staff_user_invited_by_portal_admin_works_on_a_running_portal() {
+    let dir = tempfile::tempdir().unwrap();
+    let runner = start(dir.path(), &[]);
+    wait_healthy(&runner.base).await;
+    let backend = ["--data-dir", dir.path().to_str().unwrap()];
+    let (_, tenants, _) = admin(&["tenant", "list"], &backend);
+    let tenant_id = tenants[0]["id"].as_str().unwrap().to_owned();
+    let invite = [
+        "staff",
+        "invite",
+        "--tenant",
+        &tenant_id,
+        "--name",
+        "Jonas Berg",
+        "--email",
+        "jonas@berg.example",
+    ];
+    let (ok, invited, err) = admin(&invite, &backend);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("Invitation sent to jonas@berg.example"),
+        "{err}"
+    );
+    let link = invited["invitationLink"].as_str().unwrap();
+    let token = &link[link.find("/invite/").unwrap() + "/invite/".len()..];
+    let outbox = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<Vec<_>>();
+    assert!(
+        outbox.iter().any(|m| m.contains(token)),
+        "the email is in the outbox"
+    );
+
+    let client = reqwest::Client::new();
+    let session: Value = client
+        .post(format!("{}/invitations/accept", runner.base))
+        .json(&serde_json::json!({"token": token, "password": "ein langer Satz als Passwort"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["role"], "staff", "{session}");
+    let customers = client
+        .get(format!("{}/customers", runner.base))
+        .bearer_auth(session["sessionToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(customers.status(), 200, "a staff session works like a key");
+
+    let (ok, _, err) = admin(&invite, &backend);
+    assert!(!ok);
+    assert!(err.contains("already the login email"), "{err}");
+    let (ok, staff, _) = admin(&["staff", "list", "--tenant", &tenant_id], &backend);
+    assert!(ok);
+    assert_eq!(staff.as_array().unwrap().len(), 1);
+    assert!(staff[0]["activatedAt"].is_string());
+}

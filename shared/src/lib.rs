@@ -13,6 +13,7 @@ pub mod messages;
 pub mod pages;
 pub mod password_hash;
 pub mod ports;
+pub mod staff;
 pub mod state;
 
 #[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns", feature = "s3"))]

@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::{
     domain::{
-        Customer, FieldError, Language,
+        Customer, FieldError, Language, StaffMember,
         password::{MAX_CHARS, MIN_CHARS},
     },
     i18n::{t, t_with},
@@ -54,6 +54,8 @@ pub enum Purpose {
 pub struct SetPasswordForm<'a> {
     pub page: Page,
     pub purpose: Purpose,
+    /// For a staff user's account, whose `company` is their own name.
+    pub staff: bool,
     pub company: &'a str,
     pub login_email: &'a str,
     /// Where the form posts `password` (and `csrf`).
@@ -135,6 +137,20 @@ pub struct MyDataPage<'a> {
     pub password_error: Option<String>,
 }
 
+/// A staff user's own page: their name and language, the password change and logout. The
+/// form posts `name`, `language` and `csrf` to `/me`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffAccountPage<'a> {
+    pub page: Page,
+    pub member: &'a StaffMember,
+    pub csrf: &'a str,
+    pub saved: bool,
+    /// Shown at `name` or `language`; any other field's message above the form.
+    pub errors: &'a [FieldError],
+    pub password_changed: bool,
+    pub password_error: Option<String>,
+}
+
 /// The fields of the My details form, named as in the customer JSON (`address.*` flattened).
 pub const MY_DATA_FIELDS: [&str; 13] = [
     "companyName",
@@ -165,7 +181,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 8] = [
     (
         "layout.html",
         include_str!("../templates/pages/layout.html"),
@@ -186,6 +202,14 @@ const TEMPLATES: [(&str, &str); 6] = [
     (
         "my_data.html",
         include_str!("../templates/pages/my_data.html"),
+    ),
+    (
+        "account_forms.html",
+        include_str!("../templates/pages/account_forms.html"),
+    ),
+    (
+        "staff_account.html",
+        include_str!("../templates/pages/staff_account.html"),
     ),
 ];
 
@@ -275,15 +299,22 @@ fn escape(text: &str) -> String {
 
 /// The page behind a working invitation or reset link.
 pub fn set_password(form: &SetPasswordForm) -> String {
-    let (title_key, intro_key) = match form.purpose {
-        Purpose::Invitation => ("page-set-password-title", "page-set-password-intro"),
-        Purpose::Reset => ("page-reset-password-title", "page-reset-password-intro"),
+    let (title_key, intro_key) = match (form.purpose, form.staff) {
+        (Purpose::Invitation, false) => ("page-set-password-title", "page-set-password-intro"),
+        (Purpose::Invitation, true) => ("page-set-password-title", "page-staff-set-password-intro"),
+        (Purpose::Reset, _) => ("page-reset-password-title", "page-reset-password-intro"),
+    };
+    let holder_key = if form.staff {
+        "page-label-name"
+    } else {
+        "page-label-company"
     };
     let ctx = context! {
         lang => form.page.language.code(),
         agency => &form.page.agency,
         title_key,
         intro_key,
+        holder_key,
         company => form.company,
         login_email => form.login_email,
         action => form.action,
@@ -416,10 +447,7 @@ pub fn my_data(p: &MyDataPage) -> String {
             None => other_errors.push(&error.message),
         }
     }
-    let languages: Vec<_> = LANGUAGE_NAMES
-        .iter()
-        .map(|(language, name)| context! { code => language.code(), name => *name })
-        .collect();
+    let languages = language_options();
     let ctx = context! {
         lang => p.page.language.code(),
         agency => &p.page.agency,
@@ -439,6 +467,44 @@ pub fn my_data(p: &MyDataPage) -> String {
         max_chars => MAX_CHARS,
     };
     render("my_data.html", p.page.language, ctx)
+}
+
+fn language_options() -> Vec<Value> {
+    LANGUAGE_NAMES
+        .iter()
+        .map(|(language, name)| context! { code => language.code(), name => *name })
+        .collect()
+}
+
+pub fn staff_account(p: &StaffAccountPage) -> String {
+    let m = p.member;
+    let mut field_errors: BTreeMap<&str, Vec<&str>> =
+        [("name", Vec::new()), ("language", Vec::new())].into();
+    let mut other_errors = Vec::new();
+    for error in p.errors {
+        match field_errors.get_mut(error.field.as_str()) {
+            Some(messages) => messages.push(&error.message),
+            None => other_errors.push(&error.message),
+        }
+    }
+    let ctx = context! {
+        lang => p.page.language.code(),
+        agency => &p.page.agency,
+        csrf => p.csrf,
+        saved => p.saved,
+        has_errors => !p.errors.is_empty(),
+        field_errors => Serde(field_errors),
+        other_errors => Serde(other_errors),
+        name => &m.name,
+        language => m.language.code(),
+        languages => language_options(),
+        login_email => m.email.as_str(),
+        password_changed => p.password_changed,
+        password_error => &p.password_error,
+        min_chars => MIN_CHARS,
+        max_chars => MAX_CHARS,
+    };
+    render("staff_account.html", p.page.language, ctx)
 }
 
 #[cfg(test)]
@@ -508,6 +574,7 @@ mod tests {
         SetPasswordForm {
             page: page(language),
             purpose,
+            staff: false,
             company: HOSTILE,
             login_email: "anna@baeckerei.example",
             action: "/invite/abc",
@@ -881,6 +948,86 @@ mod tests {
         assert!(saved.contains("<dd>Waiting for your feedback</dd>"));
         assert!(!saved.contains("role=\"alert\""));
         assert!(!saved.contains("aria-invalid=\"true\""));
+    }
+
+    #[test]
+    fn the_staff_pages_in_every_language() {
+        let now = Utc::now();
+        let member = StaffMember {
+            id: crate::domain::StaffId::new(),
+            tenant_id: TenantId::new(),
+            name: HOSTILE.into(),
+            email: crate::domain::Email::parse("jonas@berg.example").unwrap(),
+            language: Language::Nl,
+            created_at: now,
+            created_by: crate::domain::Actor::System,
+            invitation: None,
+            activated_at: Some(now),
+            last_login_at: None,
+            updated_at: now,
+            version: 1,
+        };
+        let errors = [FieldError::new("name", "must not be empty")];
+        let mut titles = Vec::new();
+        for language in Language::ALL {
+            let html = staff_account(&StaffAccountPage {
+                page: page(language),
+                member: &member,
+                csrf: "csrf-token-123",
+                saved: true,
+                errors: &errors,
+                password_changed: false,
+                password_error: None,
+            });
+            assert_page(&html, language);
+            let expected = t(language, "page-staff-title");
+            assert_eq!(title(&html), format!("{expected} – {AGENCY_HTML}"));
+            titles.push(expected);
+            assert!(
+                html.contains(&t(language, "page-staff-hint-email")),
+                "{html}"
+            );
+            assert!(html.contains("<dd>jonas@berg.example</dd>"));
+            assert!(input(&html, "name").contains(&format!("value=\"{HOSTILE_HTML}\"")));
+            assert!(input(&html, "name").contains("aria-invalid=\"true\""));
+            assert!(html.contains("<p class=\"error\" id=\"e-name\">must not be empty</p>"));
+            assert!(html.contains("<option value=\"nl\" lang=\"nl\" selected>Nederlands</option>"));
+            assert!(
+                !html.contains(&t(language, "page-label-company-name")),
+                "no customer fields"
+            );
+            assert_eq!(
+                html.matches("<input type=\"hidden\" name=\"csrf\" value=\"csrf-token-123\">")
+                    .count(),
+                3,
+                "own data, password change and logout"
+            );
+            assert!(html.contains(&t(language, "page-change-password-title")));
+            assert!(html.contains(&t(language, "page-logout")));
+            // The invitation page for staff names the person, not a company.
+            let form = SetPasswordForm {
+                staff: true,
+                company: "Jonas Berg",
+                ..set_password_form(language, Purpose::Invitation)
+            };
+            let html = set_password(&form);
+            assert_page(&html, language);
+            assert!(html.contains(&format!(
+                "<dt>{}</dt>\n<dd>Jonas Berg</dd>",
+                t(language, "page-label-name")
+            )));
+            let intro = t_with(
+                language,
+                "page-staff-set-password-intro",
+                &[("agency", "@")],
+            );
+            let opening = intro.split('@').next().unwrap().trim_end();
+            assert!(
+                opening.len() > 5 && html.contains(opening),
+                "{language}: {opening}"
+            );
+        }
+        assert_titles_differ(titles);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use thiserror::Error;
 
 use crate::domain::{
     Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Customer, CustomerId, Invitation, InvitationId,
-    Language, LoginOwner, OutgoingEmail, OutgoingSms, SessionRecord, Tenant, TenantId, TokenHash,
-    TokenRecord, VoidReason,
+    Language, LoginOwner, OutgoingEmail, OutgoingSms, SessionRecord, StaffId, StaffMember, Subject,
+    Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
 };
 
 #[derive(Debug, Error)]
@@ -152,6 +152,39 @@ pub trait TemplateStore: Send + Sync {
     async fn list_templates(&self, tenant: TenantId) -> Result<Vec<TemplateOverride>, StoreError>;
 }
 
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// In one atomic step: stores a new staff user, claims their login email (shared with
+    /// customers: [`StoreError::LoginEmailTaken`]) and stores their invitation link's `token`.
+    async fn create_staff(
+        &self,
+        member: &StaffMember,
+        token: &TokenRecord,
+    ) -> Result<(), StoreError>;
+    async fn get_staff(
+        &self,
+        tenant: TenantId,
+        id: StaffId,
+    ) -> Result<Option<StaffMember>, StoreError>;
+    /// The agency's staff users, oldest first.
+    async fn list_staff(&self, tenant: TenantId) -> Result<Vec<StaffMember>, StoreError>;
+    /// Replaces `current` by `next` if unchanged. With `new_token` (a new invitation), stores it
+    /// and voids `current`'s open invitation link as superseded, in the same step.
+    async fn update_staff(
+        &self,
+        current: &StaffMember,
+        next: &StaffMember,
+        new_token: Option<&TokenRecord>,
+    ) -> Result<(), StoreError>;
+    /// Deletes `current` if unchanged, in one step with its login email claim, its account
+    /// (so its sessions end) and, when it never set a password, its invitation link (revoked).
+    async fn delete_staff(
+        &self,
+        current: &StaffMember,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
+
 /// The answer a request with an `Idempotency-Key` gave, replayed for its retries.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -204,11 +237,11 @@ pub struct Redemption<'a> {
     pub account: &'a Account,
     /// The account before, when there was one (its version is the condition).
     pub previous_account: Option<&'a Account>,
-    /// The invitation the link came from, before and after (accepted).
+    /// The customer invitation the link came from, before and after (accepted).
     pub invitation: Option<(&'a Invitation, &'a Invitation)>,
-    /// The session the customer continues in.
+    /// The session the user continues in.
     pub session: &'a SessionRecord,
-    /// Whether the customer becomes active now (their first password).
+    /// Whether the customer or staff user becomes active now (their first password).
     pub activates: bool,
 }
 
@@ -216,8 +249,8 @@ pub struct Redemption<'a> {
 pub trait AccountStore: Send + Sync {
     /// Uses the link token and sets the password, all or nothing. Of two requests with one
     /// token exactly one succeeds; the other gets [`StoreError::VersionConflict`]. Marks the
-    /// customer active (or, for a reset, records the login), moving the customer's version so
-    /// an edit made from an older read fails instead of undoing it.
+    /// account's customer or staff user active (or, for a reset, records the login), moving
+    /// its version so an edit made from an older read fails instead of undoing it.
     async fn redeem(&self, redemption: &Redemption<'_>) -> Result<(), StoreError>;
     async fn find_login(
         &self,
@@ -226,16 +259,17 @@ pub trait AccountStore: Send + Sync {
     async fn get_account(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
     ) -> Result<Option<Account>, StoreError>;
     /// Replaces `current` by `next` if unchanged (a new password, an upgraded hash, a new epoch).
     async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError>;
     /// Stores a password-reset link's token.
     async fn put_token(&self, token: &TokenRecord) -> Result<(), StoreError>;
+    /// Notes the login on the customer or staff record (moving its version).
     async fn record_login(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 }
@@ -272,6 +306,7 @@ pub trait Store:
     + AccountStore
     + SessionStore
     + RateLimitStore
+    + StaffStore
 {
 }
 impl<T> Store for T where
@@ -284,6 +319,7 @@ impl<T> Store for T where
         + AccountStore
         + SessionStore
         + RateLimitStore
+        + StaffStore
 {
 }
 

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::ports::{
     AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore,
-    RateLimitStore, SessionStore, Store, SystemClock, TemplateStore, TenantStore,
+    RateLimitStore, SessionStore, StaffStore, Store, SystemClock, TemplateStore, TenantStore,
 };
 
 /// Built once per cold start and shared by every request.
@@ -17,6 +17,7 @@ pub struct AppState {
     pub accounts: Arc<dyn AccountStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub rate_limits: Arc<dyn RateLimitStore>,
+    pub staff: Arc<dyn StaffStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -32,7 +33,8 @@ impl AppState {
             idempotency: store.clone(),
             accounts: store.clone(),
             sessions: store.clone(),
-            rate_limits: store,
+            rate_limits: store.clone(),
+            staff: store,
             clock: Arc::new(SystemClock),
         }
     }

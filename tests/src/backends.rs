@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use portal::{
     aws::{SesMailer, SnsSmsSender},
-    domain::Email,
+    domain::{Email, NewTenant, Tenant},
     embedded::{EmbeddedStore, Outbox},
     ports::Store,
 };
-use portal_infra::backend::Services;
+use portal_infra::{admin, backend::Services};
 
 use crate::{
     delivery_contract::{MotoSent, SentMessages, moto_config, verified_sender},
@@ -21,6 +21,30 @@ pub struct Setup {
     pub sent: Arc<dyn SentMessages>,
     /// A sender address the mail service accepts.
     pub sender: Email,
+}
+
+impl Setup {
+    /// "Webagentur Berg" (German) with its portal at `base` and the accepted sender, and an
+    /// API key for it (the plaintext).
+    pub async fn agency_at(&self, base: &str) -> (Tenant, String) {
+        let store = self.services.store.as_ref();
+        let tenant = admin::create_tenant(
+            store,
+            &NewTenant {
+                name: "Webagentur Berg".into(),
+                portal_base_url: base.into(),
+                sender_email: self.sender.to_string(),
+                default_language: "de".into(),
+                tier: "starter".into(),
+            },
+        )
+        .await
+        .expect("the agency is created");
+        let (_, key) = admin::create_api_key(store, tenant.id, "journey")
+            .await
+            .expect("its key is created");
+        (tenant, key.expose().to_owned())
+    }
 }
 
 pub fn embedded() -> Setup {

@@ -2,138 +2,23 @@
 //! store and on DynamoDB/SES/SNS on moto: invitation link → set password → My data →
 //! logout → login → lockout → password change → forgot → reset.
 
-use portal::domain::NewTenant;
-use portal_infra::admin;
 use portal_tests::{
     backends::{Setup, embedded, on_moto},
+    browser::{Body, Browser, csrf_in, link_in},
     delivery_contract::unique,
     server,
 };
-use reqwest::{Client, Method, StatusCode, redirect::Policy};
+use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A browser-like client: keeps the session cookie by hand, never follows redirects.
-struct Browser {
-    http: Client,
-    base: String,
-    cookie: Option<String>,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or(Value::Null)
-    }
-}
-
-impl Browser {
-    fn new(base: &str) -> Self {
-        Self {
-            http: Client::builder().redirect(Policy::none()).build().unwrap(),
-            base: base.into(),
-            cookie: None,
-        }
-    }
-
-    async fn send(
-        &mut self,
-        method: Method,
-        path: &str,
-        body: Option<Body<'_>>,
-        extra: &[(&str, &str)],
-    ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("accept-language", "sv");
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        for (name, value) in extra {
-            request = request.header(*name, *value);
-        }
-        request = match body {
-            Some(Body::Form(pairs)) => request.form(pairs),
-            Some(Body::Json(value)) => request.json(&value),
-            None => request,
-        };
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        if let Some(set) = headers.get("set-cookie").and_then(|v| v.to_str().ok()) {
-            let pair = set.split(';').next().unwrap().to_owned();
-            self.cookie = if pair.ends_with('=') {
-                None
-            } else {
-                Some(pair)
-            };
-        }
-        Answer {
-            status,
-            headers,
-            text: response.text().await.unwrap(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Answer {
-        self.send(Method::GET, path, None, &[("accept", "text/html")])
-            .await
-    }
-
-    async fn post_form(&mut self, path: &str, pairs: &[(&str, &str)]) -> Answer {
-        self.send(Method::POST, path, Some(Body::Form(pairs)), &[])
-            .await
-    }
-}
-
-enum Body<'a> {
-    Form(&'a [(&'a str, &'a str)]),
-    Json(Value),
-}
-
-fn link_in(text: &str, marker: &str) -> String {
-    let text = text.replace("&#x2f;", "/");
-    let start = text
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} in {text}"))
-        + marker.len();
-    text[start..start + 43].to_owned()
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"csrf\"").expect("a csrf field");
-    let value_at = html[at..].find("value=\"").unwrap() + at + 7;
-    html[value_at..value_at + html[value_at..].find('"').unwrap()].to_owned()
-}
 
 async fn journey(setup: Setup) {
     let base = server::spawn(&setup.services).await;
-    let store = setup.services.store.clone();
-    let tenant = admin::create_tenant(
-        store.as_ref(),
-        &NewTenant {
-            name: "Webagentur Berg".into(),
-            portal_base_url: base.clone(),
-            sender_email: setup.sender.to_string(),
-            default_language: "de".into(),
-            tier: "starter".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let (_, key) = admin::create_api_key(store.as_ref(), tenant.id, "journey")
-        .await
-        .unwrap();
+    let (_, key) = setup.agency_at(&base).await;
     let staff = Client::new();
     let login = format!("kim-{}@bageri.example", unique());
     let created: Value = staff
         .post(format!("{base}/customers"))
-        .bearer_auth(key.expose())
+        .bearer_auth(&key)
         .json(&json!({"companyName": "Bageri Lindqvist AB", "loginEmail": login, "language": "sv", "address": {"country": "SE"}}))
         .send()
         .await
@@ -144,7 +29,7 @@ async fn journey(setup: Setup) {
     let customer_id = created["id"].as_str().unwrap().to_owned();
     let invited = staff
         .post(format!("{base}/customers/{customer_id}/invitations"))
-        .bearer_auth(key.expose())
+        .bearer_auth(&key)
         .json(&json!({"channels": ["email"], "area": "files"}))
         .send()
         .await
@@ -248,7 +133,7 @@ async fn journey(setup: Setup) {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
     let staff_view: Value = staff
         .get(format!("{base}/customers/{customer_id}"))
-        .bearer_auth(key.expose())
+        .bearer_auth(&key)
         .send()
         .await
         .unwrap()

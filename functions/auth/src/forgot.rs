@@ -18,7 +18,7 @@ use portal::{
 };
 use serde::Deserialize;
 
-use crate::{AuthState, page_for_host, same_site};
+use crate::{AuthState, holder::Holder, page_for_host, same_site};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
 /// Reset emails per account per window, so nobody can flood a mailbox.
@@ -93,7 +93,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     };
     if app
         .accounts
-        .get_account(owner.tenant_id, owner.customer_id)
+        .get_account(owner.tenant_id, owner.subject)
         .await?
         .is_none()
     {
@@ -105,11 +105,9 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         tracing::warn!("reset email withheld: too many requests for one account");
         return Ok(());
     }
-    let (Some(tenant), Some(customer)) = (
+    let (Some(tenant), Some(holder)) = (
         app.tenants.get_tenant(owner.tenant_id).await?,
-        app.customers
-            .get_customer(owner.tenant_id, owner.customer_id)
-            .await?,
+        Holder::load(app, owner.tenant_id, owner.subject).await?,
     ) else {
         return Ok(());
     };
@@ -119,7 +117,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         hash: token.hash(),
         purpose: TokenPurpose::PasswordReset,
         tenant_id: tenant.id,
-        customer_id: customer.id,
+        subject: owner.subject,
         invitation_id: None,
         created_at: now,
         expires_at: now + Duration::minutes(RESET_VALID_MINUTES),
@@ -133,7 +131,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         token.expose()
     );
     let rendered = password_reset::render(
-        customer.language,
+        holder.language(),
         &tenant.name,
         email.as_str(),
         &link,
@@ -150,6 +148,6 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
             html: rendered.html,
         })
         .await?;
-    tracing::info!(tenant = %tenant.id, customer = %customer.id, "password reset link sent");
+    tracing::info!(tenant = %tenant.id, subject = %owner.subject, "password reset link sent");
     Ok(())
 }

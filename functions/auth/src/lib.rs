@@ -1,12 +1,13 @@
-//! The customer's side of the portal: set a password from an invitation or reset link, log
-//! in and out, keep "My data" up to date and change the password. Pages are server-rendered
-//! in the customer's language; every route also speaks JSON for API clients.
+//! Accounts: set a password from an invitation or reset link, log in and out, keep "My data"
+//! up to date and change the password; for customers and for the agency's staff users alike.
+//! Pages are server-rendered in the user's language; every route also speaks JSON for API
+//! clients.
 
 mod forgot;
+mod holder;
 mod links;
 mod login;
 mod me;
-mod session;
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ use portal::{
     ports::Mailer,
 };
 
-pub use session::{COOKIE, CSRF_HEADER};
+pub use portal::http::session::{COOKIE, CSRF_HEADER};
 
 /// Every route this function serves, as template.yaml and openapi.json name them.
 pub const ROUTES: &[(&str, &str)] = &[

@@ -8,24 +8,25 @@ use axum::{
 };
 use portal::{
     domain::{
-        Account, Actor, Customer, EventKind, InvitationEvent, InvitationState, LinkStatus,
-        LinkToken, Role, Tenant, TokenPurpose, TokenRecord,
+        Account, Actor, EventKind, InvitationEvent, InvitationState, LinkStatus, LinkToken, Tenant,
+        TokenPurpose, TokenRecord,
         password::{Password, PasswordProblem},
     },
-    http::{ApiError, JsonBody, Problem, Submitted},
+    http::{ApiError, JsonBody, Problem, Submitted, session},
     pages::{self, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
     password_hash,
     ports::{Redemption, StoreError},
 };
 use serde::Deserialize;
 
-use crate::{AuthState, browser_language, same_site, session};
+use crate::{AuthState, browser_language, holder::Holder, same_site};
 
 /// A link that can be used, with whom it is for.
+#[derive(Clone)]
 pub(crate) struct UsableLink {
     pub record: TokenRecord,
     pub tenant: Tenant,
-    pub customer: Customer,
+    pub holder: Holder,
 }
 
 fn problem_of(status: LinkStatus) -> LinkProblem {
@@ -42,7 +43,7 @@ pub(crate) async fn look_up(
     state: &AuthState,
     raw: &str,
     purpose: TokenPurpose,
-) -> Result<Result<UsableLink, (LinkProblem, Option<(Tenant, Customer)>)>, ApiError> {
+) -> Result<Result<UsableLink, (LinkProblem, Option<(Tenant, Holder)>)>, ApiError> {
     let app = &state.app;
     let Some(token) = LinkToken::from_link(raw) else {
         return Ok(Err((LinkProblem::Unknown, None)));
@@ -54,20 +55,23 @@ pub(crate) async fn look_up(
         return Ok(Err((LinkProblem::Unknown, None)));
     }
     let tenant = app.tenants.get_tenant(record.tenant_id).await?;
-    let customer = app
-        .customers
-        .get_customer(record.tenant_id, record.customer_id)
-        .await?;
-    let (Some(tenant), Some(customer)) = (tenant, customer) else {
-        return Ok(Err((LinkProblem::Unknown, None)));
+    let holder = Holder::load(app, record.tenant_id, record.subject).await?;
+    let status = record.status_at(app.clock.now());
+    let (Some(tenant), Some(holder)) = (tenant, holder) else {
+        // Whoever it was for is gone (a removed staff user): say what happened to the link.
+        let problem = match status {
+            LinkStatus::Valid => LinkProblem::Unknown,
+            other => problem_of(other),
+        };
+        return Ok(Err((problem, None)));
     };
-    match record.status_at(app.clock.now()) {
+    match status {
         LinkStatus::Valid => Ok(Ok(UsableLink {
             record,
             tenant,
-            customer,
+            holder,
         })),
-        other => Ok(Err((problem_of(other), Some((tenant, customer))))),
+        other => Ok(Err((problem_of(other), Some((tenant, holder))))),
     }
 }
 
@@ -97,7 +101,7 @@ pub(crate) struct Redeemed {
 
 /// Sets the password through a usable link: checks it against the policy, hashes it, and in
 /// one atomic step uses the link, stores the account (ending every other session), accepts
-/// the invitation, marks the customer active and starts a session.
+/// the customer's invitation, marks the customer or staff user active and starts a session.
 pub(crate) async fn redeem(
     state: &AuthState,
     link: UsableLink,
@@ -107,21 +111,20 @@ pub(crate) async fn redeem(
     let UsableLink {
         record,
         tenant,
-        customer,
+        holder,
     } = link;
     let password = Password::new(raw_password);
     password
-        .check_new(customer.login_email.as_ref())
+        .check_new(holder.login_email())
         .map_err(Refusal::Weak)?;
     let password_hash = password_hash::hash(&password)
         .await
         .map_err(ApiError::from)?;
     let now = app.clock.now();
-    let previous = app.accounts.get_account(tenant.id, customer.id).await?;
+    let previous = app.accounts.get_account(tenant.id, record.subject).await?;
     let account = Account {
         tenant_id: tenant.id,
-        customer_id: customer.id,
-        role: Role::Customer,
+        subject: record.subject,
         password_hash,
         password_changed_at: now,
         session_epoch: previous.as_ref().map_or(1, |a| a.session_epoch + 1),
@@ -129,10 +132,14 @@ pub(crate) async fn redeem(
         version: previous.as_ref().map_or(1, |a| a.version + 1),
     };
     let (token, session) = session::start(&account, now).map_err(ApiError::from)?;
-    let invitation = match (record.purpose, record.invitation_id) {
-        (TokenPurpose::Invitation, Some(id)) => {
+    let invitation = match (
+        record.purpose,
+        record.invitation_id,
+        record.subject.customer(),
+    ) {
+        (TokenPurpose::Invitation, Some(id), Some(customer)) => {
             app.invitations
-                .get_invitation(tenant.id, customer.id, id)
+                .get_invitation(tenant.id, customer, id)
                 .await?
         }
         _ => None,
@@ -154,11 +161,11 @@ pub(crate) async fn redeem(
         previous_account: previous.as_ref(),
         invitation: invitation.as_ref().zip(accepted.as_ref()),
         session: &session,
-        activates: customer.activated_at.is_none(),
+        activates: !holder.is_active(),
     };
     match app.accounts.redeem(&redemption).await {
         Ok(()) => {
-            tracing::info!(tenant = %tenant.id, customer = %customer.id, purpose = ?record.purpose, "password set");
+            tracing::info!(tenant = %tenant.id, subject = %record.subject, purpose = ?record.purpose, "password set");
             Ok(Redeemed {
                 token,
                 session,
@@ -180,9 +187,9 @@ pub(crate) async fn redeem(
     }
 }
 
-fn page_of(tenant: &Tenant, customer: &Customer) -> Page {
+fn page_of(tenant: &Tenant, holder: &Holder) -> Page {
     Page {
-        language: customer.language,
+        language: holder.language(),
         agency: tenant.name.clone(),
     }
 }
@@ -191,10 +198,10 @@ fn problem_page(
     state_headers: &HeaderMap,
     purpose: Purpose,
     problem: LinkProblem,
-    who: Option<&(Tenant, Customer)>,
+    who: Option<&(Tenant, Holder)>,
 ) -> Response {
     let page = match who {
-        Some((tenant, customer)) => page_of(tenant, customer),
+        Some((tenant, holder)) => page_of(tenant, holder),
         None => Page {
             language: browser_language(state_headers),
             agency: String::new(),
@@ -234,15 +241,15 @@ fn form_page(
     status: StatusCode,
 ) -> Response {
     let login_email = link
-        .customer
-        .login_email
-        .as_ref()
+        .holder
+        .login_email()
         .map(|e| e.to_string())
         .unwrap_or_default();
     let html = pages::set_password(&SetPasswordForm {
-        page: page_of(&link.tenant, &link.customer),
+        page: page_of(&link.tenant, &link.holder),
         purpose,
-        company: &link.customer.company_name,
+        staff: link.holder.is_staff(),
+        company: link.holder.name(),
         login_email: &login_email,
         action,
         csrf: None,
@@ -301,22 +308,22 @@ async fn submit_form(
             ));
         }
     };
-    let language = link.customer.language;
-    let area = match (purpose, link.record.invitation_id) {
-        (TokenPurpose::Invitation, Some(id)) => state
+    let language = link.holder.language();
+    let area = match (
+        purpose,
+        link.record.invitation_id,
+        link.record.subject.customer(),
+    ) {
+        (TokenPurpose::Invitation, Some(id), Some(customer)) => state
             .app
             .invitations
-            .get_invitation(link.tenant.id, link.customer.id, id)
+            .get_invitation(link.tenant.id, customer, id)
             .await?
             .map(|i| i.area.path())
             .unwrap_or("/"),
         _ => "/",
     };
-    let kept = UsableLink {
-        record: link.record.clone(),
-        tenant: link.tenant.clone(),
-        customer: link.customer.clone(),
-    };
+    let kept = link.clone();
     match redeem(state, link, password).await {
         Ok(done) => {
             let next = if area == "/" {
@@ -348,7 +355,7 @@ async fn submit_form(
             headers,
             purpose_of(purpose),
             problem,
-            Some(&(kept.tenant, kept.customer)),
+            Some(&(kept.tenant, kept.holder)),
         )),
         Err(Refusal::Api(e)) => Err(e),
     }
@@ -371,7 +378,7 @@ async fn submit_json(
         Ok(link) => link,
         Err((problem, _)) => return Err(link_problem(problem)),
     };
-    let language = link.customer.language;
+    let language = link.holder.language();
     match redeem(state, link, &request.password).await {
         Ok(done) => Ok(session_answer(&done.tenant, &done.token, &done.session)),
         Err(Refusal::Weak(problem)) => Err(weak(problem, language, "password")),
@@ -391,12 +398,16 @@ pub(crate) fn session_answer(
     token: &LinkToken,
     session: &portal::domain::SessionRecord,
 ) -> Response {
-    let body = serde_json::json!({
-        "customerId": session.customer_id,
+    let mut body = serde_json::json!({
+        "role": session.subject.role(),
         "sessionToken": token.expose(),
         "csrfToken": session.csrf,
         "expiresAt": session.expires_at,
     });
+    match session.subject {
+        portal::domain::Subject::Customer(id) => body["customerId"] = serde_json::json!(id),
+        portal::domain::Subject::Staff(id) => body["staffId"] = serde_json::json!(id),
+    }
     (
         [(header::SET_COOKIE, session::cookie(tenant, token, session))],
         Json(body),

@@ -13,13 +13,13 @@ use portal::{
         account::{account_key, address_key},
         password::Password,
     },
-    http::{ApiError, ClientAddress, Problem, Submitted},
+    http::{ApiError, ClientAddress, Problem, Submitted, UserSession, session},
     pages::{self, LoginForm, Notice, Page},
     password_hash::{self, Verified},
 };
 use serde::Deserialize;
 
-use crate::{AuthState, links::session_answer, page_for_host, safe_next, same_site, session};
+use crate::{AuthState, links::session_answer, page_for_host, safe_next, same_site};
 
 /// Failed logins are counted in windows of this length; a lock lifts when its window ends.
 pub const WINDOW_MINUTES: i64 = 15;
@@ -235,7 +235,7 @@ async fn attempt(
         None => None,
     };
     let account = match owner {
-        Some(o) => app.accounts.get_account(o.tenant_id, o.customer_id).await?,
+        Some(o) => app.accounts.get_account(o.tenant_id, o.subject).await?,
         None => None,
     };
     let password = Password::new(raw_password);
@@ -274,9 +274,9 @@ async fn attempt(
     let (token, session) = session::start(&account, now)?;
     app.sessions.put_session(&session).await?;
     app.accounts
-        .record_login(account.tenant_id, account.customer_id, now)
+        .record_login(account.tenant_id, account.subject, now)
         .await?;
-    tracing::info!(tenant = %account.tenant_id, customer = %account.customer_id, "logged in");
+    tracing::info!(tenant = %account.tenant_id, subject = %account.subject, "logged in");
     Ok(Ok((tenant, token, session)))
 }
 
@@ -287,7 +287,7 @@ pub struct LogoutForm {
 
 pub async fn logout(
     State(state): State<AuthState>,
-    customer: session::CustomerSession,
+    customer: UserSession,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {

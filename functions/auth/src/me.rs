@@ -1,5 +1,6 @@
 //! "My data": the logged-in customer reads and updates their own record and changes their
 //! password. The login email, the project status and the agency's notes stay the agency's.
+//! A staff user gets the same routes for their own name, language and password.
 
 use std::collections::HashMap;
 
@@ -11,11 +12,11 @@ use axum::{
 };
 use portal::{
     domain::{
-        Account, Customer, CustomerChanges, FieldError, account::account_key,
-        customer::AddressInput, password::Password,
+        Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
+        account::account_key, customer::AddressInput, password::Password,
     },
-    http::{ApiError, JsonBody, Problem, Submitted},
-    pages::{self, MyDataPage, Page},
+    http::{ApiError, JsonBody, Problem, Submitted, UserSession, session},
+    pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::StoreError,
 };
@@ -23,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     AuthState,
+    holder::Holder,
     links::{session_answer, weak},
-    session::{self, CustomerSession},
 };
 
 const WRITE_ATTEMPTS: usize = 3;
@@ -67,14 +68,24 @@ fn my_data(c: &Customer) -> serde_json::Value {
     .unwrap_or_default()
 }
 
+fn staff_data(s: &StaffMember, now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    serde_json::json!({
+        "id": s.id,
+        "role": "staff",
+        "name": s.name,
+        "email": s.email,
+        "language": s.language,
+        "status": s.status_at(now),
+        "updatedAt": s.updated_at,
+    })
+}
+
 async fn load(
     state: &AuthState,
-    who: &CustomerSession,
-) -> Result<(Customer, portal::domain::Tenant), ApiError> {
+    who: &UserSession,
+) -> Result<(Holder, portal::domain::Tenant), ApiError> {
     let app = &state.app;
-    let customer = app
-        .customers
-        .get_customer(who.session.tenant_id, who.session.customer_id)
+    let holder = Holder::load(app, who.session.tenant_id, who.session.subject)
         .await?
         .ok_or(ApiError::Unauthorized(
             "Your portal access has been removed.",
@@ -86,7 +97,7 @@ async fn load(
             .ok_or(ApiError::Unauthorized(
                 "Your portal access has been removed.",
             ))?;
-    Ok((customer, tenant))
+    Ok((holder, tenant))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -98,38 +109,50 @@ fn wants_html(headers: &HeaderMap) -> bool {
 
 fn page(
     tenant: &portal::domain::Tenant,
-    customer: &Customer,
-    who: &CustomerSession,
+    holder: &Holder,
+    who: &UserSession,
     saved: bool,
     errors: &[FieldError],
     password: (bool, Option<String>),
     status: StatusCode,
 ) -> Response {
-    let html = pages::my_data(&MyDataPage {
-        page: Page {
-            language: customer.language,
-            agency: tenant.name.clone(),
-        },
-        customer,
-        csrf: &who.session.csrf,
-        saved,
-        errors,
-        password_changed: password.0,
-        password_error: password.1,
-    });
+    let page = Page {
+        language: holder.language(),
+        agency: tenant.name.clone(),
+    };
+    let html = match holder {
+        Holder::Customer(customer) => pages::my_data(&MyDataPage {
+            page,
+            customer,
+            csrf: &who.session.csrf,
+            saved,
+            errors,
+            password_changed: password.0,
+            password_error: password.1,
+        }),
+        Holder::Staff(member) => pages::staff_account(&StaffAccountPage {
+            page,
+            member,
+            csrf: &who.session.csrf,
+            saved,
+            errors,
+            password_changed: password.0,
+            password_error: password.1,
+        }),
+    };
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
 
 pub async fn read(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    who: CustomerSession,
+    who: UserSession,
 ) -> Result<Response, ApiError> {
-    let (customer, tenant) = load(&state, &who).await?;
+    let (holder, tenant) = load(&state, &who).await?;
     if wants_html(&headers) {
         return Ok(page(
             &tenant,
-            &customer,
+            &holder,
             &who,
             false,
             &[],
@@ -137,20 +160,65 @@ pub async fn read(
             StatusCode::OK,
         ));
     }
-    let mut body = my_data(&customer);
+    let mut body = match &holder {
+        Holder::Customer(customer) => my_data(customer),
+        Holder::Staff(member) => staff_data(member, state.app.clock.now()),
+    };
     body["csrfToken"] = serde_json::json!(who.session.csrf);
     Ok(Json(body).into_response())
 }
 
-/// Applies `changes` (already limited to the customer's own fields), retrying a lost race.
+/// What a user may change of their own record.
+enum OwnChanges {
+    Customer(Box<CustomerChanges>),
+    Staff(StaffChanges),
+}
+
+/// Applies `changes`, retrying a lost race; the record as it is now.
 async fn apply(
     state: &AuthState,
-    who: &CustomerSession,
+    who: &UserSession,
+    changes: OwnChanges,
+) -> Result<Holder, ApiError> {
+    match changes {
+        OwnChanges::Customer(c) => apply_customer(state, who, *c).await.map(Holder::Customer),
+        OwnChanges::Staff(c) => apply_staff(state, who, c).await.map(Holder::Staff),
+    }
+}
+
+async fn apply_staff(
+    state: &AuthState,
+    who: &UserSession,
+    changes: StaffChanges,
+) -> Result<StaffMember, ApiError> {
+    let app = &state.app;
+    for attempt in 1..=WRITE_ATTEMPTS {
+        let Holder::Staff(current) = load(state, who).await?.0 else {
+            return Err(ApiError::Unauthorized("Log in as a staff user."));
+        };
+        let next = changes
+            .applied(&current, app.clock.now())
+            .map_err(ApiError::Validation)?;
+        match app.staff.update_staff(&current, &next, None).await {
+            Ok(()) => return Ok(next),
+            Err(StoreError::VersionConflict) if attempt < WRITE_ATTEMPTS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::ConcurrentChange)
+}
+
+/// Applies `changes` (already limited to the customer's own fields), retrying a lost race.
+async fn apply_customer(
+    state: &AuthState,
+    who: &UserSession,
     changes: CustomerChanges,
 ) -> Result<Customer, ApiError> {
     let app = &state.app;
     for attempt in 1..=WRITE_ATTEMPTS {
-        let (current, _) = load(state, who).await?;
+        let Holder::Customer(current) = load(state, who).await?.0 else {
+            return Err(ApiError::Unauthorized("Log in as a customer."));
+        };
         let next = changes
             .clone()
             .validate(Some(&current))
@@ -165,13 +233,24 @@ async fn apply(
     Err(ApiError::ConcurrentChange)
 }
 
-/// Refuses the agency's fields: the login email, the status and the notes.
-fn own_fields_only(value: &serde_json::Value) -> Result<(), ApiError> {
-    let agency_fields = ["loginEmail", "status", "notes"];
+/// Refuses the agency's fields: a customer's login email, status and notes; a staff user's
+/// email (a colleague invites the new address instead).
+fn own_fields_only(value: &serde_json::Value, staff: bool) -> Result<(), ApiError> {
+    let (agency_fields, message): (&[&str], _) = if staff {
+        (
+            &["email", "loginEmail"],
+            "can't be changed; ask a colleague to invite the new address",
+        )
+    } else {
+        (
+            &["loginEmail", "status", "notes"],
+            "can only be changed by your agency",
+        )
+    };
     let errors: Vec<FieldError> = agency_fields
         .iter()
         .filter(|f| value.get(**f).is_some())
-        .map(|f| FieldError::new(*f, "can only be changed by your agency"))
+        .map(|f| FieldError::new(*f, message))
         .collect();
     if errors.is_empty() {
         Ok(())
@@ -182,13 +261,24 @@ fn own_fields_only(value: &serde_json::Value) -> Result<(), ApiError> {
 
 pub async fn patch(
     State(state): State<AuthState>,
-    who: CustomerSession,
+    who: UserSession,
     JsonBody(value): JsonBody<serde_json::Value>,
 ) -> Result<Response, ApiError> {
-    own_fields_only(&value)?;
-    let changes: CustomerChanges = portal::http::extract::parse_json(value.to_string().as_bytes())?;
-    let next = apply(&state, &who, changes).await?;
-    Ok(Json(my_data(&next)).into_response())
+    let staff = matches!(who.session.subject, Subject::Staff(_));
+    own_fields_only(&value, staff)?;
+    let body = value.to_string();
+    let changes = if staff {
+        OwnChanges::Staff(portal::http::extract::parse_json(body.as_bytes())?)
+    } else {
+        OwnChanges::Customer(Box::new(portal::http::extract::parse_json(
+            body.as_bytes(),
+        )?))
+    };
+    Ok(Json(match apply(&state, &who, changes).await? {
+        Holder::Customer(c) => my_data(&c),
+        Holder::Staff(s) => staff_data(&s, state.app.clock.now()),
+    })
+    .into_response())
 }
 
 /// The My data page's form: flat fields, `address.*`, and `emails` as one list.
@@ -245,16 +335,23 @@ fn from_form(form: &HashMap<String, String>) -> CustomerChanges {
 
 pub async fn form(
     State(state): State<AuthState>,
-    who: CustomerSession,
+    who: UserSession,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     who.check_form_csrf(form.get("csrf").map(String::as_str))?;
-    match apply(&state, &who, from_form(&form)).await {
+    let changes = match who.session.subject {
+        Subject::Customer(_) => OwnChanges::Customer(Box::new(from_form(&form))),
+        Subject::Staff(_) => OwnChanges::Staff(StaffChanges {
+            name: form.get("name").cloned(),
+            language: form.get("language").cloned(),
+        }),
+    };
+    match apply(&state, &who, changes).await {
         Ok(_) => {
-            let (customer, tenant) = load(&state, &who).await?;
+            let (holder, tenant) = load(&state, &who).await?;
             Ok(page(
                 &tenant,
-                &customer,
+                &holder,
                 &who,
                 true,
                 &[],
@@ -263,10 +360,10 @@ pub async fn form(
             ))
         }
         Err(ApiError::Validation(errors)) => {
-            let (customer, tenant) = load(&state, &who).await?;
+            let (holder, tenant) = load(&state, &who).await?;
             Ok(page(
                 &tenant,
-                &customer,
+                &holder,
                 &who,
                 false,
                 &errors,
@@ -287,11 +384,11 @@ pub struct PasswordChange {
     csrf: Option<String>,
 }
 
-/// Changes the password; every other session of the customer ends, this one goes on under a
+/// Changes the password; every other session of the user ends, this one goes on under a
 /// new token.
 pub async fn change_password(
     State(state): State<AuthState>,
-    who: CustomerSession,
+    who: UserSession,
     body: Submitted<PasswordChange>,
 ) -> Result<Response, ApiError> {
     let is_form = body.is_form();
@@ -300,13 +397,13 @@ pub async fn change_password(
         who.check_form_csrf(request.csrf.as_deref())?;
     }
     let app = &state.app;
-    let (customer, tenant) = load(&state, &who).await?;
-    let language = customer.language;
+    let (holder, tenant) = load(&state, &who).await?;
+    let language = holder.language();
     let refuse = |message: String, field: &str, status: StatusCode| -> Result<Response, ApiError> {
         if is_form {
             return Ok(page(
                 &tenant,
-                &customer,
+                &holder,
                 &who,
                 false,
                 &[],
@@ -323,7 +420,7 @@ pub async fn change_password(
     let current = Password::new(&request.current);
     if password_hash::verify(&current, Some(&who.account.password_hash)).await? == Verified::NoMatch
     {
-        if let Some(email) = &customer.login_email {
+        if let Some(email) = holder.login_email() {
             crate::login::count_event(app, &account_key(email)).await?;
         }
         return refuse(
@@ -333,7 +430,7 @@ pub async fn change_password(
         );
     }
     let new = Password::new(&request.new);
-    if let Err(problem) = new.check_new(customer.login_email.as_ref()) {
+    if let Err(problem) = new.check_new(holder.login_email()) {
         if is_form {
             return refuse(
                 problem.message(language),
@@ -358,12 +455,12 @@ pub async fn change_password(
     let (token, fresh) = session::start(&next, now)?;
     app.sessions.put_session(&fresh).await?;
     app.sessions.delete_session(&who.session.hash).await?;
-    tracing::info!(tenant = %tenant.id, customer = %customer.id, "password changed");
+    tracing::info!(tenant = %tenant.id, subject = %next.subject, "password changed");
     if is_form {
-        let fresh_who = CustomerSession::new(fresh.clone(), next, true);
+        let fresh_who = UserSession::new(fresh.clone(), next, true);
         let mut response = page(
             &tenant,
-            &customer,
+            &holder,
             &fresh_who,
             false,
             &[],

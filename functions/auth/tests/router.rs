@@ -568,7 +568,7 @@ async fn a_hash_made_with_older_parameters_is_upgraded_at_login() {
     );
     let current = portal
         .store
-        .get_account(portal.tenant, customer)
+        .get_account(portal.tenant, portal::domain::Subject::Customer(customer))
         .await
         .unwrap()
         .unwrap();
@@ -598,7 +598,7 @@ async fn a_hash_made_with_older_parameters_is_upgraded_at_login() {
     );
     let upgraded = portal
         .store
-        .get_account(portal.tenant, customer)
+        .get_account(portal.tenant, portal::domain::Subject::Customer(customer))
         .await
         .unwrap()
         .unwrap();

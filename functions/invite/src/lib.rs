@@ -1,10 +1,12 @@
 //! Invitations: staff invite a customer into the portal by email (SES) or SMS (SNS), in the
 //! customer's language, with wording the agency may change; or copy a link to send
 //! themselves. Every link is single-use and expires; a new invitation voids the older ones.
+//! Staff also invite their colleagues here, as staff users with their own password.
 
 mod links;
 mod sending;
 mod settings;
+mod staff;
 mod templates;
 mod view;
 
@@ -38,6 +40,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/invitation-settings"),
     ("PUT", "/invitation-settings"),
     ("GET", "/invitation-links/{token}"),
+    ("GET", "/staff"),
+    ("POST", "/staff"),
+    ("GET", "/staff/{staffId}"),
+    ("DELETE", "/staff/{staffId}"),
+    ("POST", "/staff/{staffId}/invitation"),
 ];
 
 #[derive(Clone)]
@@ -100,5 +107,8 @@ pub fn routes(state: InviteState) -> Router {
             get(settings::read).put(settings::save),
         )
         .route("/invitation-links/{token}", get(links::status))
+        .route("/staff", get(staff::list).post(staff::invite))
+        .route("/staff/{staffId}", get(staff::read).delete(staff::remove))
+        .route("/staff/{staffId}/invitation", post(staff::reinvite))
         .with_state(state)
 }

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
 };
 use portal::{
-    domain::{LinkStatus, LinkToken, TokenPurpose},
+    domain::{LinkStatus, LinkToken, Subject, TokenPurpose},
     http::{ApiError, Problem},
     messages::invitation::area_name,
 };
@@ -68,15 +68,35 @@ pub async fn status(
         .get_tenant(record.tenant_id)
         .await?
         .ok_or_else(unknown)?;
+    let customer_id = match record.subject {
+        Subject::Customer(id) => id,
+        Subject::Staff(id) => {
+            let member = app
+                .staff
+                .get_staff(record.tenant_id, id)
+                .await?
+                .ok_or_else(unknown)?;
+            return Ok(Json(serde_json::json!({
+                "linkStatus": "valid",
+                "purpose": record.purpose,
+                "role": "staff",
+                "agency": tenant.name,
+                "name": member.name,
+                "loginEmail": member.email,
+                "language": member.language,
+                "expiresAt": record.expires_at,
+            })));
+        }
+    };
     let customer = app
         .customers
-        .get_customer(record.tenant_id, record.customer_id)
+        .get_customer(record.tenant_id, customer_id)
         .await?
         .ok_or_else(unknown)?;
     let area = match (record.purpose, record.invitation_id) {
         (TokenPurpose::Invitation, Some(id)) => app
             .invitations
-            .get_invitation(record.tenant_id, record.customer_id, id)
+            .get_invitation(record.tenant_id, customer_id, id)
             .await?
             .map(|i| i.area)
             .unwrap_or_default(),
@@ -85,6 +105,7 @@ pub async fn status(
     Ok(Json(serde_json::json!({
         "linkStatus": "valid",
         "purpose": record.purpose,
+        "role": "customer",
         "agency": tenant.name,
         "company": customer.company_name,
         "loginEmail": customer.login_email,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use portal::{
     AppState,
     domain::{
-        Actor, Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
+        Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
         InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
         PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
@@ -268,13 +268,13 @@ async fn prepare(
         token_hash: token.hash(),
         created_at: now,
         expires_at,
-        created_by: Actor::ApiKey { id: auth.key_id },
+        created_by: auth.actor,
         history: vec![InvitationEvent {
             at: now,
             event: EventKind::Created,
             channel: None,
             detail: None,
-            by: Actor::ApiKey { id: auth.key_id },
+            by: auth.actor,
         }],
         version: 1,
     };
@@ -312,7 +312,7 @@ async fn issue(
                 event: EventKind::Superseded,
                 channel: None,
                 detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
-                by: Actor::ApiKey { id: auth.key_id },
+                by: auth.actor,
             };
             let next = current.with_event(event, InvitationState::Revoked);
             (current, next)
@@ -395,7 +395,7 @@ async fn deliver(
                 (EventKind::Failed, detail)
             }
         };
-        let by = Actor::ApiKey { id: auth.key_id };
+        let by = auth.actor;
         invitation.history.push(InvitationEvent {
             at: now,
             event,
@@ -585,7 +585,7 @@ pub async fn revoke(
         event: EventKind::Revoked,
         channel: None,
         detail: None,
-        by: Actor::ApiKey { id: auth.key_id },
+        by: auth.actor,
     };
     let next = current.with_event(event, InvitationState::Revoked);
     match state

@@ -282,7 +282,7 @@ async fn an_email_invitation_goes_out_in_the_customers_language_with_both_links(
         .await
         .unwrap()
         .expect("the link's token is stored as a hash");
-    assert_eq!(record.customer_id, customer);
+    assert_eq!(record.subject, portal::domain::Subject::Customer(customer));
     assert_eq!(
         (record.expires_at - Utc::now()).num_days(),
         6,
@@ -978,4 +978,205 @@ async fn opening_a_link_tells_who_it_is_for_and_never_uses_it_up() {
             "{garbage}"
         );
     }
+}
+
+#[tokio::test]
+async fn staff_invitations_name_bad_fields_and_go_out_once_per_key() {
+    let portal = Portal::new().await;
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/staff",
+            Some(json!({"name": " ", "email": "nope", "language": "it"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["name", "email", "language"]);
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/staff",
+            Some(json!({"name": "A", "email": "a@berg.example", "role": "admin"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(problem.to_string().contains("role"), "{problem}");
+
+    let key = [("idempotency-key", "staff-1")];
+    let body = json!({"name": "Mia Lund", "email": "Mia@Berg.example"});
+    let (status, headers, first) = portal
+        .call_with(Method::POST, "/staff", Some(body.clone()), &key)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("/staff/{}", first["id"].as_str().unwrap()).as_str()
+    );
+    assert_eq!(first["language"], "de", "the agency's language by default");
+    assert_eq!(first["status"], "invited");
+    assert_eq!(first["createdBy"]["kind"], "apiKey");
+    assert!(
+        first.get("invitationLink").is_none(),
+        "the link goes to the person only"
+    );
+    let (_, again_headers, again) = portal
+        .call_with(Method::POST, "/staff", Some(body), &key)
+        .await;
+    assert_eq!(again, first);
+    assert_eq!(again_headers["idempotent-replayed"], "true");
+    let sent = portal.sent();
+    assert_eq!(sent.len(), 1, "one email");
+    let token = token_in(&sent[0].text);
+    let (status, link) = portal
+        .call(
+            Method::GET,
+            &format!("/invitation-links/{}", token.expose()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (link["role"].as_str(), link["name"].as_str()),
+        (Some("staff"), Some("Mia Lund"))
+    );
+
+    // The email now logs in to Mia's account: no second staff user or customer gets it.
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/staff",
+            Some(json!({"name": "Twin", "email": "mia@berg.example"})),
+        )
+        .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::CONFLICT, vec!["email"])
+    );
+}
+
+#[tokio::test]
+async fn staff_are_read_invited_again_and_removed_within_their_agency() {
+    let portal = Portal::new().await;
+    let (_, mia) = portal
+        .call(
+            Method::POST,
+            "/staff",
+            Some(json!({"name": "Mia", "email": "mia@berg.example", "language": "sv"})),
+        )
+        .await;
+    let id = mia["id"].as_str().unwrap().to_owned();
+    let (status, read) = portal
+        .call(Method::GET, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(
+        (status, read["name"].as_str()),
+        (StatusCode::OK, Some("Mia"))
+    );
+    let (status, problem) = portal.call(Method::GET, "/staff/not-an-id", None).await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::BAD_REQUEST, vec!["staffId"])
+    );
+
+    portal.advance(Duration::days(30));
+    let (_, expired) = portal
+        .call(Method::GET, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(expired["status"], "invitationexpired");
+    let first = token_in(&portal.sent()[0].text);
+    let (status, again) = portal
+        .call(Method::POST, &format!("/staff/{id}/invitation"), None)
+        .await;
+    assert_eq!(
+        (status, again["status"].as_str()),
+        (StatusCode::OK, Some("invited"))
+    );
+    let second = token_in(&portal.sent()[1].text);
+    assert!(portal.sent()[1].text.contains("Mia"), "in Swedish, to her");
+    assert_eq!(
+        portal.link(&first).await,
+        (StatusCode::GONE, "superseded".into())
+    );
+    assert_eq!(portal.link(&second).await.0, StatusCode::OK);
+
+    // Another agency sees none of it.
+    let (other_tenant, other_key) = agency(portal.store.as_ref(), "Other Agency", "en").await;
+    let other = |method: Method, uri: String| {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {other_key}"))
+            .body(Body::empty())
+            .unwrap();
+        portal.router.clone().oneshot(request)
+    };
+    assert_eq!(
+        other(Method::GET, format!("/staff/{id}"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other(Method::DELETE, format!("/staff/{id}"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let list = other(Method::GET, "/staff".into()).await.unwrap();
+    let list: Value =
+        serde_json::from_slice(&to_bytes(list.into_body(), usize::MAX).await.unwrap()).unwrap();
+    assert_eq!(list["items"], json!([]));
+    assert!(
+        portal
+            .store
+            .list_staff(other_tenant)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let (status, _) = portal
+        .call(Method::DELETE, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        portal.link(&second).await,
+        (StatusCode::GONE, "revoked".into())
+    );
+    let (status, _) = portal
+        .call(Method::GET, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = portal
+        .call(Method::DELETE, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_undelivered_staff_invitation_keeps_the_user_and_says_how_to_resend() {
+    let portal = Portal::with_delivery(Some(DeliveryError::Unavailable)).await;
+    let (status, headers, problem) = portal
+        .call_with(
+            Method::POST,
+            "/staff",
+            Some(json!({"name": "Mia", "email": "mia@berg.example"})),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(headers[header::RETRY_AFTER], "60");
+    let id = problem["staff"]["id"].as_str().unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/staff/{id}/invitation"))
+    );
+    let (status, _) = portal
+        .call(Method::GET, &format!("/staff/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "the staff user was kept");
 }

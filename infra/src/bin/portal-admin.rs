@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use portal::domain::{ApiKeyId, NewTenant, TenantId};
+use portal::domain::{ApiKeyId, NewStaff, NewTenant, StaffId, TenantId};
 use portal_infra::{Backend, admin};
 
 #[derive(Parser)]
-#[command(about = "Manage portal tenants and API keys")]
+#[command(about = "Manage portal tenants, their API keys and staff users")]
 struct Args {
     /// The embedded store's data directory (the default backend).
     #[arg(
@@ -35,6 +35,38 @@ enum Command {
     /// Staff API keys of an agency.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Staff users of an agency: people who log in with a password.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff user and email them a link to set their password (the link is printed
+    /// too, to pass on by hand).
+    Invite {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// de, en, fr, es, nl or sv; the agency's default language when left out.
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Send a new invitation to a staff user who has not set a password yet.
+    InviteAgain {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        staff_id: StaffId,
+    },
+    /// List an agency's staff users.
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,6 +142,9 @@ async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
             data_dir: args.data_dir,
         },
     };
+    if let Command::Staff(command) = args.command {
+        return staff(&backend, command).await;
+    }
     let store = backend.open_store().await?;
     let store = store.as_ref();
     Ok(match args.command {
@@ -140,5 +175,51 @@ async fn run(args: Args) -> anyhow::Result<serde_json::Value> {
         Command::ApiKey(ApiKeyCommand::Revoke { tenant, key_id }) => {
             serde_json::to_value(admin::revoke_api_key(store, tenant, key_id).await?)?
         }
+        Command::Staff(_) => unreachable!("handled above"),
     })
+}
+
+async fn staff(backend: &Backend, command: StaffCommand) -> anyhow::Result<serde_json::Value> {
+    let services = backend.open_with(false).await?;
+    let invited = match command {
+        StaffCommand::Invite {
+            tenant,
+            name,
+            email,
+            language,
+        } => {
+            let input = NewStaff {
+                name: Some(name),
+                email: Some(email),
+                language,
+            };
+            admin::invite_staff(services.store, services.mailer.as_ref(), tenant, &input).await?
+        }
+        StaffCommand::InviteAgain { tenant, staff_id } => {
+            admin::reinvite_staff(services.store, services.mailer.as_ref(), tenant, staff_id)
+                .await?
+        }
+        StaffCommand::List { tenant } => {
+            return Ok(serde_json::to_value(
+                services.store.list_staff(tenant).await?,
+            )?);
+        }
+    };
+    match backend {
+        Backend::Embedded { data_dir } => eprintln!(
+            "Invitation sent to {} (kept in {}).",
+            invited.member.email,
+            data_dir.join("outbox").display()
+        ),
+        Backend::Aws { .. } => eprintln!("Invitation sent to {}.", invited.member.email),
+    }
+    Ok(serde_json::json!({
+        "id": invited.member.id,
+        "tenantId": invited.member.tenant_id,
+        "name": invited.member.name,
+        "email": invited.member.email,
+        "language": invited.member.language,
+        "invitationLink": invited.url,
+        "invitationExpiresAt": invited.member.invitation.as_ref().map(|i| i.expires_at),
+    }))
 }

@@ -82,6 +82,8 @@ async fn main() -> anyhow::Result<()> {
              curl -s {base}/customers -H \"Authorization: Bearer $KEY\"\n  \
              curl -s {base}/customers/<id>/invitations -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' \\\n    \
              -d '{{\"channels\":[\"email\",\"sms\"],\"area\":\"files\"}}'\n{outbox}  \
+             curl -s {base}/staff -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' \\\n    \
+             -d '{{\"name\":\"Your Name\",\"email\":\"you@demo-agency.example\"}}'    # a staff login for you\n  \
              curl -s {base}/openapi.json\n",
             key = d.api_key,
             outbox = if services.outbox.is_some() {

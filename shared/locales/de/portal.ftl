@@ -112,3 +112,17 @@ login-locked = Zu viele fehlgeschlagene Versuche. Bitte warten Sie { $minutes } 
 password-current-wrong = Ihr aktuelles Passwort stimmt nicht. Ihr Passwort wurde nicht geändert.
 page-login-intro-generic = Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort im Kundenportal an.
 page-forgot-sent-spam-generic = Keine E-Mail nach ein paar Minuten? Sehen Sie im Spam-Ordner nach, oder fragen Sie Ihre Agentur, welche Adresse Ihr Zugang verwendet.
+# Konten für Mitarbeitende: die Einladungs-E-Mail und die eigene Seite.
+staff-invite-subject = Ihr Mitarbeiterkonto für das Kundenportal von { $agency }
+staff-invite-greeting = Hallo { $name },
+staff-invite-intro = { $agency } hat für Sie ein Mitarbeiterkonto im Kundenportal angelegt. Sie melden sich mit { $email } an. Wählen Sie Ihr Passwort über die Schaltfläche unten.
+staff-invite-button = Passwort festlegen
+staff-invite-expiry = Der Link ist { $days } Tage lang gültig und funktioniert nur einmal. Danach bitten Sie eine Kollegin oder einen Kollegen um eine neue Einladung.
+staff-invite-ignore = Falls Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren. Das Konto ist erst aktiv, wenn ein Passwort festgelegt wurde.
+staff-invite-signoff = Freundliche Grüße
+staff-invite-footer = Diese E-Mail wurde automatisch vom Kundenportal von { $agency } versendet. Niemand wird Sie jemals nach Ihrem Passwort fragen.
+page-staff-set-password-intro = Willkommen! Wählen Sie ein Passwort für Ihr Mitarbeiterkonto im Kundenportal von { $agency }. Sie melden sich mit Ihrer E-Mail-Adresse und diesem Passwort an.
+page-staff-title = Mein Mitarbeiterkonto
+page-staff-intro = Sie sind als Mitarbeiterin oder Mitarbeiter von { $agency } angemeldet. Mit dieser Sitzung können Sie alles nutzen, was die API-Schlüssel der Agentur dürfen.
+page-label-name = Name
+page-staff-hint-email = Für eine andere E-Mail-Adresse lassen Sie diese bitte von einer Kollegin oder einem Kollegen als neues Mitarbeiterkonto einladen.

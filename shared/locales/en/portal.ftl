@@ -112,3 +112,17 @@ login-locked = Too many failed attempts. Please wait { $minutes } minutes and tr
 password-current-wrong = Your current password is wrong. Your password was not changed.
 page-login-intro-generic = Log in to the customer portal with your email address and password.
 page-forgot-sent-spam-generic = No email after a few minutes? Check your spam folder, or ask your agency which address your access uses.
+# Staff accounts: the invitation email and the staff user's own page.
+staff-invite-subject = Your staff account for the { $agency } customer portal
+staff-invite-greeting = Hello { $name },
+staff-invite-intro = { $agency } has created a staff account for you in its customer portal. You will log in with { $email }. Choose your password using the button below.
+staff-invite-button = Set your password
+staff-invite-expiry = The link is valid for { $days } days and works only once. After that, ask a colleague to invite you again.
+staff-invite-ignore = If you were not expecting this, you can ignore this email. No account is active until a password is set.
+staff-invite-signoff = Kind regards,
+staff-invite-footer = This email was sent automatically by the { $agency } customer portal. Nobody will ever ask you for your password.
+page-staff-set-password-intro = Welcome! Choose a password for your staff account in the customer portal of { $agency }. You will log in with your email address and this password.
+page-staff-title = My staff account
+page-staff-intro = You are logged in as staff of { $agency }. With this session you can use everything the agency's API keys can.
+page-label-name = Name
+page-staff-hint-email = To use another email address, ask a colleague to invite it as a new staff account.

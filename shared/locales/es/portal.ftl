@@ -112,3 +112,17 @@ login-locked = Demasiados intentos fallidos. Espere { $minutes } minutos y vuelv
 password-current-wrong = Su contraseña actual no es correcta. Su contraseña no se ha cambiado.
 page-login-intro-generic = Inicie sesión en el portal de clientes con su dirección de correo electrónico y su contraseña.
 page-forgot-sent-spam-generic = ¿No ha recibido el correo tras unos minutos? Revise la carpeta de correo no deseado o pregunte a su agencia qué dirección utiliza su acceso.
+# Cuentas del personal: el correo de invitación y la página de la cuenta.
+staff-invite-subject = Su cuenta de personal para el portal de clientes de { $agency }
+staff-invite-greeting = Hola, { $name }:
+staff-invite-intro = { $agency } le ha creado una cuenta de personal en su portal de clientes. Iniciará sesión con { $email }. Elija su contraseña con el botón de abajo.
+staff-invite-button = Establecer su contraseña
+staff-invite-expiry = El enlace es válido durante { $days } días y solo funciona una vez. Después, pida a un compañero que le invite de nuevo.
+staff-invite-ignore = Si no esperaba este correo, puede ignorarlo. La cuenta no estará activa hasta que se establezca una contraseña.
+staff-invite-signoff = Saludos cordiales,
+staff-invite-footer = Este correo fue enviado automáticamente por el portal de clientes de { $agency }. Nadie le pedirá nunca su contraseña.
+page-staff-set-password-intro = ¡Bienvenido! Elija una contraseña para su cuenta de personal en el portal de clientes de { $agency }. Iniciará sesión con su dirección de correo y esta contraseña.
+page-staff-title = Mi cuenta de personal
+page-staff-intro = Ha iniciado sesión como personal de { $agency }. Con esta sesión puede hacer todo lo que permiten las claves de API de la agencia.
+page-label-name = Nombre
+page-staff-hint-email = Para usar otra dirección de correo, pida a un compañero que la invite como nueva cuenta de personal.

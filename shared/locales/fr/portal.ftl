@@ -112,3 +112,17 @@ login-locked = Trop de tentatives échouées. Patientez { $minutes } minutes pui
 password-current-wrong = Votre mot de passe actuel est incorrect. Votre mot de passe n'a pas été modifié.
 page-login-intro-generic = Connectez-vous au portail client avec votre adresse e-mail et votre mot de passe.
 page-forgot-sent-spam-generic = Pas d'e-mail après quelques minutes ? Vérifiez vos courriers indésirables ou demandez à votre agence quelle adresse votre accès utilise.
+# Comptes du personnel : l’e-mail d’invitation et la page du compte.
+staff-invite-subject = Votre compte collaborateur pour le portail client de { $agency }
+staff-invite-greeting = Bonjour { $name },
+staff-invite-intro = { $agency } a créé pour vous un compte collaborateur dans son portail client. Vous vous connecterez avec { $email }. Choisissez votre mot de passe avec le bouton ci-dessous.
+staff-invite-button = Définir votre mot de passe
+staff-invite-expiry = Le lien est valable { $days } jours et ne fonctionne qu’une fois. Ensuite, demandez à un collègue de vous inviter à nouveau.
+staff-invite-ignore = Si vous ne vous attendiez pas à cet e-mail, vous pouvez l’ignorer. Aucun compte n’est actif tant qu’aucun mot de passe n’est défini.
+staff-invite-signoff = Cordialement,
+staff-invite-footer = Cet e-mail a été envoyé automatiquement par le portail client de { $agency }. Personne ne vous demandera jamais votre mot de passe.
+page-staff-set-password-intro = Bienvenue ! Choisissez un mot de passe pour votre compte collaborateur dans le portail client de { $agency }. Vous vous connecterez avec votre adresse e-mail et ce mot de passe.
+page-staff-title = Mon compte collaborateur
+page-staff-intro = Vous êtes connecté en tant que collaborateur de { $agency }. Avec cette session, vous pouvez faire tout ce que permettent les clés d’API de l’agence.
+page-label-name = Nom
+page-staff-hint-email = Pour utiliser une autre adresse e-mail, demandez à un collègue de l’inviter comme nouveau compte collaborateur.

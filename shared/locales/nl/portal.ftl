@@ -112,3 +112,17 @@ login-locked = Te veel mislukte pogingen. Wacht { $minutes } minuten en probeer 
 password-current-wrong = Uw huidige wachtwoord klopt niet. Uw wachtwoord is niet gewijzigd.
 page-login-intro-generic = Log in op het klantenportaal met uw e-mailadres en wachtwoord.
 page-forgot-sent-spam-generic = Na een paar minuten nog geen e-mail? Kijk in uw spammap, of vraag uw bureau welk adres uw toegang gebruikt.
+# Medewerkersaccounts: de uitnodigingsmail en de eigen pagina.
+staff-invite-subject = Uw medewerkersaccount voor het klantenportaal van { $agency }
+staff-invite-greeting = Hallo { $name },
+staff-invite-intro = { $agency } heeft een medewerkersaccount voor u aangemaakt in het klantenportaal. U logt in met { $email }. Kies uw wachtwoord via de knop hieronder.
+staff-invite-button = Wachtwoord instellen
+staff-invite-expiry = De link is { $days } dagen geldig en werkt maar één keer. Vraag daarna een collega om u opnieuw uit te nodigen.
+staff-invite-ignore = Had u deze e-mail niet verwacht, dan kunt u hem negeren. Het account is pas actief als er een wachtwoord is ingesteld.
+staff-invite-signoff = Met vriendelijke groet,
+staff-invite-footer = Deze e-mail is automatisch verstuurd door het klantenportaal van { $agency }. Niemand zal u ooit om uw wachtwoord vragen.
+page-staff-set-password-intro = Welkom! Kies een wachtwoord voor uw medewerkersaccount in het klantenportaal van { $agency }. U logt in met uw e-mailadres en dit wachtwoord.
+page-staff-title = Mijn medewerkersaccount
+page-staff-intro = U bent ingelogd als medewerker van { $agency }. Met deze sessie kunt u alles wat de API-sleutels van het bureau mogen.
+page-label-name = Naam
+page-staff-hint-email = Wilt u een ander e-mailadres gebruiken, vraag dan een collega om dat als nieuw medewerkersaccount uit te nodigen.

@@ -112,3 +112,17 @@ login-locked = För många misslyckade försök. Vänta { $minutes } minuter och
 password-current-wrong = Ditt nuvarande lösenord stämmer inte. Ditt lösenord har inte ändrats.
 page-login-intro-generic = Logga in i kundportalen med din e-postadress och ditt lösenord.
 page-forgot-sent-spam-generic = Inget mejl efter några minuter? Titta i skräpposten, eller fråga din byrå vilken adress din inloggning använder.
+# Personalkonton: inbjudningsmejlet och den egna sidan.
+staff-invite-subject = Ditt personalkonto för kundportalen hos { $agency }
+staff-invite-greeting = Hej { $name },
+staff-invite-intro = { $agency } har skapat ett personalkonto åt dig i sin kundportal. Du loggar in med { $email }. Välj ditt lösenord med knappen nedan.
+staff-invite-button = Välj ditt lösenord
+staff-invite-expiry = Länken gäller i { $days } dagar och fungerar bara en gång. Be sedan en kollega att bjuda in dig igen.
+staff-invite-ignore = Om du inte väntade dig det här mejlet kan du bortse från det. Kontot är inte aktivt förrän ett lösenord har valts.
+staff-invite-signoff = Vänliga hälsningar,
+staff-invite-footer = Det här mejlet skickades automatiskt av kundportalen hos { $agency }. Ingen kommer någonsin att be dig om ditt lösenord.
+page-staff-set-password-intro = Välkommen! Välj ett lösenord för ditt personalkonto i kundportalen hos { $agency }. Du loggar in med din e-postadress och det här lösenordet.
+page-staff-title = Mitt personalkonto
+page-staff-intro = Du är inloggad som personal hos { $agency }. Med den här sessionen kan du göra allt som byråns API-nycklar får göra.
+page-label-name = Namn
+page-staff-hint-email = Om du vill använda en annan e-postadress, be en kollega att bjuda in den som ett nytt personalkonto.

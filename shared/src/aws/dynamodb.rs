@@ -7,7 +7,10 @@
 //! | customer    | `TENANT#{t}`         | `CUSTOMER#{c}`    |                |                   |
 //! | login claim | `LOGIN#{email}`      | `LOGIN`           |                |                   |
 //! | host claim  | `HOST#{host[:port]}` | `HOST`            |                |                   |
+//! | staff user  | `TENANT#{t}`         | `STAFF#{s}`       |                |                   |
 //! | invitation  | `TENANT#{t}#CUSTOMER#{c}` | `INVITATION#{i}` |          |                   |
+//! | account     | `TENANT#{t}#CUSTOMER#{c}` or `TENANT#{t}#STAFF#{s}` | `ACCOUNT` | |        |
+//! | session     | `SESSION#{sha256}`   | `SESSION`         |                |                   |
 //! | link token  | `TOKEN#{sha256}`     | `TOKEN`           |                |                   |
 //! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
 //! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
@@ -33,12 +36,12 @@ use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_item};
 use crate::{
     domain::{
         Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Email,
-        Invitation, InvitationId, Language, LoginOwner, SessionRecord, Tenant, TenantId, TokenHash,
-        TokenRecord, VoidReason,
+        Invitation, InvitationId, Language, LoginOwner, SessionRecord, StaffId, StaffMember,
+        Subject, Tenant, TenantId, TokenHash, TokenRecord, VoidReason,
     },
     ports::{
         AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
-        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StoreError,
+        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StaffStore, StoreError,
         StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
@@ -68,6 +71,23 @@ fn customer_sk(c: CustomerId) -> String {
 
 fn invitations_pk(t: TenantId, c: CustomerId) -> String {
     format!("TENANT#{t}#CUSTOMER#{c}")
+}
+
+fn staff_sk(id: StaffId) -> String {
+    format!("STAFF#{id}")
+}
+
+/// The sort key of the customer or staff record under `TENANT#{t}`.
+fn subject_sk(subject: Subject) -> String {
+    match subject {
+        Subject::Customer(c) => customer_sk(c),
+        Subject::Staff(id) => staff_sk(id),
+    }
+}
+
+/// Where a customer's or staff user's account lives.
+fn account_pk(t: TenantId, subject: Subject) -> String {
+    format!("TENANT#{t}#{}", subject_sk(subject))
 }
 
 fn token_pk(hash: &TokenHash) -> String {
@@ -284,11 +304,20 @@ impl DynamoDbStore {
     }
 
     fn login_claim(&self, c: &Customer, email: &Email) -> TransactWriteItem {
+        self.claim_login(c.tenant_id, Subject::Customer(c.id), email)
+    }
+
+    /// Claims a login email for a customer (`customerId`) or staff user (`staffId`).
+    fn claim_login(&self, tenant: TenantId, subject: Subject, email: &Email) -> TransactWriteItem {
+        let owner = match subject {
+            Subject::Customer(c) => ("customerId".to_owned(), s(c.to_string())),
+            Subject::Staff(id) => ("staffId".to_owned(), s(id.to_string())),
+        };
         let claim = HashMap::from([
             ("pk".to_owned(), s(login_pk(email))),
             ("sk".to_owned(), s("LOGIN")),
-            ("tenantId".to_owned(), s(c.tenant_id.to_string())),
-            ("customerId".to_owned(), s(c.id.to_string())),
+            ("tenantId".to_owned(), s(tenant.to_string())),
+            owner,
         ]);
         let put = Put::builder()
             .table_name(&self.table)
@@ -696,7 +725,15 @@ impl CustomerStore for DynamoDbStore {
             ":v".to_owned(),
             AttributeValue::N(current.version.to_string()),
         )]));
-        let mut items = vec![TransactWriteItem::builder().delete(delete).build()];
+        // The password goes with the customer, so no session of theirs outlives them.
+        let account = self.delete(
+            account_pk(current.tenant_id, Subject::Customer(current.id)),
+            account_sk(),
+        );
+        let mut items = vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().delete(account).build(),
+        ];
         if let Some(email) = &current.login_email {
             items.push(self.login_release(current, email));
         }
@@ -1001,7 +1038,7 @@ impl DynamoDbStore {
         item(
             a,
             &[
-                ("pk", invitations_pk(a.tenant_id, a.customer_id)),
+                ("pk", account_pk(a.tenant_id, a.subject)),
                 ("sk", account_sk().into()),
             ],
         )
@@ -1019,7 +1056,7 @@ impl DynamoDbStore {
 
 #[async_trait]
 impl AccountStore for DynamoDbStore {
-    #[tracing::instrument(skip_all, fields(customer = %r.account.customer_id))]
+    #[tracing::instrument(skip_all, fields(subject = %r.account.subject))]
     async fn redeem(&self, r: &Redemption<'_>) -> Result<(), StoreError> {
         // A null attribute (how an empty Option is stored) counts as absent.
         let absent =
@@ -1048,29 +1085,13 @@ impl AccountStore for DynamoDbStore {
         if let Some((current, next)) = r.invitation {
             items.push(self.versioned_put(self.invitation_item(next)?, current.version));
         }
-        let customer_key = |b: aws_sdk_dynamodb::types::builders::UpdateBuilder| {
-            b.table_name(&self.table)
-                .key("pk", s(tenant_pk(r.account.tenant_id)))
-                .key("sk", s(customer_sk(r.account.customer_id)))
-        };
-        let customer = if r.activates {
-            customer_key(aws_sdk_dynamodb::types::Update::builder())
-                .update_expression("SET activatedAt = :now, version = version + :one")
-                .expression_attribute_values(":one", AttributeValue::N("1".into()))
-                .condition_expression("attribute_exists(pk)")
-                .expression_attribute_values(":now", timestamp(r.now))
-                .build()
-                .context("Failed to describe the customer update")?
+        let field = if r.activates {
+            "activatedAt"
         } else {
-            customer_key(aws_sdk_dynamodb::types::Update::builder())
-                .update_expression("SET lastLoginAt = :now, version = version + :one")
-                .expression_attribute_values(":one", AttributeValue::N("1".into()))
-                .condition_expression("attribute_exists(pk)")
-                .expression_attribute_values(":now", timestamp(r.now))
-                .build()
-                .context("Failed to describe the customer update")?
+            "lastLoginAt"
         };
-        items.push(TransactWriteItem::builder().update(customer).build());
+        let subject = self.subject_touch(r.account.tenant_id, r.account.subject, field, r.now)?;
+        items.push(TransactWriteItem::builder().update(subject).build());
         items.push(self.new_put(self.session_item(r.session)?));
         self.transact(items, None, "Failed to set the password")
             .await
@@ -1094,12 +1115,13 @@ impl AccountStore for DynamoDbStore {
         let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok());
         let tenant = text("tenantId").and_then(|v| v.parse::<TenantId>().ok());
         let customer = text("customerId").and_then(|v| v.parse::<CustomerId>().ok());
-        match (tenant, customer) {
-            (Some(tenant_id), Some(customer_id)) => Ok(Some(LoginOwner {
-                tenant_id,
-                customer_id,
-            })),
-            _ => Err(anyhow::anyhow!("A login claim lacks its tenant or customer").into()),
+        let staff = text("staffId").and_then(|v| v.parse::<StaffId>().ok());
+        let subject = customer
+            .map(Subject::Customer)
+            .or(staff.map(Subject::Staff));
+        match (tenant, subject) {
+            (Some(tenant_id), Some(subject)) => Ok(Some(LoginOwner { tenant_id, subject })),
+            _ => Err(anyhow::anyhow!("A login claim lacks its tenant or owner").into()),
         }
     }
 
@@ -1107,10 +1129,10 @@ impl AccountStore for DynamoDbStore {
     async fn get_account(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
     ) -> Result<Option<Account>, StoreError> {
         self.get_record(
-            invitations_pk(tenant, customer),
+            account_pk(tenant, subject),
             account_sk(),
             true,
             "Failed to read the account",
@@ -1118,7 +1140,7 @@ impl AccountStore for DynamoDbStore {
         .await
     }
 
-    #[tracing::instrument(skip_all, fields(customer = %current.customer_id))]
+    #[tracing::instrument(skip_all, fields(subject = %current.subject))]
     async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError> {
         self.transact(
             vec![self.versioned_put(self.account_item(next)?, current.version)],
@@ -1143,23 +1165,165 @@ impl AccountStore for DynamoDbStore {
     async fn record_login(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let update = self.subject_touch(tenant, subject, "lastLoginAt", at)?;
         let result = self
             .client
             .update_item()
-            .table_name(&self.table)
-            .key("pk", s(tenant_pk(tenant)))
-            .key("sk", s(customer_sk(customer)))
-            .update_expression("SET lastLoginAt = :at, version = version + :one")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":at", timestamp(at))
+            .table_name(update.table_name)
+            .set_key(Some(update.key))
+            .update_expression(update.update_expression)
+            .set_condition_expression(update.condition_expression)
+            .set_expression_attribute_values(update.expression_attribute_values)
             .send()
             .await;
         unless_condition_failed(result, StoreError::NotFound, "Failed to record the login")
             .map(|_| ())
+    }
+}
+
+impl DynamoDbStore {
+    /// Sets `field` (`activatedAt` or `lastLoginAt`) on the customer or staff record and moves
+    /// its version, if the record exists.
+    fn subject_touch(
+        &self,
+        tenant: TenantId,
+        subject: Subject,
+        field: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<aws_sdk_dynamodb::types::Update> {
+        aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(tenant_pk(tenant)))
+            .key("sk", s(subject_sk(subject)))
+            .update_expression(format!("SET {field} = :at, version = version + :one"))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":at", timestamp(at))
+            .build()
+            .context("Failed to describe the update of the user's record")
+    }
+
+    fn staff_item(&self, m: &StaffMember) -> anyhow::Result<Item> {
+        item(m, &[("pk", tenant_pk(m.tenant_id)), ("sk", staff_sk(m.id))])
+    }
+}
+
+#[async_trait]
+impl StaffStore for DynamoDbStore {
+    #[tracing::instrument(skip_all, fields(tenant = %member.tenant_id, staff = %member.id))]
+    async fn create_staff(
+        &self,
+        member: &StaffMember,
+        token: &TokenRecord,
+    ) -> Result<(), StoreError> {
+        let items = vec![
+            self.new_put(self.staff_item(member)?),
+            self.claim_login(member.tenant_id, member.subject(), &member.email),
+            self.new_put(self.token_item(token)?),
+        ];
+        match self
+            .transact(items, Some(1), "Failed to store the staff user")
+            .await
+        {
+            Err(StoreError::VersionConflict) => Err(StoreError::AlreadyExists),
+            other => other,
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_staff(
+        &self,
+        tenant: TenantId,
+        id: StaffId,
+    ) -> Result<Option<StaffMember>, StoreError> {
+        self.get_record(
+            tenant_pk(tenant),
+            staff_sk(id),
+            true,
+            "Failed to read the staff user",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_staff(&self, tenant: TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :p AND begins_with(sk, :s)")
+            .expression_attribute_values(":p", s(tenant_pk(tenant)))
+            .expression_attribute_values(":s", s("STAFF#"))
+            .consistent_read(true);
+        self.query_all(query, "Failed to list the staff users")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, staff = %current.id))]
+    async fn update_staff(
+        &self,
+        current: &StaffMember,
+        next: &StaffMember,
+        new_token: Option<&TokenRecord>,
+    ) -> Result<(), StoreError> {
+        let mut items = vec![self.versioned_put(self.staff_item(next)?, current.version)];
+        if let Some(token) = new_token {
+            if let Some(old) = current.invitation_token() {
+                let voided = old.voided(token.created_at, VoidReason::Superseded);
+                items.push(
+                    TransactWriteItem::builder()
+                        .put(self.put(self.token_item(&voided)?))
+                        .build(),
+                );
+            }
+            items.push(self.new_put(self.token_item(token)?));
+        }
+        self.transact(items, None, "Failed to update the staff user")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, staff = %current.id))]
+    async fn delete_staff(
+        &self,
+        current: &StaffMember,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut delete = self.delete(tenant_pk(current.tenant_id), &staff_sk(current.id));
+        delete.condition_expression = Some("version = :v".into());
+        delete.expression_attribute_values = Some(HashMap::from([(
+            ":v".to_owned(),
+            AttributeValue::N(current.version.to_string()),
+        )]));
+        let mut release = self.delete(login_pk(&current.email), "LOGIN");
+        release.condition_expression = Some("staffId = :s".into());
+        release.expression_attribute_values = Some(HashMap::from([(
+            ":s".to_owned(),
+            s(current.id.to_string()),
+        )]));
+        let account = self.delete(
+            account_pk(current.tenant_id, current.subject()),
+            account_sk(),
+        );
+        let mut items = vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().delete(release).build(),
+            TransactWriteItem::builder().delete(account).build(),
+        ];
+        if current.activated_at.is_none()
+            && let Some(token) = current.invitation_token()
+        {
+            let revoked = token.voided(at, VoidReason::Revoked);
+            items.push(
+                TransactWriteItem::builder()
+                    .put(self.put(self.token_item(&revoked)?))
+                    .build(),
+            );
+        }
+        self.transact(items, None, "Failed to delete the staff user")
+            .await
     }
 }
 

@@ -1,9 +1,11 @@
-//! Portal accounts (a customer's password) and their sessions.
+//! Portal accounts (a customer's or a staff user's password) and their sessions.
+
+use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CustomerId, Email, TenantId, TokenHash};
+use super::{CustomerId, Email, StaffId, TenantId, TokenHash};
 
 /// How long a session lives without a request, and at the most.
 pub const SESSION_IDLE: Duration = Duration::hours(12);
@@ -11,19 +13,55 @@ pub const SESSION_MAX: Duration = Duration::days(7);
 /// A session's last use is written at most this often.
 pub const SESSION_TOUCH_EVERY: Duration = Duration::minutes(5);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Customer,
+/// Whose account, session or link it is: a customer (the portal) or a staff user of the
+/// agency (everything a tenant API key may do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "id")]
+pub enum Subject {
+    Customer(CustomerId),
+    Staff(StaffId),
 }
 
-/// A customer's password, stored apart from the customer record so no listing can carry it.
+impl Subject {
+    /// `customer` or `staff`, as the API names the role.
+    pub fn role(self) -> &'static str {
+        match self {
+            Subject::Customer(_) => "customer",
+            Subject::Staff(_) => "staff",
+        }
+    }
+
+    pub fn customer(self) -> Option<CustomerId> {
+        match self {
+            Subject::Customer(id) => Some(id),
+            Subject::Staff(_) => None,
+        }
+    }
+
+    pub fn staff(self) -> Option<StaffId> {
+        match self {
+            Subject::Staff(id) => Some(id),
+            Subject::Customer(_) => None,
+        }
+    }
+}
+
+/// `customer/{id}` or `staff/{id}`: for logs and keys.
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Customer(id) => write!(f, "customer/{id}"),
+            Subject::Staff(id) => write!(f, "staff/{id}"),
+        }
+    }
+}
+
+/// A password, stored apart from the customer or staff record so no listing can carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     pub tenant_id: TenantId,
-    pub customer_id: CustomerId,
-    pub role: Role,
+    pub subject: Subject,
     /// Argon2id PHC string.
     pub password_hash: String,
     pub password_changed_at: DateTime<Utc>,
@@ -39,8 +77,7 @@ pub struct Account {
 pub struct SessionRecord {
     pub hash: TokenHash,
     pub tenant_id: TenantId,
-    pub customer_id: CustomerId,
-    pub role: Role,
+    pub subject: Subject,
     pub epoch: u64,
     /// Sent back with state-changing requests authenticated by the cookie.
     pub csrf: String,
@@ -65,7 +102,7 @@ impl SessionRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoginOwner {
     pub tenant_id: TenantId,
-    pub customer_id: CustomerId,
+    pub subject: Subject,
 }
 
 /// What the rate limiter counts: failed logins per account and per source address.
@@ -88,8 +125,7 @@ mod tests {
         let s = SessionRecord {
             hash: LinkToken::generate().unwrap().hash(),
             tenant_id: TenantId::new(),
-            customer_id: CustomerId::new(),
-            role: Role::Customer,
+            subject: Subject::Customer(CustomerId::new()),
             epoch: 3,
             csrf: "c".into(),
             created_at: now,
@@ -106,5 +142,16 @@ mod tests {
         assert!(!busy.is_live(now + SESSION_MAX, 3), "absolute limit");
         assert!(!s.needs_touch(now + Duration::minutes(4)));
         assert!(s.needs_touch(now + Duration::minutes(5)));
+    }
+
+    #[test]
+    fn subjects_name_their_kind() {
+        let staff = Subject::Staff(StaffId::new());
+        assert_eq!(staff.role(), "staff");
+        assert!(staff.customer().is_none());
+        let json = serde_json::to_value(staff).unwrap();
+        assert_eq!(json["kind"], "staff");
+        assert_eq!(serde_json::from_value::<Subject>(json).unwrap(), staff);
+        assert!(staff.to_string().starts_with("staff/"));
     }
 }

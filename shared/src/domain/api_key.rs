@@ -7,7 +7,8 @@ use super::{
     secret::{random_token, sha256_hex},
 };
 
-const PREFIX: &str = "ptk_";
+/// Every key starts with this, so a bearer token tells at once whether it is a key.
+pub const PREFIX: &str = "ptk_";
 
 /// The plaintext of a staff API key. It exists only while being shown once to its creator
 /// and while a request presents it; only its [`ApiKeyHash`] is stored.

@@ -66,6 +66,10 @@ ulid_id!(
     /// A staff API key (the public id, not the secret).
     ApiKeyId
 );
+ulid_id!(
+    /// A staff user of an agency (a person who logs in, unlike an API key).
+    StaffId
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{
-    ApiKeyId, CustomerId, InvitationId, Language, TenantId,
+    ApiKeyId, CustomerId, InvitationId, Language, StaffId, Subject, TenantId,
     secret::{random_token, sha256_hex},
 };
 
@@ -120,11 +120,13 @@ impl InvitationState {
     }
 }
 
-/// Who did something: a tenant API key today, staff users later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Who did something: a tenant API key, a staff user, the customer, or the system (the
+/// operator's command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Actor {
     ApiKey { id: ApiKeyId },
+    Staff { id: StaffId },
     Customer,
     System,
 }
@@ -271,7 +273,9 @@ pub struct TokenRecord {
     pub hash: TokenHash,
     pub purpose: TokenPurpose,
     pub tenant_id: TenantId,
-    pub customer_id: CustomerId,
+    /// Whose password the link sets.
+    pub subject: Subject,
+    /// The customer invitation the link belongs to (none for resets and staff).
     pub invitation_id: Option<InvitationId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -299,7 +303,7 @@ impl TokenRecord {
             hash: invitation.token_hash.clone(),
             purpose: TokenPurpose::Invitation,
             tenant_id: invitation.tenant_id,
-            customer_id: invitation.customer_id,
+            subject: Subject::Customer(invitation.customer_id),
             invitation_id: Some(invitation.id),
             created_at: invitation.created_at,
             expires_at: invitation.expires_at,
@@ -391,7 +395,7 @@ mod tests {
             hash: LinkToken::generate().unwrap().hash(),
             purpose: TokenPurpose::Invitation,
             tenant_id: TenantId::new(),
-            customer_id: CustomerId::new(),
+            subject: Subject::Customer(CustomerId::new()),
             invitation_id: None,
             created_at: now,
             expires_at: now + chrono::Duration::days(1),

@@ -13,16 +13,17 @@ pub mod object_key;
 pub mod password;
 pub mod phone;
 pub mod secret;
+pub mod staff;
 pub mod tenant;
 pub mod text;
 pub mod validation;
 
-pub use account::{Account, LoginOwner, Role, SessionRecord};
+pub use account::{Account, LoginOwner, SessionRecord, Subject};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use ids::{ApiKeyId, CustomerId, InvitationId, TenantId};
+pub use ids::{ApiKeyId, CustomerId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,
@@ -31,5 +32,6 @@ pub use language::Language;
 pub use message::{OutgoingEmail, OutgoingSms};
 pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;
+pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatus, ValidNewStaff};
 pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors};

@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::{
     domain::{
         Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
-        InvitationId, Language, LoginOwner, SessionRecord, Tenant, TenantId, TokenHash,
-        TokenRecord, VoidReason,
+        InvitationId, Language, LoginOwner, SessionRecord, StaffId, StaffMember, Subject, Tenant,
+        TenantId, TokenHash, TokenRecord, VoidReason,
     },
     ports::{
         AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
-        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StoreError,
+        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StaffStore, StoreError,
         StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
@@ -49,8 +49,10 @@ struct Data {
     /// By key hash, as the DynamoDB table keys them.
     api_keys: BTreeMap<String, ApiKeyRecord>,
     customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
-    /// Normalized login email to the customer that owns it.
+    /// Normalized login email to the customer or staff user that owns it.
     logins: BTreeMap<String, LoginClaim>,
+    #[serde(default)]
+    staff: BTreeMap<TenantId, BTreeMap<StaffId, StaffMember>>,
     #[serde(default)]
     invitations: BTreeMap<InvitationId, Invitation>,
     /// By token hash.
@@ -62,7 +64,7 @@ struct Data {
     /// By `{tenant}#{key}`.
     #[serde(default)]
     idempotency: BTreeMap<String, IdempotencyRecord>,
-    /// By `{tenant}#{customer}`.
+    /// By `{tenant}#{subject}`.
     #[serde(default)]
     accounts: BTreeMap<String, Account>,
     /// By session token hash.
@@ -85,14 +87,14 @@ struct IdempotencyRecord {
 #[serde(rename_all = "camelCase")]
 struct LoginClaim {
     tenant_id: TenantId,
-    customer_id: CustomerId,
+    subject: Subject,
 }
 
 impl LoginClaim {
     fn of(c: &Customer) -> Self {
         Self {
             tenant_id: c.tenant_id,
-            customer_id: c.id,
+            subject: Subject::Customer(c.id),
         }
     }
 }
@@ -402,6 +404,10 @@ impl CustomerStore for EmbeddedStore {
             if let Some(email) = &current.login_email {
                 d.logins.remove(&email.normalized());
             }
+            d.accounts.remove(&account_key(
+                current.tenant_id,
+                Subject::Customer(current.id),
+            ));
             Ok(())
         })
     }
@@ -609,8 +615,35 @@ impl IdempotencyStore for EmbeddedStore {
     }
 }
 
-fn account_key(tenant: TenantId, customer: CustomerId) -> String {
-    format!("{tenant}#{customer}")
+fn account_key(tenant: TenantId, subject: Subject) -> String {
+    format!("{tenant}#{subject}")
+}
+
+/// Marks the customer or staff user active, or notes a login; moves its version.
+fn touch_subject(
+    d: &mut Data,
+    tenant: TenantId,
+    subject: Subject,
+    at: DateTime<Utc>,
+    activates: bool,
+) -> Option<()> {
+    let (activated_at, last_login_at, version) = match subject {
+        Subject::Customer(id) => {
+            let c = d.customers.get_mut(&tenant)?.get_mut(&id)?;
+            (&mut c.activated_at, &mut c.last_login_at, &mut c.version)
+        }
+        Subject::Staff(id) => {
+            let s = d.staff.get_mut(&tenant)?.get_mut(&id)?;
+            (&mut s.activated_at, &mut s.last_login_at, &mut s.version)
+        }
+    };
+    if activates {
+        *activated_at = Some(at);
+    } else {
+        *last_login_at = Some(at);
+    }
+    *version += 1;
+    Some(())
 }
 
 #[async_trait]
@@ -625,7 +658,7 @@ impl AccountStore for EmbeddedStore {
                 return Err(StoreError::VersionConflict);
             }
             token.used_at = Some(r.now);
-            let key = account_key(r.account.tenant_id, r.account.customer_id);
+            let key = account_key(r.account.tenant_id, r.account.subject);
             match (d.accounts.get(&key), r.previous_account) {
                 (None, None) => {}
                 (Some(stored), Some(previous)) if stored.version == previous.version => {}
@@ -636,18 +669,15 @@ impl AccountStore for EmbeddedStore {
                 unchanged_invitation(d, current)?;
                 d.invitations.insert(next.id, next.clone());
             }
-            let customer = d
-                .customers
-                .get_mut(&r.account.tenant_id)
-                .and_then(|c| c.get_mut(&r.account.customer_id))
-                .ok_or(StoreError::VersionConflict)?;
             // The version moves too, so an edit based on an older read cannot undo this.
-            if r.activates {
-                customer.activated_at = Some(r.now);
-            } else {
-                customer.last_login_at = Some(r.now);
-            }
-            customer.version += 1;
+            touch_subject(
+                d,
+                r.account.tenant_id,
+                r.account.subject,
+                r.now,
+                r.activates,
+            )
+            .ok_or(StoreError::VersionConflict)?;
             d.sessions
                 .insert(r.session.hash.as_str().to_owned(), r.session.clone());
             Ok(())
@@ -661,7 +691,7 @@ impl AccountStore for EmbeddedStore {
         self.read(|d| {
             d.logins.get(&email.normalized()).map(|c| LoginOwner {
                 tenant_id: c.tenant_id,
-                customer_id: c.customer_id,
+                subject: c.subject,
             })
         })
     }
@@ -669,16 +699,16 @@ impl AccountStore for EmbeddedStore {
     async fn get_account(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
     ) -> Result<Option<Account>, StoreError> {
-        self.read(|d| d.accounts.get(&account_key(tenant, customer)).cloned())
+        self.read(|d| d.accounts.get(&account_key(tenant, subject)).cloned())
     }
 
     async fn update_account(&self, current: &Account, next: &Account) -> Result<(), StoreError> {
         self.write(|d| {
             let stored = d
                 .accounts
-                .get_mut(&account_key(current.tenant_id, current.customer_id))
+                .get_mut(&account_key(current.tenant_id, current.subject))
                 .filter(|a| a.version == current.version)
                 .ok_or(StoreError::VersionConflict)?;
             *stored = next.clone();
@@ -700,17 +730,118 @@ impl AccountStore for EmbeddedStore {
     async fn record_login(
         &self,
         tenant: TenantId,
-        customer: CustomerId,
+        subject: Subject,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.write(|d| touch_subject(d, tenant, subject, at, false).ok_or(StoreError::NotFound))
+    }
+}
+
+fn unchanged_staff<'a>(
+    d: &'a mut Data,
+    current: &StaffMember,
+) -> Result<&'a mut StaffMember, StoreError> {
+    d.staff
+        .get_mut(&current.tenant_id)
+        .and_then(|s| s.get_mut(&current.id))
+        .filter(|s| s.version == current.version)
+        .ok_or(StoreError::VersionConflict)
+}
+
+#[async_trait]
+impl StaffStore for EmbeddedStore {
+    async fn create_staff(
+        &self,
+        member: &StaffMember,
+        token: &TokenRecord,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            let email = member.email.normalized();
+            if d.logins.contains_key(&email) {
+                return Err(StoreError::LoginEmailTaken);
+            }
+            let of_tenant = d.staff.entry(member.tenant_id).or_default();
+            if of_tenant.contains_key(&member.id) || d.tokens.contains_key(token.hash.as_str()) {
+                return Err(StoreError::AlreadyExists);
+            }
+            of_tenant.insert(member.id, member.clone());
+            d.logins.insert(
+                email,
+                LoginClaim {
+                    tenant_id: member.tenant_id,
+                    subject: member.subject(),
+                },
+            );
+            d.tokens
+                .insert(token.hash.as_str().to_owned(), token.clone());
+            Ok(())
+        })
+    }
+
+    async fn get_staff(
+        &self,
+        tenant: TenantId,
+        id: StaffId,
+    ) -> Result<Option<StaffMember>, StoreError> {
+        self.read(|d| d.staff.get(&tenant).and_then(|s| s.get(&id)).cloned())
+    }
+
+    async fn list_staff(&self, tenant: TenantId) -> Result<Vec<StaffMember>, StoreError> {
+        self.read(|d| {
+            d.staff
+                .get(&tenant)
+                .map(|s| s.values().cloned().collect())
+                .unwrap_or_default()
+        })
+    }
+
+    async fn update_staff(
+        &self,
+        current: &StaffMember,
+        next: &StaffMember,
+        new_token: Option<&TokenRecord>,
+    ) -> Result<(), StoreError> {
+        self.write(|d| {
+            *unchanged_staff(d, current)? = next.clone();
+            if let Some(token) = new_token {
+                if d.tokens.contains_key(token.hash.as_str()) {
+                    return Err(StoreError::AlreadyExists);
+                }
+                if let Some(old) = current.invitation_token() {
+                    let voided = d
+                        .tokens
+                        .get(old.hash.as_str())
+                        .cloned()
+                        .unwrap_or(old)
+                        .voided(token.created_at, VoidReason::Superseded);
+                    d.tokens.insert(voided.hash.as_str().to_owned(), voided);
+                }
+                d.tokens
+                    .insert(token.hash.as_str().to_owned(), token.clone());
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete_staff(
+        &self,
+        current: &StaffMember,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.write(|d| {
-            let customer = d
-                .customers
-                .get_mut(&tenant)
-                .and_then(|c| c.get_mut(&customer))
-                .ok_or(StoreError::NotFound)?;
-            customer.last_login_at = Some(at);
-            customer.version += 1;
+            unchanged_staff(d, current)?;
+            if let Some(of_tenant) = d.staff.get_mut(&current.tenant_id) {
+                of_tenant.remove(&current.id);
+            }
+            d.logins.remove(&current.email.normalized());
+            d.accounts
+                .remove(&account_key(current.tenant_id, current.subject()));
+            if current.activated_at.is_none()
+                && let Some(token) = current.invitation_token()
+                && let Some(stored) = d.tokens.get_mut(token.hash.as_str())
+            {
+                *stored = stored.clone().voided(at, VoidReason::Revoked);
+            }
             Ok(())
         })
     }

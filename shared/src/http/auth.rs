@@ -1,20 +1,34 @@
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::request::Parts,
+    http::{StatusCode, request::Parts},
 };
 
-use super::ApiError;
+use super::{ApiError, Problem, UserSession, session};
 use crate::{
     AppState,
-    domain::{ApiKeyId, ApiKeySecret, TenantId},
+    domain::{Actor, ApiKeySecret, Subject, TenantId, api_key::PREFIX},
 };
 
-/// A request made by agency staff with a tenant API key (`Authorization: Bearer ptk_…`).
+/// A request made by agency staff: with a tenant API key (`Authorization: Bearer ptk_…`), or
+/// in a staff user's session (the same bearer or cookie a customer's session uses; requests
+/// that change something by cookie must send the session's CSRF token in `X-CSRF-Token`).
 /// Everything a handler does with it is scoped to `tenant_id`.
 #[derive(Debug, Clone, Copy)]
 pub struct StaffAuth {
     pub tenant_id: TenantId,
-    pub key_id: ApiKeyId,
+    /// The key or staff user, as recorded in histories.
+    pub actor: Actor,
+}
+
+fn staff_only() -> ApiError {
+    ApiError::Problem(Box::new(
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "staff-only",
+            "Only the agency's staff may do this",
+        )
+        .detail("You are logged in as a customer. This request needs an agency API key or a staff user's session."),
+    ))
 }
 
 impl<S> FromRequestParts<S> for StaffAuth
@@ -26,35 +40,45 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let header =
-            parts
-                .headers
-                .get(axum::http::header::AUTHORIZATION)
-                .ok_or(ApiError::Unauthorized(
-                    "Send your API key as Authorization: Bearer <key>.",
-                ))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                let (scheme, token) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized(
-                "The Authorization header must be: Bearer <key>.",
+        let (token, by_cookie) =
+            session::presented(&parts.headers).ok_or(ApiError::Unauthorized(
+                "Send your API key as Authorization: Bearer <key>, or log in as a staff user.",
             ))?;
-        let key = state
-            .api_keys
-            .find_api_key(&ApiKeySecret::from_presented(token).hash())
-            .await?
-            .ok_or(ApiError::Unauthorized("This API key is not valid."))?;
-        if key.revoked_at.is_some() {
-            return Err(ApiError::Unauthorized("This API key has been revoked."));
+        if token.is_empty() {
+            return Err(ApiError::Unauthorized(
+                "The Authorization header must be: Bearer <key>.",
+            ));
         }
-        Ok(StaffAuth {
-            tenant_id: key.tenant_id,
-            key_id: key.id,
-        })
+        if !by_cookie
+            && token.starts_with(PREFIX)
+            && let Some(key) = state
+                .api_keys
+                .find_api_key(&ApiKeySecret::from_presented(&token).hash())
+                .await?
+        {
+            if key.revoked_at.is_some() {
+                return Err(ApiError::Unauthorized("This API key has been revoked."));
+            }
+            return Ok(StaffAuth {
+                tenant_id: key.tenant_id,
+                actor: Actor::ApiKey { id: key.id },
+            });
+        }
+        // Anything else is a session token (which could, rarely, also start like a key).
+        let who = UserSession::check(&state, parts, &token, by_cookie, false)
+            .await
+            .map_err(|e| match e {
+                ApiError::Unauthorized(_) if !by_cookie => {
+                    ApiError::Unauthorized("This API key or session is not valid.")
+                }
+                other => other,
+            })?;
+        match who.session.subject {
+            Subject::Staff(id) => Ok(StaffAuth {
+                tenant_id: who.session.tenant_id,
+                actor: Actor::Staff { id },
+            }),
+            Subject::Customer(_) => Err(staff_only()),
+        }
     }
 }

@@ -1,15 +1,18 @@
-//! What every function's HTTP layer shares: problem+json errors, extractors, staff auth.
+//! What every function's HTTP layer shares: problem+json errors, extractors, sessions and
+//! staff auth.
 
 pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod problem;
+pub mod session;
 
 pub use auth::StaffAuth;
 pub use error::ApiError;
 pub use extract::{JsonBody, MAX_JSON_BODY, Submitted};
 pub use problem::Problem;
+pub use session::UserSession;
 
 use axum::{Router, extract::DefaultBodyLimit};
 

@@ -1,27 +1,24 @@
-//! The password reset email: built-in wording from the catalogue (`reset-*`), in the same
-//! layout as the invitation email.
+//! The built-in emails that carry one link and nothing else to choose: the password reset
+//! and the staff invitation. Their wording comes from the catalogue (`reset-*` and
+//! `staff-invite-*`), in the same layout as the invitation email.
 
 use std::sync::LazyLock;
 
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
-use crate::{
-    domain::Language,
-    i18n::{t, t_with},
-    messages::RenderedEmail,
-};
+use crate::{domain::Language, i18n::t_with, messages::RenderedEmail};
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     for (name, source) in [
         (
-            "password_reset.html",
-            include_str!("../../templates/email/password_reset.html"),
+            "link_email.html",
+            include_str!("../../templates/email/link_email.html"),
         ),
         (
-            "password_reset.txt",
-            include_str!("../../templates/email/password_reset.txt"),
+            "link_email.txt",
+            include_str!("../../templates/email/link_email.txt"),
         ),
     ] {
         // Ours and fixed: a failure is a bug the tests catch; rendering then falls back.
@@ -53,29 +50,63 @@ pub fn render(
     expires_in_minutes: u32,
 ) -> RenderedEmail {
     let minutes = expires_in_minutes.to_string();
-    let subject = t_with(language, "reset-subject", &[("agency", agency)])
+    let args = [
+        ("agency", agency),
+        ("email", login_email),
+        ("minutes", minutes.as_str()),
+    ];
+    link_email(language, "reset", agency, &args, reset_link)
+}
+
+/// The email that invites `name` (`login_email`) to set a password for a staff account of
+/// `agency`, with a link valid for `valid_days`.
+pub fn staff_invitation(
+    language: Language,
+    agency: &str,
+    name: &str,
+    login_email: &str,
+    link: &str,
+    valid_days: u32,
+) -> RenderedEmail {
+    let days = valid_days.to_string();
+    let args = [
+        ("agency", agency),
+        ("name", name),
+        ("email", login_email),
+        ("days", days.as_str()),
+    ];
+    link_email(language, "staff-invite", agency, &args, link)
+}
+
+/// Renders the catalogue's `{prefix}-subject`, `-greeting`, `-intro`, `-button`, `-expiry`,
+/// `-ignore`, `-signoff` and `-footer` around `link`.
+fn link_email(
+    language: Language,
+    prefix: &str,
+    agency: &str,
+    args: &[(&'static str, &str)],
+    link: &str,
+) -> RenderedEmail {
+    let text = |part: &str| t_with(language, &format!("{prefix}-{part}"), args);
+    let subject = text("subject")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     let labels = Labels {
-        greeting: t(language, "reset-greeting"),
-        intro: t_with(
-            language,
-            "reset-intro",
-            &[("email", login_email), ("agency", agency)],
-        ),
-        button: t(language, "reset-button"),
-        expiry: t_with(language, "reset-expiry", &[("minutes", &minutes)]),
-        ignore: t(language, "reset-ignore"),
-        signoff: t(language, "reset-signoff"),
-        fallback: t(language, "email-link-fallback"),
-        footer: t_with(language, "reset-footer", &[("agency", agency)]),
+        greeting: text("greeting"),
+        intro: text("intro"),
+        button: text("button"),
+        expiry: text("expiry"),
+        ignore: text("ignore"),
+        signoff: text("signoff"),
+        fallback: t_with(language, "email-link-fallback", &[]),
+        footer: text("footer"),
     };
     let ctx = context! {
         lang => language.code(),
         subject => &subject,
         agency,
-        reset_link,
+        link,
         labels => context! {
             greeting => &labels.greeting,
             intro => &labels.intro,
@@ -87,11 +118,11 @@ pub fn render(
             footer => &labels.footer,
         },
     };
-    let text = layout("password_reset.txt", &ctx)
+    let text = layout("link_email.txt", &ctx)
         .map(|text| text.trim().to_owned() + "\n")
-        .unwrap_or_else(|| fallback_text(&labels, agency, reset_link));
-    let html = layout("password_reset.html", &ctx)
-        .unwrap_or_else(|| fallback_html(language, &subject, &labels, reset_link));
+        .unwrap_or_else(|| fallback_text(&labels, agency, link));
+    let html = layout("link_email.html", &ctx)
+        .unwrap_or_else(|| fallback_html(language, &subject, &labels, link));
     RenderedEmail {
         subject,
         text,
@@ -144,6 +175,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::i18n::t;
 
     const LINK: &str = "https://kunden.berg.example/reset/AbC-123_xyz?lang=de&x=1";
 
@@ -220,5 +252,39 @@ mod tests {
         assert!(!email.html.contains("<b>"));
         assert!(email.subject.contains("Smith & Sons <b>"), "plain text");
         assert!(email.text.contains("30 minutes"));
+    }
+
+    #[test]
+    fn staff_invitations_in_every_language() {
+        let mut subjects = HashSet::new();
+        for language in Language::ALL {
+            let email = staff_invitation(
+                language,
+                "Webagentur Berg",
+                "Jonas Berg",
+                "jonas@berg.example",
+                LINK,
+                7,
+            );
+            assert!(email.subject.contains("Webagentur Berg"), "{language}");
+            subjects.insert(email.subject.clone());
+            let html = unescape(&email.html);
+            assert!(html.contains(&format!("href=\"{LINK}\"")), "{language}");
+            for part in [&email.text, &html] {
+                assert!(part.contains("Jonas Berg"), "{language}: {part}");
+                assert!(part.contains("jonas@berg.example"), "{language}");
+                assert!(part.contains('7'), "{language}: the validity");
+                assert!(
+                    part.contains(&t(language, "staff-invite-button")),
+                    "{language}"
+                );
+                assert!(!part.contains("Unknown localization"), "{language}");
+                assert!(!part.contains("{$"), "{language}: {part}");
+            }
+        }
+        assert_eq!(subjects.len(), 6, "the languages really differ");
+        let en = staff_invitation(Language::En, "Berg", "Jonas", "j@berg.example", LINK, 7);
+        assert!(en.text.contains("Hello Jonas,"), "{}", en.text);
+        assert!(en.text.contains("7 days"), "{}", en.text);
     }
 }

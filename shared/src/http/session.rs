@@ -1,19 +1,19 @@
-//! Customer sessions: a `portal_session` cookie for browsers (HttpOnly, Secure, SameSite=Lax)
-//! or the same token as a bearer for API clients; idle and absolute expiry; CSRF protection
-//! for state-changing requests the cookie authenticates.
+//! Sessions of customers and staff users: a `portal_session` cookie for browsers (HttpOnly,
+//! Secure, SameSite=Lax) or the same token as a bearer for API clients; idle and absolute
+//! expiry; CSRF protection for state-changing requests the cookie authenticates.
 
+use crate::{
+    AppState,
+    domain::{
+        Account, LinkToken, SessionRecord, Tenant, account::SESSION_MAX, secret::random_token,
+    },
+    http::{ApiError, Problem},
+};
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
 };
 use chrono::{DateTime, Utc};
-use portal::{
-    AppState,
-    domain::{
-        Account, LinkToken, Role, SessionRecord, Tenant, account::SESSION_MAX, secret::random_token,
-    },
-    http::{ApiError, Problem},
-};
 
 pub const COOKIE: &str = "portal_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -24,8 +24,7 @@ pub fn start(account: &Account, now: DateTime<Utc>) -> anyhow::Result<(LinkToken
     let record = SessionRecord {
         hash: token.hash(),
         tenant_id: account.tenant_id,
-        customer_id: account.customer_id,
-        role: Role::Customer,
+        subject: account.subject,
         epoch: account.session_epoch,
         csrf: random_token()?,
         created_at: now,
@@ -54,8 +53,9 @@ pub fn clear_cookie() -> HeaderValue {
     HeaderValue::from_static("portal_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// The session token a request presents: the bearer token, else the cookie.
-fn presented(headers: &HeaderMap) -> Option<(String, bool)> {
+/// The session token a request presents: the bearer token, else the cookie; and whether it
+/// came as the cookie.
+pub fn presented(headers: &HeaderMap) -> Option<(String, bool)> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -75,9 +75,9 @@ fn presented(headers: &HeaderMap) -> Option<(String, bool)> {
         .map(|(_, value)| (value.to_owned(), true))
 }
 
-/// A request made by a logged-in customer.
+/// A request made by a logged-in customer or staff user.
 #[derive(Debug, Clone)]
-pub struct CustomerSession {
+pub struct UserSession {
     pub session: SessionRecord,
     pub account: Account,
     /// Authenticated by the cookie (so a state change needs the CSRF token).
@@ -85,7 +85,7 @@ pub struct CustomerSession {
     csrf_checked: bool,
 }
 
-impl CustomerSession {
+impl UserSession {
     /// A session the handler just started (after a password change).
     pub fn new(session: SessionRecord, account: Account, by_cookie: bool) -> Self {
         Self {
@@ -115,11 +115,11 @@ fn csrf_refused() -> ApiError {
     ))
 }
 
-fn not_logged_in() -> ApiError {
+pub(crate) fn not_logged_in() -> ApiError {
     ApiError::Unauthorized("Log in first: your session is missing, has ended or has expired.")
 }
 
-impl<S> FromRequestParts<S> for CustomerSession
+impl<S> FromRequestParts<S> for UserSession
 where
     AppState: FromRef<S>,
     S: Send + Sync,
@@ -129,7 +129,22 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let (raw, by_cookie) = presented(&parts.headers).ok_or_else(not_logged_in)?;
-        let hash = LinkToken::from_presented(&raw).hash();
+        UserSession::check(&state, parts, &raw, by_cookie, true).await
+    }
+}
+
+impl UserSession {
+    /// The live session behind the presented token `raw`. With `forms_check_csrf`, a form
+    /// post by cookie may carry the CSRF token in its body (the handler checks it);
+    /// otherwise every state-changing request by cookie must send it in the header.
+    pub(crate) async fn check(
+        state: &AppState,
+        parts: &Parts,
+        raw: &str,
+        by_cookie: bool,
+        forms_check_csrf: bool,
+    ) -> Result<Self, ApiError> {
+        let hash = LinkToken::from_presented(raw).hash();
         let session = state
             .sessions
             .get_session(&hash)
@@ -137,7 +152,7 @@ where
             .ok_or_else(not_logged_in)?;
         let account = state
             .accounts
-            .get_account(session.tenant_id, session.customer_id)
+            .get_account(session.tenant_id, session.subject)
             .await?
             .ok_or_else(not_logged_in)?;
         let now = state.clock.now();
@@ -154,17 +169,18 @@ where
             Some(_) if by_cookie && unsafe_method => return Err(csrf_refused()),
             _ => false,
         };
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let is_form = forms_check_csrf
+            && parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         // Forms carry the token in the body (checked by the handler); anything else by cookie
         // must have sent the header.
         if by_cookie && unsafe_method && !csrf_checked && !is_form {
             return Err(csrf_refused());
         }
-        Ok(CustomerSession {
+        Ok(UserSession {
             session,
             account,
             by_cookie,
