@@ -32,6 +32,7 @@ pub async fn fresh_table() -> (aws_sdk_dynamodb::Client, String) {
 }
 
 pub async fn dynamodb_store() -> Arc<dyn Store> {
+    crate::contract::NO_CONCURRENT_TRANSACTIONS.store(true, std::sync::atomic::Ordering::Relaxed);
     let (client, table) = fresh_table().await;
     Arc::new(DynamoDbStore::new(client, table))
 }

@@ -164,6 +164,17 @@ fn failed_conditions<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Ve
     }
 }
 
+/// Whether DynamoDB cancelled the transaction because another one was changing its items.
+fn is_transaction_conflict<R>(err: &SdkError<TransactWriteItemsError, R>) -> bool {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("TransactionConflict")),
+        _ => false,
+    }
+}
+
 impl DynamoDbStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self {
@@ -356,6 +367,8 @@ impl DynamoDbStore {
                     Err(StoreError::LoginEmailTaken)
                 }
                 Some(failed) if failed.iter().any(|f| *f) => Err(StoreError::VersionConflict),
+                // Another transaction was changing one of the items at that moment: it won.
+                _ if is_transaction_conflict(&err) => Err(StoreError::VersionConflict),
                 _ => Err(StoreError::Unexpected(
                     anyhow::Error::new(err).context(what),
                 )),
