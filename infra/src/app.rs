@@ -1,9 +1,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Instant};
 
+use anyhow::Context;
 use axum::{
     Json, Router,
     extract::{ConnectInfo, Request, State},
-    http::header,
+    http::{HeaderName, HeaderValue, Method, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -13,6 +14,8 @@ use portal::{
     embedded::Outbox,
     http::{ApiError, ClientAddress, finish_router},
 };
+
+use tower_http::cors::CorsLayer;
 
 use crate::backend::Services;
 
@@ -55,6 +58,39 @@ pub fn app(services: &Services) -> Router {
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))
+}
+
+/// The CORS rules template.yaml gives API Gateway (`CorsConfiguration`), for a browser front
+/// end served from one of `origins`: credentials allowed (the session is a cookie), so every
+/// origin is named, never `*`.
+pub fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
+    let origins = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o.trim_end_matches('/'))
+                .with_context(|| format!("{o} is not an origin such as http://localhost:5173"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(origins)
+        .allow_credentials(true)
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-csrf-token"),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .max_age(std::time::Duration::from_secs(600)))
 }
 
 /// The caller's address, as API Gateway gives it to the functions in Lambda.
@@ -104,7 +140,58 @@ fn redact(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use axum::{body::Body, http::StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_front_end_on_an_allowed_origin_may_send_the_session_cookie() {
+        let app =
+            app(&Services::in_memory()).layer(cors(&["http://localhost:5173/".into()]).unwrap());
+        let preflight = |origin: &'static str| {
+            Request::builder()
+                .method(Method::OPTIONS)
+                .uri("/customers")
+                .header(header::ORIGIN, origin)
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(
+                    header::ACCESS_CONTROL_REQUEST_HEADERS,
+                    "content-type,x-csrf-token",
+                )
+                .body(Body::empty())
+                .unwrap()
+        };
+        let allowed = app
+            .clone()
+            .oneshot(preflight("http://localhost:5173"))
+            .await
+            .unwrap();
+        assert_eq!(allowed.status(), StatusCode::OK);
+        let headers = allowed.headers();
+        assert_eq!(
+            headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "http://localhost:5173"
+        );
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+        assert!(
+            headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
+                .to_str()
+                .unwrap()
+                .contains("x-csrf-token")
+        );
+        let other = app
+            .oneshot(preflight("https://evil.example"))
+            .await
+            .unwrap();
+        assert!(
+            other
+                .headers()
+                .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                .is_none()
+        );
+        assert!(cors(&["not an origin\n".into()]).is_err());
+    }
 
     #[test]
     fn tokens_in_paths_are_not_logged() {

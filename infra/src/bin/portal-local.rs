@@ -25,6 +25,10 @@ struct Args {
     /// The DynamoDB table, with --endpoint-url or --aws.
     #[arg(long, env = "TABLE_NAME", default_value = "portal-local")]
     table: String,
+    /// Let a browser front end on this origin call the API with its session cookie, as
+    /// template.yaml's CorsAllowedOrigins does on AWS (repeatable, or comma-separated).
+    #[arg(long, env = "PORTAL_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origin: Vec<String>,
 }
 
 #[tokio::main]
@@ -98,9 +102,17 @@ async fn main() -> anyhow::Result<()> {
     if let Some(endpoint) = &args.endpoint_url {
         verify_senders_on_moto(store.as_ref(), endpoint).await?;
     }
+    let mut router = app(&services);
+    if !args.cors_origin.is_empty() {
+        router = router.layer(portal_infra::app::cors(&args.cors_origin)?);
+        println!(
+            "Browser front ends allowed from: {}",
+            args.cors_origin.join(", ")
+        );
+    }
     axum::serve(
         listener,
-        app(&services).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
