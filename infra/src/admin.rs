@@ -20,6 +20,10 @@ pub enum AdminError {
     UnknownTenant(TenantId),
     #[error("tenant {0} has no API key {1}")]
     UnknownKey(TenantId, ApiKeyId),
+    #[error("tenant {0} has no staff user {1}")]
+    UnknownStaff(TenantId, portal::domain::StaffId),
+    #[error("{0} has already set a password; they can reset it from the login page")]
+    AlreadyActive(String),
     #[error("{0} is already the login email of another account (customer or staff)")]
     EmailTaken(String),
     #[error(
@@ -121,9 +125,11 @@ pub async fn reinvite_staff(
         .get_tenant(tenant)
         .await?
         .ok_or(AdminError::UnknownTenant(tenant))?;
-    let member = app.staff.get_staff(tenant.id, id).await?.ok_or_else(|| {
-        AdminError::Unexpected(anyhow::anyhow!("no staff user {id} in this tenant"))
-    })?;
+    let member = app
+        .staff
+        .get_staff(tenant.id, id)
+        .await?
+        .ok_or(AdminError::UnknownStaff(tenant.id, id))?;
     staff::reinvite(&app, mailer, &tenant, &member, Actor::System)
         .await
         .map_err(|e| admin_staff_error(e, member.email.to_string()))
@@ -132,7 +138,8 @@ pub async fn reinvite_staff(
 fn admin_staff_error(e: StaffError, email: String) -> AdminError {
     match e {
         StaffError::Invalid(errors) => AdminError::Invalid(errors),
-        StaffError::EmailTaken => AdminError::EmailTaken(email),
+        StaffError::EmailTaken => AdminError::EmailTaken(email.clone()),
+        StaffError::AlreadyActive => AdminError::AlreadyActive(email),
         StaffError::Delivery { member, source } => {
             AdminError::NotDelivered(member.id.to_string(), source.to_string())
         }

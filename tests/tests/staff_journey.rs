@@ -280,6 +280,21 @@ async fn journey(setup: Setup) {
         .await;
     assert_eq!(staff_only.status, StatusCode::FORBIDDEN);
     assert!(staff_only.text.contains("staff-only"));
+    assert!(customer.cookie.is_some());
+    let by_cookie = customer
+        .send(
+            Method::POST,
+            "/customers",
+            Some(Body::Json(json!({"companyName": "Mine now"}))),
+            &[],
+        )
+        .await;
+    assert_eq!(by_cookie.status, StatusCode::FORBIDDEN);
+    assert!(
+        by_cookie.text.contains("staff-only"),
+        "the role is the reason, not the missing CSRF token: {}",
+        by_cookie.text
+    );
 
     // Nobody removes themselves; removing the colleague revokes her open link.
     let myself = api

@@ -179,9 +179,12 @@ pub(crate) async fn redeem(
                 .find_token(&record.hash)
                 .await?
                 .map(|r| r.status_at(now));
-            Err(Refusal::Link(
-                now_status.map_or(LinkProblem::Used, problem_of),
-            ))
+            match now_status {
+                // The link still works: another write to the same records won a moment
+                // ago (an edit of the customer, say). Trying again will do.
+                Some(LinkStatus::Valid) => Err(Refusal::Api(ApiError::ConcurrentChange)),
+                other => Err(Refusal::Link(other.map_or(LinkProblem::Used, problem_of))),
+            }
         }
         Err(e) => Err(e.into()),
     }

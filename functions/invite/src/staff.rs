@@ -57,9 +57,7 @@ async fn tenant(state: &InviteState, auth: StaffAuth) -> Result<Tenant, ApiError
         .tenants
         .get_tenant(auth.tenant_id)
         .await?
-        .ok_or(ApiError::Unauthorized(
-            "The agency of this key no longer exists.",
-        ))
+        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
 }
 
 fn email_taken() -> ApiError {

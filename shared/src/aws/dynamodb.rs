@@ -1311,7 +1311,8 @@ impl StaffStore for DynamoDbStore {
             AttributeValue::N(current.version.to_string()),
         )]));
         let mut release = self.delete(login_pk(&current.email), "LOGIN");
-        release.condition_expression = Some("staffId = :s".into());
+        // Only ever this staff user's claim (a missing one is fine: nothing to release).
+        release.condition_expression = Some("attribute_not_exists(pk) OR staffId = :s".into());
         release.expression_attribute_values = Some(HashMap::from([(
             ":s".to_owned(),
             s(current.id.to_string()),

@@ -195,12 +195,52 @@ fn reload_if_changed(file: &Path, loaded: &mut Loaded) -> anyhow::Result<()> {
         Some(_) => {
             let bytes = std::fs::read(file)
                 .with_context(|| format!("Failed to open {}", file.display()))?;
-            serde_json::from_slice(&bytes)
+            let mut value: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("Failed to read the store in {}", file.display()))?;
+            upgrade(&mut value);
+            serde_json::from_value(value)
                 .with_context(|| format!("Failed to read the store in {}", file.display()))?
         }
     };
     loaded.seen = now;
     Ok(())
+}
+
+/// Brings a store file written by an older version up to date: accounts, sessions, link
+/// tokens and login claims named a `customerId` (and a `role`) before staff users had them
+/// name a `subject`, and accounts were kept under `{tenant}#{customer}`.
+fn upgrade(value: &mut serde_json::Value) {
+    if let Some(accounts) = value.get_mut("accounts").and_then(|a| a.as_object_mut()) {
+        let old_keys: Vec<String> = accounts
+            .keys()
+            .filter(|k| !k.contains('/'))
+            .cloned()
+            .collect();
+        for key in old_keys {
+            if let (Some(account), Some((tenant, customer))) =
+                (accounts.remove(&key), key.split_once('#'))
+            {
+                accounts.insert(format!("{tenant}#customer/{customer}"), account);
+            }
+        }
+    }
+    for collection in ["accounts", "sessions", "tokens", "logins"] {
+        let Some(records) = value.get_mut(collection).and_then(|c| c.as_object_mut()) else {
+            continue;
+        };
+        for record in records.values_mut().filter_map(|r| r.as_object_mut()) {
+            if record.contains_key("subject") {
+                continue;
+            }
+            if let Some(customer) = record.remove("customerId") {
+                record.remove("role");
+                record.insert(
+                    "subject".into(),
+                    serde_json::json!({"kind": "customer", "id": customer}),
+                );
+            }
+        }
+    }
 }
 
 fn persist(file: &Path, data: &Data) -> anyhow::Result<(SystemTime, u64)> {

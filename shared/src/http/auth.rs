@@ -65,7 +65,11 @@ where
             });
         }
         // Anything else is a session token (which could, rarely, also start like a key).
-        let who = UserSession::check(&state, parts, &token, by_cookie, false)
+        let staff_session = |s: &crate::domain::SessionRecord| match s.subject {
+            Subject::Staff(_) => Ok(()),
+            Subject::Customer(_) => Err(staff_only()),
+        };
+        let who = UserSession::check(&state, parts, &token, by_cookie, false, staff_session)
             .await
             .map_err(|e| match e {
                 ApiError::Unauthorized(_) if !by_cookie => {

@@ -98,7 +98,10 @@ impl UserSession {
 
     /// For form posts, which carry the CSRF token in the body rather than a header.
     pub fn check_form_csrf(&self, presented: Option<&str>) -> Result<(), ApiError> {
-        if !self.by_cookie || self.csrf_checked || presented == Some(self.session.csrf.as_str()) {
+        if !self.by_cookie
+            || self.csrf_checked
+            || presented.is_some_and(|p| same_token(p, &self.session.csrf))
+        {
             Ok(())
         } else {
             Err(csrf_refused())
@@ -115,6 +118,12 @@ fn csrf_refused() -> ApiError {
     ))
 }
 
+/// Compares secrets in time that does not depend on where they differ.
+fn same_token(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
 pub(crate) fn not_logged_in() -> ApiError {
     ApiError::Unauthorized("Log in first: your session is missing, has ended or has expired.")
 }
@@ -129,7 +138,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
         let (raw, by_cookie) = presented(&parts.headers).ok_or_else(not_logged_in)?;
-        UserSession::check(&state, parts, &raw, by_cookie, true).await
+        UserSession::check(&state, parts, &raw, by_cookie, true, |_| Ok(())).await
     }
 }
 
@@ -137,12 +146,15 @@ impl UserSession {
     /// The live session behind the presented token `raw`. With `forms_check_csrf`, a form
     /// post by cookie may carry the CSRF token in its body (the handler checks it);
     /// otherwise every state-changing request by cookie must send it in the header.
+    /// `allowed` refuses a session whose subject may not make this request, before the CSRF
+    /// token is looked at.
     pub(crate) async fn check(
         state: &AppState,
         parts: &Parts,
         raw: &str,
         by_cookie: bool,
         forms_check_csrf: bool,
+        allowed: fn(&SessionRecord) -> Result<(), ApiError>,
     ) -> Result<Self, ApiError> {
         let hash = LinkToken::from_presented(raw).hash();
         let session = state
@@ -162,10 +174,11 @@ impl UserSession {
         if session.needs_touch(now) {
             state.sessions.touch_session(&session.hash, now).await?;
         }
+        allowed(&session)?;
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         let csrf_checked = match header {
-            Some(token) if token == session.csrf => true,
+            Some(token) if same_token(token, &session.csrf) => true,
             Some(_) if by_cookie && unsafe_method => return Err(csrf_refused()),
             _ => false,
         };
