@@ -101,12 +101,7 @@ pub async fn invite_staff(
 ) -> Result<staff::Invited, AdminError> {
     let valid = input.validate().map_err(AdminError::Invalid)?;
     let email = valid.email.to_string();
-    let app = AppState::from_store(store);
-    let tenant = app
-        .tenants
-        .get_tenant(tenant)
-        .await?
-        .ok_or(AdminError::UnknownTenant(tenant))?;
+    let (app, tenant) = app_and_tenant(store, tenant).await?;
     staff::invite(&app, mailer, &tenant, valid, Actor::System)
         .await
         .map_err(|e| admin_staff_error(e, email))
@@ -119,12 +114,7 @@ pub async fn reinvite_staff(
     tenant: TenantId,
     id: portal::domain::StaffId,
 ) -> Result<staff::Invited, AdminError> {
-    let app = AppState::from_store(store);
-    let tenant = app
-        .tenants
-        .get_tenant(tenant)
-        .await?
-        .ok_or(AdminError::UnknownTenant(tenant))?;
+    let (app, tenant) = app_and_tenant(store, tenant).await?;
     let member = app
         .staff
         .get_staff(tenant.id, id)
@@ -133,6 +123,19 @@ pub async fn reinvite_staff(
     staff::reinvite(&app, mailer, &tenant, &member, Actor::System)
         .await
         .map_err(|e| admin_staff_error(e, member.email.to_string()))
+}
+
+async fn app_and_tenant(
+    store: std::sync::Arc<dyn Store>,
+    id: TenantId,
+) -> Result<(AppState, Tenant), AdminError> {
+    let app = AppState::from_store(store);
+    let tenant = app
+        .tenants
+        .get_tenant(id)
+        .await?
+        .ok_or(AdminError::UnknownTenant(id))?;
+    Ok((app, tenant))
 }
 
 fn admin_staff_error(e: StaffError, email: String) -> AdminError {

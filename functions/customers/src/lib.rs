@@ -65,13 +65,7 @@ async fn create(
     auth: StaffAuth,
     JsonBody(changes): JsonBody<CustomerChanges>,
 ) -> Result<Response, ApiError> {
-    let tenant = state
-        .tenants
-        .get_tenant(auth.tenant_id)
-        .await?
-        .ok_or(ApiError::Unauthorized(
-            "This API key's agency no longer exists.",
-        ))?;
+    let tenant = auth.tenant(&state).await?;
     let customer = changes
         .validate(None)
         .map_err(ApiError::Validation)?

@@ -122,16 +122,6 @@ async fn load_customer(
         .ok_or(ApiError::NotFound("customer"))
 }
 
-async fn load_tenant(state: &AppState, auth: StaffAuth) -> Result<Tenant, ApiError> {
-    state
-        .tenants
-        .get_tenant(auth.tenant_id)
-        .await?
-        .ok_or(ApiError::Unauthorized(
-            "This API key's agency no longer exists.",
-        ))
-}
-
 /// Refuses customers who can't be invited: no login email (their username), no mobile number
 /// for SMS, or a password already set.
 fn check_invitable(customer: &Customer, channels: &[Channel]) -> Result<(), ApiError> {
@@ -347,7 +337,7 @@ pub async fn send(
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state.app, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
-        let tenant = load_tenant(&state.app, auth).await?;
+        let tenant = auth.tenant(&state.app).await?;
         let now = state.app.clock.now();
         let prepared = prepare(
             &state,
@@ -475,7 +465,7 @@ pub async fn copy_link(
     errors.finish(|| ()).map_err(ApiError::Validation)?;
     let customer = load_customer(&state.app, auth, &raw_customer).await?;
     check_invitable(&customer, &[Channel::Link])?;
-    let tenant = load_tenant(&state.app, auth).await?;
+    let tenant = auth.tenant(&state.app).await?;
     let now = state.app.clock.now();
     let prepared = prepare(
         &state,

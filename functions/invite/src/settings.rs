@@ -19,15 +19,7 @@ pub async fn read(
     State(state): State<InviteState>,
     auth: StaffAuth,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let tenant =
-        state
-            .app
-            .tenants
-            .get_tenant(auth.tenant_id)
-            .await?
-            .ok_or(ApiError::Unauthorized(
-                "This API key's agency no longer exists.",
-            ))?;
+    let tenant = auth.tenant(&state.app).await?;
     Ok(Json(
         serde_json::json!({ "validityDays": tenant.invitation_validity_days.days() }),
     ))
@@ -49,15 +41,7 @@ pub async fn save(
                 "must be a whole number of days from 1 to 30",
             )])
         })?;
-    let mut tenant =
-        state
-            .app
-            .tenants
-            .get_tenant(auth.tenant_id)
-            .await?
-            .ok_or(ApiError::Unauthorized(
-                "This API key's agency no longer exists.",
-            ))?;
+    let mut tenant = auth.tenant(&state.app).await?;
     tenant.invitation_validity_days = days;
     state.app.tenants.update_tenant(&tenant).await?;
     Ok(Json(serde_json::json!({ "validityDays": days.days() })))

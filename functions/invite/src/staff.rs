@@ -9,7 +9,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use portal::{
-    domain::{Actor, FieldError, NewStaff, StaffId, StaffMember, Tenant},
+    domain::{Actor, FieldError, NewStaff, StaffId, StaffMember},
     http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
     ports::{DeliveryError, StoreError},
     staff::{self, StaffError},
@@ -49,15 +49,6 @@ async fn load(state: &InviteState, auth: StaffAuth, raw: &str) -> Result<StaffMe
         .get_staff(auth.tenant_id, staff_id(raw)?)
         .await?
         .ok_or(ApiError::NotFound("staff user"))
-}
-
-async fn tenant(state: &InviteState, auth: StaffAuth) -> Result<Tenant, ApiError> {
-    state
-        .app
-        .tenants
-        .get_tenant(auth.tenant_id)
-        .await?
-        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
 }
 
 fn email_taken() -> ApiError {
@@ -168,7 +159,7 @@ pub async fn invite(
     let fingerprint = idempotency::fingerprint("invite-staff", &request);
     let app = state.app.clone();
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        let tenant = tenant(&state, auth).await?;
+        let tenant = auth.tenant(&state.app).await?;
         let now = state.app.clock.now();
         let invited = staff::invite(
             &state.app,
@@ -191,7 +182,7 @@ pub async fn reinvite(
     Path(raw): Path<String>,
 ) -> Result<Response, ApiError> {
     let member = load(&state, auth, &raw).await?;
-    let tenant = tenant(&state, auth).await?;
+    let tenant = auth.tenant(&state.app).await?;
     let now = state.app.clock.now();
     let invited = staff::reinvite(
         &state.app,

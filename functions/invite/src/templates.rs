@@ -176,15 +176,6 @@ fn checked(
     }
 }
 
-async fn tenant(app: &AppState, auth: StaffAuth) -> Result<Tenant, ApiError> {
-    app.tenants
-        .get_tenant(auth.tenant_id)
-        .await?
-        .ok_or(ApiError::Unauthorized(
-            "This API key's agency no longer exists.",
-        ))
-}
-
 pub async fn save(
     State(state): State<InviteState>,
     auth: StaffAuth,
@@ -192,7 +183,7 @@ pub async fn save(
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
-    let tenant = tenant(&state.app, auth).await?;
+    let tenant = auth.tenant(&state.app).await?;
     let template = checked(&tenant, language, channel, input, state.app.clock.now())?;
     state
         .app
@@ -256,7 +247,7 @@ pub async fn preview(
             }
             other => other,
         })?;
-    let tenant = tenant(&state.app, auth).await?;
+    let tenant = auth.tenant(&state.app).await?;
     let now = state.app.clock.now();
     let sample = InvitationVars::sample(&tenant, language, now);
     let (saved_email, saved_sms) = effective_templates(&state.app, tenant.id, language).await?;

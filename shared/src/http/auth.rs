@@ -6,7 +6,7 @@ use axum::{
 use super::{ApiError, Problem, UserSession, session};
 use crate::{
     AppState,
-    domain::{Actor, ApiKeySecret, Subject, TenantId, api_key::PREFIX},
+    domain::{Actor, ApiKeySecret, Subject, Tenant, TenantId, api_key::PREFIX},
 };
 
 /// A request made by agency staff: with a tenant API key (`Authorization: Bearer ptk_…`), or
@@ -18,6 +18,17 @@ pub struct StaffAuth {
     pub tenant_id: TenantId,
     /// The key or staff user, as recorded in histories.
     pub actor: Actor,
+}
+
+impl StaffAuth {
+    /// The agency the request acts for: a 401 if it was removed after the key or session
+    /// was made.
+    pub async fn tenant(&self, app: &AppState) -> Result<Tenant, ApiError> {
+        app.tenants
+            .get_tenant(self.tenant_id)
+            .await?
+            .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
+    }
 }
 
 fn staff_only() -> ApiError {
