@@ -15,7 +15,7 @@ use portal::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
         account::account_key, customer::AddressInput, password::Password,
     },
-    http::{ApiError, JsonBody, Problem, Submitted, UserSession, session},
+    http::{ApiError, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session},
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::StoreError,
@@ -27,8 +27,6 @@ use crate::{
     holder::Holder,
     links::{session_answer, weak},
 };
-
-const WRITE_ATTEMPTS: usize = 3;
 
 /// The customer's own view of their record: no agency notes, no internal ids beyond their own.
 #[derive(Serialize)]
@@ -192,20 +190,21 @@ async fn apply_staff(
     changes: StaffChanges,
 ) -> Result<StaffMember, ApiError> {
     let app = &state.app;
-    for attempt in 1..=WRITE_ATTEMPTS {
+    let changes = &changes;
+    retry_lost_races(move || async move {
         let Holder::Staff(current) = load(state, who).await?.0 else {
             return Err(ApiError::Unauthorized("Log in as a staff user."));
         };
         let next = changes
             .applied(&current, app.clock.now())
             .map_err(ApiError::Validation)?;
-        match app.staff.update_staff(&current, &next, None).await {
-            Ok(()) => return Ok(next),
-            Err(StoreError::VersionConflict) if attempt < WRITE_ATTEMPTS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::ConcurrentChange)
+        Ok(app
+            .staff
+            .update_staff(&current, &next, None)
+            .await
+            .map(|()| next))
+    })
+    .await
 }
 
 /// Applies `changes` (already limited to the customer's own fields), retrying a lost race.
@@ -215,7 +214,8 @@ async fn apply_customer(
     changes: CustomerChanges,
 ) -> Result<Customer, ApiError> {
     let app = &state.app;
-    for attempt in 1..=WRITE_ATTEMPTS {
+    let changes = &changes;
+    retry_lost_races(move || async move {
         let Holder::Customer(current) = load(state, who).await?.0 else {
             return Err(ApiError::Unauthorized("Log in as a customer."));
         };
@@ -224,13 +224,13 @@ async fn apply_customer(
             .validate(Some(&current))
             .map_err(ApiError::Validation)?
             .applied(&current, app.clock.now());
-        match app.customers.update_customer(&current, &next).await {
-            Ok(()) => return Ok(next),
-            Err(StoreError::VersionConflict) if attempt < WRITE_ATTEMPTS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::ConcurrentChange)
+        Ok(app
+            .customers
+            .update_customer(&current, &next)
+            .await
+            .map(|()| next))
+    })
+    .await
 }
 
 /// Refuses the agency's fields: a customer's login email, status and notes; a staff user's

@@ -12,7 +12,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use portal::{
     AppState,
     domain::{Customer, CustomerChanges, CustomerId},
-    http::{ApiError, JsonBody, StaffAuth, finish_router},
+    http::{ApiError, JsonBody, StaffAuth, finish_router, retry_lost_races},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -29,8 +29,6 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub const DEFAULT_PAGE_SIZE: usize = 25;
 pub const MAX_PAGE_SIZE: usize = 100;
 /// How often a change without `If-Match` is retried after losing a race to another writer.
-const WRITE_ATTEMPTS: usize = 3;
-
 /// The function's router, as Lambda runs it.
 pub fn router(state: AppState) -> Router {
     finish_router(routes()).with_state(state)
@@ -132,24 +130,20 @@ async fn update(
     JsonBody(changes): JsonBody<CustomerChanges>,
 ) -> Result<Response, ApiError> {
     let expected = if_match(&headers)?;
-    for attempt in 1..=WRITE_ATTEMPTS {
-        let current = load(&state, auth, &id).await?;
+    let (state, id, changes) = (&state, &id, &changes);
+    let next = retry_lost_races(move || async move {
+        let current = load(state, auth, id).await?;
         check_version(&current, expected)?;
         let next = changes
             .clone()
             .validate(Some(&current))
             .map_err(ApiError::Validation)?
             .applied(&current, state.clock.now());
-        match state.customers.update_customer(&current, &next).await {
-            Ok(()) => return Ok(with_etag(StatusCode::OK, next)),
-            Err(StoreError::VersionConflict) if expected.is_none() && attempt < WRITE_ATTEMPTS => {}
-            Err(StoreError::VersionConflict) if expected.is_some() => {
-                return Err(ApiError::PreconditionFailed);
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::ConcurrentChange)
+        let written = state.customers.update_customer(&current, &next).await;
+        unless_precondition_failed(written.map(|()| next), expected)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, next))
 }
 
 async fn remove(
@@ -159,22 +153,28 @@ async fn remove(
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let expected = if_match(&headers)?;
-    for attempt in 1..=WRITE_ATTEMPTS {
-        let current = load(&state, auth, &id).await?;
+    let (state, id) = (&state, &id);
+    let deleted = retry_lost_races(move || async move {
+        let current = load(state, auth, id).await?;
         check_version(&current, expected)?;
-        match state.customers.delete_customer(&current).await {
-            Ok(()) => {
-                tracing::info!(tenant = %auth.tenant_id, customer = %current.id, "customer deleted");
-                return Ok(StatusCode::NO_CONTENT);
-            }
-            Err(StoreError::VersionConflict) if expected.is_none() && attempt < WRITE_ATTEMPTS => {}
-            Err(StoreError::VersionConflict) if expected.is_some() => {
-                return Err(ApiError::PreconditionFailed);
-            }
-            Err(e) => return Err(e.into()),
-        }
+        let written = state.customers.delete_customer(&current).await;
+        unless_precondition_failed(written.map(|()| current.id), expected)
+    })
+    .await?;
+    tracing::info!(tenant = %auth.tenant_id, customer = %deleted, "customer deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// With `If-Match`, a write that lost a race is not made again from a fresh read: the
+/// client's version is out of date, so the answer is 412.
+fn unless_precondition_failed<T>(
+    written: Result<T, StoreError>,
+    expected: Option<u64>,
+) -> Result<Result<T, StoreError>, ApiError> {
+    match written {
+        Err(StoreError::VersionConflict) if expected.is_some() => Err(ApiError::PreconditionFailed),
+        other => Ok(other),
     }
-    Err(ApiError::ConcurrentChange)
 }
 
 /// The caller's tenant's customer, or 404: another tenant's customer is not found either.

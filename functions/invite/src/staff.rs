@@ -10,14 +10,12 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{Actor, FieldError, NewStaff, StaffId, StaffMember},
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
-    ports::{DeliveryError, StoreError},
+    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
+    ports::DeliveryError,
     staff::{self, StaffError},
 };
 
 use crate::InviteState;
-
-const DELETE_ATTEMPTS: usize = 3;
 
 /// A staff user as colleagues see them: never a token or password.
 pub fn view(m: &StaffMember, now: DateTime<Utc>) -> serde_json::Value {
@@ -213,22 +211,18 @@ pub async fn remove(
             .detail("Ask a colleague, or use an API key, so the agency is never left without access by mistake."),
         )));
     }
-    for attempt in 1..=DELETE_ATTEMPTS {
-        let member = load(&state, auth, &raw).await?;
-        match state
+    let (state, raw) = (&state, &raw);
+    let removed = retry_lost_races(move || async move {
+        let member = load(state, auth, raw).await?;
+        let at = state.app.clock.now();
+        Ok(state
             .app
             .staff
-            .delete_staff(&member, state.app.clock.now())
+            .delete_staff(&member, at)
             .await
-        {
-            Ok(()) => {
-                tracing::info!(tenant = %auth.tenant_id, staff = %member.id, "staff user removed");
-                return Ok(StatusCode::NO_CONTENT.into_response());
-            }
-            Err(StoreError::VersionConflict) if attempt < DELETE_ATTEMPTS => {}
-            Err(StoreError::VersionConflict) => return Err(ApiError::ConcurrentChange),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::ConcurrentChange)
+            .map(|()| member.id))
+    })
+    .await?;
+    tracing::info!(tenant = %auth.tenant_id, staff = %removed, "staff user removed");
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -6,12 +6,14 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod problem;
+pub mod retry;
 pub mod session;
 
 pub use auth::StaffAuth;
 pub use error::ApiError;
 pub use extract::{JsonBody, MAX_JSON_BODY, Submitted};
 pub use problem::Problem;
+pub use retry::retry_lost_races;
 pub use session::UserSession;
 
 use axum::{Router, extract::DefaultBodyLimit};
