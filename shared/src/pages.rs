@@ -181,7 +181,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 9] = [
     (
         "layout.html",
         include_str!("../templates/pages/layout.html"),
@@ -202,6 +202,10 @@ const TEMPLATES: [(&str, &str); 8] = [
     (
         "my_data.html",
         include_str!("../templates/pages/my_data.html"),
+    ),
+    (
+        "form_status.html",
+        include_str!("../templates/pages/form_status.html"),
     ),
     (
         "account_forms.html",
@@ -436,17 +440,7 @@ pub fn my_data(p: &MyDataPage) -> String {
                 .join(", "),
         ),
     ]);
-    let mut field_errors: BTreeMap<&str, Vec<&str>> =
-        MY_DATA_FIELDS.iter().map(|f| (*f, Vec::new())).collect();
-    let mut other_errors = Vec::new();
-    for error in p.errors {
-        // `emails[2]` is shown at the one `emails` field.
-        let field = error.field.split('[').next().unwrap_or_default();
-        match field_errors.get_mut(field) {
-            Some(messages) => messages.push(&error.message),
-            None => other_errors.push(&error.message),
-        }
-    }
+    let (field_errors, other_errors) = errors_by_field(p.errors, &MY_DATA_FIELDS);
     let languages = language_options();
     let ctx = context! {
         lang => p.page.language.code(),
@@ -469,6 +463,24 @@ pub fn my_data(p: &MyDataPage) -> String {
     render("my_data.html", p.page.language, ctx)
 }
 
+/// The messages to show at each of a form's `fields` (`emails[2]` counts as `emails`), and
+/// those of any other field, shown above the form.
+fn errors_by_field<'a>(
+    errors: &'a [FieldError],
+    fields: &[&'a str],
+) -> (BTreeMap<&'a str, Vec<&'a str>>, Vec<&'a str>) {
+    let mut by_field: BTreeMap<&str, Vec<&str>> = fields.iter().map(|f| (*f, Vec::new())).collect();
+    let mut other = Vec::new();
+    for error in errors {
+        let field = error.field.split('[').next().unwrap_or_default();
+        match by_field.get_mut(field) {
+            Some(messages) => messages.push(error.message.as_str()),
+            None => other.push(error.message.as_str()),
+        }
+    }
+    (by_field, other)
+}
+
 fn language_options() -> Vec<Value> {
     LANGUAGE_NAMES
         .iter()
@@ -478,15 +490,7 @@ fn language_options() -> Vec<Value> {
 
 pub fn staff_account(p: &StaffAccountPage) -> String {
     let m = p.member;
-    let mut field_errors: BTreeMap<&str, Vec<&str>> =
-        [("name", Vec::new()), ("language", Vec::new())].into();
-    let mut other_errors = Vec::new();
-    for error in p.errors {
-        match field_errors.get_mut(error.field.as_str()) {
-            Some(messages) => messages.push(&error.message),
-            None => other_errors.push(&error.message),
-        }
-    }
+    let (field_errors, other_errors) = errors_by_field(p.errors, &["name", "language"]);
     let ctx = context! {
         lang => p.page.language.code(),
         agency => &p.page.agency,
