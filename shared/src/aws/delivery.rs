@@ -54,3 +54,24 @@ pub(crate) fn reason(what: &str, message: Option<&str>) -> String {
         None => format!("{what}."),
     }
 }
+
+/// For the adapters' tests: which of the three a delivery error is.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::ports::DeliveryError;
+
+    #[derive(Debug, PartialEq)]
+    pub(crate) enum Kind {
+        Rejected,
+        Unavailable,
+        Unexpected,
+    }
+
+    pub(crate) fn kind(e: &DeliveryError) -> Kind {
+        match e {
+            DeliveryError::Rejected(_) => Kind::Rejected,
+            DeliveryError::Unavailable(_) => Kind::Unavailable,
+            DeliveryError::Unexpected(_) => Kind::Unexpected,
+        }
+    }
+}

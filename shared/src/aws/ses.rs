@@ -181,24 +181,10 @@ mod tests {
     use aws_sdk_sesv2::config::http::HttpResponse;
 
     use super::*;
+    use crate::aws::delivery::testing::{Kind, kind};
 
     fn email(s: &str) -> Email {
         Email::parse(s).unwrap()
-    }
-
-    #[derive(Debug, PartialEq)]
-    enum Kind {
-        Rejected,
-        Unavailable,
-        Unexpected,
-    }
-
-    fn kind(e: &DeliveryError) -> Kind {
-        match e {
-            DeliveryError::Rejected(_) => Kind::Rejected,
-            DeliveryError::Unavailable(_) => Kind::Unavailable,
-            DeliveryError::Unexpected(_) => Kind::Unexpected,
-        }
     }
 
     #[test]

@@ -123,21 +123,7 @@ mod tests {
     use aws_sdk_sns::config::http::HttpResponse;
 
     use super::*;
-
-    #[derive(Debug, PartialEq)]
-    enum Kind {
-        Rejected,
-        Unavailable,
-        Unexpected,
-    }
-
-    fn kind(e: &DeliveryError) -> Kind {
-        match e {
-            DeliveryError::Rejected(_) => Kind::Rejected,
-            DeliveryError::Unavailable(_) => Kind::Unavailable,
-            DeliveryError::Unexpected(_) => Kind::Unexpected,
-        }
-    }
+    use crate::aws::delivery::testing::{Kind, kind};
 
     #[test]
     fn error_codes_are_classified_as_rejected_unavailable_or_unexpected() {
