@@ -97,6 +97,8 @@ pub(crate) struct Redeemed {
     pub token: LinkToken,
     pub session: portal::domain::SessionRecord,
     pub tenant: Tenant,
+    /// Where the customer's invitation opens the portal (`/` for resets and staff).
+    pub area_path: &'static str,
 }
 
 /// Sets the password through a usable link: checks it against the policy, hashes it, and in
@@ -170,6 +172,7 @@ pub(crate) async fn redeem(
                 token,
                 session,
                 tenant,
+                area_path: invitation.as_ref().map_or("/", |i| i.area.path()),
             })
         }
         // Someone else used, replaced or revoked the link a moment ago: say which.
@@ -312,23 +315,10 @@ async fn submit_form(
         }
     };
     let language = link.holder.language();
-    let area = match (
-        purpose,
-        link.record.invitation_id,
-        link.record.subject.customer(),
-    ) {
-        (TokenPurpose::Invitation, Some(id), Some(customer)) => state
-            .app
-            .invitations
-            .get_invitation(link.tenant.id, customer, id)
-            .await?
-            .map(|i| i.area.path())
-            .unwrap_or("/"),
-        _ => "/",
-    };
     let kept = link.clone();
     match redeem(state, link, password).await {
         Ok(done) => {
+            let area = done.area_path;
             let next = if area == "/" {
                 "/me".to_owned()
             } else {
