@@ -29,3 +29,4 @@ curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null || { echo "moto_server d
 export MOTO_ENDPOINT="http://127.0.0.1:$port"
 echo "moto's server is at $MOTO_ENDPOINT"
 cargo test --workspace --all-targets --no-fail-fast "$@"
+infra/browser-test.sh
