@@ -87,7 +87,7 @@ pub async fn page(
     login_page(
         page_for_host(&state, &headers).await,
         query.email.as_deref().unwrap_or_default(),
-        &next,
+        next.as_str(),
         None,
         notice,
         StatusCode::OK,
@@ -143,10 +143,7 @@ pub async fn submit(
             if is_form {
                 Ok((
                     StatusCode::SEE_OTHER,
-                    [(
-                        header::LOCATION,
-                        HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/me")),
-                    )],
+                    [(header::LOCATION, next.header_value())],
                     [(
                         header::SET_COOKIE,
                         session::cookie(&tenant, &token, &session),
@@ -166,7 +163,14 @@ pub async fn submit(
             };
             let message = failure_message(language, &failure);
             let mut response = if is_form {
-                login_page(page, &request.email, &next, Some(message), None, status)
+                login_page(
+                    page,
+                    &request.email,
+                    next.as_str(),
+                    Some(message),
+                    None,
+                    status,
+                )
             } else {
                 let kind = if retry_after.is_some() {
                     "too-many-attempts"
