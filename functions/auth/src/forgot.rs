@@ -111,6 +111,15 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     ) else {
         return Ok(());
     };
+    // The link goes to the address the account has, never to the spelling someone typed:
+    // `KIM@` or a Kelvin sign find the account, but may not be a mailbox its owner reads.
+    let Some(stored) = holder
+        .login_email()
+        .filter(|stored| stored.normalized() == email.normalized())
+        .cloned()
+    else {
+        return Ok(());
+    };
     let now = app.clock.now();
     let token = LinkToken::generate()?;
     let record = TokenRecord {
@@ -133,7 +142,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     let rendered = password_reset::render(
         holder.language(),
         &tenant.name,
-        email.as_str(),
+        stored.as_str(),
         &link,
         RESET_VALID_MINUTES as u32,
     );
@@ -142,7 +151,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         .send_email(&OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
-            to: email.clone(),
+            to: stored,
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,
