@@ -6,6 +6,7 @@
 mod forgot;
 mod holder;
 mod links;
+mod lockout;
 mod login;
 mod me;
 
