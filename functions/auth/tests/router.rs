@@ -390,7 +390,7 @@ async fn weak_passwords_are_refused_with_a_localized_reason_and_the_link_stays_u
 }
 
 #[tokio::test]
-async fn a_lockout_lifts_by_itself_when_its_window_ends() {
+async fn a_lockout_lifts_by_itself_after_retry_after() {
     let portal = Portal::new().await;
     let (customer, token, _) = portal.invited(Language::En).await;
     let email = portal
@@ -422,7 +422,8 @@ async fn a_lockout_lifts_by_itself_when_its_window_ends() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=15 * 60).contains(&retry));
+    // The rest of this quarter hour, then a fifth of the next (the sliding window).
+    assert!((1..=18 * 60).contains(&retry), "{retry}");
     portal.advance(Duration::seconds(retry));
     let lifted = portal.login(&email, "the right long passphrase").await;
     assert_eq!(
