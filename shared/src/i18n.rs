@@ -1,5 +1,5 @@
-//! The message catalogue: Project Fluent files in `shared/locales/{lang}/portal.ftl`,
-//! compiled into the binary.
+//! The message catalogue: Project Fluent files in `shared/locales/{lang}/*.ftl` (`portal.ftl`,
+//! and `login.ftl` for the login's limits), compiled into the binary.
 
 use std::{borrow::Cow, collections::HashMap};
 
@@ -33,11 +33,62 @@ pub fn t(language: Language, key: &str) -> String {
     LOCALES.lookup(&langid(language), key)
 }
 
-/// The message `key` in `language` with its `{ $name }` placeables filled in.
+/// A value for a `{ $name }` placeable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arg<'a> {
+    Text(&'a str),
+    /// A count: Fluent's plural selectors (`[one]`, `*[other]`) choose by it, in the rules of
+    /// the message's language. Passed as text it would always fall to `other` ("1 minutes").
+    Number(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(text: &'a str) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(text: &'a String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Arg::Number(n)
+    }
+}
+
+impl From<u32> for Arg<'_> {
+    fn from(n: u32) -> Self {
+        Arg::Number(n.into())
+    }
+}
+
+impl From<usize> for Arg<'_> {
+    fn from(n: usize) -> Self {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// The message `key` in `language` with its `{ $name }` placeables filled in with text.
 pub fn t_with(language: Language, key: &str, args: &[(&'static str, &str)]) -> String {
+    let args: Vec<(&'static str, Arg)> = args.iter().map(|(n, v)| (*n, Arg::Text(v))).collect();
+    t_args(language, key, &args)
+}
+
+/// The message `key` in `language` with its placeables filled in, counts as numbers.
+pub fn t_args(language: Language, key: &str, args: &[(&'static str, Arg<'_>)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
-        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.to_string())))
+        .map(|(name, value)| {
+            let value = match value {
+                Arg::Text(text) => FluentValue::from(text.to_string()),
+                Arg::Number(n) => FluentValue::from(*n),
+            };
+            (Cow::Borrowed(*name), value)
+        })
         .collect();
     LOCALES.lookup_with_args(&langid(language), key, &args)
 }
@@ -78,12 +129,30 @@ mod tests {
     #[test]
     fn every_language_has_every_message() {
         let sources = [
-            include_str!("../locales/de/portal.ftl"),
-            include_str!("../locales/en/portal.ftl"),
-            include_str!("../locales/fr/portal.ftl"),
-            include_str!("../locales/es/portal.ftl"),
-            include_str!("../locales/nl/portal.ftl"),
-            include_str!("../locales/sv/portal.ftl"),
+            concat!(
+                include_str!("../locales/de/portal.ftl"),
+                include_str!("../locales/de/login.ftl")
+            ),
+            concat!(
+                include_str!("../locales/en/portal.ftl"),
+                include_str!("../locales/en/login.ftl")
+            ),
+            concat!(
+                include_str!("../locales/fr/portal.ftl"),
+                include_str!("../locales/fr/login.ftl")
+            ),
+            concat!(
+                include_str!("../locales/es/portal.ftl"),
+                include_str!("../locales/es/login.ftl")
+            ),
+            concat!(
+                include_str!("../locales/nl/portal.ftl"),
+                include_str!("../locales/nl/login.ftl")
+            ),
+            concat!(
+                include_str!("../locales/sv/portal.ftl"),
+                include_str!("../locales/sv/login.ftl")
+            ),
         ];
         let english = keys(sources[1]);
         assert!(english.len() > 15);
@@ -91,6 +160,110 @@ mod tests {
             assert_eq!(keys(source), english, "{language}");
             for key in &english {
                 assert!(!t(*language, key).is_empty(), "{language} {key}");
+            }
+        }
+    }
+
+    /// Every message with a count, rendered with 1 and with 2: (key, count name, then per
+    /// language what the text for 1 and for 2 must contain).
+    #[test]
+    fn counts_choose_singular_and_plural_in_every_language() {
+        use Language::*;
+        /// Per language, what the text for 1 and for 2 must contain.
+        type Forms = [(Language, &'static str, &'static str); 6];
+        let table: [(&str, &str, Forms); 7] = [
+            (
+                "login-locked",
+                "minutes",
+                [
+                    (De, "1 Minute ", "2 Minuten"),
+                    (En, "1 minute ", "2 minutes"),
+                    (Fr, "1 minute ", "2 minutes"),
+                    (Es, "1 minuto ", "2 minutos"),
+                    (Nl, "1 minuut ", "2 minuten"),
+                    (Sv, "1 minut ", "2 minuter"),
+                ],
+            ),
+            (
+                "password-change-locked",
+                "minutes",
+                [
+                    (De, "1 Minute ", "2 Minuten"),
+                    (En, "1 minute ", "2 minutes"),
+                    (Fr, "1 minute ", "2 minutes"),
+                    (Es, "1 minuto ", "2 minutos"),
+                    (Nl, "1 minuut ", "2 minuten"),
+                    (Sv, "1 minut ", "2 minuter"),
+                ],
+            ),
+            (
+                "reset-expiry",
+                "minutes",
+                [
+                    (De, "1 Minute ", "2 Minuten"),
+                    (En, "1 minute ", "2 minutes"),
+                    (Fr, "1 minute ", "2 minutes"),
+                    (Es, "1 minuto ", "2 minutos"),
+                    (Nl, "1 minuut ", "2 minuten"),
+                    (Sv, "1 minut ", "2 minuter"),
+                ],
+            ),
+            (
+                "staff-invite-expiry",
+                "days",
+                [
+                    (De, "1 Tag ", "2 Tage "),
+                    (En, "1 day ", "2 days"),
+                    (Fr, "1 jour ", "2 jours"),
+                    (Es, "1 día ", "2 días"),
+                    (Nl, "1 dag ", "2 dagen"),
+                    (Sv, "1 dag ", "2 dagar"),
+                ],
+            ),
+            (
+                "password-too-short",
+                "min",
+                [
+                    (De, "1 Zeichen", "2 Zeichen"),
+                    (En, "1 character.", "2 characters"),
+                    (Fr, "1 caractère.", "2 caractères"),
+                    (Es, "1 carácter.", "2 caracteres"),
+                    (Nl, "1 teken ", "2 tekens"),
+                    (Sv, "1 tecken", "2 tecken"),
+                ],
+            ),
+            (
+                "password-too-long",
+                "max",
+                [
+                    (De, "1 Zeichen", "2 Zeichen"),
+                    (En, "1 character.", "2 characters"),
+                    (Fr, "1 caractère.", "2 caractères"),
+                    (Es, "1 carácter.", "2 caracteres"),
+                    (Nl, "1 teken ", "2 tekens"),
+                    (Sv, "1 tecken", "2 tecken"),
+                ],
+            ),
+            (
+                "page-password-hint",
+                "min",
+                [
+                    (De, "1 Zeichen", "2 Zeichen"),
+                    (En, "1 character.", "2 characters"),
+                    (Fr, "1 caractère.", "2 caractères"),
+                    (Es, "1 carácter.", "2 caracteres"),
+                    (Nl, "1 teken.", "2 tekens"),
+                    (Sv, "1 tecken", "2 tecken"),
+                ],
+            ),
+        ];
+        for (key, name, languages) in table {
+            for (language, one, two) in languages {
+                let single = t_args(language, key, &[(name, Arg::Number(1))]);
+                let plural = t_args(language, key, &[(name, Arg::Number(2))]);
+                assert!(single.contains(one), "{language} {key}: {single}");
+                assert!(plural.contains(two), "{language} {key}: {plural}");
+                assert!(!single.contains('{'), "{language} {key}: {single}");
             }
         }
     }

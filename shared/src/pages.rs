@@ -30,7 +30,7 @@ use crate::{
         Customer, FieldError, Language, StaffMember,
         password::{MAX_CHARS, MIN_CHARS},
     },
-    i18n::{t, t_with},
+    i18n::{Arg, t, t_args},
 };
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
@@ -257,10 +257,15 @@ fn translate(state: &State, key: &str, args: Kwargs) -> Result<String, Error> {
             ));
         };
         let value: Value = args.get(name)?;
-        values.push((name, value.to_string()));
+        // Integers stay numbers, so the message's plural forms can choose by them.
+        let count = i64::try_from(value.clone()).ok();
+        values.push((name, count, value.to_string()));
     }
-    let values: Vec<(&'static str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let text = t_with(language, key, &values);
+    let values: Vec<(&'static str, Arg)> = values
+        .iter()
+        .map(|(n, count, text)| (*n, count.map_or(Arg::Text(text), Arg::Number)))
+        .collect();
+    let text = t_args(language, key, &values);
     if text.starts_with("Unknown localization key") {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -517,6 +522,7 @@ mod tests {
 
     use super::*;
     use crate::domain::{CustomerChanges, CustomerId, TenantId};
+    use crate::i18n::t_with;
 
     const AGENCY: &str = "Webagentur Berg & Söhne";
     const AGENCY_HTML: &str = "Webagentur Berg &amp; Söhne";

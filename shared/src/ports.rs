@@ -286,13 +286,17 @@ pub trait SessionStore: Send + Sync {
 pub trait RateLimitStore: Send + Sync {
     /// Events counted under `key` in the window that started at `window_start`.
     async fn count(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError>;
-    /// Counts one more event; the count is forgotten after `forget_at`.
+    /// Counts one more event, atomically: of concurrent calls each gets its own count, so
+    /// the count decides (count first, then act). The count is forgotten after `forget_at`.
     async fn increment(
         &self,
         key: &str,
         window_start: DateTime<Utc>,
         forget_at: DateTime<Utc>,
     ) -> Result<u32, StoreError>;
+    /// Takes back one event counted by `increment` (an attempt that was refused, or turned
+    /// out not to be a failure); atomic, never below zero, nothing for an unknown count.
+    async fn decrement(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError>;
 }
 
 /// Everything the portal stores, in one adapter.

@@ -80,6 +80,7 @@ macro_rules! store_contract {
             a_reset_link_replaces_the_password_of_an_existing_account,
             sessions_are_stored_touched_and_deleted,
             failed_attempts_are_counted_per_key_and_window,
+            concurrent_increments_each_get_their_own_count_and_can_be_taken_back,
             staff_users_share_the_login_namespace_with_customers,
             a_staff_invitation_sets_the_password_and_activates_the_staff_user,
             a_new_staff_invitation_voids_the_old_link_and_stale_updates_lose,
@@ -1184,6 +1185,50 @@ pub async fn failed_attempts_are_counted_per_key_and_window(store: Arc<dyn Store
         0,
         "keys are apart"
     );
+}
+
+/// The lockout counts an attempt before it verifies the password and lets the count decide,
+/// so the count must be atomic: of 20 at once, each sees a different number.
+pub async fn concurrent_increments_each_get_their_own_count_and_can_be_taken_back(
+    store: Arc<dyn Store>,
+) {
+    let key = format!("login-account#{}", unique_email("race"));
+    let window = Utc::now();
+    let forget = window + Duration::minutes(30);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (store, key) = (store.clone(), key.clone());
+            tokio::spawn(async move { store.increment(&key, window, forget).await.unwrap() })
+        })
+        .collect();
+    let mut counts = Vec::new();
+    for t in tasks {
+        counts.push(t.await.unwrap());
+    }
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=20).collect::<Vec<u32>>());
+    assert_eq!(store.decrement(&key, window).await.unwrap(), 19);
+    assert_eq!(store.count(&key, window).await.unwrap(), 19);
+    assert_eq!(store.increment(&key, window, forget).await.unwrap(), 20);
+    let fresh = format!("login-account#{}", unique_email("fresh"));
+    assert_eq!(
+        store.decrement(&fresh, window).await.unwrap(),
+        0,
+        "nothing to take back"
+    );
+    assert_eq!(store.count(&fresh, window).await.unwrap(), 0);
+    assert_eq!(
+        store.increment(&fresh, window, forget).await.unwrap(),
+        1,
+        "and no debt left behind"
+    );
+    assert_eq!(store.decrement(&fresh, window).await.unwrap(), 0);
+    assert_eq!(
+        store.decrement(&fresh, window).await.unwrap(),
+        0,
+        "never below zero"
+    );
+    assert_eq!(store.increment(&fresh, window, forget).await.unwrap(), 1);
 }
 
 pub async fn an_agency_is_found_by_its_portal_address_which_is_its_own(store: Arc<dyn Store>) {

@@ -18,10 +18,15 @@ use portal::{
 };
 use serde::Deserialize;
 
-use crate::{AuthState, holder::Holder, page_for_host, same_site};
+use crate::{
+    AuthState,
+    holder::Holder,
+    lockout::{self, Decision},
+    page_for_host, same_site,
+};
 
 pub const RESET_VALID_MINUTES: i64 = 60;
-/// Reset emails per account per window, so nobody can flood a mailbox.
+/// Reset emails per account in the sliding window, so nobody can flood a mailbox.
 const MAX_RESET_EMAILS: u32 = 3;
 /// Every answer takes at least this long, so timing does not tell whether an email was sent.
 const ANSWER_AFTER: StdDuration = StdDuration::from_millis(800);
@@ -100,8 +105,8 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         // Never set a password: the agency's invitation is the way in.
         return Ok(());
     }
-    let key = format!("reset-{}", account_key(email));
-    if crate::login::count_event(app, &key).await? > MAX_RESET_EMAILS {
+    let limit = [(format!("reset-{}", account_key(email)), MAX_RESET_EMAILS)];
+    if let Decision::Refused { .. } = lockout::count(app, &limit).await? {
         tracing::warn!("reset email withheld: too many requests for one account");
         return Ok(());
     }
@@ -109,6 +114,15 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         app.tenants.get_tenant(owner.tenant_id).await?,
         Holder::load(app, owner.tenant_id, owner.subject).await?,
     ) else {
+        return Ok(());
+    };
+    // The link goes to the address the account has, never to the spelling someone typed:
+    // `KIM@` or a Kelvin sign find the account, but may not be a mailbox its owner reads.
+    let Some(stored) = holder
+        .login_email()
+        .filter(|stored| stored.normalized() == email.normalized())
+        .cloned()
+    else {
         return Ok(());
     };
     let now = app.clock.now();
@@ -133,7 +147,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     let rendered = password_reset::render(
         holder.language(),
         &tenant.name,
-        email.as_str(),
+        stored.as_str(),
         &link,
         RESET_VALID_MINUTES as u32,
     );
@@ -142,7 +156,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
         .send_email(&OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
-            to: email.clone(),
+            to: stored,
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,

@@ -6,6 +6,7 @@
 mod forgot;
 mod holder;
 mod links;
+mod lockout;
 mod login;
 mod me;
 
@@ -152,12 +153,9 @@ fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Where to go after logging in: a path on this site only.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/me".to_owned(),
-    }
+/// Where to go after logging in: a path on this portal, else the user's own page.
+fn safe_next(next: Option<&str>) -> portal::domain::LocalPath {
+    portal::domain::LocalPath::parse_or(next, "/me")
 }
 
 #[cfg(test)]
@@ -166,16 +164,17 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/files")), "/files");
+        assert_eq!(safe_next(Some("/files")).as_str(), "/files");
         for evil in [
             "https://evil.example",
             "//evil.example",
             "/\\evil.example",
+            "/\t/evil.example",
             "files",
         ] {
-            assert_eq!(safe_next(Some(evil)), "/me", "{evil}");
+            assert_eq!(safe_next(Some(evil)).as_str(), "/me", "{evil}");
         }
-        assert_eq!(safe_next(None), "/me");
+        assert_eq!(safe_next(None).as_str(), "/me");
     }
 
     #[test]

@@ -328,7 +328,7 @@ async fn submit_form(
                 StatusCode::SEE_OTHER,
                 [(
                     header::LOCATION,
-                    HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/me")),
+                    crate::safe_next(Some(&next)).header_value(),
                 )],
                 [(
                     header::SET_COOKIE,

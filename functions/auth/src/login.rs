@@ -6,7 +6,6 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
-use chrono::{DateTime, Duration, DurationRound, Utc};
 use portal::{
     domain::{
         Email, Language,
@@ -19,31 +18,17 @@ use portal::{
 };
 use serde::Deserialize;
 
-use crate::{AuthState, links::session_answer, page_for_host, safe_next, same_site};
+use crate::{
+    AuthState,
+    links::session_answer,
+    lockout::{self, Decision},
+    page_for_host, safe_next, same_site,
+};
 
-/// Failed logins are counted in windows of this length; a lock lifts when its window ends.
-pub const WINDOW_MINUTES: i64 = 15;
-/// Failed attempts allowed per account, and per source address, in one window.
+/// Failed attempts allowed per account, and per source address, in the sliding window
+/// (see [`crate::lockout`]).
 pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: u32 = 50;
-
-/// The counting window `now` falls in: its start and end.
-pub(crate) fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = now
-        .duration_trunc(Duration::minutes(WINDOW_MINUTES))
-        .unwrap_or(now);
-    (start, start + Duration::minutes(WINDOW_MINUTES))
-}
-
-/// Counts one event under `key` in the current window; returns the window's count so far.
-pub(crate) async fn count_event(app: &portal::AppState, key: &str) -> Result<u32, ApiError> {
-    let (start, end) = window(app.clock.now());
-    // Kept one window longer than needed, so a count is never forgotten while it matters.
-    Ok(app
-        .rate_limits
-        .increment(key, start, end + Duration::minutes(WINDOW_MINUTES))
-        .await?)
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginQuery {
@@ -87,7 +72,7 @@ pub async fn page(
     login_page(
         page_for_host(&state, &headers).await,
         query.email.as_deref().unwrap_or_default(),
-        &next,
+        next.as_str(),
         None,
         notice,
         StatusCode::OK,
@@ -115,11 +100,14 @@ enum Failure {
 fn failure_message(language: Language, failure: &Failure) -> String {
     match failure {
         Failure::Invalid => portal::i18n::t(language, "login-invalid"),
-        Failure::Locked { retry_after } => {
-            let minutes = ((retry_after + 59) / 60).max(1).to_string();
-            portal::i18n::t_with(language, "login-locked", &[("minutes", &minutes)])
-        }
+        Failure::Locked { retry_after } => locked_message(language, "login-locked", *retry_after),
     }
+}
+
+/// `key`'s message that says to wait `retry_after` seconds, in whole minutes rounded up.
+pub(crate) fn locked_message(language: Language, key: &str, retry_after: i64) -> String {
+    let minutes = ((retry_after + 59) / 60).max(1);
+    portal::i18n::t_args(language, key, &[("minutes", minutes.into())])
 }
 
 pub async fn submit(
@@ -143,10 +131,7 @@ pub async fn submit(
             if is_form {
                 Ok((
                     StatusCode::SEE_OTHER,
-                    [(
-                        header::LOCATION,
-                        HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/me")),
-                    )],
+                    [(header::LOCATION, next.header_value())],
                     [(
                         header::SET_COOKIE,
                         session::cookie(&tenant, &token, &session),
@@ -166,7 +151,14 @@ pub async fn submit(
             };
             let message = failure_message(language, &failure);
             let mut response = if is_form {
-                login_page(page, &request.email, &next, Some(message), None, status)
+                login_page(
+                    page,
+                    &request.email,
+                    next.as_str(),
+                    Some(message),
+                    None,
+                    status,
+                )
             } else {
                 let kind = if retry_after.is_some() {
                     "too-many-attempts"
@@ -192,7 +184,8 @@ pub async fn submit(
 }
 
 /// One login attempt. Unknown emails and wrong passwords cost the same time (a dummy hash is
-/// verified) and get the same answer; failures count against the account and the address.
+/// verified) and get the same answer. The attempt counts against the account and the address
+/// before the password is verified, and is taken back when it was right.
 async fn attempt(
     state: &AuthState,
     raw_email: &str,
@@ -210,10 +203,8 @@ async fn attempt(
     ApiError,
 > {
     let app = &state.app;
-    let now = app.clock.now();
-    let (window_start, window_end) = window(now);
     let email = Email::parse(raw_email).ok();
-    let keys: Vec<(String, u32)> = email
+    let limits: Vec<(String, u32)> = email
         .iter()
         .map(|e| (account_key(e), MAX_FAILURES_PER_ACCOUNT))
         .chain(std::iter::once((
@@ -221,15 +212,13 @@ async fn attempt(
             MAX_FAILURES_PER_ADDRESS,
         )))
         .collect();
-    for (key, limit) in &keys {
-        if app.rate_limits.count(key, window_start).await? >= *limit {
+    let counted = match lockout::count(app, &limits).await? {
+        Decision::Allowed(counted) => counted,
+        Decision::Refused { retry_after } => {
             tracing::warn!("login refused: too many failed attempts");
-            // Rounded up: retrying after Retry-After seconds must find the window over.
-            return Ok(Err(Failure::Locked {
-                retry_after: ((window_end - now).num_milliseconds() + 999) / 1000,
-            }));
+            return Ok(Err(Failure::Locked { retry_after }));
         }
-    }
+    };
     let owner = match &email {
         Some(e) => app.accounts.find_login(e).await?,
         None => None,
@@ -245,11 +234,10 @@ async fn attempt(
     )
     .await?;
     let (Verified::Match { needs_rehash }, Some(account)) = (verified, account) else {
-        for (key, _) in &keys {
-            count_event(app, key).await?;
-        }
         return Ok(Err(Failure::Invalid));
     };
+    // The right password: not a failure, so a user who logs in often never locks themselves out.
+    lockout::take_back(app, counted).await?;
     let account = if needs_rehash {
         let upgraded = portal::domain::Account {
             password_hash: password_hash::hash(&password).await?,
@@ -271,6 +259,7 @@ async fn attempt(
         .get_tenant(account.tenant_id)
         .await?
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("An account's tenant is gone")))?;
+    let now = app.clock.now();
     let (token, session) = session::start(&account, now)?;
     app.sessions.put_session(&session).await?;
     app.accounts

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::{
     Json,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
 use portal::{
@@ -26,6 +26,7 @@ use crate::{
     AuthState,
     holder::Holder,
     links::{session_answer, weak},
+    lockout::{self, Decision},
 };
 
 /// The customer's own view of their record: no agency notes, no internal ids beyond their own.
@@ -417,18 +418,59 @@ pub async fn change_password(
                 .errors(vec![FieldError::new(field, message)]),
         )))
     };
+    // A wrong current password counts as a failed login of the account, before it is
+    // checked: a stolen session must not be a way around the lockout.
+    let key = holder.login_email().map_or_else(
+        || {
+            format!(
+                "password-change#{}#{}",
+                who.account.tenant_id, who.account.subject
+            )
+        },
+        account_key,
+    );
+    let limit = [(key, crate::login::MAX_FAILURES_PER_ACCOUNT)];
+    let counted = match lockout::count(app, &limit).await? {
+        Decision::Allowed(counted) => counted,
+        Decision::Refused { retry_after } => {
+            tracing::warn!("password change refused: too many wrong current passwords");
+            let message =
+                crate::login::locked_message(language, "password-change-locked", retry_after);
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let mut response = if is_form {
+                page(
+                    &tenant,
+                    &holder,
+                    &who,
+                    false,
+                    &[],
+                    (false, Some(message)),
+                    status,
+                )
+            } else {
+                ApiError::Problem(Box::new(
+                    Problem::new(status, "too-many-attempts", "Too many failed attempts")
+                        .detail(message.clone())
+                        .errors(vec![FieldError::new("current", message)]),
+                ))
+                .into_response()
+            };
+            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
+    };
     let current = Password::new(&request.current);
     if password_hash::verify(&current, Some(&who.account.password_hash)).await? == Verified::NoMatch
     {
-        if let Some(email) = holder.login_email() {
-            crate::login::count_event(app, &account_key(email)).await?;
-        }
         return refuse(
             portal::i18n::t(language, "password-current-wrong"),
             "current",
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
+    lockout::take_back(app, counted).await?;
     let new = Password::new(&request.new);
     if let Err(problem) = new.check_new(holder.login_email()) {
         if is_form {

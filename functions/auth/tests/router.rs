@@ -34,6 +34,7 @@ impl Clock for TestClock {
 struct Portal {
     router: Router,
     store: Arc<dyn Store>,
+    outbox: Arc<Outbox>,
     clock: Arc<TestClock>,
     tenant: TenantId,
 }
@@ -66,13 +67,15 @@ impl Portal {
         .validate(Utc::now())
         .unwrap();
         store.create_tenant(&tenant).await.unwrap();
+        let outbox = Arc::new(Outbox::in_memory());
         let router = auth::router(AuthState {
             app,
-            mailer: Arc::new(Outbox::in_memory()),
+            mailer: outbox.clone(),
         });
         Self {
             router,
             store,
+            outbox,
             clock,
             tenant: tenant.id,
         }
@@ -80,9 +83,19 @@ impl Portal {
 
     /// A customer in `language` with an open invitation; returns its id and the link's token.
     async fn invited(&self, language: Language) -> (CustomerId, LinkToken, Invitation) {
+        self.invited_as(language, &format!("{}@kunde.example", ulid_like()))
+            .await
+    }
+
+    /// Like [`Portal::invited`], with the login email `email`.
+    async fn invited_as(
+        &self,
+        language: Language,
+        email: &str,
+    ) -> (CustomerId, LinkToken, Invitation) {
         let changes: CustomerChanges = serde_json::from_value(json!({
             "companyName": "Bäckerei <Schmidt>",
-            "loginEmail": format!("{}@kunde.example", ulid_like()),
+            "loginEmail": email,
             "language": language.code(),
         }))
         .unwrap();
@@ -377,7 +390,7 @@ async fn weak_passwords_are_refused_with_a_localized_reason_and_the_link_stays_u
 }
 
 #[tokio::test]
-async fn a_lockout_lifts_by_itself_when_its_window_ends() {
+async fn a_lockout_lifts_by_itself_after_retry_after() {
     let portal = Portal::new().await;
     let (customer, token, _) = portal.invited(Language::En).await;
     let email = portal
@@ -409,7 +422,8 @@ async fn a_lockout_lifts_by_itself_when_its_window_ends() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=15 * 60).contains(&retry));
+    // The rest of this quarter hour, then a fifth of the next (the sliding window).
+    assert!((1..=18 * 60).contains(&retry), "{retry}");
     portal.advance(Duration::seconds(retry));
     let lifted = portal.login(&email, "the right long passphrase").await;
     assert_eq!(
@@ -653,4 +667,315 @@ async fn the_login_and_forgot_pages_wear_the_agencys_name_on_its_address() {
     .unwrap();
     assert!(!text.contains("Webagentur Berg"));
     assert!(text.contains("lang=\"en\""));
+}
+
+impl Portal {
+    /// A customer who has set `password`; returns their login email.
+    async fn active(&self, password: &str) -> String {
+        let (customer, token, _) = self.invited(Language::En).await;
+        assert_eq!(self.accept(&token, password).await.status, StatusCode::OK);
+        self.store
+            .get_customer(self.tenant, customer)
+            .await
+            .unwrap()
+            .unwrap()
+            .login_email
+            .unwrap()
+            .to_string()
+    }
+
+    /// A JSON login sent from the network address `address`, as API Gateway reports it.
+    async fn login_from(&self, address: &str, email: &str, password: &str) -> StatusCode {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/login")
+            .header(header::HOST, "kunden.berg.example")
+            .header(header::CONTENT_TYPE, "application/json")
+            .extension(portal::http::ClientAddress(address.to_owned()))
+            .body(Body::from(
+                json!({"email": email, "password": password}).to_string(),
+            ))
+            .unwrap();
+        self.router.clone().oneshot(request).await.unwrap().status()
+    }
+
+    /// Moves the clock to `before` ahead of the next quarter hour, where a counting window ends.
+    fn just_before_a_window_ends(&self, before: Duration) {
+        use chrono::DurationRound;
+        let now = self.clock.now();
+        let end = now.duration_trunc(Duration::minutes(15)).unwrap() + Duration::minutes(15);
+        *self.clock.0.lock().unwrap() = end - before;
+    }
+}
+
+fn tally(statuses: &[StatusCode]) -> (usize, usize) {
+    let count = |s| statuses.iter().filter(|x| **x == s).count();
+    (
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::TOO_MANY_REQUESTS),
+    )
+}
+
+#[tokio::test]
+async fn forty_parallel_wrong_logins_for_one_account_get_at_most_five_401s() {
+    let portal = Arc::new(Portal::new().await);
+    let email = Arc::new(portal.active("the right long passphrase").await);
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let (portal, email) = (portal.clone(), email.clone());
+            tokio::spawn(async move {
+                portal
+                    .login_from(
+                        &format!("198.51.100.{i}"),
+                        &email,
+                        "a wrong long passphrase",
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let (unauthorized, refused) = tally(&statuses);
+    assert!(unauthorized <= 5, "{unauthorized} got 401: {statuses:?}");
+    assert_eq!(unauthorized + refused, 40, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn eighty_parallel_wrong_logins_from_one_address_get_at_most_fifty_401s() {
+    let portal = Arc::new(Portal::new().await);
+    let attempts: Vec<_> = (0..80)
+        .map(|i| {
+            let portal = portal.clone();
+            tokio::spawn(async move {
+                portal
+                    .login_from(
+                        "203.0.113.80",
+                        &format!("nobody{i}@kunde.example"),
+                        "a wrong long passphrase",
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for a in attempts {
+        statuses.push(a.await.unwrap());
+    }
+    let (unauthorized, refused) = tally(&statuses);
+    assert!(unauthorized <= 50, "{unauthorized} got 401");
+    assert_eq!(unauthorized + refused, 80, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn ten_guesses_across_a_window_boundary_in_two_seconds_are_not_possible() {
+    let portal = Portal::new().await;
+    let email = portal.active("the right long passphrase").await;
+    portal.just_before_a_window_ends(Duration::seconds(1));
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(portal.login(&email, "a wrong long passphrase").await.status);
+    }
+    portal.advance(Duration::seconds(2));
+    for _ in 0..5 {
+        statuses.push(portal.login(&email, "a wrong long passphrase").await.status);
+    }
+    assert_eq!(tally(&statuses), (5, 5), "{statuses:?}");
+    let locked = portal.login(&email, "the right long passphrase").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = locked.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        retry > 60,
+        "the last window's failures still weigh in: {retry}"
+    );
+    portal.advance(Duration::seconds(retry - 2));
+    assert_eq!(
+        portal
+            .login(&email, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "not before Retry-After"
+    );
+    portal.advance(Duration::seconds(2));
+    assert_eq!(
+        portal
+            .login(&email, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK,
+        "but after it"
+    );
+}
+
+#[tokio::test]
+async fn logging_in_often_with_the_right_password_locks_nobody_out() {
+    let portal = Portal::new().await;
+    let email = portal.active("the right long passphrase").await;
+    for i in 0..12 {
+        let answer = portal.login(&email, "the right long passphrase").await;
+        assert_eq!(answer.status, StatusCode::OK, "login {i}: {}", answer.text);
+    }
+    for _ in 0..5 {
+        assert_eq!(
+            portal.login(&email, "a wrong long passphrase").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_on_me_password_are_refused_after_five() {
+    let portal = Portal::new().await;
+    let (_, token, _) = portal.invited(Language::De).await;
+    let session = portal
+        .accept(&token, "the right long passphrase")
+        .await
+        .json();
+    let bearer = format!("Bearer {}", session["sessionToken"].as_str().unwrap());
+    let change = |current: &'static str| {
+        let bearer = bearer.clone();
+        let portal = &portal;
+        async move {
+            portal
+                .json(
+                    Method::POST,
+                    "/me/password",
+                    json!({"current": current, "new": "a brand new long passphrase"}),
+                    &[("authorization", &bearer)],
+                )
+                .await
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            change("a wrong long passphrase").await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let refused = change("the right long passphrase").await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.text
+    );
+    assert!(refused.headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(refused.json()["type"], "/problems/too-many-attempts");
+    assert_eq!(refused.json()["errors"][0]["field"], "current");
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Minuten"),
+        "in German: {}",
+        refused.text
+    );
+    portal.advance(Duration::minutes(30));
+    assert_eq!(
+        change("the right long passphrase").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_next_that_leaves_the_portal_is_never_followed() {
+    let portal = Portal::new().await;
+    let email = portal.active("the right long passphrase").await;
+    for evil in [
+        "/%09/evil.example",
+        "/%5Cevil.example",
+        "/%2F%2Fevil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/%0D%0ASet-Cookie:%20x=y",
+    ] {
+        let page = portal
+            .send(Method::GET, &format!("/login?next={evil}"), None, &[])
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{evil}");
+        assert!(
+            !page.text.contains("evil.example") && !page.text.contains("Set-Cookie"),
+            "{evil} reached the form: {}",
+            page.text
+        );
+        let body = serde_urlencoded::to_string([
+            ("email", email.as_str()),
+            ("password", "the right long passphrase"),
+            ("next", &urlencoding_decode(evil)),
+        ])
+        .unwrap();
+        let answer = portal
+            .send(
+                Method::POST,
+                "/login",
+                Some(("application/x-www-form-urlencoded", body)),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{evil}");
+        assert_eq!(answer.headers[header::LOCATION], "/me", "{evil}");
+    }
+    let good = serde_urlencoded::to_string([
+        ("email", email.as_str()),
+        ("password", "the right long passphrase"),
+        ("next", "/files?sort=name"),
+    ])
+    .unwrap();
+    let answer = portal
+        .send(
+            Method::POST,
+            "/login",
+            Some(("application/x-www-form-urlencoded", good)),
+            &[],
+        )
+        .await;
+    assert_eq!(answer.headers[header::LOCATION], "/files?sort=name");
+}
+
+/// The query's `next` as the login form would post it back (decoded once).
+fn urlencoding_decode(raw: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("n={raw}"))
+        .unwrap()
+        .remove(0)
+        .1
+}
+
+#[tokio::test]
+async fn the_reset_email_goes_to_the_stored_address_however_it_was_typed() {
+    let portal = Portal::new().await;
+    let stored = format!("kim{}@kunde.example", ulid_like());
+    let (_, token, _) = portal.invited_as(Language::En, &stored).await;
+    assert_eq!(
+        portal
+            .accept(&token, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let shouting = stored.to_uppercase();
+    let kelvin = stored.replacen('k', "\u{212A}", 1);
+    for typed in [&shouting, &kelvin] {
+        let answer = portal
+            .json(
+                Method::POST,
+                "/password/forgot",
+                json!({"email": typed}),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED);
+    }
+    let sent = portal.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for message in &sent {
+        assert_eq!(message.to, stored);
+        assert!(message.text.contains(&stored), "{}", message.text);
+    }
 }

@@ -17,8 +17,14 @@ area-form-entries = Formulareinträge
 sample-company = Bäckerei Schmidt GmbH
 sample-contact = Anna Schmidt
 sample-note = Wir freuen uns darauf, gemeinsam mit Ihnen Ihre neue Website zu gestalten!
-password-too-short = Ihr Passwort braucht mindestens { $min } Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.
-password-too-long = Ihr Passwort darf höchstens { $max } Zeichen haben.
+password-too-short = Ihr Passwort braucht mindestens { $min ->
+        [one] { $min } Zeichen
+       *[other] { $min } Zeichen
+    }. Ein Satz aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.
+password-too-long = Ihr Passwort darf höchstens { $max ->
+        [one] { $max } Zeichen
+       *[other] { $max } Zeichen
+    } haben.
 password-common = Dieses Passwort gehört zu den häufigsten und wird bei Angriffen zuerst ausprobiert. Bitte wählen Sie ein anderes, zum Beispiel einen Satz aus mehreren Wörtern.
 password-contains-email = Ihr Passwort darf Ihre E-Mail-Adresse nicht enthalten. Bitte wählen Sie ein anderes.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Wählen Sie ein neues Passwort für das Kundenportal
 page-label-company = Unternehmen
 page-label-username = Benutzername
 page-label-new-password = Neues Passwort
-page-password-hint = Mindestens { $min } Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken.
+page-password-hint = Mindestens { $min ->
+        [one] { $min } Zeichen
+       *[other] { $min } Zeichen
+    }. Ein Satz aus mehreren Wörtern ist leicht zu merken.
 page-set-password-submit = Passwort speichern
 page-link-problem-title = Dieser Link funktioniert nicht
 page-link-expired-invitation = Dieser Link ist abgelaufen. Bitten Sie { $agency } um eine neue Einladung.
@@ -103,12 +112,18 @@ reset-subject = Passwort für das Kundenportal von { $agency } zurücksetzen
 reset-greeting = Guten Tag,
 reset-intro = Für { $email } wurde im Kundenportal von { $agency } das Zurücksetzen des Passworts angefordert. Über die Schaltfläche unten können Sie ein neues Passwort wählen.
 reset-button = Neues Passwort wählen
-reset-expiry = Der Link ist { $minutes } Minuten lang gültig und funktioniert nur einmal.
+reset-expiry = Der Link ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig und funktioniert nur einmal.
 reset-ignore = Falls Sie das nicht waren, können Sie diese E-Mail einfach ignorieren. Ihr Passwort bleibt unverändert.
 reset-signoff = Freundliche Grüße
 reset-footer = Diese E-Mail wurde automatisch vom Kundenportal von { $agency } versendet. { $agency } wird Sie niemals nach Ihrem Passwort fragen.
 login-invalid = Die E-Mail-Adresse oder das Passwort stimmt nicht. Bitte versuchen Sie es noch einmal.
-login-locked = Zu viele fehlgeschlagene Versuche. Bitte warten Sie { $minutes } Minuten und versuchen Sie es dann noch einmal, oder setzen Sie Ihr Passwort zurück.
+login-locked = Zu viele fehlgeschlagene Versuche. Bitte warten Sie { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } und versuchen Sie es dann noch einmal, oder setzen Sie Ihr Passwort zurück.
 password-current-wrong = Ihr aktuelles Passwort stimmt nicht. Ihr Passwort wurde nicht geändert.
 page-login-intro-generic = Melden Sie sich mit Ihrer E-Mail-Adresse und Ihrem Passwort im Kundenportal an.
 page-forgot-sent-spam-generic = Keine E-Mail nach ein paar Minuten? Sehen Sie im Spam-Ordner nach, oder fragen Sie Ihre Agentur, welche Adresse Ihr Zugang verwendet.
@@ -117,7 +132,10 @@ staff-invite-subject = Ihr Mitarbeiterkonto für das Kundenportal von { $agency 
 staff-invite-greeting = Hallo { $name },
 staff-invite-intro = { $agency } hat für Sie ein Mitarbeiterkonto im Kundenportal angelegt. Sie melden sich mit { $email } an. Wählen Sie Ihr Passwort über die Schaltfläche unten.
 staff-invite-button = Passwort festlegen
-staff-invite-expiry = Der Link ist { $days } Tage lang gültig und funktioniert nur einmal. Danach bitten Sie eine Kollegin oder einen Kollegen um eine neue Einladung.
+staff-invite-expiry = Der Link ist { $days ->
+        [one] { $days } Tag
+       *[other] { $days } Tage
+    } lang gültig und funktioniert nur einmal. Danach bitten Sie eine Kollegin oder einen Kollegen um eine neue Einladung.
 staff-invite-ignore = Falls Sie diese E-Mail nicht erwartet haben, können Sie sie ignorieren. Das Konto ist erst aktiv, wenn ein Passwort festgelegt wurde.
 staff-invite-signoff = Freundliche Grüße
 staff-invite-footer = Diese E-Mail wurde automatisch vom Kundenportal von { $agency } versendet. Niemand wird Sie jemals nach Ihrem Passwort fragen.

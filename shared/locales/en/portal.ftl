@@ -17,8 +17,14 @@ area-form-entries = Form entries
 sample-company = Miller's Bakery Ltd
 sample-contact = Anna Miller
 sample-note = We look forward to working with you on your new website!
-password-too-short = Your password needs at least { $min } characters. A sentence of several words is easy to remember and hard to guess.
-password-too-long = Your password can have at most { $max } characters.
+password-too-short = Your password needs at least { $min ->
+        [one] { $min } character
+       *[other] { $min } characters
+    }. A sentence of several words is easy to remember and hard to guess.
+password-too-long = Your password can have at most { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }.
 password-common = This password is one of the most common ones and is tried first in attacks. Please choose another one, for example a sentence of several words.
 password-contains-email = Your password must not contain your email address. Please choose another one.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Choose a new password for the customer portal of { $
 page-label-company = Company
 page-label-username = Username
 page-label-new-password = New password
-page-password-hint = At least { $min } characters. A sentence of several words is easy to remember.
+page-password-hint = At least { $min ->
+        [one] { $min } character
+       *[other] { $min } characters
+    }. A sentence of several words is easy to remember.
 page-set-password-submit = Save password
 page-link-problem-title = This link does not work
 page-link-expired-invitation = This link has expired. Ask { $agency } for a new invitation.
@@ -103,12 +112,18 @@ reset-subject = Reset your password for the { $agency } customer portal
 reset-greeting = Hello,
 reset-intro = Someone asked to reset the password for { $email } in the { $agency } customer portal. You can choose a new password using the button below.
 reset-button = Choose a new password
-reset-expiry = The link is valid for { $minutes } minutes and works only once.
+reset-expiry = The link is valid for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } and works only once.
 reset-ignore = If this wasn’t you, you can ignore this email. Your password stays unchanged.
 reset-signoff = Kind regards,
 reset-footer = This email was sent automatically by the { $agency } customer portal. { $agency } will never ask you for your password.
 login-invalid = The email address or password is wrong. Please try again.
-login-locked = Too many failed attempts. Please wait { $minutes } minutes and try again, or reset your password.
+login-locked = Too many failed attempts. Please wait { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } and try again, or reset your password.
 password-current-wrong = Your current password is wrong. Your password was not changed.
 page-login-intro-generic = Log in to the customer portal with your email address and password.
 page-forgot-sent-spam-generic = No email after a few minutes? Check your spam folder, or ask your agency which address your access uses.
@@ -117,7 +132,10 @@ staff-invite-subject = Your staff account for the { $agency } customer portal
 staff-invite-greeting = Hello { $name },
 staff-invite-intro = { $agency } has created a staff account for you in its customer portal. You will log in with { $email }. Choose your password using the button below.
 staff-invite-button = Set your password
-staff-invite-expiry = The link is valid for { $days } days and works only once. After that, ask a colleague to invite you again.
+staff-invite-expiry = The link is valid for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } and works only once. After that, ask a colleague to invite you again.
 staff-invite-ignore = If you were not expecting this, you can ignore this email. No account is active until a password is set.
 staff-invite-signoff = Kind regards,
 staff-invite-footer = This email was sent automatically by the { $agency } customer portal. Nobody will ever ask you for your password.

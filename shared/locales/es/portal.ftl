@@ -17,8 +17,14 @@ area-form-entries = Mensajes de formularios
 sample-company = Panadería García S.L.
 sample-contact = Ana García
 sample-note = ¡Estamos deseando trabajar con usted en su nueva página web!
-password-too-short = Su contraseña necesita al menos { $min } caracteres. Una frase de varias palabras es fácil de recordar y difícil de adivinar.
-password-too-long = Su contraseña puede tener como máximo { $max } caracteres.
+password-too-short = Su contraseña necesita al menos { $min ->
+        [one] { $min } carácter
+       *[other] { $min } caracteres
+    }. Una frase de varias palabras es fácil de recordar y difícil de adivinar.
+password-too-long = Su contraseña puede tener como máximo { $max ->
+        [one] { $max } carácter
+       *[other] { $max } caracteres
+    }.
 password-common = Esta contraseña es una de las más comunes y es la primera que se prueba en los ataques. Elija otra, por ejemplo una frase de varias palabras.
 password-contains-email = Su contraseña no debe contener su dirección de correo electrónico. Elija otra.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Elija una nueva contraseña para el portal de client
 page-label-company = Empresa
 page-label-username = Nombre de usuario
 page-label-new-password = Nueva contraseña
-page-password-hint = Al menos { $min } caracteres. Una frase de varias palabras es fácil de recordar.
+page-password-hint = Al menos { $min ->
+        [one] { $min } carácter
+       *[other] { $min } caracteres
+    }. Una frase de varias palabras es fácil de recordar.
 page-set-password-submit = Guardar contraseña
 page-link-problem-title = Este enlace no funciona
 page-link-expired-invitation = Este enlace ha caducado. Solicite una nueva invitación a { $agency }.
@@ -103,12 +112,18 @@ reset-subject = Restablezca su contraseña del portal de clientes de { $agency }
 reset-greeting = Buenos días:
 reset-intro = Se ha solicitado restablecer la contraseña de { $email } en el portal de clientes de { $agency }. Puede elegir una nueva contraseña con el botón que encontrará más abajo.
 reset-button = Elegir una nueva contraseña
-reset-expiry = El enlace es válido durante { $minutes } minutos y solo puede usarse una vez.
+reset-expiry = El enlace es válido durante { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } y solo puede usarse una vez.
 reset-ignore = Si no ha sido usted, puede ignorar este correo. Su contraseña no cambiará.
 reset-signoff = Un cordial saludo,
 reset-footer = Este correo se ha enviado automáticamente desde el portal de clientes de { $agency }. { $agency } nunca le pedirá su contraseña.
 login-invalid = La dirección de correo electrónico o la contraseña no son correctas. Inténtelo de nuevo.
-login-locked = Demasiados intentos fallidos. Espere { $minutes } minutos y vuelva a intentarlo, o restablezca su contraseña.
+login-locked = Demasiados intentos fallidos. Espere { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    } y vuelva a intentarlo, o restablezca su contraseña.
 password-current-wrong = Su contraseña actual no es correcta. Su contraseña no se ha cambiado.
 page-login-intro-generic = Inicie sesión en el portal de clientes con su dirección de correo electrónico y su contraseña.
 page-forgot-sent-spam-generic = ¿No ha recibido el correo tras unos minutos? Revise la carpeta de correo no deseado o pregunte a su agencia qué dirección utiliza su acceso.
@@ -117,7 +132,10 @@ staff-invite-subject = Su cuenta de personal para el portal de clientes de { $ag
 staff-invite-greeting = Hola, { $name }:
 staff-invite-intro = { $agency } le ha creado una cuenta de personal en su portal de clientes. Iniciará sesión con { $email }. Elija su contraseña con el botón de abajo.
 staff-invite-button = Establecer su contraseña
-staff-invite-expiry = El enlace es válido durante { $days } días y solo funciona una vez. Después, pida a un compañero que le invite de nuevo.
+staff-invite-expiry = El enlace es válido durante { $days ->
+        [one] { $days } día
+       *[other] { $days } días
+    } y solo funciona una vez. Después, pida a un compañero que le invite de nuevo.
 staff-invite-ignore = Si no esperaba este correo, puede ignorarlo. La cuenta no estará activa hasta que se establezca una contraseña.
 staff-invite-signoff = Saludos cordiales,
 staff-invite-footer = Este correo fue enviado automáticamente por el portal de clientes de { $agency }. Nadie le pedirá nunca su contraseña.

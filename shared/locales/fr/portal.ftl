@@ -17,8 +17,14 @@ area-form-entries = Messages des formulaires
 sample-company = Boulangerie Martin SARL
 sample-contact = Claire Martin
 sample-note = Nous nous réjouissons de travailler avec vous sur votre nouveau site web !
-password-too-short = Votre mot de passe doit comporter au moins { $min } caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.
-password-too-long = Votre mot de passe peut comporter au plus { $max } caractères.
+password-too-short = Votre mot de passe doit comporter au moins { $min ->
+        [one] { $min } caractère
+       *[other] { $min } caractères
+    }. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.
+password-too-long = Votre mot de passe peut comporter au plus { $max ->
+        [one] { $max } caractère
+       *[other] { $max } caractères
+    }.
 password-common = Ce mot de passe fait partie des plus courants et il est essayé en premier lors des attaques. Choisissez-en un autre, par exemple une phrase de plusieurs mots.
 password-contains-email = Votre mot de passe ne doit pas contenir votre adresse e-mail. Choisissez-en un autre.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Choisissez un nouveau mot de passe pour le portail c
 page-label-company = Entreprise
 page-label-username = Identifiant
 page-label-new-password = Nouveau mot de passe
-page-password-hint = Au moins { $min } caractères. Une phrase de plusieurs mots est facile à retenir.
+page-password-hint = Au moins { $min ->
+        [one] { $min } caractère
+       *[other] { $min } caractères
+    }. Une phrase de plusieurs mots est facile à retenir.
 page-set-password-submit = Enregistrer le mot de passe
 page-link-problem-title = Ce lien ne fonctionne pas
 page-link-expired-invitation = Ce lien a expiré. Demandez une nouvelle invitation à { $agency }.
@@ -103,12 +112,18 @@ reset-subject = Réinitialisation de votre mot de passe pour le portail client d
 reset-greeting = Bonjour,
 reset-intro = Une demande de réinitialisation du mot de passe a été faite pour { $email } sur le portail client de { $agency }. Vous pouvez choisir un nouveau mot de passe à l’aide du bouton ci-dessous.
 reset-button = Choisir un nouveau mot de passe
-reset-expiry = Le lien est valable { $minutes } minutes et ne peut être utilisé qu’une seule fois.
+reset-expiry = Le lien est valable { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } et ne peut être utilisé qu’une seule fois.
 reset-ignore = Si vous n’êtes pas à l’origine de cette demande, ignorez simplement cet e-mail : votre mot de passe reste inchangé.
 reset-signoff = Cordialement,
 reset-footer = Cet e-mail a été envoyé automatiquement par le portail client de { $agency }. { $agency } ne vous demandera jamais votre mot de passe.
 login-invalid = L'adresse e-mail ou le mot de passe est incorrect. Veuillez réessayer.
-login-locked = Trop de tentatives échouées. Patientez { $minutes } minutes puis réessayez, ou réinitialisez votre mot de passe.
+login-locked = Trop de tentatives échouées. Patientez { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } puis réessayez, ou réinitialisez votre mot de passe.
 password-current-wrong = Votre mot de passe actuel est incorrect. Votre mot de passe n'a pas été modifié.
 page-login-intro-generic = Connectez-vous au portail client avec votre adresse e-mail et votre mot de passe.
 page-forgot-sent-spam-generic = Pas d'e-mail après quelques minutes ? Vérifiez vos courriers indésirables ou demandez à votre agence quelle adresse votre accès utilise.
@@ -117,7 +132,10 @@ staff-invite-subject = Votre compte collaborateur pour le portail client de { $a
 staff-invite-greeting = Bonjour { $name },
 staff-invite-intro = { $agency } a créé pour vous un compte collaborateur dans son portail client. Vous vous connecterez avec { $email }. Choisissez votre mot de passe avec le bouton ci-dessous.
 staff-invite-button = Définir votre mot de passe
-staff-invite-expiry = Le lien est valable { $days } jours et ne fonctionne qu’une fois. Ensuite, demandez à un collègue de vous inviter à nouveau.
+staff-invite-expiry = Le lien est valable { $days ->
+        [one] { $days } jour
+       *[other] { $days } jours
+    } et ne fonctionne qu’une fois. Ensuite, demandez à un collègue de vous inviter à nouveau.
 staff-invite-ignore = Si vous ne vous attendiez pas à cet e-mail, vous pouvez l’ignorer. Aucun compte n’est actif tant qu’aucun mot de passe n’est défini.
 staff-invite-signoff = Cordialement,
 staff-invite-footer = Cet e-mail a été envoyé automatiquement par le portail client de { $agency }. Personne ne vous demandera jamais votre mot de passe.

@@ -17,8 +17,14 @@ area-form-entries = Formulierinzendingen
 sample-company = Bakkerij De Vries B.V.
 sample-contact = Anna de Vries
 sample-note = We kijken ernaar uit om samen met u aan uw nieuwe website te werken!
-password-too-short = Uw wachtwoord moet minstens { $min } tekens hebben. Een zin van een paar woorden is makkelijk te onthouden en moeilijk te raden.
-password-too-long = Uw wachtwoord mag hoogstens { $max } tekens hebben.
+password-too-short = Uw wachtwoord moet minstens { $min ->
+        [one] { $min } teken
+       *[other] { $min } tekens
+    } hebben. Een zin van een paar woorden is makkelijk te onthouden en moeilijk te raden.
+password-too-long = Uw wachtwoord mag hoogstens { $max ->
+        [one] { $max } teken
+       *[other] { $max } tekens
+    } hebben.
 password-common = Dit wachtwoord is een van de meest gebruikte en wordt bij aanvallen als eerste geprobeerd. Kies een ander, bijvoorbeeld een zin van een paar woorden.
 password-contains-email = Uw wachtwoord mag uw e-mailadres niet bevatten. Kies een ander.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Kies een nieuw wachtwoord voor het klantenportaal va
 page-label-company = Bedrijf
 page-label-username = Gebruikersnaam
 page-label-new-password = Nieuw wachtwoord
-page-password-hint = Minstens { $min } tekens. Een zin van een paar woorden is makkelijk te onthouden.
+page-password-hint = Minstens { $min ->
+        [one] { $min } teken
+       *[other] { $min } tekens
+    }. Een zin van een paar woorden is makkelijk te onthouden.
 page-set-password-submit = Wachtwoord opslaan
 page-link-problem-title = Deze link werkt niet
 page-link-expired-invitation = Deze link is verlopen. Vraag { $agency } om een nieuwe uitnodiging.
@@ -103,12 +112,18 @@ reset-subject = Uw wachtwoord voor het klantenportaal van { $agency } opnieuw in
 reset-greeting = Beste klant,
 reset-intro = Er is gevraagd om het wachtwoord van { $email } voor het klantenportaal van { $agency } opnieuw in te stellen. Via de knop hieronder kunt u een nieuw wachtwoord kiezen.
 reset-button = Nieuw wachtwoord kiezen
-reset-expiry = De link is { $minutes } minuten geldig en werkt maar één keer.
+reset-expiry = De link is { $minutes ->
+        [one] { $minutes } minuut
+       *[other] { $minutes } minuten
+    } geldig en werkt maar één keer.
 reset-ignore = Heeft u dit niet zelf aangevraagd? Dan kunt u deze e-mail negeren. Uw wachtwoord blijft ongewijzigd.
 reset-signoff = Met vriendelijke groet,
 reset-footer = Deze e-mail is automatisch verstuurd door het klantenportaal van { $agency }. { $agency } zal u nooit om uw wachtwoord vragen.
 login-invalid = Het e-mailadres of wachtwoord klopt niet. Probeer het opnieuw.
-login-locked = Te veel mislukte pogingen. Wacht { $minutes } minuten en probeer het dan opnieuw, of stel uw wachtwoord opnieuw in.
+login-locked = Te veel mislukte pogingen. Wacht { $minutes ->
+        [one] { $minutes } minuut
+       *[other] { $minutes } minuten
+    } en probeer het dan opnieuw, of stel uw wachtwoord opnieuw in.
 password-current-wrong = Uw huidige wachtwoord klopt niet. Uw wachtwoord is niet gewijzigd.
 page-login-intro-generic = Log in op het klantenportaal met uw e-mailadres en wachtwoord.
 page-forgot-sent-spam-generic = Na een paar minuten nog geen e-mail? Kijk in uw spammap, of vraag uw bureau welk adres uw toegang gebruikt.
@@ -117,7 +132,10 @@ staff-invite-subject = Uw medewerkersaccount voor het klantenportaal van { $agen
 staff-invite-greeting = Hallo { $name },
 staff-invite-intro = { $agency } heeft een medewerkersaccount voor u aangemaakt in het klantenportaal. U logt in met { $email }. Kies uw wachtwoord via de knop hieronder.
 staff-invite-button = Wachtwoord instellen
-staff-invite-expiry = De link is { $days } dagen geldig en werkt maar één keer. Vraag daarna een collega om u opnieuw uit te nodigen.
+staff-invite-expiry = De link is { $days ->
+        [one] { $days } dag
+       *[other] { $days } dagen
+    } geldig en werkt maar één keer. Vraag daarna een collega om u opnieuw uit te nodigen.
 staff-invite-ignore = Had u deze e-mail niet verwacht, dan kunt u hem negeren. Het account is pas actief als er een wachtwoord is ingesteld.
 staff-invite-signoff = Met vriendelijke groet,
 staff-invite-footer = Deze e-mail is automatisch verstuurd door het klantenportaal van { $agency }. Niemand zal u ooit om uw wachtwoord vragen.

@@ -17,8 +17,14 @@ area-form-entries = Formulärsvar
 sample-company = Bageri Lindqvist AB
 sample-contact = Anna Lindqvist
 sample-note = Vi ser fram emot att ta fram din nya webbplats tillsammans med dig!
-password-too-short = Ditt lösenord behöver minst { $min } tecken. En mening med flera ord är lätt att komma ihåg och svår att gissa.
-password-too-long = Ditt lösenord får ha högst { $max } tecken.
+password-too-short = Ditt lösenord behöver minst { $min ->
+        [one] { $min } tecken
+       *[other] { $min } tecken
+    }. En mening med flera ord är lätt att komma ihåg och svår att gissa.
+password-too-long = Ditt lösenord får ha högst { $max ->
+        [one] { $max } tecken
+       *[other] { $max } tecken
+    }.
 password-common = Det här lösenordet är ett av de vanligaste och prövas först vid attacker. Välj ett annat, till exempel en mening med flera ord.
 password-contains-email = Ditt lösenord får inte innehålla din e-postadress. Välj ett annat.
 # Server-rendered pages: login, password setup and reset, My details.
@@ -32,7 +38,10 @@ page-reset-password-intro = Välj ett nytt lösenord för kundportalen hos { $ag
 page-label-company = Företag
 page-label-username = Användarnamn
 page-label-new-password = Nytt lösenord
-page-password-hint = Minst { $min } tecken. En mening med flera ord är lätt att komma ihåg.
+page-password-hint = Minst { $min ->
+        [one] { $min } tecken
+       *[other] { $min } tecken
+    }. En mening med flera ord är lätt att komma ihåg.
 page-set-password-submit = Spara lösenord
 page-link-problem-title = Länken fungerar inte
 page-link-expired-invitation = Länken har slutat gälla. Be { $agency } om en ny inbjudan.
@@ -103,12 +112,18 @@ reset-subject = Återställ ditt lösenord till kundportalen hos { $agency }
 reset-greeting = Hej!
 reset-intro = Någon har bett om att återställa lösenordet för { $email } i kundportalen hos { $agency }. Du kan välja ett nytt lösenord med knappen nedan.
 reset-button = Välj ett nytt lösenord
-reset-expiry = Länken gäller i { $minutes } minuter och fungerar bara en gång.
+reset-expiry = Länken gäller i { $minutes ->
+        [one] { $minutes } minut
+       *[other] { $minutes } minuter
+    } och fungerar bara en gång.
 reset-ignore = Om det inte var du kan du bortse från det här mejlet. Ditt lösenord förblir oförändrat.
 reset-signoff = Vänliga hälsningar
 reset-footer = Det här mejlet skickades automatiskt från kundportalen hos { $agency }. { $agency } kommer aldrig att be dig om ditt lösenord.
 login-invalid = E-postadressen eller lösenordet stämmer inte. Försök igen.
-login-locked = För många misslyckade försök. Vänta { $minutes } minuter och försök igen, eller återställ ditt lösenord.
+login-locked = För många misslyckade försök. Vänta { $minutes ->
+        [one] { $minutes } minut
+       *[other] { $minutes } minuter
+    } och försök igen, eller återställ ditt lösenord.
 password-current-wrong = Ditt nuvarande lösenord stämmer inte. Ditt lösenord har inte ändrats.
 page-login-intro-generic = Logga in i kundportalen med din e-postadress och ditt lösenord.
 page-forgot-sent-spam-generic = Inget mejl efter några minuter? Titta i skräpposten, eller fråga din byrå vilken adress din inloggning använder.
@@ -117,7 +132,10 @@ staff-invite-subject = Ditt personalkonto för kundportalen hos { $agency }
 staff-invite-greeting = Hej { $name },
 staff-invite-intro = { $agency } har skapat ett personalkonto åt dig i sin kundportal. Du loggar in med { $email }. Välj ditt lösenord med knappen nedan.
 staff-invite-button = Välj ditt lösenord
-staff-invite-expiry = Länken gäller i { $days } dagar och fungerar bara en gång. Be sedan en kollega att bjuda in dig igen.
+staff-invite-expiry = Länken gäller i { $days ->
+        [one] { $days } dag
+       *[other] { $days } dagar
+    } och fungerar bara en gång. Be sedan en kollega att bjuda in dig igen.
 staff-invite-ignore = Om du inte väntade dig det här mejlet kan du bortse från det. Kontot är inte aktivt förrän ett lösenord har valts.
 staff-invite-signoff = Vänliga hälsningar,
 staff-invite-footer = Det här mejlet skickades automatiskt av kundportalen hos { $agency }. Ingen kommer någonsin att be dig om ditt lösenord.

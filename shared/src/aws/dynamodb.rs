@@ -1456,4 +1456,37 @@ impl RateLimitStore for DynamoDbStore {
             })
             .unwrap_or(1))
     }
+
+    #[tracing::instrument(skip(self))]
+    async fn decrement(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(window_start.timestamp().to_string()))
+            .update_expression("ADD #count :minus_one")
+            // Never below zero, and never an item without its ttl.
+            .condition_expression("#count > :zero")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":minus_one", AttributeValue::N("-1".into()))
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(out
+                .attributes
+                .and_then(|a| {
+                    a.get("count")
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|n| n.parse().ok())
+                })
+                .unwrap_or(0)),
+            Err(e) if is_condition_failure(&e) => Ok(0),
+            Err(e) => Err(StoreError::Unexpected(
+                anyhow::Error::new(e).context("Failed to take back a counted attempt"),
+            )),
+        }
+    }
 }

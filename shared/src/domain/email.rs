@@ -3,6 +3,7 @@ use std::fmt;
 use email_address::{EmailAddress, Options};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
+use unicode_normalization::UnicodeNormalization;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum EmailError {
@@ -16,17 +17,20 @@ pub enum EmailError {
     NoDomainDot,
 }
 
-/// A syntactically valid email address, trimmed, with its domain in lower case.
+/// A syntactically valid email address: trimmed, in Unicode NFKC (so `\u{212A}im@…` with a
+/// Kelvin sign is `Kim@…`, full-width letters are ASCII), with its domain in lower case. The
+/// local part keeps the case it was given: it is the address mail is sent to.
 ///
-/// Equality is on the stored form; [`Email::normalized`] is the case-insensitive form used
-/// wherever an address must be unique (the login email).
+/// Equality is on the stored form; [`Email::normalized`] is the form compared wherever two
+/// addresses must be told apart or found (login emails, rate-limit keys).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
-        let s = raw.trim();
+        let s: String = raw.trim().nfkc().collect();
+        let s = s.trim();
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
@@ -49,9 +53,17 @@ impl Email {
         &self.0
     }
 
-    /// The form compared for uniqueness: the whole address in lower case.
+    /// The form compared for uniqueness and looked up: NFKC, then the whole address in lower
+    /// case. The portal treats the local part as case-insensitive, as nearly every mail
+    /// provider does: `Kim@` and `kim@` are one login. NFKC again after lower-casing, because
+    /// lower-casing can leave a string that is not in NFKC.
     pub fn normalized(&self) -> String {
-        self.0.to_lowercase()
+        self.0
+            .nfkc()
+            .collect::<String>()
+            .to_lowercase()
+            .nfkc()
+            .collect()
     }
 }
 
@@ -77,6 +89,17 @@ mod tests {
         let e = Email::parse("  Jane.Doe@Example.COM ").unwrap();
         assert_eq!(e.as_str(), "Jane.Doe@example.com");
         assert_eq!(e.normalized(), "jane.doe@example.com");
+    }
+
+    #[test]
+    fn compatibility_spellings_are_one_address() {
+        let kelvin = Email::parse("\u{212A}im@Kunde.example").unwrap();
+        assert_eq!(kelvin.as_str(), "Kim@kunde.example");
+        let wide = Email::parse("\u{FF4B}im@kunde.example").unwrap();
+        assert_eq!(wide.as_str(), "kim@kunde.example");
+        for spelling in [kelvin, wide, Email::parse("KIM@KUNDE.EXAMPLE").unwrap()] {
+            assert_eq!(spelling.normalized(), "kim@kunde.example", "{spelling}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod email;
 pub mod ids;
 pub mod invitation;
 pub mod language;
+pub mod local_path;
 pub mod message;
 pub mod object_key;
 pub mod password;
@@ -29,6 +30,7 @@ pub use invitation::{
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,
 };
 pub use language::Language;
+pub use local_path::LocalPath;
 pub use message::{OutgoingEmail, OutgoingSms};
 pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;

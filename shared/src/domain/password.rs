@@ -35,11 +35,10 @@ pub enum PasswordProblem {
 impl PasswordProblem {
     /// What to do about it, in `language`.
     pub fn message(self, language: super::Language) -> String {
-        let (min, max) = (MIN_CHARS.to_string(), MAX_CHARS.to_string());
-        crate::i18n::t_with(
+        crate::i18n::t_args(
             language,
             self.message_key(),
-            &[("min", &min), ("max", &max)],
+            &[("min", MIN_CHARS.into()), ("max", MAX_CHARS.into())],
         )
     }
 

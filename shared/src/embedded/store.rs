@@ -946,4 +946,16 @@ impl RateLimitStore for EmbeddedStore {
             Ok(entry.0)
         })
     }
+
+    async fn decrement(&self, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        self.write(|d| {
+            Ok(d.rates
+                .get_mut(&format!("{key}#{}", window_start.timestamp()))
+                .map(|(n, _)| {
+                    *n = n.saturating_sub(1);
+                    *n
+                })
+                .unwrap_or(0))
+        })
+    }
 }

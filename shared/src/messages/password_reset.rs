@@ -6,7 +6,11 @@ use std::sync::LazyLock;
 
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
-use crate::{domain::Language, i18n::t_with, messages::RenderedEmail};
+use crate::{
+    domain::Language,
+    i18n::{Arg, t_args},
+    messages::RenderedEmail,
+};
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -49,11 +53,10 @@ pub fn render(
     reset_link: &str,
     expires_in_minutes: u32,
 ) -> RenderedEmail {
-    let minutes = expires_in_minutes.to_string();
     let args = [
-        ("agency", agency),
-        ("email", login_email),
-        ("minutes", minutes.as_str()),
+        ("agency", agency.into()),
+        ("email", login_email.into()),
+        ("minutes", expires_in_minutes.into()),
     ];
     link_email(language, "reset", agency, &args, reset_link)
 }
@@ -68,12 +71,11 @@ pub fn staff_invitation(
     link: &str,
     valid_days: u32,
 ) -> RenderedEmail {
-    let days = valid_days.to_string();
     let args = [
-        ("agency", agency),
-        ("name", name),
-        ("email", login_email),
-        ("days", days.as_str()),
+        ("agency", agency.into()),
+        ("name", name.into()),
+        ("email", login_email.into()),
+        ("days", valid_days.into()),
     ];
     link_email(language, "staff-invite", agency, &args, link)
 }
@@ -84,10 +86,10 @@ fn link_email(
     language: Language,
     prefix: &str,
     agency: &str,
-    args: &[(&'static str, &str)],
+    args: &[(&'static str, Arg<'_>)],
     link: &str,
 ) -> RenderedEmail {
-    let text = |part: &str| t_with(language, &format!("{prefix}-{part}"), args);
+    let text = |part: &str| t_args(language, &format!("{prefix}-{part}"), args);
     let subject = text("subject")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -99,7 +101,7 @@ fn link_email(
         expiry: text("expiry"),
         ignore: text("ignore"),
         signoff: text("signoff"),
-        fallback: t_with(language, "email-link-fallback", &[]),
+        fallback: t_args(language, "email-link-fallback", &[]),
         footer: text("footer"),
     };
     let ctx = context! {
