@@ -4,7 +4,7 @@
 //! `ttl` (seconds since the epoch). Key design and the mapping of a record to an item are
 //! written once, against [`ItemTable`]; the engines ([`crate::aws::dynamodb_items`],
 //! [`crate::embedded::sqlite_items`]) differ only in how they run a get, a query, a write or
-//! a transaction, and `tests/src/items_contract.rs` holds them to the same behaviour.
+//! a transaction, and `tests/src/items_contract/` holds them to the same behaviour.
 //!
 //! Where the engines could differ, DynamoDB's behaviour is the rule: conditions are evaluated
 //! as DynamoDB evaluates them ([`Condition::holds`]), updates apply as `UpdateItem` does
