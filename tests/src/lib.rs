@@ -6,5 +6,6 @@ pub mod contract;
 pub mod delivery_contract;
 pub mod files_contract;
 pub mod fixtures;
+pub mod items_contract;
 pub mod moto;
 pub mod server;

@@ -5,6 +5,8 @@ pub mod config;
 mod delivery;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
+#[cfg(feature = "dynamodb")]
+pub mod dynamodb_items;
 #[cfg(feature = "s3")]
 pub mod s3;
 #[cfg(feature = "ses")]

@@ -2,6 +2,7 @@
 
 pub mod files;
 pub mod outbox;
+pub mod sqlite_items;
 mod store;
 
 pub use files::LocalFileStore;
