@@ -14,7 +14,7 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
         PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
+    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
     messages::InvitationVars,
     ports::{DeliveryError, StoreError},
 };
@@ -279,7 +279,9 @@ async fn prepare(
     })
 }
 
-/// Stores the new invitation and voids every earlier one that could still be used.
+/// Stores the new invitation and voids every earlier one that could still be used. A
+/// concurrent send that voided or added one in between makes it look again: nothing has
+/// been sent yet, so trying again is safe.
 async fn issue(
     state: &AppState,
     auth: StaffAuth,
@@ -287,40 +289,39 @@ async fn issue(
     prepared: &Prepared,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let open: Vec<Invitation> = state
-        .invitations
-        .list_invitations(customer.tenant_id, customer.id)
-        .await?
-        .into_iter()
-        .filter(|i| i.state_at(now).is_open())
-        .collect();
-    let superseded: Vec<(Invitation, Invitation)> = open
-        .into_iter()
-        .map(|current| {
-            let event = InvitationEvent {
-                at: now,
-                event: EventKind::Superseded,
-                channel: None,
-                detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
-                by: auth.actor,
-            };
-            let next = current.with_event(event, InvitationState::Revoked);
-            (current, next)
-        })
-        .collect();
-    match state
-        .invitations
-        .issue_invitation(
-            customer,
-            &prepared.invitation,
-            &prepared.token_record,
-            &superseded,
-        )
-        .await
-    {
-        Err(StoreError::VersionConflict) => Err(ApiError::ConcurrentChange),
-        other => Ok(other?),
-    }
+    retry_lost_races(|| async {
+        let open: Vec<Invitation> = state
+            .invitations
+            .list_invitations(customer.tenant_id, customer.id)
+            .await?
+            .into_iter()
+            .filter(|i| i.state_at(now).is_open())
+            .collect();
+        let superseded: Vec<(Invitation, Invitation)> = open
+            .into_iter()
+            .map(|current| {
+                let event = InvitationEvent {
+                    at: now,
+                    event: EventKind::Superseded,
+                    channel: None,
+                    detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
+                    by: auth.actor,
+                };
+                let next = current.with_event(event, InvitationState::Revoked);
+                (current, next)
+            })
+            .collect();
+        Ok(state
+            .invitations
+            .issue_invitation(
+                customer,
+                &prepared.invitation,
+                &prepared.token_record,
+                &superseded,
+            )
+            .await)
+    })
+    .await
 }
 
 pub async fn send(
@@ -373,38 +374,55 @@ async fn deliver(
         let result = state.sms.send_sms(sms).await;
         events.push((Channel::Sms, result));
     }
-    let mut invitation = prepared.invitation.clone();
+    let (id, customer_id) = (prepared.invitation.id, prepared.invitation.customer_id);
     let now = state.app.clock.now();
+    let mut delivered = Vec::new();
     for (channel, result) in events {
         let (event, detail) = match result {
             Ok(message_id) => (EventKind::Sent, message_id),
             Err(e) => {
-                tracing::warn!(invitation = %invitation.id, %channel, error = %e, "invitation not delivered");
+                tracing::warn!(invitation = %id, %channel, error = %e, "invitation not delivered");
                 let detail = e.to_string();
                 failures.push((channel, e));
                 (EventKind::Failed, detail)
             }
         };
-        let by = auth.actor;
-        invitation.history.push(InvitationEvent {
+        delivered.push(InvitationEvent {
             at: now,
             event,
             channel: Some(channel),
             detail: Some(detail),
-            by,
+            by: auth.actor,
         });
     }
-    invitation.state = if failures.is_empty() {
+    let outcome = if failures.is_empty() {
         InvitationState::Sent
     } else {
         InvitationState::Failed
     };
-    invitation.version += 1;
-    state
-        .app
-        .invitations
-        .update_invitation(&prepared.invitation, &invitation, None)
-        .await?;
+    // The messages are out: what they were must be recorded even when a concurrent send
+    // superseded (or staff revoked) this invitation meanwhile, or a retry would send again.
+    let invitations = &state.app.invitations;
+    let mut known = Some(prepared.invitation);
+    let invitation = retry_lost_races(|| {
+        let known = known.take();
+        let delivered = &delivered;
+        async move {
+            let current = match known {
+                Some(current) => current,
+                None => invitations
+                    .get_invitation(auth.tenant_id, customer_id, id)
+                    .await?
+                    .ok_or(ApiError::NotFound("invitation"))?,
+            };
+            let next = with_delivery(&current, delivered, outcome);
+            Ok(invitations
+                .update_invitation(&current, &next, None)
+                .await
+                .map(|()| next))
+        }
+    })
+    .await?;
     let location = format!(
         "/customers/{}/invitations/{}",
         invitation.customer_id, invitation.id
@@ -444,6 +462,23 @@ async fn deliver(
         problem = problem.header(header::RETRY_AFTER, "60");
     }
     Err(ApiError::Problem(Box::new(problem)))
+}
+
+/// `current` with the delivery `events` added. An invitation still pending becomes
+/// `outcome`; one superseded or revoked meanwhile keeps that state (its link is void) but
+/// still records what went out.
+fn with_delivery(
+    current: &Invitation,
+    events: &[InvitationEvent],
+    outcome: InvitationState,
+) -> Invitation {
+    let mut next = current.clone();
+    next.history.extend_from_slice(events);
+    if next.state == InvitationState::Pending {
+        next.state = outcome;
+    }
+    next.version += 1;
+    next
 }
 
 fn created(location: &str, body: serde_json::Value) -> Response {

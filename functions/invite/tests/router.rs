@@ -48,6 +48,26 @@ impl SmsSender for Refusing {
     }
 }
 
+/// The outbox, reached only after a pause: concurrent sends all store their invitation
+/// before any of them records its delivery, as with a slow SES or SNS.
+struct Slow(Arc<Outbox>);
+
+#[async_trait]
+impl Mailer for Slow {
+    async fn send_email(&self, email: &OutgoingEmail) -> Result<String, DeliveryError> {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        self.0.send_email(email).await
+    }
+}
+
+#[async_trait]
+impl SmsSender for Slow {
+    async fn send_sms(&self, sms: &OutgoingSms) -> Result<String, DeliveryError> {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        self.0.send_sms(sms).await
+    }
+}
+
 struct Portal {
     router: Router,
     store: Arc<dyn Store>,
@@ -94,15 +114,22 @@ impl Portal {
     }
 
     async fn with_delivery(refusing: Option<fn(String) -> DeliveryError>) -> Self {
+        Self::with_services(|outbox| match refusing {
+            Some(kind) => (Arc::new(Refusing(kind)), Arc::new(Refusing(kind))),
+            None => (outbox.clone(), outbox),
+        })
+        .await
+    }
+
+    async fn with_services(
+        services: impl FnOnce(Arc<Outbox>) -> (Arc<dyn Mailer>, Arc<dyn SmsSender>),
+    ) -> Self {
         let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
         let outbox = Arc::new(Outbox::in_memory());
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
         let mut app = AppState::from_store(store.clone());
         app.clock = clock.clone();
-        let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match refusing {
-            Some(kind) => (Arc::new(Refusing(kind)), Arc::new(Refusing(kind))),
-            None => (outbox.clone(), outbox.clone()),
-        };
+        let (mailer, sms) = services(outbox.clone());
         let (tenant, key) = agency(store.as_ref(), "Webagentur Berg", "de").await;
         let router = invite::router(InviteState { app, mailer, sms });
         Self {
@@ -693,6 +720,88 @@ async fn a_retry_with_the_same_idempotency_key_sends_nothing_twice() {
     );
     let (_, list) = portal.call(Method::GET, &uri, None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sends_record_every_delivery_and_never_answer_409_after_sending() {
+    let portal = Arc::new(
+        Portal::with_services(|outbox| (Arc::new(Slow(outbox.clone())), Arc::new(Slow(outbox))))
+            .await,
+    );
+    let customer = portal
+        .customer(
+            json!({"companyName": "A", "loginEmail": "a@a.example", "mobile": "+31 6 12345678"}),
+        )
+        .await;
+    let uri = format!("/customers/{customer}/invitations");
+    let body = json!({"channels": ["email", "sms"]});
+    let send = |key: String| {
+        let (portal, uri, body) = (portal.clone(), uri.clone(), body.clone());
+        tokio::spawn(async move {
+            portal
+                .call_with(Method::POST, &uri, Some(body), &[("idempotency-key", &key)])
+                .await
+                .into_parts()
+        })
+    };
+    let keys: Vec<String> = (0..6).map(|i| format!("concurrent-send-{i}")).collect();
+    let mut answers = Vec::new();
+    for task in keys.iter().cloned().map(send).collect::<Vec<_>>() {
+        answers.push(task.await.unwrap());
+    }
+
+    let sent = portal.sent();
+    let delivered = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        sent.len(),
+        2 * delivered,
+        "every request whose messages went out says so: {answers:?}"
+    );
+    for (status, answer) in &answers {
+        assert!(
+            [StatusCode::CREATED, StatusCode::CONFLICT].contains(status),
+            "{status} {answer}"
+        );
+        if *status == StatusCode::CREATED {
+            let kinds: Vec<_> = answer["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["event"] == "sent")
+                .map(|e| e["channel"].as_str().unwrap())
+                .collect();
+            assert_eq!(kinds, ["email", "sms"], "{answer}");
+        }
+    }
+    let invitations = portal
+        .store
+        .list_invitations(portal.tenant, customer)
+        .await
+        .unwrap();
+    for message in &sent {
+        let recorded = invitations.iter().any(|i| {
+            i.history.iter().any(|e| {
+                e.event == portal::domain::EventKind::Sent
+                    && e.channel == Some(message.channel)
+                    && e.detail.as_deref() == Some(message.id.as_str())
+            })
+        });
+        assert!(recorded, "message {} is recorded as sent", message.id);
+    }
+    let open: Vec<_> = invitations
+        .iter()
+        .filter(|i| i.state_at(Utc::now()).is_open())
+        .collect();
+    assert!(open.len() <= 1, "one link at most stays usable");
+
+    for key in keys {
+        let (status, _) = send(key).await.unwrap();
+        assert!(status.is_success() || status == StatusCode::CONFLICT);
+    }
+    assert_eq!(portal.sent().len(), sent.len(), "a retry sends nothing");
 }
 
 trait IntoParts {
