@@ -11,8 +11,8 @@ use portal::{
     AppState,
     domain::{
         Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
-        InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
-        PortalArea, Tenant, TokenRecord, VoidReason, text,
+        InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
+        OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
     http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
     messages::InvitationVars,
@@ -20,7 +20,11 @@ use portal::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{InviteState, templates::effective_templates, view::InvitationView};
+use crate::{
+    InviteState,
+    templates::{asked_language, effective_templates, template_unusable},
+    view::InvitationView,
+};
 
 const NOTE_MAX: usize = 1_000;
 
@@ -195,6 +199,7 @@ async fn prepare(
     area: PortalArea,
     note: Option<String>,
     now: DateTime<Utc>,
+    speak: Language,
 ) -> Result<Prepared, ApiError> {
     let language = customer.language;
     let token = LinkToken::generate()?;
@@ -212,11 +217,8 @@ async fn prepare(
     );
     let (email_template, sms_template) =
         effective_templates(&state.app, tenant.id, language).await?;
-    let template_problem = |channel: &str, e: portal::messages::TemplateError| {
-        ApiError::Validation(vec![FieldError::new(
-            format!("templates.{channel}.{language}"),
-            format!("the agency's {channel} template for {language} fails: {e}; fix or delete it"),
-        )])
+    let template_problem = |channel, e: portal::messages::TemplateError| {
+        template_unusable(language, channel, &e, speak)
     };
     let login_email = customer
         .login_email
@@ -225,7 +227,7 @@ async fn prepare(
     let email = if channels.contains(&Channel::Email) {
         let rendered = email_template
             .render(language, &vars)
-            .map_err(|e| template_problem("email", e))?;
+            .map_err(|e| template_problem(Channel::Email, e))?;
         Some(OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
@@ -242,7 +244,7 @@ async fn prepare(
             to: mobile.clone(),
             text: sms_template
                 .render(&vars)
-                .map_err(|e| template_problem("sms", e))?,
+                .map_err(|e| template_problem(Channel::Sms, e))?,
         }),
         _ => None,
     };
@@ -335,6 +337,7 @@ pub async fn send(
     let fingerprint =
         idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
     let app = state.app.clone();
+    let speak = asked_language(&headers);
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state.app, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
@@ -349,6 +352,7 @@ pub async fn send(
             valid.area,
             valid.note,
             now,
+            speak,
         )
         .await?;
         issue(&state.app, auth, &customer, &prepared, now).await?;
@@ -493,6 +497,7 @@ pub async fn copy_link(
     State(state): State<InviteState>,
     auth: StaffAuth,
     Path(raw_customer): Path<String>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<LinkRequest>,
 ) -> Result<Response, ApiError> {
     let mut errors = FieldErrors::default();
@@ -511,6 +516,7 @@ pub async fn copy_link(
         area,
         None,
         now,
+        asked_language(&headers),
     )
     .await?;
     issue(&state.app, auth, &customer, &prepared, now).await?;

@@ -1005,6 +1005,240 @@ async fn agency_templates_are_checked_saved_used_and_removed() {
     );
 }
 
+/// A body that renders alone in a trice but makes 200,000 paragraphs for the layout.
+const PARAGRAPH_FLOOD: &str = "{{ 'a\\n\\n' * 200000 }}";
+
+async fn save_template(portal: &Portal, path: &str, body: Value) -> (StatusCode, Value) {
+    portal
+        .call(
+            Method::PUT,
+            &format!("/invitation-templates/{path}"),
+            Some(body),
+        )
+        .await
+}
+
+fn message_of<'a>(problem: &'a Value, field: &str) -> &'a str {
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["message"].as_str())
+        .unwrap_or_else(|| panic!("no error for {field}: {problem}"))
+}
+
+#[tokio::test]
+async fn a_body_that_floods_the_layout_is_refused_at_save_naming_the_body() {
+    let portal = Portal::new().await;
+    let (status, problem) = save_template(
+        &portal,
+        "en/email",
+        json!({"subject": "Hello", "body": PARAGRAPH_FLOOD}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "{problem}"
+    );
+    assert!(
+        message_of(&problem, "body").contains("20000"),
+        "says which limit: {problem}"
+    );
+    let (_, list) = portal
+        .call(Method::GET, "/invitation-templates", None)
+        .await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["custom"] == false),
+        "nothing was saved"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_renders_alone_but_overflows_in_the_layout_is_refused() {
+    let portal = Portal::new().await;
+    // Small and quick on its own; thousands of paragraphs once the layout lays them out.
+    let body = "{% for i in range(9000) %}{{ i }}\n\n{% endfor %}{{ contact_name }}";
+    let (status, problem) = save_template(
+        &portal,
+        "de/email",
+        json!({"subject": "Hallo", "body": body}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "{problem}"
+    );
+    let (status, problem) = save_template(
+        &portal,
+        "de/email",
+        json!({"subject": "{{ company * 20 }}", "body": "Hallo"}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["subject"]),
+        "a subject longer than 200 characters once rendered: {problem}"
+    );
+    let (status, problem) = save_template(
+        &portal,
+        "de/sms",
+        json!({"body": "{{ 'Hallo ' * 100 }}{{ invitation_link }}"}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "an SMS of more than 3 segments: {problem}"
+    );
+    assert!(message_of(&problem, "body").contains('3'), "{problem}");
+}
+
+#[tokio::test]
+async fn template_problems_are_told_in_the_language_the_client_asks_for() {
+    let portal = Portal::new().await;
+    let (status, _, problem) = portal
+        .call_with(
+            Method::PUT,
+            "/invitation-templates/en/email",
+            Some(json!({"subject": "Hello", "body": PARAGRAPH_FLOOD})),
+            &[("accept-language", "de-DE,de;q=0.9")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let german = message_of(&problem, "body");
+    let (_, english) = save_template(
+        &portal,
+        "en/email",
+        json!({"subject": "Hello", "body": PARAGRAPH_FLOOD}),
+    )
+    .await;
+    assert_ne!(german, message_of(&english, "body"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_preview_never_answers_500() {
+    let portal = Portal::new().await;
+    for draft in [
+        json!({"language": "en", "channel": "email", "subject": "Hi", "body": PARAGRAPH_FLOOD}),
+        json!({"language": "en", "channel": "email", "subject": "Hi", "body": "{{ 1 / 0 }}"}),
+        json!({"language": "en", "channel": "sms", "body": "{{ 'x' * 5000 }}{{ invitation_link }}"}),
+    ] {
+        let (status, problem) = portal
+            .call(
+                Method::POST,
+                "/invitation-templates/preview",
+                Some(draft.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+            "{draft}: {problem}"
+        );
+    }
+    store_unchecked_template(&portal, Channel::Email, PARAGRAPH_FLOOD).await;
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/invitation-templates/preview",
+            Some(json!({"language": "de", "channel": "email"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["type"].as_str(), fields(&problem)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("/problems/template-unusable"),
+            vec!["templates.de.email.body"]
+        ),
+        "{problem}"
+    );
+}
+
+/// A template saved before the save check knew the layout: put into the store as it was.
+async fn store_unchecked_template(portal: &Portal, channel: Channel, body: &str) {
+    portal
+        .store
+        .put_template(
+            portal.tenant,
+            &portal::ports::TemplateOverride {
+                channel,
+                language: portal::domain::Language::De,
+                subject: (channel == Channel::Email).then(|| "Hallo".to_owned()),
+                body: body.into(),
+                updated_at: Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_stored_template_that_no_longer_renders_makes_sending_answer_a_clear_422() {
+    let portal = Portal::new().await;
+    store_unchecked_template(&portal, Channel::Email, PARAGRAPH_FLOOD).await;
+    store_unchecked_template(
+        &portal,
+        Channel::Sms,
+        "{{ 'x' * 5000 }}{{ invitation_link }}",
+    )
+    .await;
+    let customer = portal
+        .customer(json!({"companyName": "Fischer KG", "loginEmail": "f@fischer.example", "mobile": "+31 6 12345678"}))
+        .await;
+    for (channel, field) in [
+        ("email", "templates.de.email.body"),
+        ("sms", "templates.de.sms.body"),
+    ] {
+        let (status, problem) = portal
+            .invite(customer, json!({"channels": [channel]}))
+            .await;
+        assert_eq!(
+            (status, problem["type"].as_str(), fields(&problem)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("/problems/template-unusable"),
+                vec![field]
+            ),
+            "{problem}"
+        );
+        assert_eq!(
+            problem["template"],
+            format!("/invitation-templates/de/{channel}"),
+            "says which template to fix or delete: {problem}"
+        );
+    }
+    assert!(portal.sent().is_empty());
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"], json!([]), "nothing is stored");
+
+    let (status, _) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitation-link"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a copied link renders no template"
+    );
+}
+
 #[tokio::test]
 async fn an_sms_preview_reports_its_length_and_segments() {
     let portal = Portal::new().await;
