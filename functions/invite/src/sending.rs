@@ -11,16 +11,20 @@ use portal::{
     AppState,
     domain::{
         Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
-        InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
-        PortalArea, Tenant, TokenRecord, VoidReason, text,
+        InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
+        OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
+    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
     messages::InvitationVars,
     ports::{DeliveryError, StoreError},
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{InviteState, templates::effective_templates, view::InvitationView};
+use crate::{
+    InviteState,
+    templates::{asked_language, effective_templates, template_unusable},
+    view::InvitationView,
+};
 
 const NOTE_MAX: usize = 1_000;
 
@@ -195,6 +199,7 @@ async fn prepare(
     area: PortalArea,
     note: Option<String>,
     now: DateTime<Utc>,
+    speak: Language,
 ) -> Result<Prepared, ApiError> {
     let language = customer.language;
     let token = LinkToken::generate()?;
@@ -212,11 +217,8 @@ async fn prepare(
     );
     let (email_template, sms_template) =
         effective_templates(&state.app, tenant.id, language).await?;
-    let template_problem = |channel: &str, e: portal::messages::TemplateError| {
-        ApiError::Validation(vec![FieldError::new(
-            format!("templates.{channel}.{language}"),
-            format!("the agency's {channel} template for {language} fails: {e}; fix or delete it"),
-        )])
+    let template_problem = |channel, e: portal::messages::TemplateError| {
+        template_unusable(language, channel, &e, speak)
     };
     let login_email = customer
         .login_email
@@ -225,7 +227,7 @@ async fn prepare(
     let email = if channels.contains(&Channel::Email) {
         let rendered = email_template
             .render(language, &vars)
-            .map_err(|e| template_problem("email", e))?;
+            .map_err(|e| template_problem(Channel::Email, e))?;
         Some(OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
@@ -242,7 +244,7 @@ async fn prepare(
             to: mobile.clone(),
             text: sms_template
                 .render(&vars)
-                .map_err(|e| template_problem("sms", e))?,
+                .map_err(|e| template_problem(Channel::Sms, e))?,
         }),
         _ => None,
     };
@@ -279,7 +281,9 @@ async fn prepare(
     })
 }
 
-/// Stores the new invitation and voids every earlier one that could still be used.
+/// Stores the new invitation and voids every earlier one that could still be used. A
+/// concurrent send that voided or added one in between makes it look again: nothing has
+/// been sent yet, so trying again is safe.
 async fn issue(
     state: &AppState,
     auth: StaffAuth,
@@ -287,40 +291,39 @@ async fn issue(
     prepared: &Prepared,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let open: Vec<Invitation> = state
-        .invitations
-        .list_invitations(customer.tenant_id, customer.id)
-        .await?
-        .into_iter()
-        .filter(|i| i.state_at(now).is_open())
-        .collect();
-    let superseded: Vec<(Invitation, Invitation)> = open
-        .into_iter()
-        .map(|current| {
-            let event = InvitationEvent {
-                at: now,
-                event: EventKind::Superseded,
-                channel: None,
-                detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
-                by: auth.actor,
-            };
-            let next = current.with_event(event, InvitationState::Revoked);
-            (current, next)
-        })
-        .collect();
-    match state
-        .invitations
-        .issue_invitation(
-            customer,
-            &prepared.invitation,
-            &prepared.token_record,
-            &superseded,
-        )
-        .await
-    {
-        Err(StoreError::VersionConflict) => Err(ApiError::ConcurrentChange),
-        other => Ok(other?),
-    }
+    retry_lost_races(|| async {
+        let open: Vec<Invitation> = state
+            .invitations
+            .list_invitations(customer.tenant_id, customer.id)
+            .await?
+            .into_iter()
+            .filter(|i| i.state_at(now).is_open())
+            .collect();
+        let superseded: Vec<(Invitation, Invitation)> = open
+            .into_iter()
+            .map(|current| {
+                let event = InvitationEvent {
+                    at: now,
+                    event: EventKind::Superseded,
+                    channel: None,
+                    detail: Some(format!("replaced by invitation {}", prepared.invitation.id)),
+                    by: auth.actor,
+                };
+                let next = current.with_event(event, InvitationState::Revoked);
+                (current, next)
+            })
+            .collect();
+        Ok(state
+            .invitations
+            .issue_invitation(
+                customer,
+                &prepared.invitation,
+                &prepared.token_record,
+                &superseded,
+            )
+            .await)
+    })
+    .await
 }
 
 pub async fn send(
@@ -334,6 +337,7 @@ pub async fn send(
     let fingerprint =
         idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
     let app = state.app.clone();
+    let speak = asked_language(&headers);
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state.app, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
@@ -348,6 +352,7 @@ pub async fn send(
             valid.area,
             valid.note,
             now,
+            speak,
         )
         .await?;
         issue(&state.app, auth, &customer, &prepared, now).await?;
@@ -373,38 +378,55 @@ async fn deliver(
         let result = state.sms.send_sms(sms).await;
         events.push((Channel::Sms, result));
     }
-    let mut invitation = prepared.invitation.clone();
+    let (id, customer_id) = (prepared.invitation.id, prepared.invitation.customer_id);
     let now = state.app.clock.now();
+    let mut delivered = Vec::new();
     for (channel, result) in events {
         let (event, detail) = match result {
             Ok(message_id) => (EventKind::Sent, message_id),
             Err(e) => {
-                tracing::warn!(invitation = %invitation.id, %channel, error = %e, "invitation not delivered");
+                tracing::warn!(invitation = %id, %channel, error = %e, "invitation not delivered");
                 let detail = e.to_string();
                 failures.push((channel, e));
                 (EventKind::Failed, detail)
             }
         };
-        let by = auth.actor;
-        invitation.history.push(InvitationEvent {
+        delivered.push(InvitationEvent {
             at: now,
             event,
             channel: Some(channel),
             detail: Some(detail),
-            by,
+            by: auth.actor,
         });
     }
-    invitation.state = if failures.is_empty() {
+    let outcome = if failures.is_empty() {
         InvitationState::Sent
     } else {
         InvitationState::Failed
     };
-    invitation.version += 1;
-    state
-        .app
-        .invitations
-        .update_invitation(&prepared.invitation, &invitation, None)
-        .await?;
+    // The messages are out: what they were must be recorded even when a concurrent send
+    // superseded (or staff revoked) this invitation meanwhile, or a retry would send again.
+    let invitations = &state.app.invitations;
+    let mut known = Some(prepared.invitation);
+    let invitation = retry_lost_races(|| {
+        let known = known.take();
+        let delivered = &delivered;
+        async move {
+            let current = match known {
+                Some(current) => current,
+                None => invitations
+                    .get_invitation(auth.tenant_id, customer_id, id)
+                    .await?
+                    .ok_or(ApiError::NotFound("invitation"))?,
+            };
+            let next = with_delivery(&current, delivered, outcome);
+            Ok(invitations
+                .update_invitation(&current, &next, None)
+                .await
+                .map(|()| next))
+        }
+    })
+    .await?;
     let location = format!(
         "/customers/{}/invitations/{}",
         invitation.customer_id, invitation.id
@@ -446,6 +468,23 @@ async fn deliver(
     Err(ApiError::Problem(Box::new(problem)))
 }
 
+/// `current` with the delivery `events` added. An invitation still pending becomes
+/// `outcome`; one superseded or revoked meanwhile keeps that state (its link is void) but
+/// still records what went out.
+fn with_delivery(
+    current: &Invitation,
+    events: &[InvitationEvent],
+    outcome: InvitationState,
+) -> Invitation {
+    let mut next = current.clone();
+    next.history.extend_from_slice(events);
+    if next.state == InvitationState::Pending {
+        next.state = outcome;
+    }
+    next.version += 1;
+    next
+}
+
 fn created(location: &str, body: serde_json::Value) -> Response {
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
@@ -458,6 +497,7 @@ pub async fn copy_link(
     State(state): State<InviteState>,
     auth: StaffAuth,
     Path(raw_customer): Path<String>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<LinkRequest>,
 ) -> Result<Response, ApiError> {
     let mut errors = FieldErrors::default();
@@ -476,6 +516,7 @@ pub async fn copy_link(
         area,
         None,
         now,
+        asked_language(&headers),
     )
     .await?;
     issue(&state.app, auth, &customer, &prepared, now).await?;

@@ -3,13 +3,14 @@
 use axum::{
     Json,
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode, header},
 };
 use portal::{
     AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
     http::{ApiError, JsonBody, Problem, StaffAuth},
-    messages::{EmailTemplate, InvitationVars, SmsTemplate, VARIABLES, sms},
+    i18n::{t, t_with},
+    messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
 };
 use serde::{Deserialize, Serialize};
@@ -131,15 +132,67 @@ pub struct TemplateInput {
     body: Option<String>,
 }
 
-/// Checks a template as the agency wrote it, against sample data in its language.
+/// The language the client asks for (`Accept-Language`), English otherwise: the language of
+/// the reasons a template is refused.
+pub fn asked_language(headers: &HeaderMap) -> Language {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::first_accepted)
+        .unwrap_or(Language::En)
+}
+
+/// A saved template (or one stored before the save check rendered what sending renders)
+/// that fails with real or sample data: 422 naming the template's field and where to fix
+/// it. Sending does not fall back to the built-in wording: the agency chose its own, and
+/// silently sending other words would hide the problem it has to fix.
+pub fn template_unusable(
+    language: Language,
+    channel: Channel,
+    error: &TemplateError,
+    speak: Language,
+) -> ApiError {
+    let field = format!("templates.{language}.{channel}.{}", error.part.field());
+    let reason = error.message(speak);
+    tracing::warn!(%language, %channel, %error, "the agency's template can't be used");
+    ApiError::Problem(Box::new(
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "template-unusable",
+            &t(speak, "template-unusable-title"),
+        )
+        .detail(t_with(
+            speak,
+            "template-unusable-detail",
+            &[
+                ("channel", &channel.to_string()),
+                ("language", language.code()),
+                ("field", error.part.field()),
+                ("reason", &reason),
+            ],
+        ))
+        .errors(vec![FieldError::new(field, reason)])
+        .extension(
+            "template",
+            serde_json::json!(format!("/invitation-templates/{language}/{channel}")),
+        ),
+    ))
+}
+
+/// Checks a template as the agency wrote it by rendering it as sending would, against
+/// sample data in its language; refusals are told in `speak`.
 fn checked(
     tenant: &Tenant,
     language: Language,
     channel: Channel,
     input: TemplateInput,
     now: chrono::DateTime<chrono::Utc>,
+    speak: Language,
 ) -> Result<TemplateOverride, ApiError> {
     let sample = InvitationVars::sample(tenant, language, now);
+    let refused = |errors: Vec<TemplateError>| {
+        ApiError::Validation(errors.iter().map(|e| e.field_error(speak)).collect())
+    };
     let body = input.body.unwrap_or_default();
     match channel {
         Channel::Email => {
@@ -147,7 +200,7 @@ fn checked(
                 subject: input.subject.unwrap_or_default(),
                 body,
             };
-            template.check(&sample).map_err(ApiError::Validation)?;
+            template.check(language, &sample).map_err(refused)?;
             Ok(TemplateOverride {
                 channel,
                 language,
@@ -164,7 +217,7 @@ fn checked(
                 )]));
             }
             let template = SmsTemplate { body };
-            template.check(&sample).map_err(ApiError::Validation)?;
+            template.check(&sample).map_err(refused)?;
             Ok(TemplateOverride {
                 channel,
                 language,
@@ -180,11 +233,20 @@ pub async fn save(
     State(state): State<InviteState>,
     auth: StaffAuth,
     Path((language, channel)): Path<(String, String)>,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
     let tenant = auth.tenant(&state.app).await?;
-    let template = checked(&tenant, language, channel, input, state.app.clock.now())?;
+    let speak = asked_language(&headers);
+    let template = checked(
+        &tenant,
+        language,
+        channel,
+        input,
+        state.app.clock.now(),
+        speak,
+    )?;
     state
         .app
         .templates
@@ -238,8 +300,10 @@ pub struct PreviewRequest {
 pub async fn preview(
     State(state): State<InviteState>,
     auth: StaffAuth,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<PreviewRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let speak = asked_language(&headers);
     let (language, channel) =
         parse_path(&request.language, &request.channel).map_err(|e| match e {
             ApiError::InvalidParameter { field, message } => {
@@ -252,7 +316,8 @@ pub async fn preview(
     let sample = InvitationVars::sample(&tenant, language, now);
     let (saved_email, saved_sms) = effective_templates(&state.app, tenant.id, language).await?;
     let draft = request.subject.is_some() || request.body.is_some();
-    let unexpected = |e: portal::messages::TemplateError| ApiError::Unexpected(anyhow::anyhow!(e));
+    // A draft was checked by rendering it; what fails here is the saved template.
+    let unusable = |e: TemplateError| template_unusable(language, channel, &e, speak);
     match channel {
         Channel::Email => {
             let template = if draft {
@@ -265,6 +330,7 @@ pub async fn preview(
                         body: request.body,
                     },
                     now,
+                    speak,
                 )?;
                 EmailTemplate {
                     subject: t.subject.unwrap_or_default(),
@@ -273,7 +339,7 @@ pub async fn preview(
             } else {
                 saved_email
             };
-            let email = template.render(language, &sample).map_err(unexpected)?;
+            let email = template.render(language, &sample).map_err(unusable)?;
             Ok(Json(
                 serde_json::json!({ "language": language, "channel": channel, "subject": email.subject, "text": email.text, "html": email.html }),
             ))
@@ -289,12 +355,13 @@ pub async fn preview(
                         body: request.body,
                     },
                     now,
+                    speak,
                 )?;
                 SmsTemplate { body: t.body }
             } else {
                 saved_sms
             };
-            let text = template.render(&sample).map_err(unexpected)?;
+            let text = template.render(&sample).map_err(unusable)?;
             let info = sms::measure(&text);
             Ok(Json(
                 serde_json::json!({ "language": language, "channel": channel, "text": text, "sms": info }),

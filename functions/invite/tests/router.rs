@@ -48,6 +48,26 @@ impl SmsSender for Refusing {
     }
 }
 
+/// The outbox, reached only after a pause: concurrent sends all store their invitation
+/// before any of them records its delivery, as with a slow SES or SNS.
+struct Slow(Arc<Outbox>);
+
+#[async_trait]
+impl Mailer for Slow {
+    async fn send_email(&self, email: &OutgoingEmail) -> Result<String, DeliveryError> {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        self.0.send_email(email).await
+    }
+}
+
+#[async_trait]
+impl SmsSender for Slow {
+    async fn send_sms(&self, sms: &OutgoingSms) -> Result<String, DeliveryError> {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        self.0.send_sms(sms).await
+    }
+}
+
 struct Portal {
     router: Router,
     store: Arc<dyn Store>,
@@ -94,15 +114,22 @@ impl Portal {
     }
 
     async fn with_delivery(refusing: Option<fn(String) -> DeliveryError>) -> Self {
+        Self::with_services(|outbox| match refusing {
+            Some(kind) => (Arc::new(Refusing(kind)), Arc::new(Refusing(kind))),
+            None => (outbox.clone(), outbox),
+        })
+        .await
+    }
+
+    async fn with_services(
+        services: impl FnOnce(Arc<Outbox>) -> (Arc<dyn Mailer>, Arc<dyn SmsSender>),
+    ) -> Self {
         let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
         let outbox = Arc::new(Outbox::in_memory());
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
         let mut app = AppState::from_store(store.clone());
         app.clock = clock.clone();
-        let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match refusing {
-            Some(kind) => (Arc::new(Refusing(kind)), Arc::new(Refusing(kind))),
-            None => (outbox.clone(), outbox.clone()),
-        };
+        let (mailer, sms) = services(outbox.clone());
         let (tenant, key) = agency(store.as_ref(), "Webagentur Berg", "de").await;
         let router = invite::router(InviteState { app, mailer, sms });
         Self {
@@ -695,6 +722,88 @@ async fn a_retry_with_the_same_idempotency_key_sends_nothing_twice() {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sends_record_every_delivery_and_never_answer_409_after_sending() {
+    let portal = Arc::new(
+        Portal::with_services(|outbox| (Arc::new(Slow(outbox.clone())), Arc::new(Slow(outbox))))
+            .await,
+    );
+    let customer = portal
+        .customer(
+            json!({"companyName": "A", "loginEmail": "a@a.example", "mobile": "+31 6 12345678"}),
+        )
+        .await;
+    let uri = format!("/customers/{customer}/invitations");
+    let body = json!({"channels": ["email", "sms"]});
+    let send = |key: String| {
+        let (portal, uri, body) = (portal.clone(), uri.clone(), body.clone());
+        tokio::spawn(async move {
+            portal
+                .call_with(Method::POST, &uri, Some(body), &[("idempotency-key", &key)])
+                .await
+                .into_parts()
+        })
+    };
+    let keys: Vec<String> = (0..6).map(|i| format!("concurrent-send-{i}")).collect();
+    let mut answers = Vec::new();
+    for task in keys.iter().cloned().map(send).collect::<Vec<_>>() {
+        answers.push(task.await.unwrap());
+    }
+
+    let sent = portal.sent();
+    let delivered = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        sent.len(),
+        2 * delivered,
+        "every request whose messages went out says so: {answers:?}"
+    );
+    for (status, answer) in &answers {
+        assert!(
+            [StatusCode::CREATED, StatusCode::CONFLICT].contains(status),
+            "{status} {answer}"
+        );
+        if *status == StatusCode::CREATED {
+            let kinds: Vec<_> = answer["history"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["event"] == "sent")
+                .map(|e| e["channel"].as_str().unwrap())
+                .collect();
+            assert_eq!(kinds, ["email", "sms"], "{answer}");
+        }
+    }
+    let invitations = portal
+        .store
+        .list_invitations(portal.tenant, customer)
+        .await
+        .unwrap();
+    for message in &sent {
+        let recorded = invitations.iter().any(|i| {
+            i.history.iter().any(|e| {
+                e.event == portal::domain::EventKind::Sent
+                    && e.channel == Some(message.channel)
+                    && e.detail.as_deref() == Some(message.id.as_str())
+            })
+        });
+        assert!(recorded, "message {} is recorded as sent", message.id);
+    }
+    let open: Vec<_> = invitations
+        .iter()
+        .filter(|i| i.state_at(Utc::now()).is_open())
+        .collect();
+    assert!(open.len() <= 1, "one link at most stays usable");
+
+    for key in keys {
+        let (status, _) = send(key).await.unwrap();
+        assert!(status.is_success() || status == StatusCode::CONFLICT);
+    }
+    assert_eq!(portal.sent().len(), sent.len(), "a retry sends nothing");
+}
+
 trait IntoParts {
     fn into_parts(self) -> (StatusCode, Value);
 }
@@ -893,6 +1002,240 @@ async fn agency_templates_are_checked_saved_used_and_removed() {
             .unwrap()
             .starts_with("Ihr Zugang"),
         "back to the built-in wording"
+    );
+}
+
+/// A body that renders alone in a trice but makes 200,000 paragraphs for the layout.
+const PARAGRAPH_FLOOD: &str = "{{ 'a\\n\\n' * 200000 }}";
+
+async fn save_template(portal: &Portal, path: &str, body: Value) -> (StatusCode, Value) {
+    portal
+        .call(
+            Method::PUT,
+            &format!("/invitation-templates/{path}"),
+            Some(body),
+        )
+        .await
+}
+
+fn message_of<'a>(problem: &'a Value, field: &str) -> &'a str {
+    problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["message"].as_str())
+        .unwrap_or_else(|| panic!("no error for {field}: {problem}"))
+}
+
+#[tokio::test]
+async fn a_body_that_floods_the_layout_is_refused_at_save_naming_the_body() {
+    let portal = Portal::new().await;
+    let (status, problem) = save_template(
+        &portal,
+        "en/email",
+        json!({"subject": "Hello", "body": PARAGRAPH_FLOOD}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "{problem}"
+    );
+    assert!(
+        message_of(&problem, "body").contains("20000"),
+        "says which limit: {problem}"
+    );
+    let (_, list) = portal
+        .call(Method::GET, "/invitation-templates", None)
+        .await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["custom"] == false),
+        "nothing was saved"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_renders_alone_but_overflows_in_the_layout_is_refused() {
+    let portal = Portal::new().await;
+    // Small and quick on its own; thousands of paragraphs once the layout lays them out.
+    let body = "{% for i in range(9000) %}{{ i }}\n\n{% endfor %}{{ contact_name }}";
+    let (status, problem) = save_template(
+        &portal,
+        "de/email",
+        json!({"subject": "Hallo", "body": body}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "{problem}"
+    );
+    let (status, problem) = save_template(
+        &portal,
+        "de/email",
+        json!({"subject": "{{ company * 20 }}", "body": "Hallo"}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["subject"]),
+        "a subject longer than 200 characters once rendered: {problem}"
+    );
+    let (status, problem) = save_template(
+        &portal,
+        "de/sms",
+        json!({"body": "{{ 'Hallo ' * 100 }}{{ invitation_link }}"}),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+        "an SMS of more than 3 segments: {problem}"
+    );
+    assert!(message_of(&problem, "body").contains('3'), "{problem}");
+}
+
+#[tokio::test]
+async fn template_problems_are_told_in_the_language_the_client_asks_for() {
+    let portal = Portal::new().await;
+    let (status, _, problem) = portal
+        .call_with(
+            Method::PUT,
+            "/invitation-templates/en/email",
+            Some(json!({"subject": "Hello", "body": PARAGRAPH_FLOOD})),
+            &[("accept-language", "de-DE,de;q=0.9")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let german = message_of(&problem, "body");
+    let (_, english) = save_template(
+        &portal,
+        "en/email",
+        json!({"subject": "Hello", "body": PARAGRAPH_FLOOD}),
+    )
+    .await;
+    assert_ne!(german, message_of(&english, "body"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_preview_never_answers_500() {
+    let portal = Portal::new().await;
+    for draft in [
+        json!({"language": "en", "channel": "email", "subject": "Hi", "body": PARAGRAPH_FLOOD}),
+        json!({"language": "en", "channel": "email", "subject": "Hi", "body": "{{ 1 / 0 }}"}),
+        json!({"language": "en", "channel": "sms", "body": "{{ 'x' * 5000 }}{{ invitation_link }}"}),
+    ] {
+        let (status, problem) = portal
+            .call(
+                Method::POST,
+                "/invitation-templates/preview",
+                Some(draft.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, fields(&problem)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["body"]),
+            "{draft}: {problem}"
+        );
+    }
+    store_unchecked_template(&portal, Channel::Email, PARAGRAPH_FLOOD).await;
+    let (status, problem) = portal
+        .call(
+            Method::POST,
+            "/invitation-templates/preview",
+            Some(json!({"language": "de", "channel": "email"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["type"].as_str(), fields(&problem)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("/problems/template-unusable"),
+            vec!["templates.de.email.body"]
+        ),
+        "{problem}"
+    );
+}
+
+/// A template saved before the save check knew the layout: put into the store as it was.
+async fn store_unchecked_template(portal: &Portal, channel: Channel, body: &str) {
+    portal
+        .store
+        .put_template(
+            portal.tenant,
+            &portal::ports::TemplateOverride {
+                channel,
+                language: portal::domain::Language::De,
+                subject: (channel == Channel::Email).then(|| "Hallo".to_owned()),
+                body: body.into(),
+                updated_at: Utc::now(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_stored_template_that_no_longer_renders_makes_sending_answer_a_clear_422() {
+    let portal = Portal::new().await;
+    store_unchecked_template(&portal, Channel::Email, PARAGRAPH_FLOOD).await;
+    store_unchecked_template(
+        &portal,
+        Channel::Sms,
+        "{{ 'x' * 5000 }}{{ invitation_link }}",
+    )
+    .await;
+    let customer = portal
+        .customer(json!({"companyName": "Fischer KG", "loginEmail": "f@fischer.example", "mobile": "+31 6 12345678"}))
+        .await;
+    for (channel, field) in [
+        ("email", "templates.de.email.body"),
+        ("sms", "templates.de.sms.body"),
+    ] {
+        let (status, problem) = portal
+            .invite(customer, json!({"channels": [channel]}))
+            .await;
+        assert_eq!(
+            (status, problem["type"].as_str(), fields(&problem)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("/problems/template-unusable"),
+                vec![field]
+            ),
+            "{problem}"
+        );
+        assert_eq!(
+            problem["template"],
+            format!("/invitation-templates/de/{channel}"),
+            "says which template to fix or delete: {problem}"
+        );
+    }
+    assert!(portal.sent().is_empty());
+    let (_, list) = portal
+        .call(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"], json!([]), "nothing is stored");
+
+    let (status, _) = portal
+        .call(
+            Method::POST,
+            &format!("/customers/{customer}/invitation-link"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a copied link renders no template"
     );
 }
 

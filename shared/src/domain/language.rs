@@ -39,6 +39,14 @@ impl Language {
             Language::Sv => "sv",
         }
     }
+
+    /// The first language of an `Accept-Language` header the portal speaks.
+    pub fn first_accepted(header: &str) -> Option<Language> {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next()?.parse().ok())
+            .next()
+    }
 }
 
 impl FromStr for Language {
@@ -68,6 +76,16 @@ impl fmt::Display for Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_spoken_language_of_accept_language_is_taken() {
+        assert_eq!(
+            Language::first_accepted("it-IT, de-CH;q=0.8, en;q=0.5"),
+            Some(Language::De)
+        );
+        assert_eq!(Language::first_accepted("*"), None);
+        assert_eq!(Language::first_accepted(""), None);
+    }
 
     #[test]
     fn codes_and_regional_tags_parse() {

@@ -6,6 +6,8 @@ pub mod password_reset;
 pub mod sms;
 
 pub use invitation::{
-    EmailTemplate, InvitationVars, RenderedEmail, SmsTemplate, TemplateError, VARIABLES,
+    BODY_LINES_MAX, BODY_RENDERED_MAX, EmailTemplate, InvitationVars, RenderedEmail,
+    SMS_SEGMENTS_MAX, SUBJECT_RENDERED_MAX, SmsTemplate, TemplateError, TemplateFault,
+    TemplatePart, VARIABLES,
 };
 pub use sms::{SmsEncoding, SmsInfo};

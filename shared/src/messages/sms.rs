@@ -21,6 +21,9 @@ pub struct SmsInfo {
 const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM_EXTENSION: &str = "^{}\\[~]|€\u{c}";
 
+/// Septets of text in each segment of a message longer than one segment (GSM 03.38).
+pub const MULTIPART_SEPTETS: usize = 153;
+
 pub fn measure(text: &str) -> SmsInfo {
     let gsm_length: Option<usize> = text
         .chars()
@@ -35,7 +38,7 @@ pub fn measure(text: &str) -> SmsInfo {
         })
         .sum();
     let (encoding, length, single, multi) = match gsm_length {
-        Some(length) => (SmsEncoding::Gsm7, length, 160, 153),
+        Some(length) => (SmsEncoding::Gsm7, length, 160, MULTIPART_SEPTETS),
         None => (SmsEncoding::Ucs2, text.encode_utf16().count(), 70, 67),
     };
     let segments = if length <= single {
