@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod backend;
 pub mod demo;
+pub mod files_server;
 
 pub use app::app;
 pub use backend::Backend;

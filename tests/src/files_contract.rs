@@ -286,7 +286,7 @@ pub async fn serve_local(make: impl FnOnce(url::Url) -> LocalFileStore) -> Arc<L
     let addr = listener.local_addr().expect("a bound address");
     let base = url::Url::parse(&format!("http://{addr}")).expect("a base URL");
     let store = Arc::new(make(base));
-    let app = portal::http::finish_router(store.clone().router());
+    let app = portal::http::finish_router(portal_infra::files_server::router(store.clone()));
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("the server runs");
     });

@@ -292,7 +292,7 @@ async fn on_disk_a_file_is_its_key_under_files_and_links_survive_a_restart() {
     .unwrap();
     let path = download.url.split_once('?').unwrap().0;
     let query = download.url.split_once('?').unwrap().1;
-    let verdict = after.verify(&axum::http::Method::GET, &key, query, None);
+    let verdict = after.verify("GET", &key, query, None);
 
     // Assert
     assert!(verdict.is_ok(), "{verdict:?} for {path}");

@@ -1,0 +1,211 @@
+//! The local runner's stand-in for S3's endpoint: `PUT` and `GET` on the links that
+//! [`LocalFileStore`] signs. The store checks a link and keeps the bytes; this module is
+//! only the HTTP around it (the route, the body limit, the headers, the problem+json
+//! answers), so that the embedded adapter knows no HTTP types.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State},
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::put,
+};
+use portal::{
+    domain::{ObjectKey, object_key::attachment_disposition},
+    embedded::{
+        LocalFileStore,
+        files::{FileLink, FileLinkError},
+    },
+    http::{ApiError, Problem},
+};
+
+/// Where the store's links point, under its base URL.
+pub const ROUTE: &str = "/_local/files/{*key}";
+
+/// `PUT` and `GET` on [`ROUTE`], for the local runner to merge into its app.
+pub fn router(store: Arc<LocalFileStore>) -> Router {
+    let limit = store.max_upload();
+    Router::new()
+        .route(ROUTE, put(upload).get(download))
+        // Overrides the runner's limit for JSON bodies on this route only.
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(store)
+}
+
+/// What the file routes answer besides the file itself.
+enum RouteError {
+    /// 403, as S3 answers a refused presigned request.
+    Link(FileLinkError),
+    NotFound,
+    TooLarge(usize),
+    Unreadable(String),
+    Unexpected(anyhow::Error),
+}
+
+impl From<FileLinkError> for RouteError {
+    fn from(e: FileLinkError) -> Self {
+        RouteError::Link(e)
+    }
+}
+
+impl From<anyhow::Error> for RouteError {
+    fn from(e: anyhow::Error) -> Self {
+        RouteError::Unexpected(e)
+    }
+}
+
+impl IntoResponse for RouteError {
+    fn into_response(self) -> Response {
+        match self {
+            RouteError::Link(e) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "file-link-refused",
+                "The file link was refused",
+            )
+            .detail(format!("{}.", capitalized(&e.to_string())))
+            .into_response(),
+            RouteError::NotFound => {
+                Problem::new(StatusCode::NOT_FOUND, "file-not-found", "No such file")
+                    .detail("Nothing is stored under this key.")
+                    .into_response()
+            }
+            RouteError::TooLarge(limit) => Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "The file is too large",
+            )
+            .detail(format!("Upload at most {limit} bytes."))
+            .into_response(),
+            RouteError::Unreadable(detail) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable-body",
+                "The file could not be received",
+            )
+            .detail(detail)
+            .into_response(),
+            RouteError::Unexpected(e) => ApiError::Unexpected(e).into_response(),
+        }
+    }
+}
+
+fn capitalized(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The key from the path; a path that is no valid key names no file.
+async fn route_key(
+    parts: &mut Parts,
+    store: &Arc<LocalFileStore>,
+) -> Result<ObjectKey, RouteError> {
+    let Path(raw) = Path::<String>::from_request_parts(parts, store)
+        .await
+        .map_err(|_| RouteError::NotFound)?;
+    ObjectKey::parse(&raw).map_err(|_| RouteError::NotFound)
+}
+
+/// The link is checked before the body is read, so a refused upload costs nothing.
+async fn upload(
+    State(store): State<Arc<LocalFileStore>>,
+    request: Request,
+) -> Result<StatusCode, RouteError> {
+    let (mut parts, body) = request.into_parts();
+    let key = route_key(&mut parts, &store).await?;
+    let sent_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let link = store.verify(
+        parts.method.as_str(),
+        &key,
+        parts.uri.query().unwrap_or_default(),
+        sent_type,
+    )?;
+    let FileLink::Upload { content_type } = link else {
+        return Err(FileLinkError::Malformed.into());
+    };
+    // Reads up to the route's DefaultBodyLimit.
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                RouteError::TooLarge(store.max_upload())
+            } else {
+                RouteError::Unreadable(rejection.body_text())
+            }
+        })?;
+    store
+        .write(&key, &content_type, Vec::from(bytes))
+        .await
+        .context("Failed to store an uploaded file")?;
+    Ok(StatusCode::OK)
+}
+
+async fn download(
+    State(store): State<Arc<LocalFileStore>>,
+    request: Request,
+) -> Result<Response, RouteError> {
+    let (mut parts, _body) = request.into_parts();
+    let key = route_key(&mut parts, &store).await?;
+    let link = store.verify(
+        parts.method.as_str(),
+        &key,
+        parts.uri.query().unwrap_or_default(),
+        None,
+    )?;
+    let FileLink::Download { download_name } = link else {
+        return Err(FileLinkError::Malformed.into());
+    };
+    let (info, bytes) = store
+        .read(&key)
+        .await
+        .context("Failed to read a file for download")?
+        .ok_or(RouteError::NotFound)?;
+    let content_type = info
+        .content_type
+        .and_then(|t| HeaderValue::from_str(&t).ok())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&attachment_disposition(&download_name))
+        .context("A Content-Disposition was not a valid header value")?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use portal::ports::FileStore;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn an_upload_is_signed_for_exactly_the_content_types_a_client_can_send() {
+        // The store knows no HTTP types, so it has a rule of its own for what a header
+        // value may hold; it must be the one the server (and the SDK) apply.
+        let store = LocalFileStore::in_memory("http://127.0.0.1:3000".parse().unwrap());
+        let key = ObjectKey::parse("tests/a.txt").unwrap();
+        let characters = (0..=0x7f_u8).map(char::from).chain(['ä', '€', '\u{85}']);
+
+        for c in characters {
+            let content_type = format!("text/plain{c}x");
+            let signed = store
+                .presign_upload(&key, &content_type, Duration::from_secs(60))
+                .await;
+            let sendable = HeaderValue::from_str(&content_type).is_ok();
+            assert_eq!(signed.is_ok(), sendable, "{content_type:?}");
+        }
+    }
+}

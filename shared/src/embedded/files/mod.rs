@@ -1,0 +1,319 @@
+//! The local twin of S3 for files: bytes in memory (`memory.rs`) or under
+//! `{data_dir}/files/{key}` (`disk.rs`), and signed links to the local runner's
+//! `/_local/files/{key}` that are checked as S3 checks a presigned request (`signing.rs`,
+//! with its secret from `secret.rs`). moto checks none of those rules, so this is where they
+//! are tested.
+//!
+//! Serving the links is HTTP, so it lives with the local runner
+//! (`portal_infra::files_server`), which calls [`LocalFileStore::verify`],
+//! [`LocalFileStore::write`] and [`LocalFileStore::read`]: no adapter here knows a request or
+//! a response.
+
+mod disk;
+mod memory;
+mod secret;
+mod signing;
+
+use std::{path::Path, sync::Arc, time::Duration};
+
+use anyhow::{Context, bail};
+use async_trait::async_trait;
+use chrono::DateTime;
+use url::Url;
+
+pub use self::signing::{FileLink, FileLinkError};
+use self::{disk::Disk, memory::Memory, signing::LinkSigner};
+use crate::{
+    domain::{FileInfo, ObjectKey},
+    ports::{Clock, FileStore, SignedRequest, StoreError, SystemClock},
+};
+
+/// The largest upload the local runner takes, unless [`LocalFileStore::with_max_upload`].
+pub const DEFAULT_MAX_UPLOAD: usize = 100 * 1024 * 1024;
+/// As on S3, where a SigV4 presigned request lasts at most seven days.
+const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// In the data directory, so links survive a restart.
+const SECRET_FILE: &str = "files.secret";
+
+pub struct LocalFileStore {
+    base_url: Url,
+    storage: Storage,
+    signer: LinkSigner,
+    clock: Arc<dyn Clock>,
+    max_upload: usize,
+}
+
+enum Storage {
+    Memory(Memory),
+    Disk(Disk),
+}
+
+impl LocalFileStore {
+    /// Files in memory, with a secret of their own: links die with the process.
+    /// `base_url` is where the local runner serves the file route, such as
+    /// `http://127.0.0.1:3000`.
+    pub fn in_memory(base_url: Url) -> Self {
+        let secret = secret::random_secret().expect("the OS random source works");
+        Self::new(base_url, Storage::Memory(Memory::default()), secret)
+    }
+
+    /// Files under `{data_dir}/files/{key}`; the signing secret in `{data_dir}/files.secret`,
+    /// made on first use (readable by the owner only) and shared by every process on the
+    /// directory.
+    pub fn open(data_dir: &Path, base_url: Url) -> anyhow::Result<Self> {
+        let disk = Disk::open(data_dir)?;
+        let secret = secret::load_or_create_secret(&data_dir.join(SECRET_FILE))?;
+        Ok(Self::new(base_url, Storage::Disk(disk), secret))
+    }
+
+    fn new(base_url: Url, storage: Storage, secret: [u8; 32]) -> Self {
+        Self {
+            base_url,
+            storage,
+            signer: LinkSigner::new(secret),
+            clock: Arc::new(SystemClock),
+            max_upload: DEFAULT_MAX_UPLOAD,
+        }
+    }
+
+    /// Time for signing and checking links (tests move it to see links expire).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_max_upload(mut self, bytes: usize) -> Self {
+        self.max_upload = bytes;
+        self
+    }
+
+    /// The largest upload the file route takes, in bytes.
+    pub fn max_upload(&self) -> usize {
+        self.max_upload
+    }
+
+    /// The folder the files are kept in, if they are kept on disk.
+    pub fn folder(&self) -> Option<&Path> {
+        match &self.storage {
+            Storage::Memory(_) => None,
+            Storage::Disk(disk) => Some(disk.folder()),
+        }
+    }
+
+    /// Checks a request for `key` made with `method` (`PUT`, `GET`, ...), the link's `query`
+    /// and, for an upload, the request's Content-Type, as S3 would check its presigned
+    /// request.
+    pub fn verify(
+        &self,
+        method: &str,
+        key: &ObjectKey,
+        query: &str,
+        content_type: Option<&str>,
+    ) -> Result<FileLink, FileLinkError> {
+        self.signer
+            .verify(method, key, query, content_type, self.clock.now())
+    }
+
+    /// Stores `bytes` under `key`, replacing what was there. On disk the file appears whole
+    /// or not at all.
+    pub async fn write(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<()> {
+        match &self.storage {
+            Storage::Memory(memory) => {
+                memory.write(key, content_type, bytes);
+                Ok(())
+            }
+            Storage::Disk(disk) => disk.write(key, content_type, &bytes).await,
+        }
+    }
+
+    /// The file's bytes and what is known about it, or `None` when there is no such file.
+    pub async fn read(&self, key: &ObjectKey) -> anyhow::Result<Option<(FileInfo, Vec<u8>)>> {
+        match &self.storage {
+            Storage::Memory(memory) => Ok(memory.read(key)),
+            Storage::Disk(disk) => disk.read(key).await,
+        }
+    }
+
+    fn sign(
+        &self,
+        key: &ObjectKey,
+        link: &FileLink,
+        expires_in: Duration,
+    ) -> anyhow::Result<SignedRequest> {
+        if expires_in > MAX_EXPIRY {
+            bail!("A signed file request lasts at most seven days, as on S3");
+        }
+        // Whole seconds: the link carries a Unix time.
+        let expires = self.clock.now().timestamp()
+            + i64::try_from(expires_in.as_secs()).context("The expiry is out of range")?;
+        let expires_at =
+            DateTime::from_timestamp(expires, 0).context("The expiry is out of range")?;
+        let url = self.signer.sign(&self.base_url, key, link, expires_at)?;
+        Ok(SignedRequest {
+            method: link.method().to_owned(),
+            url: url.into(),
+            headers: Vec::new(),
+            expires_at,
+        })
+    }
+}
+
+/// What `http::HeaderValue` accepts (tab, and bytes from space up but DEL): the SDK can't
+/// sign a header that can't be sent either, so neither does the twin.
+fn is_header_value(text: &str) -> bool {
+    text.bytes().all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
+}
+
+#[async_trait]
+impl FileStore for LocalFileStore {
+    async fn presign_upload(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        if !is_header_value(content_type) {
+            return Err(anyhow::anyhow!("The content type is not a valid header value").into());
+        }
+        let link = FileLink::Upload {
+            content_type: content_type.to_owned(),
+        };
+        let mut request = self.sign(key, &link, expires_in)?;
+        request.headers = vec![("content-type".to_owned(), content_type.to_owned())];
+        Ok(request)
+    }
+
+    async fn presign_download(
+        &self,
+        key: &ObjectKey,
+        download_name: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        let link = FileLink::Download {
+            download_name: download_name.to_owned(),
+        };
+        Ok(self.sign(key, &link, expires_in)?)
+    }
+
+    async fn head(&self, key: &ObjectKey) -> Result<Option<FileInfo>, StoreError> {
+        match &self.storage {
+            Storage::Memory(memory) => Ok(memory.head(key)),
+            Storage::Disk(disk) => Ok(disk.head(key).await?),
+        }
+    }
+
+    async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
+        match &self.storage {
+            Storage::Memory(memory) => memory.delete(key),
+            Storage::Disk(disk) => disk.delete(key).await?,
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use chrono::Utc;
+
+    use super::*;
+
+    struct FixedClock(Mutex<DateTime<Utc>>);
+
+    impl Clock for FixedClock {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    fn store() -> LocalFileStore {
+        LocalFileStore::in_memory(Url::parse("http://127.0.0.1:3000").unwrap())
+    }
+
+    fn key() -> ObjectKey {
+        ObjectKey::parse("tenants/t/uploads/f/Grüße aus Köln & Co.pdf").unwrap()
+    }
+
+    fn query(request: &SignedRequest) -> String {
+        Url::parse(&request.url)
+            .unwrap()
+            .query()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn a_link_points_at_the_local_route_with_each_segment_encoded() {
+        let store = store();
+        let request = store
+            .presign_upload(&key(), "application/pdf", Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert!(
+            request.url.starts_with(
+                "http://127.0.0.1:3000/_local/files/tenants/t/uploads/f/\
+                 Gr%C3%BC%C3%9Fe%20aus%20K%C3%B6ln%20&%20Co.pdf?method=PUT&expires="
+            ),
+            "{}",
+            request.url
+        );
+        assert_eq!(
+            request.headers,
+            [("content-type".to_owned(), "application/pdf".to_owned())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_link_works_until_its_expiry_and_not_from_then_on() {
+        let start = DateTime::parse_from_rfc3339("2030-01-01T12:00:00.250Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let clock = Arc::new(FixedClock(Mutex::new(start)));
+        let store = store().with_clock(clock.clone());
+        let request = store
+            .presign_download(&key(), "a.pdf", Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(request.expires_at.to_rfc3339(), "2030-01-01T12:01:00+00:00");
+
+        *clock.0.lock().unwrap() = request.expires_at - chrono::Duration::milliseconds(1);
+        assert!(store.verify("GET", &key(), &query(&request), None).is_ok());
+
+        *clock.0.lock().unwrap() = request.expires_at;
+        assert_eq!(
+            store.verify("GET", &key(), &query(&request), None),
+            Err(FileLinkError::Expired(request.expires_at))
+        );
+    }
+
+    #[tokio::test]
+    async fn an_expiry_beyond_seven_days_or_an_unsendable_content_type_is_refused() {
+        let store = store();
+        let long = store
+            .presign_download(&key(), "a.pdf", MAX_EXPIRY + Duration::from_secs(1))
+            .await;
+        assert!(matches!(long, Err(StoreError::Unexpected(_))));
+        let bad_type = store
+            .presign_upload(&key(), "text/plain\r\nX-Evil: 1", Duration::from_secs(60))
+            .await;
+        assert!(matches!(bad_type, Err(StoreError::Unexpected(_))));
+    }
+
+    #[tokio::test]
+    async fn a_link_from_one_store_fails_on_another_with_its_own_secret() {
+        let request = store()
+            .presign_download(&key(), "a.pdf", Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            store().verify("GET", &key(), &query(&request), None),
+            Err(FileLinkError::BadSignature)
+        );
+    }
+}
