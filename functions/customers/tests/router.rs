@@ -285,6 +285,11 @@ async fn invalid_fields_get_422_naming_each_field() {
             json!({"companyName": "A", "language": "xx", "phone": "nope", "address": {"country": "DE"}}),
             vec!["language", "phone"],
         ),
+        // Numbers are checked even when the address is wrong: the user learns everything at once.
+        (
+            json!({"language": "it", "mobile": "+49 12", "phone": "+1 2", "address": {"city": "Paris"}}),
+            vec!["companyName", "address.country", "language", "mobile", "phone"],
+        ),
     ];
     for (body, expected) in cases {
         let (status, problem) = api
