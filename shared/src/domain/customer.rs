@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::{
     CountryCode, CustomerId, Email, FieldError, FieldErrors, Language, PhoneNumber, TenantId, text,
+    validation::{Common, FieldProblem},
 };
 
 pub const MAX_EMAILS: usize = 10;
@@ -77,6 +78,12 @@ pub enum ProjectStatus {
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("must be one of preparation, design, feedback, launch, online, paused")]
 pub struct UnknownStatus;
+
+impl FieldProblem for UnknownStatus {
+    fn code(&self) -> &'static str {
+        "status-unknown"
+    }
+}
 
 impl ProjectStatus {
     pub const ALL: [ProjectStatus; 6] = [
@@ -207,8 +214,8 @@ impl CustomerChanges {
                 valid.company_name =
                     errors.check("companyName", text::clean(&name, NAME_MAX, false))
             }
-            Some(None) => errors.push("companyName", "must not be empty"),
-            None if current.is_none() => errors.push("companyName", "is required"),
+            Some(None) => errors.report("companyName", Common::Empty),
+            None if current.is_none() => errors.report("companyName", Common::Required),
             None => {}
         }
         valid.owner = optional_text(&mut errors, "owner", self.owner, NAME_MAX, false);
@@ -240,12 +247,12 @@ impl CustomerChanges {
 
         match blank_is_none(self.language) {
             Some(Some(raw)) => valid.language = errors.check("language", raw.parse::<Language>()),
-            Some(None) => errors.push("language", "must not be empty"),
+            Some(None) => errors.report("language", Common::Empty),
             None => {}
         }
         match blank_is_none(self.status) {
             Some(Some(raw)) => valid.status = errors.check("status", raw.parse::<ProjectStatus>()),
-            Some(None) => errors.push("status", "must not be empty"),
+            Some(None) => errors.report("status", Common::Empty),
             None => {}
         }
 
@@ -274,16 +281,13 @@ impl CustomerChanges {
             Some(None) => Some(Vec::new()),
             Some(Some(list)) => {
                 if list.len() > MAX_EMAILS {
-                    errors.push(
-                        "emails",
-                        format!("must list at most {MAX_EMAILS} addresses"),
-                    );
+                    errors.report("emails", Common::TooManyEmails(MAX_EMAILS));
                 }
                 let mut parsed: Vec<Email> = Vec::new();
                 for (i, raw) in list.iter().enumerate().take(MAX_EMAILS) {
                     if let Some(email) = errors.check(&format!("emails[{i}]"), Email::parse(raw)) {
                         if parsed.iter().any(|e| e.normalized() == email.normalized()) {
-                            errors.push(format!("emails[{i}]"), "is listed twice");
+                            errors.report(format!("emails[{i}]"), Common::ListedTwice);
                         } else {
                             parsed.push(email);
                         }
@@ -330,7 +334,7 @@ impl AddressInput {
         let region = part("region", self.region, 100);
         let country = match self.country.filter(|c| !c.trim().is_empty()) {
             None => {
-                errors.push("address.country", "is required when an address is given");
+                errors.report("address.country", Common::CountryRequired);
                 None
             }
             Some(raw) => errors.check("address.country", raw.parse::<CountryCode>()),
@@ -510,13 +514,20 @@ mod tests {
     fn phone_numbers_are_checked_even_when_the_address_is_wrong() {
         const REQUIRED: &str = "is required";
         const COUNTRY_REQUIRED: &str = "is required when an address is given";
-        const COUNTRY_UNKNOWN: &str = "must be an ISO 3166-1 alpha-2 country code such as DE, AT, CH or SE";
+        const COUNTRY_UNKNOWN: &str =
+            "must be an ISO 3166-1 alpha-2 country code such as DE, AT, CH or SE";
         const LANGUAGE: &str = "must be one of de, en, fr, es, nl, sv";
         const INVALID: &str = "is not a valid phone number";
         const NEEDS_COUNTRY: &str = "needs the international prefix (for example +49 30 1234567), or a country in the address";
-        const NOT_MOBILE: &str = "is a landline number; a mobile number is needed to receive text messages";
+        const NOT_MOBILE: &str =
+            "is a landline number; a mobile number is needed to receive text messages";
         let in_germany = new_customer(json!({"companyName": "Acme", "address": {"country": "DE"}}));
-        let cases: Vec<(Option<&Customer>, serde_json::Value, Vec<(&str, &str)>)> = vec![
+        type Case<'a> = (
+            Option<&'a Customer>,
+            serde_json::Value,
+            Vec<(&'a str, &'a str)>,
+        );
+        let cases: Vec<Case> = vec![
             // International numbers need no address: they are checked whatever it says.
             (
                 None,
@@ -542,12 +553,18 @@ mod tests {
             (
                 None,
                 json!({"companyName": "A", "address": {"country": "XX"}, "mobile": "+49 151 23456789", "phone": "030 901820"}),
-                vec![("address.country", COUNTRY_UNKNOWN), ("phone", NEEDS_COUNTRY)],
+                vec![
+                    ("address.country", COUNTRY_UNKNOWN),
+                    ("phone", NEEDS_COUNTRY),
+                ],
             ),
             (
                 None,
                 json!({"companyName": "A", "address": {"city": "Berlin"}, "phone": "030 901820"}),
-                vec![("address.country", COUNTRY_REQUIRED), ("phone", NEEDS_COUNTRY)],
+                vec![
+                    ("address.country", COUNTRY_REQUIRED),
+                    ("phone", NEEDS_COUNTRY),
+                ],
             ),
             (
                 None,

@@ -4,7 +4,7 @@ use phonenumber::{Mode, Type, metadata::DATABASE};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use super::CountryCode;
+use super::{CountryCode, FieldProblem};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PhoneError {
@@ -18,6 +18,17 @@ pub enum PhoneError {
     Invalid,
     #[error("is a landline number; a mobile number is needed to receive text messages")]
     NotMobile,
+}
+
+impl FieldProblem for PhoneError {
+    fn code(&self) -> &'static str {
+        match self {
+            PhoneError::Empty => "empty",
+            PhoneError::NeedsCountry => "phone-needs-country",
+            PhoneError::Invalid => "phone-invalid",
+            PhoneError::NotMobile => "phone-not-mobile",
+        }
+    }
 }
 
 /// A valid phone number in E.164 form (`+4930123456`).
@@ -162,8 +173,14 @@ mod tests {
         );
         assert_eq!(stored("\"+99912345678\"").unwrap().as_str(), "+99912345678");
         let customer_number = stored("\"+4930901820\"").unwrap();
-        assert_eq!(customer_number, PhoneNumber::parse("030 901820", country("DE")).unwrap());
-        assert_eq!(serde_json::to_string(&customer_number).unwrap(), "\"+4930901820\"");
+        assert_eq!(
+            customer_number,
+            PhoneNumber::parse("030 901820", country("DE")).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&customer_number).unwrap(),
+            "\"+4930901820\""
+        );
     }
 
     #[test]
