@@ -1,5 +1,6 @@
-//! The message catalogue: Project Fluent files in `shared/locales/{lang}/*.ftl` (`portal.ftl`,
-//! and `login.ftl` for the login's limits), compiled into the binary.
+//! The message catalogue: Project Fluent files in `shared/locales/{lang}/*.ftl` (`portal.ftl`;
+//! `login.ftl` for the login's limits, `fields.ftl` for field errors, `templates.ftl` for the
+//! agency's templates), compiled into the binary.
 
 use std::{borrow::Cow, collections::HashMap};
 
@@ -112,6 +113,21 @@ pub fn long_date(language: Language, at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A field error in `language`: the catalogue's `field-{code}` (`fields.ftl`) with its
+/// numbers as Fluent numbers, so plurals select; a code the catalogue lacks reads as the
+/// generic "not valid" rather than as English.
+pub fn field_message(language: Language, error: &crate::domain::FieldError) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = error
+        .args
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(*value)))
+        .collect();
+    let id = langid(language);
+    LOCALES
+        .try_lookup_with_args(&id, &format!("field-{}", error.code), &args)
+        .unwrap_or_else(|| LOCALES.lookup(&id, "field-invalid"))
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -124,6 +140,44 @@ mod tests {
             .filter(|l| !l.starts_with(['#', ' ']) && l.contains(" = "))
             .filter_map(|l| l.split(" = ").next())
             .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_field_message_with_its_plurals() {
+        let sources = [
+            include_str!("../locales/de/fields.ftl"),
+            include_str!("../locales/en/fields.ftl"),
+            include_str!("../locales/fr/fields.ftl"),
+            include_str!("../locales/es/fields.ftl"),
+            include_str!("../locales/nl/fields.ftl"),
+            include_str!("../locales/sv/fields.ftl"),
+        ];
+        let english = keys(sources[1]);
+        assert!(english.len() > 20);
+        for (language, source) in Language::ALL.iter().zip(sources) {
+            assert_eq!(keys(source), english, "{language}");
+        }
+        let too_long = |language, max| {
+            let mut error = crate::domain::FieldError::new("owner", "");
+            error.code = "too-long";
+            error.args.insert("max", max);
+            field_message(language, &error)
+        };
+        assert_eq!(
+            too_long(Language::En, 1),
+            "must be at most 1 character long"
+        );
+        assert_eq!(
+            too_long(Language::En, 200),
+            "must be at most 200 characters long"
+        );
+        assert_eq!(too_long(Language::Fr, 1), "1 caractère au maximum.");
+        assert_eq!(too_long(Language::Fr, 200), "200 caractères au maximum.");
+        let unknown = crate::domain::FieldError::new("x", "whatever the API said");
+        assert_eq!(
+            field_message(Language::De, &unknown),
+            "Dieser Wert ist ungültig."
+        );
     }
 
     #[test]

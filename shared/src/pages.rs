@@ -30,7 +30,7 @@ use crate::{
         Customer, FieldError, Language, StaffMember,
         password::{MAX_CHARS, MIN_CHARS},
     },
-    i18n::{Arg, t, t_args},
+    i18n::{Arg, field_message, t, t_args, t_with},
 };
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
@@ -131,7 +131,8 @@ pub struct MyDataPage<'a> {
     pub csrf: &'a str,
     pub saved: bool,
     /// Shown next to the field they name ([`MY_DATA_FIELDS`]; `emails[2]` counts as
-    /// `emails`); any other field's message is shown above the form.
+    /// `emails`); any other field's message is shown above the form. Each shows as the
+    /// catalogue's message for its `code`, in the page's language.
     pub errors: &'a [FieldError],
     pub password_changed: bool,
     pub password_error: Option<String>,
@@ -445,7 +446,7 @@ pub fn my_data(p: &MyDataPage) -> String {
                 .join(", "),
         ),
     ]);
-    let (field_errors, other_errors) = errors_by_field(p.errors, &MY_DATA_FIELDS);
+    let (field_errors, other_errors) = errors_by_field(p.errors, &MY_DATA_FIELDS, p.page.language);
     let languages = language_options();
     let ctx = context! {
         lang => p.page.language.code(),
@@ -469,18 +470,21 @@ pub fn my_data(p: &MyDataPage) -> String {
 }
 
 /// The messages to show at each of a form's `fields` (`emails[2]` counts as `emails`), and
-/// those of any other field, shown above the form.
+/// those of any other field, shown above the form; all in `language`.
 fn errors_by_field<'a>(
-    errors: &'a [FieldError],
+    errors: &[FieldError],
     fields: &[&'a str],
-) -> (BTreeMap<&'a str, Vec<&'a str>>, Vec<&'a str>) {
-    let mut by_field: BTreeMap<&str, Vec<&str>> = fields.iter().map(|f| (*f, Vec::new())).collect();
+    language: Language,
+) -> (BTreeMap<&'a str, Vec<String>>, Vec<String>) {
+    let mut by_field: BTreeMap<&str, Vec<String>> =
+        fields.iter().map(|f| (*f, Vec::new())).collect();
     let mut other = Vec::new();
     for error in errors {
         let field = error.field.split('[').next().unwrap_or_default();
+        let message = field_message(language, error);
         match by_field.get_mut(field) {
-            Some(messages) => messages.push(error.message.as_str()),
-            None => other.push(error.message.as_str()),
+            Some(messages) => messages.push(message),
+            None => other.push(message),
         }
     }
     (by_field, other)
@@ -495,7 +499,8 @@ fn language_options() -> Vec<Value> {
 
 pub fn staff_account(p: &StaffAccountPage) -> String {
     let m = p.member;
-    let (field_errors, other_errors) = errors_by_field(p.errors, &["name", "language"]);
+    let (field_errors, other_errors) =
+        errors_by_field(p.errors, &["name", "language"], p.page.language);
     let ctx = context! {
         lang => p.page.language.code(),
         agency => &p.page.agency,
@@ -863,8 +868,8 @@ mod tests {
     fn the_my_data_page_in_every_language() {
         let customer = customer();
         let errors = [
-            FieldError::new("mobile", "is not a mobile number"),
-            FieldError::new("emails[1]", "is not an email address"),
+            FieldError::of("mobile", &crate::domain::phone::PhoneError::NotMobile),
+            FieldError::of("emails[1]", &crate::domain::email::EmailError::Invalid),
             FieldError::new("notes", "<i>too long</i>"),
         ];
         let mut titles = Vec::new();
@@ -916,15 +921,24 @@ mod tests {
             // The errored fields are marked and carry their message; the others are not.
             assert!(input(&html, "mobile").contains("aria-invalid=\"true\""));
             assert!(input(&html, "mobile").contains("aria-describedby=\"e-mobile\""));
-            assert!(html.contains("<p class=\"error\" id=\"e-mobile\">is not a mobile number</p>"));
+            assert!(html.contains(&format!(
+                "<p class=\"error\" id=\"e-mobile\">{}</p>",
+                escaped(&field_message(language, &errors[0]))
+            )));
             assert!(input(&html, "emails").contains("aria-invalid=\"true\""));
-            assert!(html.contains("id=\"e-emails\">is not an email address</p>"));
+            assert!(html.contains(&format!(
+                "id=\"e-emails\">{}</p>",
+                escaped(&field_message(language, &errors[1]))
+            )));
             assert!(!input(&html, "phone").contains("aria-invalid"));
             assert!(!input(&html, "companyName").contains("aria-invalid"));
+            // A problem without a code of its own shows the catalogue's generic message.
             assert!(html.contains(&format!(
-                "<div class=\"alert\" role=\"alert\">{}<br>&lt;i&gt;too long&lt;&#x2f;i&gt;</div>",
-                t(language, "page-my-data-errors")
+                "<div class=\"alert\" role=\"alert\">{}<br>{}</div>",
+                t(language, "page-my-data-errors"),
+                escaped(&t(language, "field-invalid"))
             )));
+            assert!(!html.contains("too long"));
             // Read-only: the login email and the localized status.
             assert!(html.contains("<dd>anna@baeckerei.example</dd>"));
             assert!(html.contains(&format!("<dd>{}</dd>", t(language, "page-status-feedback"))));
@@ -977,7 +991,10 @@ mod tests {
             updated_at: now,
             version: 1,
         };
-        let errors = [FieldError::new("name", "must not be empty")];
+        let errors = [FieldError::of(
+            "name",
+            &crate::domain::text::TextError::Empty,
+        )];
         let mut titles = Vec::new();
         for language in Language::ALL {
             let html = staff_account(&StaffAccountPage {
@@ -1000,7 +1017,10 @@ mod tests {
             assert!(html.contains("<dd>jonas@berg.example</dd>"));
             assert!(input(&html, "name").contains(&format!("value=\"{HOSTILE_HTML}\"")));
             assert!(input(&html, "name").contains("aria-invalid=\"true\""));
-            assert!(html.contains("<p class=\"error\" id=\"e-name\">must not be empty</p>"));
+            assert!(html.contains(&format!(
+                "<p class=\"error\" id=\"e-name\">{}</p>",
+                escaped(&field_message(language, &errors[0]))
+            )));
             assert!(html.contains("<option value=\"nl\" lang=\"nl\" selected>Nederlands</option>"));
             assert!(
                 !html.contains(&t(language, "page-label-company-name")),
@@ -1038,6 +1058,232 @@ mod tests {
             );
         }
         assert_titles_differ(titles);
+    }
+
+    /// As MiniJinja's auto-escaping writes text into HTML.
+    fn escaped(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&#x27;")
+            .replace('/', "&#x2f;")
+    }
+
+    /// Every error the My data form can get, made by the validation the form goes through.
+    fn my_data_errors(current: &Customer) -> Vec<FieldError> {
+        let long = "x".repeat(201);
+        let form = |value: serde_json::Value| -> Vec<FieldError> {
+            serde_json::from_value::<CustomerChanges>(value)
+                .unwrap()
+                .validate(Some(current))
+                .unwrap_err()
+        };
+        let emails: Vec<String> = (0..11).map(|i| format!("a{i}@example.com")).collect();
+        let mut errors = Vec::new();
+        for text_field in ["companyName", "owner", "contactPerson"] {
+            errors.extend(form(serde_json::json!({ text_field: long })));
+            errors.extend(form(serde_json::json!({ text_field: "a\u{1}b" })));
+        }
+        for part in ["street", "postalCode", "city", "region"] {
+            errors.extend(form(
+                serde_json::json!({"address": { part: long, "country": "DE" }}),
+            ));
+            errors.extend(form(
+                serde_json::json!({"address": { part: "a\u{7}b", "country": "DE" }}),
+            ));
+        }
+        errors.extend(form(serde_json::json!({
+            "companyName": "", "language": "", "address": {"city": "Berlin"},
+            "mobile": "0151 23456789", "phone": "+1 2", "fax": "030 1",
+            "emails": ["ok@example.com", "broken", "name@localhost", format!("{long}@{long}.example"), "OK@example.com"],
+        })));
+        errors.extend(form(serde_json::json!({
+            "language": "it", "address": {"country": "XX"}, "mobile": "+49 30 901820",
+            "phone": "030 901820", "fax": "+49 12", "emails": emails,
+        })));
+        errors.extend(form(
+            serde_json::json!({"mobile": "+49 12", "fax": "030 901820", "address": null}),
+        ));
+        // What PATCH /me refuses: the agency's fields.
+        for field in ["loginEmail", "status", "notes"] {
+            errors.push(FieldError::of(
+                field,
+                &crate::domain::validation::Common::AgencyOnly,
+            ));
+        }
+        errors
+    }
+
+    /// The English catalogue text of every field error, as an English page would show it.
+    fn english_messages(errors: &[FieldError]) -> Vec<String> {
+        let mut english: Vec<String> = errors
+            .iter()
+            .flat_map(|e| [e.message.clone(), field_message(Language::En, e)])
+            .collect();
+        english.sort();
+        english.dedup();
+        english
+    }
+
+    #[test]
+    fn every_field_error_on_my_data_is_in_the_readers_language() {
+        let customer = customer();
+        let errors = my_data_errors(&customer);
+        let mut codes: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.split('[').next().unwrap(), e.code))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        for expected in [
+            ("companyName", "empty"),
+            ("companyName", "too-long"),
+            ("companyName", "control-character"),
+            ("owner", "too-long"),
+            ("contactPerson", "control-character"),
+            ("address.street", "too-long"),
+            ("address.postalCode", "too-long"),
+            ("address.city", "control-character"),
+            ("address.region", "too-long"),
+            ("address.country", "country-required"),
+            ("address.country", "country-unknown"),
+            ("language", "empty"),
+            ("language", "language-unknown"),
+            ("mobile", "phone-needs-country"),
+            ("mobile", "phone-not-mobile"),
+            ("mobile", "phone-invalid"),
+            ("phone", "phone-invalid"),
+            ("phone", "phone-needs-country"),
+            ("fax", "phone-invalid"),
+            ("fax", "phone-needs-country"),
+            ("emails", "too-many-emails"),
+            ("emails", "email-invalid"),
+            ("emails", "email-no-domain-dot"),
+            ("emails", "email-too-long"),
+            ("emails", "listed-twice"),
+            ("loginEmail", "agency-only"),
+        ] {
+            assert!(
+                codes.contains(&expected),
+                "{expected:?} not made: {codes:?}"
+            );
+        }
+        let english = english_messages(&errors);
+        for error in &errors {
+            // The API's English message is the English catalogue's text.
+            assert_eq!(
+                field_message(Language::En, error),
+                error.message,
+                "{error:?}"
+            );
+            for language in Language::ALL {
+                let html = my_data(&MyDataPage {
+                    page: page(language),
+                    customer: &customer,
+                    csrf: "c",
+                    saved: false,
+                    errors: std::slice::from_ref(error),
+                    password_changed: false,
+                    password_error: None,
+                });
+                assert_page(&html, language);
+                let message = field_message(language, error);
+                assert!(
+                    !message.is_empty() && !message.contains("field-"),
+                    "{message}"
+                );
+                assert!(
+                    html.contains(&escaped(&message)),
+                    "{language} {error:?}: {message}"
+                );
+                if language != Language::En {
+                    for text in &english {
+                        assert!(
+                            !html.contains(&escaped(text)),
+                            "{language} {error:?}: English {text:?} in the page"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_error_on_the_staff_page_is_in_the_readers_language() {
+        let now = Utc::now();
+        let member = StaffMember {
+            id: crate::domain::StaffId::new(),
+            tenant_id: TenantId::new(),
+            name: "Jonas Berg".into(),
+            email: crate::domain::Email::parse("jonas@berg.example").unwrap(),
+            language: Language::Nl,
+            created_at: now,
+            created_by: crate::domain::Actor::System,
+            invitation: None,
+            activated_at: Some(now),
+            last_login_at: None,
+            updated_at: now,
+            version: 1,
+        };
+        let mut errors = Vec::new();
+        for (name, language) in [
+            (Some(""), Some("xx")),
+            (Some(&*"x".repeat(101)), Some("")),
+            (Some("a\u{1b}b"), None),
+        ] {
+            let changes = crate::domain::StaffChanges {
+                name: name.map(str::to_owned),
+                language: language.map(str::to_owned),
+            };
+            errors.extend(changes.applied(&member, now).unwrap_err());
+        }
+        errors.push(FieldError::of(
+            "email",
+            &crate::domain::validation::Common::AskAColleague,
+        ));
+        let codes: Vec<&str> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "empty",
+                "language-unknown",
+                "too-long",
+                "language-unknown",
+                "control-character",
+                "ask-a-colleague"
+            ]
+        );
+        let english = english_messages(&errors);
+        for error in &errors {
+            assert_eq!(
+                field_message(Language::En, error),
+                error.message,
+                "{error:?}"
+            );
+            for language in Language::ALL {
+                let html = staff_account(&StaffAccountPage {
+                    page: page(language),
+                    member: &member,
+                    csrf: "c",
+                    saved: false,
+                    errors: std::slice::from_ref(error),
+                    password_changed: false,
+                    password_error: None,
+                });
+                assert_page(&html, language);
+                let message = field_message(language, error);
+                assert!(html.contains(&escaped(&message)), "{language} {error:?}");
+                if language != Language::En {
+                    for text in &english {
+                        assert!(
+                            !html.contains(&escaped(text)),
+                            "{language}: English {text:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! store and on DynamoDB/SES/SNS on moto: invitation link → set password → My data →
 //! logout → login → lockout → password change → forgot → reset.
 
+use portal::domain::Language;
 use portal_tests::{
     backends::{Setup, embedded, on_moto},
     browser::{Body, Browser, csrf_in, link_in},
@@ -131,6 +132,40 @@ async fn journey(setup: Setup) {
         )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    // Every bad field at once, each in the customer's language (Swedish), none in English.
+    let refused = browser
+        .post_form(
+            "/me",
+            &[
+                ("csrf", &csrf),
+                ("companyName", "Bageri Lindqvist AB"),
+                ("address.city", "Uppsala"),
+                ("address.country", "XX"),
+                ("mobile", "+49 12"),
+                ("phone", "018 123 45"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (id, key) in [
+        ("e-address.country", "field-country-unknown"),
+        ("e-mobile", "field-phone-invalid"),
+        ("e-phone", "field-phone-needs-country"),
+    ] {
+        let message = portal::i18n::t(Language::Sv, key);
+        assert!(
+            refused.text.contains(&format!("id=\"{id}\">{message}</p>")),
+            "{id}: {}",
+            refused.text
+        );
+    }
+    for english in [
+        "is not a valid phone number",
+        "needs the international prefix",
+        "ISO 3166",
+    ] {
+        assert!(!refused.text.contains(english), "{english}");
+    }
     let staff_view: Value = staff
         .get(format!("{base}/customers/{customer_id}"))
         .bearer_auth(&key)

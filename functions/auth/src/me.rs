@@ -13,7 +13,7 @@ use axum::{
 use portal::{
     domain::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
-        account::account_key, customer::AddressInput, password::Password,
+        account::account_key, customer::AddressInput, password::Password, validation::Common,
     },
     http::{ApiError, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session},
     pages::{self, MyDataPage, Page, StaffAccountPage},
@@ -237,21 +237,15 @@ async fn apply_customer(
 /// Refuses the agency's fields: a customer's login email, status and notes; a staff user's
 /// email (a colleague invites the new address instead).
 fn own_fields_only(value: &serde_json::Value, staff: bool) -> Result<(), ApiError> {
-    let (agency_fields, message): (&[&str], _) = if staff {
-        (
-            &["email", "loginEmail"],
-            "can't be changed; ask a colleague to invite the new address",
-        )
+    let (agency_fields, problem): (&[&str], _) = if staff {
+        (&["email", "loginEmail"], Common::AskAColleague)
     } else {
-        (
-            &["loginEmail", "status", "notes"],
-            "can only be changed by your agency",
-        )
+        (&["loginEmail", "status", "notes"], Common::AgencyOnly)
     };
     let errors: Vec<FieldError> = agency_fields
         .iter()
         .filter(|f| value.get(**f).is_some())
-        .map(|f| FieldError::new(*f, message))
+        .map(|f| FieldError::of(*f, &problem))
         .collect();
     if errors.is_empty() {
         Ok(())

@@ -285,6 +285,17 @@ async fn invalid_fields_get_422_naming_each_field() {
             json!({"companyName": "A", "language": "xx", "phone": "nope", "address": {"country": "DE"}}),
             vec!["language", "phone"],
         ),
+        // Numbers are checked even when the address is wrong: the user learns everything at once.
+        (
+            json!({"language": "it", "mobile": "+49 12", "phone": "+1 2", "address": {"city": "Paris"}}),
+            vec![
+                "companyName",
+                "address.country",
+                "language",
+                "mobile",
+                "phone",
+            ],
+        ),
     ];
     for (body, expected) in cases {
         let (status, problem) = api
@@ -293,7 +304,24 @@ async fn invalid_fields_get_422_naming_each_field() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(problem["type"], "/problems/validation");
         assert_eq!(fields(&problem), expected, "{body}");
+        for error in problem["errors"].as_array().unwrap() {
+            assert!(error["code"].is_string(), "a stable code: {error}");
+        }
     }
+    let (_, problem) = api
+        .call(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "A", "owner": "x".repeat(201), "mobile": "0151 2345678"})),
+        )
+        .await;
+    assert_eq!(
+        problem["errors"],
+        json!([
+            {"field": "owner", "message": "must be at most 200 characters long", "code": "too-long", "args": {"max": 200}},
+            {"field": "mobile", "message": "needs the international prefix (for example +49 30 1234567), or a country in the address", "code": "phone-needs-country"},
+        ])
+    );
     let (_, list) = api.call(Method::GET, "/customers", None).await;
     assert!(list["items"].as_array().unwrap().is_empty());
 }

@@ -3,6 +3,8 @@ use std::{fmt, str::FromStr};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
+use super::FieldProblem;
+
 /// An ISO 3166-1 alpha-2 country code, stored in upper case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CountryCode(isocountry::CountryCode);
@@ -10,6 +12,12 @@ pub struct CountryCode(isocountry::CountryCode);
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("must be an ISO 3166-1 alpha-2 country code such as DE, AT, CH or SE")]
 pub struct UnknownCountry;
+
+impl FieldProblem for UnknownCountry {
+    fn code(&self) -> &'static str {
+        "country-unknown"
+    }
+}
 
 impl CountryCode {
     pub fn alpha2(self) -> &'static str {

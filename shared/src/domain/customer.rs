@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use super::{
     CountryCode, CustomerId, Email, FieldError, FieldErrors, Language, PhoneNumber, TenantId, text,
+    validation::{Common, FieldProblem},
 };
 
 pub const MAX_EMAILS: usize = 10;
@@ -77,6 +78,12 @@ pub enum ProjectStatus {
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("must be one of preparation, design, feedback, launch, online, paused")]
 pub struct UnknownStatus;
+
+impl FieldProblem for UnknownStatus {
+    fn code(&self) -> &'static str {
+        "status-unknown"
+    }
+}
 
 impl ProjectStatus {
     pub const ALL: [ProjectStatus; 6] = [
@@ -207,8 +214,8 @@ impl CustomerChanges {
                 valid.company_name =
                     errors.check("companyName", text::clean(&name, NAME_MAX, false))
             }
-            Some(None) => errors.push("companyName", "must not be empty"),
-            None if current.is_none() => errors.push("companyName", "is required"),
+            Some(None) => errors.report("companyName", Common::Empty),
+            None if current.is_none() => errors.report("companyName", Common::Required),
             None => {}
         }
         valid.owner = optional_text(&mut errors, "owner", self.owner, NAME_MAX, false);
@@ -221,27 +228,31 @@ impl CustomerChanges {
         );
         valid.notes = optional_text(&mut errors, "notes", self.notes, NOTES_MAX, true);
 
-        let address_sent = self.address.is_some();
+        // National numbers are read in the country of the address as it will be after this
+        // change. That country counts even when another part of the address is wrong, so the
+        // numbers are checked in the same answer rather than after the address is fixed.
+        let region = match &self.address {
+            Some(Some(input)) => input
+                .country
+                .as_deref()
+                .and_then(|raw| raw.parse::<CountryCode>().ok()),
+            Some(None) => None,
+            None => current.and_then(|c| c.address.as_ref()).map(|a| a.country),
+        };
         valid.address = match self.address {
             None => None,
             Some(None) => Some(None),
             Some(Some(input)) => input.validate(&mut errors).map(Some),
         };
-        let region = match &valid.address {
-            Some(new) => new.as_ref().map(|a| a.country),
-            None => current.and_then(|c| c.address.as_ref()).map(|a| a.country),
-        };
-        // A phone field that failed because the address country was bad says nothing new.
-        let address_failed = address_sent && valid.address.is_none();
 
         match blank_is_none(self.language) {
             Some(Some(raw)) => valid.language = errors.check("language", raw.parse::<Language>()),
-            Some(None) => errors.push("language", "must not be empty"),
+            Some(None) => errors.report("language", Common::Empty),
             None => {}
         }
         match blank_is_none(self.status) {
             Some(Some(raw)) => valid.status = errors.check("status", raw.parse::<ProjectStatus>()),
-            Some(None) => errors.push("status", "must not be empty"),
+            Some(None) => errors.report("status", Common::Empty),
             None => {}
         }
 
@@ -254,7 +265,6 @@ impl CustomerChanges {
             *slot = match raw {
                 None => None,
                 Some(None) => Some(None),
-                Some(Some(_)) if address_failed => None,
                 Some(Some(raw)) => {
                     let parsed = if field == "mobile" {
                         PhoneNumber::parse_mobile(&raw, region)
@@ -271,16 +281,13 @@ impl CustomerChanges {
             Some(None) => Some(Vec::new()),
             Some(Some(list)) => {
                 if list.len() > MAX_EMAILS {
-                    errors.push(
-                        "emails",
-                        format!("must list at most {MAX_EMAILS} addresses"),
-                    );
+                    errors.report("emails", Common::TooManyEmails(MAX_EMAILS));
                 }
                 let mut parsed: Vec<Email> = Vec::new();
                 for (i, raw) in list.iter().enumerate().take(MAX_EMAILS) {
                     if let Some(email) = errors.check(&format!("emails[{i}]"), Email::parse(raw)) {
                         if parsed.iter().any(|e| e.normalized() == email.normalized()) {
-                            errors.push(format!("emails[{i}]"), "is listed twice");
+                            errors.report(format!("emails[{i}]"), Common::ListedTwice);
                         } else {
                             parsed.push(email);
                         }
@@ -327,7 +334,7 @@ impl AddressInput {
         let region = part("region", self.region, 100);
         let country = match self.country.filter(|c| !c.trim().is_empty()) {
             None => {
-                errors.push("address.country", "is required when an address is given");
+                errors.report("address.country", Common::CountryRequired);
                 None
             }
             Some(raw) => errors.check("address.country", raw.parse::<CountryCode>()),
@@ -496,6 +503,116 @@ mod tests {
                 "loginEmail"
             ]
         );
+    }
+
+    /// (field, message) of each error, in order.
+    fn named(errors: Vec<FieldError>) -> Vec<(String, String)> {
+        errors.into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    #[test]
+    fn phone_numbers_are_checked_even_when_the_address_is_wrong() {
+        const REQUIRED: &str = "is required";
+        const COUNTRY_REQUIRED: &str = "is required when an address is given";
+        const COUNTRY_UNKNOWN: &str =
+            "must be an ISO 3166-1 alpha-2 country code such as DE, AT, CH or SE";
+        const LANGUAGE: &str = "must be one of de, en, fr, es, nl, sv";
+        const INVALID: &str = "is not a valid phone number";
+        const NEEDS_COUNTRY: &str = "needs the international prefix (for example +49 30 1234567), or a country in the address";
+        const NOT_MOBILE: &str =
+            "is a landline number; a mobile number is needed to receive text messages";
+        let in_germany = new_customer(json!({"companyName": "Acme", "address": {"country": "DE"}}));
+        type Case<'a> = (
+            Option<&'a Customer>,
+            serde_json::Value,
+            Vec<(&'a str, &'a str)>,
+        );
+        let cases: Vec<Case> = vec![
+            // International numbers need no address: they are checked whatever it says.
+            (
+                None,
+                json!({"language": "it", "mobile": "+49 12", "phone": "+1 2", "address": {"city": "Paris"}}),
+                vec![
+                    ("companyName", REQUIRED),
+                    ("address.country", COUNTRY_REQUIRED),
+                    ("language", LANGUAGE),
+                    ("mobile", INVALID),
+                    ("phone", INVALID),
+                ],
+            ),
+            (
+                None,
+                json!({"companyName": "A", "address": {"country": "XX"}, "mobile": "+49 30 901820", "fax": "0049 30 1"}),
+                vec![
+                    ("address.country", COUNTRY_UNKNOWN),
+                    ("mobile", NOT_MOBILE),
+                    ("fax", INVALID),
+                ],
+            ),
+            // A national number with no valid country known needs one.
+            (
+                None,
+                json!({"companyName": "A", "address": {"country": "XX"}, "mobile": "+49 151 23456789", "phone": "030 901820"}),
+                vec![
+                    ("address.country", COUNTRY_UNKNOWN),
+                    ("phone", NEEDS_COUNTRY),
+                ],
+            ),
+            (
+                None,
+                json!({"companyName": "A", "address": {"city": "Berlin"}, "phone": "030 901820"}),
+                vec![
+                    ("address.country", COUNTRY_REQUIRED),
+                    ("phone", NEEDS_COUNTRY),
+                ],
+            ),
+            (
+                None,
+                json!({"companyName": "A", "mobile": "0151 23456789"}),
+                vec![("mobile", NEEDS_COUNTRY)],
+            ),
+            // A valid country in an address that is wrong elsewhere still reads national numbers.
+            (
+                None,
+                json!({"companyName": "A", "address": {"city": "x".repeat(101), "country": "DE"}, "phone": "030 901820", "fax": "030 1"}),
+                vec![
+                    ("address.city", "must be at most 100 characters long"),
+                    ("fax", INVALID),
+                ],
+            ),
+            // A change: the new address's country counts, not the stored one.
+            (
+                Some(&in_germany),
+                json!({"address": {"country": "XX"}, "phone": "030 901820", "mobile": "+49 12"}),
+                vec![
+                    ("address.country", COUNTRY_UNKNOWN),
+                    ("mobile", INVALID),
+                    ("phone", NEEDS_COUNTRY),
+                ],
+            ),
+            (
+                Some(&in_germany),
+                json!({"address": null, "fax": "030 901820"}),
+                vec![("fax", NEEDS_COUNTRY)],
+            ),
+            (
+                Some(&in_germany),
+                json!({"language": "", "mobile": "030 901820", "phone": "030 1"}),
+                vec![
+                    ("language", "must not be empty"),
+                    ("mobile", NOT_MOBILE),
+                    ("phone", INVALID),
+                ],
+            ),
+        ];
+        for (current, body, expected) in cases {
+            let errors = changes(body.clone()).validate(current).unwrap_err();
+            let expected: Vec<(String, String)> = expected
+                .into_iter()
+                .map(|(f, m)| (f.to_owned(), m.to_owned()))
+                .collect();
+            assert_eq!(named(errors), expected, "{body}");
+        }
     }
 
     #[test]

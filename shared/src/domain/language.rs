@@ -3,6 +3,8 @@ use std::{fmt, str::FromStr};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::FieldProblem;
+
 /// The languages the portal speaks to customers in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -18,6 +20,12 @@ pub enum Language {
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("must be one of de, en, fr, es, nl, sv")]
 pub struct UnknownLanguage;
+
+impl FieldProblem for UnknownLanguage {
+    fn code(&self) -> &'static str {
+        "language-unknown"
+    }
+}
 
 impl Language {
     pub const ALL: [Language; 6] = [

@@ -36,4 +36,4 @@ pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;
 pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatus, ValidNewStaff};
 pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
-pub use validation::{FieldError, FieldErrors};
+pub use validation::{FieldError, FieldErrors, FieldProblem};

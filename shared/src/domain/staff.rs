@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, Email, FieldError, FieldErrors, Language, StaffId, Subject, TenantId, TokenHash,
-    TokenPurpose, TokenRecord, text,
+    TokenPurpose, TokenRecord, text, validation::Common,
 };
 
 /// A staff user. The email is their login email, unique across the whole system (customers
@@ -108,14 +108,14 @@ impl NewStaff {
         let name = match &self.name {
             Some(name) => errors.check("name", text::clean(name, 100, false)),
             None => {
-                errors.push("name", "is required");
+                errors.report("name", Common::Required);
                 None
             }
         };
         let email = match &self.email {
             Some(email) => errors.check("email", Email::parse(email)),
             None => {
-                errors.push("email", "is required");
+                errors.report("email", Common::Required);
                 None
             }
         };
