@@ -321,4 +321,25 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_language_explains_why_a_link_stopped_working() {
+        let sources = [
+            include_str!("../locales/de/links.ftl"),
+            include_str!("../locales/en/links.ftl"),
+            include_str!("../locales/fr/links.ftl"),
+            include_str!("../locales/es/links.ftl"),
+            include_str!("../locales/nl/links.ftl"),
+            include_str!("../locales/sv/links.ftl"),
+        ];
+        let english = keys(sources[1]);
+        assert_eq!(english.len(), 3);
+        for (language, source) in Language::ALL.iter().zip(sources) {
+            assert_eq!(keys(source), english, "{language}");
+            for key in &english {
+                let text = t_with(*language, key, &[("agency", "Webagentur Berg")]);
+                assert!(!text.is_empty() && !text.contains(key), "{language} {key}");
+            }
+        }
+    }
 }

@@ -75,6 +75,12 @@ pub enum LinkProblem {
     Superseded,
     /// The agency withdrew it.
     Revoked,
+    /// It was sent to an address that is no longer the account's login email.
+    #[serde(rename = "login-email-changed")]
+    LoginEmailChanged,
+    /// A reset link from before the password was last set, changed or reset.
+    #[serde(rename = "password-changed")]
+    PasswordChanged,
     /// No such link (mistyped or cut off).
     Unknown,
 }
@@ -347,10 +353,17 @@ pub fn link_problem(p: &LinkProblemPage) -> String {
         (LinkProblem::Superseded, true) => "page-link-superseded-reset",
         (LinkProblem::Revoked, false) => "page-link-revoked-invitation",
         (LinkProblem::Revoked, true) => "page-link-revoked-reset",
+        (LinkProblem::LoginEmailChanged, false) => "page-link-login-email-changed-invitation",
+        (LinkProblem::LoginEmailChanged, true) => "page-link-login-email-changed-reset",
+        (LinkProblem::PasswordChanged, _) => "page-link-password-changed",
         (LinkProblem::Unknown, _) => "page-link-unknown",
     };
     // A dead reset link is best answered with a new one; otherwise logging in comes first.
-    let forgot_first = reset && matches!(p.problem, LinkProblem::Expired | LinkProblem::Revoked);
+    let forgot_first = reset
+        && matches!(
+            p.problem,
+            LinkProblem::Expired | LinkProblem::Revoked | LinkProblem::LoginEmailChanged
+        );
     let ctx = context! {
         lang => p.page.language.code(),
         agency => &p.page.agency,
@@ -663,6 +676,8 @@ mod tests {
             LinkProblem::Used,
             LinkProblem::Superseded,
             LinkProblem::Revoked,
+            LinkProblem::LoginEmailChanged,
+            LinkProblem::PasswordChanged,
             LinkProblem::Unknown,
         ];
         for language in Language::ALL {
@@ -684,8 +699,9 @@ mod tests {
                     assert!(html.contains(&t(language, "page-button-forgot")));
                 }
             }
-            // Used and Unknown read the same for both purposes; the other three differ.
-            assert_eq!(texts.len(), 8, "{language}: {texts:#?}");
+            // Used, PasswordChanged and Unknown read the same for both purposes; the other
+            // four differ.
+            assert_eq!(texts.len(), 11, "{language}: {texts:#?}");
         }
         let en = |purpose, problem| problem_page(Language::En, purpose, problem);
         use LinkProblem::*;

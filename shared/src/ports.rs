@@ -81,10 +81,35 @@ pub trait CustomerStore: Send + Sync {
         limit: usize,
     ) -> Result<Page<Customer, CustomerId>, StoreError>;
     /// Replaces `current` by `next` if the stored version is still `current.version`;
-    /// moves the login email claim in the same atomic step when it changed.
-    async fn update_customer(&self, current: &Customer, next: &Customer) -> Result<(), StoreError>;
-    /// Deletes `current` if unchanged, releasing its login email in the same atomic step.
-    async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError>;
+    /// moves the login email claim and applies `voids` in the same atomic step. A change of
+    /// the login email must come with the voids [`crate::links::voids_for`] gives.
+    async fn update_customer(
+        &self,
+        current: &Customer,
+        next: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError>;
+    /// Deletes `current` if unchanged, releasing its login email, deleting its account and
+    /// applying `voids` (its open invitations) in the same atomic step.
+    async fn delete_customer(
+        &self,
+        current: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError>;
+}
+
+/// The links a change of a customer voids with it, in the same atomic step: what
+/// [`crate::links::voids_for`] finds. Each record is written only if unchanged since read,
+/// so a link can't be used, or an invitation issued, in between and survive.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LinkVoids<'a> {
+    /// Open invitations, before and after (revoked); their tokens are voided for `reason`.
+    pub invitations: &'a [(Invitation, Invitation)],
+    /// Why and when, for the invitations' tokens.
+    pub reason: Option<(VoidReason, DateTime<Utc>)>,
+    /// The account before and after its session epoch moved: its sessions and every reset
+    /// link sent before end.
+    pub account: Option<(&'a Account, &'a Account)>,
 }
 
 #[async_trait]
@@ -248,7 +273,9 @@ pub struct Redemption<'a> {
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Uses the link token and sets the password, all or nothing. Of two requests with one
-    /// token exactly one succeeds; the other gets [`StoreError::VersionConflict`]. Marks the
+    /// token exactly one succeeds; the other gets [`StoreError::VersionConflict`], as does a
+    /// link whose `sentTo` is no longer the holder's login email or whose `accountEpoch` is no
+    /// longer the account's (both checked as conditions of the same write). Marks the
     /// account's customer or staff user active (or, for a reset, records the login), moving
     /// its version so an edit made from an older read fails instead of undoing it.
     async fn redeem(&self, redemption: &Redemption<'_>) -> Result<(), StoreError>;

@@ -74,6 +74,9 @@ fn new_invitation(
         tenant_id: tenant.id,
         subject: member.subject(),
         invitation_id: None,
+        // A staff user's login email can't change, but the link is bound like every other.
+        sent_to: Some(member.email.clone()),
+        account_epoch: None,
         created_at: now,
         expires_at,
         voided: None,

@@ -50,6 +50,23 @@ async fn race<T: Send + 'static>(
     results
 }
 
+/// Updates a customer as the API does: with the links the change voids.
+async fn update(store: &dyn Store, current: &Customer, next: &Customer) -> Result<(), StoreError> {
+    let voiding =
+        portal::links::voids_for(store, store, current, Some(next), Actor::System, Utc::now())
+            .await?;
+    store
+        .update_customer(current, next, &voiding.as_voids())
+        .await
+}
+
+/// Deletes a customer as the API does: with its open invitations.
+async fn delete(store: &dyn Store, current: &Customer) -> Result<(), StoreError> {
+    let voiding =
+        portal::links::voids_for(store, store, current, None, Actor::System, Utc::now()).await?;
+    store.delete_customer(current, &voiding.as_voids()).await
+}
+
 #[macro_export]
 macro_rules! store_contract {
     ($make:expr) => {
@@ -86,6 +103,11 @@ macro_rules! store_contract {
             a_new_staff_invitation_voids_the_old_link_and_stale_updates_lose,
             removing_a_staff_user_ends_the_account_and_frees_the_email,
             deleting_a_customer_deletes_their_password_too,
+            a_new_login_email_voids_open_invitations_and_reset_links_at_once,
+            a_link_sets_no_password_once_its_address_stopped_being_the_login_email,
+            a_set_change_or_reset_of_the_password_voids_earlier_reset_links,
+            deleting_a_customer_revokes_their_open_invitations,
+            removing_a_staff_user_voids_their_reset_links,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -272,7 +294,7 @@ pub async fn an_update_moves_the_login_email_claim(store: Arc<dyn Store>) {
     let c = customer(t.id, json!({"companyName": "Mover", "loginEmail": old}));
     store.create_customer(&c).await.unwrap();
     let moved = change(&c, json!({"loginEmail": new}));
-    store.update_customer(&c, &moved).await.unwrap();
+    update(store.as_ref(), &c, &moved).await.unwrap();
     assert_eq!(
         store.get_customer(t.id, c.id).await.unwrap(),
         Some(moved.clone())
@@ -290,12 +312,11 @@ pub async fn an_update_moves_the_login_email_claim(store: Arc<dyn Store>) {
     ));
 
     let case_only = change(&moved, json!({"loginEmail": new.to_uppercase()}));
-    store
-        .update_customer(&moved, &case_only)
+    update(store.as_ref(), &moved, &case_only)
         .await
         .expect("a change of case keeps the claim");
     let cleared = change(&case_only, json!({"loginEmail": null}));
-    store.update_customer(&case_only, &cleared).await.unwrap();
+    update(store.as_ref(), &case_only, &cleared).await.unwrap();
     store
         .create_customer(&takes_new)
         .await
@@ -317,7 +338,7 @@ pub async fn an_update_to_a_taken_login_email_changes_nothing(store: Arc<dyn Sto
     store.create_customer(&c).await.unwrap();
     let next = change(&c, json!({"loginEmail": taken, "companyName": "Renamed"}));
     assert!(matches!(
-        store.update_customer(&c, &next).await,
+        update(store.as_ref(), &c, &next).await,
         Err(StoreError::LoginEmailTaken)
     ));
     assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(c));
@@ -339,13 +360,13 @@ pub async fn an_update_from_a_stale_version_changes_nothing(store: Arc<dyn Store
     );
     store.create_customer(&c).await.unwrap();
     let winner = change(&c, json!({"notes": "first"}));
-    store.update_customer(&c, &winner).await.unwrap();
+    update(store.as_ref(), &c, &winner).await.unwrap();
     let loser = change(
         &c,
         json!({"notes": "second", "loginEmail": unique_email("stale")}),
     );
     assert!(matches!(
-        store.update_customer(&c, &loser).await,
+        update(store.as_ref(), &c, &loser).await,
         Err(StoreError::VersionConflict)
     ));
     assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(winner));
@@ -364,7 +385,7 @@ pub async fn a_delete_releases_the_login_email(store: Arc<dyn Store>) {
     let email = unique_email("gone");
     let c = customer(t.id, json!({"companyName": "Leaving", "loginEmail": email}));
     store.create_customer(&c).await.unwrap();
-    store.delete_customer(&c).await.unwrap();
+    delete(store.as_ref(), &c).await.unwrap();
     assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), None);
     store
         .create_customer(&customer(
@@ -383,9 +404,9 @@ pub async fn a_delete_from_a_stale_version_changes_nothing(store: Arc<dyn Store>
     );
     store.create_customer(&c).await.unwrap();
     let changed = change(&c, json!({"notes": "changed"}));
-    store.update_customer(&c, &changed).await.unwrap();
+    update(store.as_ref(), &c, &changed).await.unwrap();
     assert!(matches!(
-        store.delete_customer(&c).await,
+        delete(store.as_ref(), &c).await,
         Err(StoreError::VersionConflict)
     ));
     assert_eq!(store.get_customer(t.id, c.id).await.unwrap(), Some(changed));
@@ -487,7 +508,10 @@ fn invitation_of(c: &Customer, token: &LinkToken) -> (Invitation, TokenRecord) {
         }],
         version: 1,
     };
-    let record = TokenRecord::for_invitation(&invitation);
+    let record = match &c.login_email {
+        Some(email) => TokenRecord::for_invitation(&invitation).sent_to(email),
+        None => TokenRecord::for_invitation(&invitation),
+    };
     (invitation, record)
 }
 
@@ -584,7 +608,7 @@ pub async fn an_invitation_for_a_changed_customer_writes_nothing(store: Arc<dyn 
     );
     store.create_customer(&c).await.unwrap();
     let changed = change(&c, json!({"loginEmail": unique_email("moved")}));
-    store.update_customer(&c, &changed).await.unwrap();
+    update(store.as_ref(), &c, &changed).await.unwrap();
     let token = LinkToken::generate().unwrap();
     let (invitation, record) = invitation_of(&c, &token);
     assert!(matches!(
@@ -1072,6 +1096,8 @@ pub async fn a_reset_link_replaces_the_password_of_an_existing_account(store: Ar
         tenant_id: c.tenant_id,
         subject: Subject::Customer(c.id),
         invitation_id: None,
+        sent_to: None,
+        account_epoch: None,
         created_at: now,
         expires_at: now + Duration::hours(1),
         voided: None,
@@ -1576,7 +1602,7 @@ pub async fn deleting_a_customer_deletes_their_password_too(store: Arc<dyn Store
         .await
         .unwrap()
         .unwrap();
-    store.delete_customer(&current).await.unwrap();
+    delete(store.as_ref(), &current).await.unwrap();
     assert_eq!(
         store
             .get_account(c.tenant_id, Subject::Customer(c.id))
@@ -1584,5 +1610,384 @@ pub async fn deleting_a_customer_deletes_their_password_too(store: Arc<dyn Store
             .unwrap(),
         None,
         "no session of a deleted customer can find an account"
+    );
+}
+
+/// A customer who set their password with an invitation (account at epoch 1), and a
+/// reset link sent to their login email at that epoch.
+async fn active_with_reset_link(store: &dyn Store) -> (Customer, Account, TokenRecord) {
+    let (c, invitation, token) = invited(store).await;
+    let account = account_for(&c, "$argon2id$first", 1, 1);
+    store
+        .redeem(&Redemption {
+            token: &token,
+            now: Utc::now(),
+            account: &account,
+            previous_account: None,
+            invitation: Some((&invitation, &accepted(&invitation))),
+            session: &session_for(&c, 1),
+            activates: true,
+        })
+        .await
+        .unwrap();
+    let c = store
+        .get_customer(c.tenant_id, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let reset = reset_link(&c, &account);
+    store.put_token(&reset).await.unwrap();
+    (c, account, reset)
+}
+
+fn reset_link(c: &Customer, account: &Account) -> TokenRecord {
+    let now = Utc::now();
+    TokenRecord::for_reset(
+        LinkToken::generate().unwrap().hash(),
+        c.tenant_id,
+        Subject::Customer(c.id),
+        c.login_email.as_ref().unwrap(),
+        account.session_epoch,
+        now,
+        now + Duration::hours(1),
+    )
+}
+
+/// Tries to set a new password for `c` with `token` over `account` (as read now).
+async fn try_reset(
+    store: &dyn Store,
+    c: &Customer,
+    token: &TokenRecord,
+    account: &Account,
+) -> Result<(), StoreError> {
+    let next = account_for(
+        c,
+        "$argon2id$attacker",
+        account.session_epoch + 1,
+        account.version + 1,
+    );
+    store
+        .redeem(&Redemption {
+            token,
+            now: Utc::now(),
+            account: &next,
+            previous_account: Some(account),
+            invitation: None,
+            session: &session_for(c, account.session_epoch + 1),
+            activates: false,
+        })
+        .await
+}
+
+pub async fn a_new_login_email_voids_open_invitations_and_reset_links_at_once(
+    store: Arc<dyn Store>,
+) {
+    let (c, account, reset) = active_with_reset_link(store.as_ref()).await;
+    let (open, open_token) = invitation_of(&c, &LinkToken::generate().unwrap());
+    store
+        .issue_invitation(&c, &open, &open_token, &[])
+        .await
+        .unwrap();
+    let moved = change(&c, json!({"loginEmail": unique_email("right")}));
+    update(store.as_ref(), &c, &moved).await.unwrap();
+
+    let now = Utc::now();
+    let stored = store
+        .get_invitation(c.tenant_id, c.id, open.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, InvitationState::Revoked);
+    let last = stored.history.last().unwrap();
+    assert_eq!(last.event, EventKind::Revoked);
+    assert!(
+        last.detail
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("login-email-changed"),
+        "{last:?}"
+    );
+    assert_eq!(
+        store
+            .find_token(&open_token.hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .status_at(now),
+        LinkStatus::LoginEmailChanged,
+        "the invitation's link is void in the store itself"
+    );
+    let account_now = store
+        .get_account(c.tenant_id, Subject::Customer(c.id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        account_now.session_epoch,
+        account.session_epoch + 1,
+        "sessions and reset links of the old address end"
+    );
+    assert!(matches!(
+        try_reset(store.as_ref(), &moved, &reset, &account_now).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(
+        store
+            .get_account(c.tenant_id, Subject::Customer(c.id))
+            .await
+            .unwrap(),
+        Some(account_now),
+        "no password was set"
+    );
+
+    // Back to the old address: what was voided stays void.
+    let back = store
+        .get_customer(c.tenant_id, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = change(
+        &back,
+        json!({"loginEmail": c.login_email.as_ref().unwrap().as_str()}),
+    );
+    update(store.as_ref(), &back, &again).await.unwrap();
+    let account_now = store
+        .get_account(c.tenant_id, Subject::Customer(c.id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        try_reset(store.as_ref(), &again, &reset, &account_now).await,
+        Err(StoreError::VersionConflict)
+    ));
+
+    // A change of the login email that does not say what it voids is refused.
+    let current = store
+        .get_customer(c.tenant_id, c.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let unsaid = change(&current, json!({"loginEmail": unique_email("unsaid")}));
+    assert!(matches!(
+        store
+            .update_customer(&current, &unsaid, &Default::default())
+            .await,
+        Err(StoreError::Unexpected(_))
+    ));
+}
+
+pub async fn a_link_sets_no_password_once_its_address_stopped_being_the_login_email(
+    store: Arc<dyn Store>,
+) {
+    // The invitation is issued after the change read the open ones (a race): the change does
+    // not void it, but the redemption's own condition refuses it.
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let moved = change(&c, json!({"loginEmail": unique_email("right")}));
+    let missed = portal::ports::LinkVoids {
+        reason: Some((VoidReason::LoginEmailChanged, Utc::now())),
+        ..Default::default()
+    };
+    store.update_customer(&c, &moved, &missed).await.unwrap();
+    let account = account_for(&c, "$argon2id$attacker", 1, 1);
+    assert!(matches!(
+        store
+            .redeem(&Redemption {
+                token: &token,
+                now: Utc::now(),
+                account: &account,
+                previous_account: None,
+                invitation: Some((&invitation, &accepted(&invitation))),
+                session: &session_for(&c, 1),
+                activates: true,
+            })
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(
+        store
+            .get_account(c.tenant_id, Subject::Customer(c.id))
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .get_customer(c.tenant_id, c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .activated_at
+            .is_none()
+    );
+
+    // Cleared: the same.
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    let cleared = change(&c, json!({"loginEmail": null}));
+    store.update_customer(&c, &cleared, &missed).await.unwrap();
+    assert!(matches!(
+        store
+            .redeem(&Redemption {
+                token: &token,
+                now: Utc::now(),
+                account: &account_for(&c, "$argon2id$attacker", 1, 1),
+                previous_account: None,
+                invitation: Some((&invitation, &accepted(&invitation))),
+                session: &session_for(&c, 1),
+                activates: true,
+            })
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+}
+
+pub async fn a_set_change_or_reset_of_the_password_voids_earlier_reset_links(
+    store: Arc<dyn Store>,
+) {
+    let (c, account, first) = active_with_reset_link(store.as_ref()).await;
+    let second = reset_link(&c, &account);
+    store.put_token(&second).await.unwrap();
+    try_reset(store.as_ref(), &c, &first, &account)
+        .await
+        .expect("the first reset link works");
+    let after_reset = store
+        .get_account(c.tenant_id, Subject::Customer(c.id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(
+            try_reset(store.as_ref(), &c, &second, &after_reset).await,
+            Err(StoreError::VersionConflict)
+        ),
+        "the other reset link died with the reset"
+    );
+
+    // A password change (a new epoch) voids a reset link sent before it.
+    let third = reset_link(&c, &after_reset);
+    store.put_token(&third).await.unwrap();
+    let changed = Account {
+        password_hash: "$argon2id$changed".into(),
+        session_epoch: after_reset.session_epoch + 1,
+        version: after_reset.version + 1,
+        ..after_reset.clone()
+    };
+    store.update_account(&after_reset, &changed).await.unwrap();
+    assert!(matches!(
+        try_reset(store.as_ref(), &c, &third, &changed).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(
+        store
+            .get_account(c.tenant_id, Subject::Customer(c.id))
+            .await
+            .unwrap(),
+        Some(changed.clone())
+    );
+    // A link sent at the current epoch still works.
+    let fourth = reset_link(&c, &changed);
+    store.put_token(&fourth).await.unwrap();
+    try_reset(store.as_ref(), &c, &fourth, &changed)
+        .await
+        .expect("a link from after the change works");
+}
+
+pub async fn deleting_a_customer_revokes_their_open_invitations(store: Arc<dyn Store>) {
+    let (c, invitation, token) = invited(store.as_ref()).await;
+    delete(store.as_ref(), &c).await.unwrap();
+    assert_eq!(
+        store
+            .find_token(&token.hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .status_at(Utc::now()),
+        LinkStatus::Revoked
+    );
+    assert!(matches!(
+        store
+            .redeem(&Redemption {
+                token: &token,
+                now: Utc::now(),
+                account: &account_for(&c, "$argon2id$late", 1, 1),
+                previous_account: None,
+                invitation: Some((&invitation, &accepted(&invitation))),
+                session: &session_for(&c, 1),
+                activates: true,
+            })
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+}
+
+pub async fn removing_a_staff_user_voids_their_reset_links(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let (member, invitation) = staff_member(t.id, &unique_email("staff"));
+    store.create_staff(&member, &invitation).await.unwrap();
+    let account = Account {
+        tenant_id: t.id,
+        subject: member.subject(),
+        password_hash: "$argon2id$staff".into(),
+        password_changed_at: Utc::now(),
+        session_epoch: 1,
+        created_at: Utc::now(),
+        version: 1,
+    };
+    let session = SessionRecord {
+        subject: member.subject(),
+        tenant_id: t.id,
+        ..session_for(&customer(t.id, json!({"companyName": "x"})), 1)
+    };
+    store
+        .redeem(&Redemption {
+            token: &invitation,
+            now: Utc::now(),
+            account: &account,
+            previous_account: None,
+            invitation: None,
+            session: &session,
+            activates: true,
+        })
+        .await
+        .expect("the staff invitation is bound to the staff user's email and works");
+    let member = store.get_staff(t.id, member.id).await.unwrap().unwrap();
+    let now = Utc::now();
+    let reset = TokenRecord::for_reset(
+        LinkToken::generate().unwrap().hash(),
+        t.id,
+        member.subject(),
+        &member.email,
+        account.session_epoch,
+        now,
+        now + Duration::hours(1),
+    );
+    store.put_token(&reset).await.unwrap();
+    store.delete_staff(&member, now).await.unwrap();
+    let next = Account {
+        session_epoch: 2,
+        version: 2,
+        ..account.clone()
+    };
+    assert!(matches!(
+        store
+            .redeem(&Redemption {
+                token: &reset,
+                now: Utc::now(),
+                account: &next,
+                previous_account: Some(&account),
+                invitation: None,
+                session: &SessionRecord {
+                    epoch: 2,
+                    hash: LinkToken::generate().unwrap().hash(),
+                    ..session.clone()
+                },
+                activates: false,
+            })
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(
+        store.get_account(t.id, member.subject()).await.unwrap(),
+        None,
+        "the removed staff user's account stays gone"
     );
 }

@@ -11,7 +11,7 @@ use axum::{
 };
 use chrono::Duration;
 use portal::{
-    domain::{Email, LinkToken, OutgoingEmail, TokenPurpose, TokenRecord, account::account_key},
+    domain::{Email, LinkToken, OutgoingEmail, TokenRecord, account::account_key},
     http::{ApiError, Submitted},
     messages::password_reset,
     pages::{self, ForgotForm},
@@ -96,15 +96,14 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     let Some(owner) = app.accounts.find_login(email).await? else {
         return Ok(());
     };
-    if app
+    let Some(account) = app
         .accounts
         .get_account(owner.tenant_id, owner.subject)
         .await?
-        .is_none()
-    {
+    else {
         // Never set a password: the agency's invitation is the way in.
         return Ok(());
-    }
+    };
     let limit = [(format!("reset-{}", account_key(email)), MAX_RESET_EMAILS)];
     if let Decision::Refused { .. } = lockout::count(app, &limit).await? {
         tracing::warn!("reset email withheld: too many requests for one account");
@@ -127,17 +126,16 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
     };
     let now = app.clock.now();
     let token = LinkToken::generate()?;
-    let record = TokenRecord {
-        hash: token.hash(),
-        purpose: TokenPurpose::PasswordReset,
-        tenant_id: tenant.id,
-        subject: owner.subject,
-        invitation_id: None,
-        created_at: now,
-        expires_at: now + Duration::minutes(RESET_VALID_MINUTES),
-        voided: None,
-        used_at: None,
-    };
+    // Bound to the stored login email and the account's epoch: the link dies when either moves.
+    let record = TokenRecord::for_reset(
+        token.hash(),
+        tenant.id,
+        owner.subject,
+        &stored,
+        account.session_epoch,
+        now,
+        now + Duration::minutes(RESET_VALID_MINUTES),
+    );
     app.accounts.put_token(&record).await?;
     let link = format!(
         "{}/password/reset/{}",

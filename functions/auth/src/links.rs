@@ -35,7 +35,29 @@ fn problem_of(status: LinkStatus) -> LinkProblem {
         LinkStatus::Expired => LinkProblem::Expired,
         LinkStatus::Superseded => LinkProblem::Superseded,
         LinkStatus::Revoked => LinkProblem::Revoked,
+        LinkStatus::LoginEmailChanged => LinkProblem::LoginEmailChanged,
+        LinkStatus::PasswordChanged => LinkProblem::PasswordChanged,
     }
+}
+
+/// What the link can do now for whom it is for: the stored record, the holder's login email
+/// and the account's epoch (a link sent to another address, or a reset link from before the
+/// password last changed, no longer works).
+async fn status_now(
+    state: &AuthState,
+    record: &TokenRecord,
+    holder: &Holder,
+) -> Result<LinkStatus, StoreError> {
+    let account = state
+        .app
+        .accounts
+        .get_account(record.tenant_id, record.subject)
+        .await?;
+    Ok(record.status_for(
+        state.app.clock.now(),
+        holder.login_email(),
+        account.map(|a| a.session_epoch),
+    ))
 }
 
 /// Looks a presented link up, without using it.
@@ -56,15 +78,16 @@ pub(crate) async fn look_up(
     }
     let tenant = app.tenants.get_tenant(record.tenant_id).await?;
     let holder = Holder::load(app, record.tenant_id, record.subject).await?;
-    let status = record.status_at(app.clock.now());
     let (Some(tenant), Some(holder)) = (tenant, holder) else {
-        // Whoever it was for is gone (a removed staff user): say what happened to the link.
-        let problem = match status {
-            LinkStatus::Valid => LinkProblem::Unknown,
+        // Whoever it was for is gone (a deleted customer, a removed staff user): the link was
+        // withdrawn with them, unless the record says something more specific.
+        let problem = match record.status_at(app.clock.now()) {
+            LinkStatus::Valid => LinkProblem::Revoked,
             other => problem_of(other),
         };
         return Ok(Err((problem, None)));
     };
+    let status = status_now(state, &record, &holder).await?;
     match status {
         LinkStatus::Valid => Ok(Ok(UsableLink {
             record,
@@ -177,11 +200,17 @@ pub(crate) async fn redeem(
         }
         // Someone else used, replaced or revoked the link a moment ago: say which.
         Err(StoreError::VersionConflict) => {
-            let now_status = app
-                .invitations
-                .find_token(&record.hash)
-                .await?
-                .map(|r| r.status_at(now));
+            let now_status = match (
+                app.invitations.find_token(&record.hash).await?,
+                Holder::load(app, tenant.id, record.subject).await?,
+            ) {
+                (Some(r), Some(holder)) => Some(status_now(state, &r, &holder).await?),
+                (Some(r), None) => Some(match r.status_at(now) {
+                    LinkStatus::Valid => LinkStatus::Revoked,
+                    other => other,
+                }),
+                (None, _) => None,
+            };
             match now_status {
                 // The link still works: another write to the same records won a moment
                 // ago (an edit of the customer, say). Trying again will do.
@@ -454,6 +483,16 @@ pub(crate) fn link_problem(problem: LinkProblem) -> ApiError {
             StatusCode::GONE,
             "link-not-usable",
             "This invitation was withdrawn. Ask the agency for a new one.",
+        ),
+        LinkProblem::LoginEmailChanged => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "The login email changed after this link was sent, so it no longer works. Ask the agency for a new invitation, or reset the password of the current login email.",
+        ),
+        LinkProblem::PasswordChanged => (
+            StatusCode::GONE,
+            "link-not-usable",
+            "The password was set, changed or reset after this link was sent, so it no longer works. Log in, or ask for a new link.",
         ),
     };
     let code = serde_json::to_value(problem).unwrap_or_default();

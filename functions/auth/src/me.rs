@@ -18,7 +18,7 @@ use portal::{
     http::{ApiError, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session},
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
-    ports::StoreError,
+    ports::{LinkVoids, StoreError},
 };
 use serde::{Deserialize, Serialize};
 
@@ -225,9 +225,10 @@ async fn apply_customer(
             .validate(Some(&current))
             .map_err(ApiError::Validation)?
             .applied(&current, app.clock.now());
+        // The login email is the agency's (refused above), so nothing here voids links.
         Ok(app
             .customers
-            .update_customer(&current, &next)
+            .update_customer(&current, &next, &LinkVoids::default())
             .await
             .map(|()| next))
     })

@@ -14,8 +14,8 @@ use portal::{
     AppState,
     domain::{
         Actor, Channel, CustomerChanges, CustomerId, EventKind, Invitation, InvitationEvent,
-        InvitationId, InvitationState, Language, LinkToken, NewTenant, PortalArea, TenantId,
-        TokenRecord, VoidReason,
+        InvitationId, InvitationState, Language, LinkToken, NewTenant, PortalArea, Subject,
+        TenantId, TokenRecord, VoidReason,
     },
     embedded::{EmbeddedStore, Outbox},
     ports::{Clock, Store},
@@ -124,13 +124,10 @@ impl Portal {
             history: vec![],
             version: 1,
         };
+        let record = TokenRecord::for_invitation(&invitation)
+            .sent_to(customer.login_email.as_ref().expect("a login email"));
         self.store
-            .issue_invitation(
-                &customer,
-                &invitation,
-                &TokenRecord::for_invitation(&invitation),
-                &[],
-            )
+            .issue_invitation(&customer, &invitation, &record, &[])
             .await
             .unwrap();
         (customer.id, token, invitation)
@@ -319,6 +316,82 @@ async fn expired_revoked_and_unknown_links_say_what_happened_in_the_customers_la
     assert!(
         unknown.text.contains("lang=\"es\""),
         "the browser's language when the link says nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_link_sent_to_a_former_login_email_says_so_and_sets_nothing() {
+    let portal = Portal::new().await;
+    let (id, token, _) = portal.invited(Language::Sv).await;
+    let current = portal
+        .store
+        .get_customer(portal.tenant, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let changes: CustomerChanges =
+        serde_json::from_value(json!({"loginEmail": format!("{}@kunde.example", ulid_like())}))
+            .unwrap();
+    let next = changes
+        .validate(Some(&current))
+        .unwrap()
+        .applied(&current, Utc::now());
+    let voiding = portal::links::voids_for(
+        portal.store.as_ref(),
+        portal.store.as_ref(),
+        &current,
+        Some(&next),
+        Actor::System,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    portal
+        .store
+        .update_customer(&current, &next, &voiding.as_voids())
+        .await
+        .unwrap();
+
+    let page = portal
+        .send(
+            Method::GET,
+            &format!("/invite/{}", token.expose()),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.text.contains("lang=\"sv\""));
+    assert!(
+        page.text.contains("inte längre är kontots inloggningsmejl"),
+        "{}",
+        page.text
+    );
+    let posted = portal
+        .send(
+            Method::POST,
+            &format!("/invite/{}", token.expose()),
+            Some((
+                "application/x-www-form-urlencoded",
+                "password=kanelbullar+varje+fredag".into(),
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::GONE);
+    let json = portal.accept(&token, "kanelbullar varje fredag").await;
+    assert_eq!(
+        (json.status, json.json()["linkStatus"].as_str()),
+        (StatusCode::GONE, Some("login-email-changed"))
+    );
+    assert_eq!(
+        portal
+            .store
+            .get_account(portal.tenant, Subject::Customer(id))
+            .await
+            .unwrap(),
+        None,
+        "no password was set"
     );
 }
 

@@ -139,7 +139,20 @@ async fn update(
             .validate(Some(&current))
             .map_err(ApiError::Validation)?
             .applied(&current, state.clock.now());
-        let written = state.customers.update_customer(&current, &next).await;
+        // A new or cleared login email voids every link sent to the old one, in the same write.
+        let voiding = portal::links::voids_for(
+            state.invitations.as_ref(),
+            state.accounts.as_ref(),
+            &current,
+            Some(&next),
+            auth.actor,
+            next.updated_at,
+        )
+        .await?;
+        let written = state
+            .customers
+            .update_customer(&current, &next, &voiding.as_voids())
+            .await;
         unless_precondition_failed(written.map(|()| next), expected)
     })
     .await?;
@@ -157,7 +170,19 @@ async fn remove(
     let deleted = retry_lost_races(move || async move {
         let current = load(state, auth, id).await?;
         check_version(&current, expected)?;
-        let written = state.customers.delete_customer(&current).await;
+        let voiding = portal::links::voids_for(
+            state.invitations.as_ref(),
+            state.accounts.as_ref(),
+            &current,
+            None,
+            auth.actor,
+            state.clock.now(),
+        )
+        .await?;
+        let written = state
+            .customers
+            .delete_customer(&current, &voiding.as_voids())
+            .await;
         unless_precondition_failed(written.map(|()| current.id), expected)
     })
     .await?;

@@ -33,7 +33,36 @@ pub async fn status(
         .await?
         .ok_or_else(unknown)?;
     let now = app.clock.now();
-    let reason = match record.status_at(now) {
+    // Whom the link is for now: a link sent to another address than today's login email, or
+    // a reset link from before the password last changed, no longer works (and must not show
+    // today's address to whoever holds the old link).
+    let (customer, member) = match record.subject {
+        Subject::Customer(id) => (
+            app.customers.get_customer(record.tenant_id, id).await?,
+            None,
+        ),
+        Subject::Staff(id) => (None, app.staff.get_staff(record.tenant_id, id).await?),
+    };
+    let login_email = match (&customer, &member) {
+        (Some(c), _) => Some(c.login_email.as_ref()),
+        (_, Some(m)) => Some(Some(&m.email)),
+        (None, None) => None,
+    };
+    let status = match login_email {
+        Some(login_email) => {
+            let account = app
+                .accounts
+                .get_account(record.tenant_id, record.subject)
+                .await?;
+            record.status_for(now, login_email, account.map(|a| a.session_epoch))
+        }
+        // Deleted or removed since: the link went with them.
+        None => match record.status_at(now) {
+            LinkStatus::Valid => LinkStatus::Revoked,
+            other => other,
+        },
+    };
+    let reason = match status {
         LinkStatus::Valid => None,
         LinkStatus::Expired => Some((
             "expired",
@@ -50,6 +79,14 @@ pub async fn status(
         LinkStatus::Revoked => Some((
             "revoked",
             "The agency withdrew this invitation. Ask the agency for a new one.",
+        )),
+        LinkStatus::LoginEmailChanged => Some((
+            "login-email-changed",
+            "This link was sent to an address that is no longer the login email of the account. Ask the agency for a new invitation.",
+        )),
+        LinkStatus::PasswordChanged => Some((
+            "password-changed",
+            "The password was set, changed or reset after this link was sent. Log in, or ask for a new link.",
         )),
     };
     if let Some((code, detail)) = reason {
@@ -68,14 +105,9 @@ pub async fn status(
         .get_tenant(record.tenant_id)
         .await?
         .ok_or_else(unknown)?;
-    let customer_id = match record.subject {
-        Subject::Customer(id) => id,
-        Subject::Staff(id) => {
-            let member = app
-                .staff
-                .get_staff(record.tenant_id, id)
-                .await?
-                .ok_or_else(unknown)?;
+    let customer = match (customer, member) {
+        (Some(customer), _) => customer,
+        (None, Some(member)) => {
             return Ok(Json(serde_json::json!({
                 "linkStatus": "valid",
                 "purpose": record.purpose,
@@ -87,12 +119,9 @@ pub async fn status(
                 "expiresAt": record.expires_at,
             })));
         }
+        (None, None) => return Err(unknown()),
     };
-    let customer = app
-        .customers
-        .get_customer(record.tenant_id, customer_id)
-        .await?
-        .ok_or_else(unknown)?;
+    let customer_id = customer.id;
     let area = match (record.purpose, record.invitation_id) {
         (TokenPurpose::Invitation, Some(id)) => app
             .invitations

@@ -224,6 +224,8 @@ async fn prepare(
         .login_email
         .clone()
         .ok_or(ApiError::NotFound("login email"))?;
+    // Whatever the channel, the link sets the password of this login email only.
+    let login_email_bound = login_email.clone();
     let email = if channels.contains(&Channel::Email) {
         let rendered = email_template
             .render(language, &vars)
@@ -270,7 +272,7 @@ async fn prepare(
         }],
         version: 1,
     };
-    let token_record = TokenRecord::for_invitation(&invitation);
+    let token_record = TokenRecord::for_invitation(&invitation).sent_to(&login_email_bound);
     Ok(Prepared {
         invitation,
         token_record,

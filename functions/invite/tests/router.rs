@@ -657,7 +657,7 @@ async fn a_customer_with_a_password_is_pointed_to_password_reset() {
     active.version += 1;
     portal
         .store
-        .update_customer(&current, &active)
+        .update_customer(&current, &active, &Default::default())
         .await
         .unwrap();
     let (status, problem) = portal.invite(id, json!({})).await;

@@ -41,8 +41,8 @@ use crate::{
     },
     ports::{
         AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
-        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StaffStore, StoreError,
-        StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+        InvitationStore, LinkVoids, Page, RateLimitStore, Redemption, SessionStore, StaffStore,
+        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
 
@@ -705,7 +705,12 @@ impl CustomerStore for DynamoDbStore {
     }
 
     #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
-    async fn update_customer(&self, current: &Customer, next: &Customer) -> Result<(), StoreError> {
+    async fn update_customer(
+        &self,
+        current: &Customer,
+        next: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
         let mut put = self.put(self.customer_item(next)?);
         put.condition_expression = Some("version = :v".into());
         put.expression_attribute_values = Some(HashMap::from([(
@@ -715,7 +720,13 @@ impl CustomerStore for DynamoDbStore {
         let mut items = vec![TransactWriteItem::builder().put(put).build()];
         let old = current.login_email.as_ref();
         let new = next.login_email.as_ref();
-        let moved = old.map(Email::normalized) != new.map(Email::normalized);
+        let moved = crate::links::login_email_moves(current, next);
+        if moved && voids.reason.is_none() {
+            return Err(anyhow::anyhow!(
+                "A login email change must void the customer's links (crate::links::voids_for)"
+            )
+            .into());
+        }
         let mut claim_index = None;
         if moved {
             if let Some(new) = new {
@@ -726,12 +737,17 @@ impl CustomerStore for DynamoDbStore {
                 items.push(self.login_release(current, old));
             }
         }
+        items.extend(self.link_voids(voids)?);
         self.transact(items, claim_index, "Failed to update the customer")
             .await
     }
 
     #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
-    async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError> {
+    async fn delete_customer(
+        &self,
+        current: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
         let mut delete = self.delete(tenant_pk(current.tenant_id), &customer_sk(current.id));
         delete.condition_expression = Some("version = :v".into());
         delete.expression_attribute_values = Some(HashMap::from([(
@@ -750,8 +766,33 @@ impl CustomerStore for DynamoDbStore {
         if let Some(email) = &current.login_email {
             items.push(self.login_release(current, email));
         }
+        // The account is deleted above: only the invitations are left to void.
+        items.extend(self.link_voids(&LinkVoids {
+            account: None,
+            ..*voids
+        })?);
         self.transact(items, None, "Failed to delete the customer")
             .await
+    }
+}
+
+impl DynamoDbStore {
+    /// The writes that void `voids`' links, each conditioned on the version read.
+    fn link_voids(&self, voids: &LinkVoids<'_>) -> anyhow::Result<Vec<TransactWriteItem>> {
+        let mut items = Vec::new();
+        if !voids.invitations.is_empty() {
+            let (reason, at) = voids
+                .reason
+                .context("Voided invitations need a reason and a time")?;
+            for (current, next) in voids.invitations {
+                items.push(self.versioned_put(self.invitation_item(next)?, current.version));
+                items.push(self.token_void(current, reason, at)?);
+            }
+        }
+        if let Some((current, next)) = voids.account {
+            items.push(self.versioned_put(self.account_item(next)?, current.version));
+        }
+        Ok(items)
     }
 }
 
@@ -1091,10 +1132,37 @@ impl AccountStore for DynamoDbStore {
             .build()
             .context("Failed to describe the token update")?;
         let mut items = vec![TransactWriteItem::builder().update(use_token).build()];
+        // A reset link works only while the account is at the epoch it was sent for; the
+        // account's version condition below keeps it there until this write.
+        if !r
+            .token
+            .epoch_matches(r.previous_account.map(|a| a.session_epoch))
+        {
+            return Err(StoreError::VersionConflict);
+        }
         items.push(match r.previous_account {
             Some(previous) => self.versioned_put(self.account_item(r.account)?, previous.version),
             None => self.new_put(self.account_item(r.account)?),
         });
+        // The link sets the password of the address it was sent to, only while that address
+        // still logs in to this account.
+        if let Some(sent_to) = &r.token.sent_to {
+            let owner = match r.token.subject {
+                Subject::Customer(c) => ("customerId", c.to_string()),
+                Subject::Staff(id) => ("staffId", id.to_string()),
+            };
+            let check = ConditionCheck::builder()
+                .table_name(&self.table)
+                .key("pk", s(login_pk(sent_to)))
+                .key("sk", s("LOGIN"))
+                .condition_expression("tenantId = :t AND #owner = :o")
+                .expression_attribute_names("#owner", owner.0)
+                .expression_attribute_values(":t", s(r.token.tenant_id.to_string()))
+                .expression_attribute_values(":o", s(owner.1))
+                .build()
+                .context("Failed to describe the login email check")?;
+            items.push(TransactWriteItem::builder().condition_check(check).build());
+        }
         if let Some((current, next)) = r.invitation {
             items.push(self.versioned_put(self.invitation_item(next)?, current.version));
         }

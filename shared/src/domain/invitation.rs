@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::{
-    ApiKeyId, CustomerId, InvitationId, Language, StaffId, Subject, TenantId,
+    ApiKeyId, CustomerId, Email, InvitationId, Language, StaffId, Subject, TenantId,
     secret::{random_token, sha256_hex},
 };
 
@@ -256,6 +256,9 @@ pub enum VoidReason {
     /// A newer invitation (or copied link) replaced it.
     Superseded,
     Revoked,
+    /// The login email it was sent to stopped being the account's login email (changed or
+    /// cleared by the agency).
+    LoginEmailChanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +280,15 @@ pub struct TokenRecord {
     pub subject: Subject,
     /// The customer invitation the link belongs to (none for resets and staff).
     pub invitation_id: Option<InvitationId>,
+    /// The login email the link was sent for: it sets the password of this address only, and
+    /// only while it is still the account's login email. `None` in tokens stored before links
+    /// were bound to an address.
+    #[serde(default)]
+    pub sent_to: Option<Email>,
+    /// For a reset link: the account's session epoch when it was sent. Setting, changing or
+    /// resetting the password moves the epoch, which voids every reset link sent before.
+    #[serde(default)]
+    pub account_epoch: Option<u64>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     #[serde(default)]
@@ -294,10 +306,14 @@ pub enum LinkStatus {
     Used,
     Superseded,
     Revoked,
+    /// The account's login email is no longer the address the link was sent to.
+    LoginEmailChanged,
+    /// A reset link from before the password was last set, changed or reset.
+    PasswordChanged,
 }
 
 impl TokenRecord {
-    /// The token an invitation's link carries.
+    /// The token an invitation's link carries (bind it with [`TokenRecord::sent_to`]).
     pub fn for_invitation(invitation: &Invitation) -> Self {
         Self {
             hash: invitation.token_hash.clone(),
@@ -305,10 +321,62 @@ impl TokenRecord {
             tenant_id: invitation.tenant_id,
             subject: Subject::Customer(invitation.customer_id),
             invitation_id: Some(invitation.id),
+            sent_to: None,
+            account_epoch: None,
             created_at: invitation.created_at,
             expires_at: invitation.expires_at,
             voided: None,
             used_at: None,
+        }
+    }
+
+    /// A reset link for `login_email`, usable while the account stays at `account_epoch`.
+    pub fn for_reset(
+        hash: TokenHash,
+        tenant_id: TenantId,
+        subject: Subject,
+        login_email: &Email,
+        account_epoch: u64,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            hash,
+            purpose: TokenPurpose::PasswordReset,
+            tenant_id,
+            subject,
+            invitation_id: None,
+            sent_to: Some(login_email.clone()),
+            account_epoch: Some(account_epoch),
+            created_at,
+            expires_at,
+            voided: None,
+            used_at: None,
+        }
+    }
+
+    /// The same token, bound to the login email it is sent to.
+    pub fn sent_to(mut self, login_email: &Email) -> Self {
+        self.sent_to = Some(login_email.clone());
+        self
+    }
+
+    /// Whether the link was sent to `login_email` (compared as login emails are). A token
+    /// from before links were bound to an address counts as sent to the current one.
+    pub fn was_sent_to(&self, login_email: Option<&Email>) -> bool {
+        match (&self.sent_to, login_email) {
+            (None, _) => true,
+            (Some(sent), Some(now)) => sent.normalized() == now.normalized(),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Whether the account (its session epoch now, `None` when it has none) is still the one
+    /// a reset link was sent for.
+    pub fn epoch_matches(&self, account_epoch: Option<u64>) -> bool {
+        match self.account_epoch {
+            None => true,
+            Some(sent) => account_epoch == Some(sent),
         }
     }
 
@@ -318,14 +386,37 @@ impl TokenRecord {
         self
     }
 
-    /// Used beats voided beats expired: the most specific explanation first.
+    /// What the stored record alone says. Used beats voided beats expired: the most specific
+    /// explanation first. [`TokenRecord::status_for`] also looks at whom it is for.
     pub fn status_at(&self, now: DateTime<Utc>) -> LinkStatus {
         match (&self.used_at, &self.voided) {
             (Some(_), _) => LinkStatus::Used,
-            (None, Some(v)) if v.reason == VoidReason::Revoked => LinkStatus::Revoked,
-            (None, Some(_)) => LinkStatus::Superseded,
+            (None, Some(v)) => match v.reason {
+                VoidReason::Superseded => LinkStatus::Superseded,
+                VoidReason::Revoked => LinkStatus::Revoked,
+                VoidReason::LoginEmailChanged => LinkStatus::LoginEmailChanged,
+            },
             (None, None) if now >= self.expires_at => LinkStatus::Expired,
             (None, None) => LinkStatus::Valid,
+        }
+    }
+
+    /// What the link can do now for an account whose login email is `login_email` and whose
+    /// session epoch is `account_epoch` (`None`: no password yet).
+    pub fn status_for(
+        &self,
+        now: DateTime<Utc>,
+        login_email: Option<&Email>,
+        account_epoch: Option<u64>,
+    ) -> LinkStatus {
+        match self.status_at(now) {
+            LinkStatus::Valid | LinkStatus::Expired if !self.was_sent_to(login_email) => {
+                LinkStatus::LoginEmailChanged
+            }
+            LinkStatus::Valid | LinkStatus::Expired if !self.epoch_matches(account_epoch) => {
+                LinkStatus::PasswordChanged
+            }
+            other => other,
         }
     }
 }
@@ -397,6 +488,8 @@ mod tests {
             tenant_id: TenantId::new(),
             subject: Subject::Customer(CustomerId::new()),
             invitation_id: None,
+            sent_to: None,
+            account_epoch: None,
             created_at: now,
             expires_at: now + chrono::Duration::days(1),
             voided: None,
@@ -431,6 +524,61 @@ mod tests {
         assert_eq!(
             used.status_at(now + chrono::Duration::days(2)),
             LinkStatus::Used
+        );
+    }
+
+    #[test]
+    fn a_link_works_only_for_the_address_and_the_password_it_was_sent_for() {
+        let now = Utc::now();
+        let wrong = Email::parse("wrong@baeckerei.example").unwrap();
+        let right = Email::parse("right@baeckerei.example").unwrap();
+        let reset = TokenRecord::for_reset(
+            LinkToken::generate().unwrap().hash(),
+            TenantId::new(),
+            Subject::Customer(CustomerId::new()),
+            &wrong,
+            3,
+            now,
+            now + chrono::Duration::hours(1),
+        );
+        let upper = Email::parse("WRONG@baeckerei.example").unwrap();
+        assert_eq!(
+            reset.status_for(now, Some(&upper), Some(3)),
+            LinkStatus::Valid
+        );
+        assert_eq!(
+            reset.status_for(now, Some(&right), Some(3)),
+            LinkStatus::LoginEmailChanged
+        );
+        assert_eq!(
+            reset.status_for(now, None, Some(3)),
+            LinkStatus::LoginEmailChanged,
+            "a cleared login email"
+        );
+        assert_eq!(
+            reset.status_for(now, Some(&wrong), Some(4)),
+            LinkStatus::PasswordChanged
+        );
+        assert_eq!(
+            reset.status_for(now, Some(&wrong), None),
+            LinkStatus::PasswordChanged,
+            "the account is gone"
+        );
+        let used = TokenRecord {
+            used_at: Some(now),
+            ..reset.clone()
+        };
+        assert_eq!(
+            used.status_for(now, Some(&right), Some(4)),
+            LinkStatus::Used,
+            "a used link says so"
+        );
+        let voided = reset.voided(now, VoidReason::LoginEmailChanged);
+        assert_eq!(voided.status_at(now), LinkStatus::LoginEmailChanged);
+        assert_eq!(
+            voided.status_for(now, Some(&wrong), Some(3)),
+            LinkStatus::LoginEmailChanged,
+            "voided stays voided when the address comes back"
         );
     }
 

@@ -65,6 +65,8 @@ impl StaffMember {
             tenant_id: self.tenant_id,
             subject: self.subject(),
             invitation_id: None,
+            sent_to: Some(self.email.clone()),
+            account_epoch: None,
             created_at: i.sent_at,
             expires_at: i.expires_at,
             voided: None,

@@ -19,8 +19,8 @@ use crate::{
     },
     ports::{
         AccountStore, ApiKeyStore, CustomerStore, IdempotencyStart, IdempotencyStore,
-        InvitationStore, Page, RateLimitStore, Redemption, SessionStore, StaffStore, StoreError,
-        StoredResponse, TemplateOverride, TemplateStore, TenantStore,
+        InvitationStore, LinkVoids, Page, RateLimitStore, Redemption, SessionStore, StaffStore,
+        StoreError, StoredResponse, TemplateOverride, TemplateStore, TenantStore,
     },
 };
 
@@ -402,7 +402,19 @@ impl CustomerStore for EmbeddedStore {
         })
     }
 
-    async fn update_customer(&self, current: &Customer, next: &Customer) -> Result<(), StoreError> {
+    async fn update_customer(
+        &self,
+        current: &Customer,
+        next: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
+        let moved = crate::links::login_email_moves(current, next);
+        if moved && voids.reason.is_none() {
+            return Err(anyhow::anyhow!(
+                "A login email change must void the customer's links (crate::links::voids_for)"
+            )
+            .into());
+        }
         self.write(|d| {
             let stored = d
                 .customers
@@ -413,9 +425,9 @@ impl CustomerStore for EmbeddedStore {
                 return Err(StoreError::VersionConflict);
             }
             *stored = next.clone();
-            let old = current.login_email.as_ref().map(|e| e.normalized());
-            let new = next.login_email.as_ref().map(|e| e.normalized());
-            if old != new {
+            if moved {
+                let old = current.login_email.as_ref().map(|e| e.normalized());
+                let new = next.login_email.as_ref().map(|e| e.normalized());
                 if let Some(new) = new {
                     if d.logins.contains_key(&new) {
                         return Err(StoreError::LoginEmailTaken);
@@ -426,11 +438,15 @@ impl CustomerStore for EmbeddedStore {
                     d.logins.remove(&old);
                 }
             }
-            Ok(())
+            apply_voids(d, voids)
         })
     }
 
-    async fn delete_customer(&self, current: &Customer) -> Result<(), StoreError> {
+    async fn delete_customer(
+        &self,
+        current: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
         self.write(|d| {
             let of_tenant = d
                 .customers
@@ -448,9 +464,45 @@ impl CustomerStore for EmbeddedStore {
                 current.tenant_id,
                 Subject::Customer(current.id),
             ));
-            Ok(())
+            // The account is gone: only the invitations are left to void.
+            apply_voids(
+                d,
+                &LinkVoids {
+                    account: None,
+                    ..*voids
+                },
+            )
         })
     }
+}
+
+/// Voids `voids`' links, each only if unchanged since read (within the caller's write).
+fn apply_voids(d: &mut Data, voids: &LinkVoids<'_>) -> Result<(), StoreError> {
+    if !voids.invitations.is_empty() {
+        let (reason, at) = voids
+            .reason
+            .ok_or_else(|| anyhow::anyhow!("Voided invitations need a reason and a time"))?;
+        for (current, next) in voids.invitations {
+            unchanged_invitation(d, current)?;
+            d.invitations.insert(next.id, next.clone());
+            let token = d
+                .tokens
+                .get(current.token_hash.as_str())
+                .cloned()
+                .unwrap_or_else(|| TokenRecord::for_invitation(current))
+                .voided(at, reason);
+            d.tokens.insert(token.hash.as_str().to_owned(), token);
+        }
+    }
+    if let Some((current, next)) = voids.account {
+        let stored = d
+            .accounts
+            .get_mut(&account_key(current.tenant_id, current.subject))
+            .filter(|a| a.version == current.version)
+            .ok_or(StoreError::VersionConflict)?;
+        *stored = next.clone();
+    }
+    Ok(())
 }
 
 fn template_key(channel: Channel, language: Language) -> String {
@@ -703,6 +755,23 @@ impl AccountStore for EmbeddedStore {
                 (None, None) => {}
                 (Some(stored), Some(previous)) if stored.version == previous.version => {}
                 _ => return Err(StoreError::VersionConflict),
+            }
+            // A reset link works only while the account is at the epoch it was sent for, and
+            // any link only while the address it was sent to logs in to this account.
+            if !r
+                .token
+                .epoch_matches(r.previous_account.map(|a| a.session_epoch))
+            {
+                return Err(StoreError::VersionConflict);
+            }
+            if let Some(sent_to) = &r.token.sent_to {
+                let owner = LoginClaim {
+                    tenant_id: r.token.tenant_id,
+                    subject: r.token.subject,
+                };
+                if d.logins.get(&sent_to.normalized()) != Some(&owner) {
+                    return Err(StoreError::VersionConflict);
+                }
             }
             d.accounts.insert(key, r.account.clone());
             if let Some((current, next)) = r.invitation {

@@ -1,0 +1,4 @@
+# Links, die nicht mehr gelten, weil sich das Konto nach dem Versand geändert hat.
+page-link-login-email-changed-invitation = Dieser Link wurde an eine Adresse geschickt, die nicht mehr die Login-E-Mail dieses Kontos ist, und gilt deshalb nicht mehr. Bitten Sie { $agency } um eine neue Einladung.
+page-link-login-email-changed-reset = Die Login-E-Mail dieses Kontos wurde geändert, nachdem dieser Link verschickt wurde; er gilt deshalb nicht mehr. Fordern Sie unter „Passwort vergessen“ mit der aktuellen Login-E-Mail einen neuen Link an.
+page-link-password-changed = Das Passwort dieses Kontos wurde festgelegt, geändert oder zurückgesetzt, nachdem dieser Link verschickt wurde; er gilt deshalb nicht mehr. Melden Sie sich mit dem aktuellen Passwort an oder fordern Sie unter „Passwort vergessen“ einen neuen Link an.

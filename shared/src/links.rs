@@ -1,0 +1,100 @@
+//! Links that set a password must not outlive the address they were sent to: which links a
+//! change of a customer voids, in the same atomic write as the change
+//! ([`crate::ports::LinkVoids`]).
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    domain::{
+        Account, Actor, Customer, EventKind, Invitation, InvitationEvent, InvitationState, Subject,
+        VoidReason,
+    },
+    ports::{AccountStore, InvitationStore, LinkVoids, StoreError},
+};
+
+/// The records [`voids_for`] found, as they are to be written.
+#[derive(Debug, Default, Clone)]
+pub struct Voiding {
+    invitations: Vec<(Invitation, Invitation)>,
+    reason: Option<(VoidReason, DateTime<Utc>)>,
+    account: Option<(Account, Account)>,
+}
+
+impl Voiding {
+    pub fn as_voids(&self) -> LinkVoids<'_> {
+        LinkVoids {
+            invitations: &self.invitations,
+            reason: self.reason,
+            account: self.account.as_ref().map(|(current, next)| (current, next)),
+        }
+    }
+}
+
+/// Whether changing `current` into `next` moves or clears its login email.
+pub fn login_email_moves(current: &Customer, next: &Customer) -> bool {
+    let normalized = |c: &Customer| c.login_email.as_ref().map(|e| e.normalized());
+    normalized(current) != normalized(next)
+}
+
+/// What changing `current` into `next` (or deleting it, `None`) must void at once:
+///
+/// - a new or cleared login email: every open invitation (revoked, `login-email-changed`) and
+///   the account's session epoch (its sessions and reset links end), so nothing sent to the
+///   old address can set the password that the new address logs in with;
+/// - deleting the customer: every open invitation (revoked); the account goes with it.
+pub async fn voids_for(
+    invitations: &dyn InvitationStore,
+    accounts: &dyn AccountStore,
+    current: &Customer,
+    next: Option<&Customer>,
+    by: Actor,
+    at: DateTime<Utc>,
+) -> Result<Voiding, StoreError> {
+    let (reason, detail) = match next {
+        None => (VoidReason::Revoked, "customer-deleted".to_owned()),
+        Some(next) if login_email_moves(current, next) => (
+            VoidReason::LoginEmailChanged,
+            match &current.login_email {
+                Some(old) => format!("login-email-changed: the link was sent for {old}"),
+                None => "login-email-changed".to_owned(),
+            },
+        ),
+        Some(_) => return Ok(Voiding::default()),
+    };
+    let open = invitations
+        .list_invitations(current.tenant_id, current.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.state_at(at).is_open())
+        .map(|i| {
+            let event = InvitationEvent {
+                at,
+                event: EventKind::Revoked,
+                channel: None,
+                detail: Some(detail.clone()),
+                by,
+            };
+            let revoked = i.with_event(event, InvitationState::Revoked);
+            (i, revoked)
+        })
+        .collect();
+    let account = match next {
+        Some(_) => accounts
+            .get_account(current.tenant_id, Subject::Customer(current.id))
+            .await?
+            .map(|a| {
+                let moved = Account {
+                    session_epoch: a.session_epoch + 1,
+                    version: a.version + 1,
+                    ..a.clone()
+                };
+                (a, moved)
+            }),
+        None => None,
+    };
+    Ok(Voiding {
+        invitations: open,
+        reason: Some((reason, at)),
+        account,
+    })
+}
