@@ -38,9 +38,10 @@ pub fn login_email_moves(current: &Customer, next: &Customer) -> bool {
 
 /// What changing `current` into `next` (or deleting it, `None`) must void at once:
 ///
-/// - a new or cleared login email: every open invitation (revoked, `login-email-changed`) and
-///   the account's session epoch (its sessions and reset links end), so nothing sent to the
-///   old address can set the password that the new address logs in with;
+/// - a new or cleared login email: every open invitation (revoked, `login-email-changed`),
+///   the account's session epoch (its sessions and reset links end) and its password, so
+///   nothing sent to the old address (a link, or a password set from one) opens the portal
+///   under the new address, which sets its own password with a reset link;
 /// - deleting the customer: every open invitation (revoked); the account goes with it.
 pub async fn voids_for(
     invitations: &dyn InvitationStore,
@@ -83,7 +84,10 @@ pub async fn voids_for(
             .get_account(current.tenant_id, Subject::Customer(current.id))
             .await?
             .map(|a| {
+                // The password was set by whoever read the old address's mail: it must not
+                // open the portal under the new one. The new address resets it.
                 let moved = Account {
+                    password_hash: crate::password_hash::VOIDED.to_owned(),
                     session_epoch: a.session_epoch + 1,
                     version: a.version + 1,
                     ..a.clone()

@@ -54,10 +54,15 @@ pub enum Verified {
     NoMatch,
 }
 
-/// Checks `password` against `stored`, or against a dummy hash when there is no account, so
-/// both cases take the same time. A malformed stored hash never matches.
+/// Stored in place of a hash when a password must no longer open the account (its login
+/// email moved to another address): nothing matches it, and it costs as much time as a hash.
+pub const VOIDED: &str = "voided";
+
+/// Checks `password` against `stored`, or against a dummy hash when there is no account (or
+/// its password was voided), so every case takes the same time. Only a real hash can match.
 pub async fn verify(password: &Password, stored: Option<&str>) -> anyhow::Result<Verified> {
     let password = password.expose().to_owned();
+    let stored = stored.filter(|s| *s != VOIDED);
     let known = stored.is_some();
     let stored = stored.map(str::to_owned).unwrap_or_else(|| DUMMY.clone());
     tokio::task::spawn_blocking(move || {

@@ -309,6 +309,59 @@ async fn a_set_change_or_reset_voids_every_other_reset_link(setup: Setup) {
     assert_eq!(portal.login(&login, PASSWORD).await.0, StatusCode::OK);
 }
 
+/// The link was used before the agency noticed the wrong address: the password set from it
+/// must not log in under the corrected address, whose owner sets their own with a reset link.
+async fn a_password_set_from_the_old_address_does_not_open_the_new_one(setup: Setup) {
+    let portal = Portal::new(setup).await;
+    let wrong = format!("wrong-{}@baeckerei.example", unique());
+    let right = format!("right-{}@baeckerei.example", unique());
+    let customer = portal.customer(&wrong).await;
+    let (_, token) = portal.invite(&customer, &wrong).await;
+    let (status, body) = portal
+        .public(
+            "/invitations/accept",
+            json!({"token": token.unwrap(), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(portal.login(&wrong, PASSWORD).await.0, StatusCode::OK);
+
+    portal.set_login(&customer, json!(right)).await;
+    assert_eq!(
+        portal.login(&right, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the password wrong@ chose opens nothing under right@"
+    );
+    assert_eq!(
+        portal.login(&wrong, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let reset = portal.reset_link(&right).await;
+    let (status, body) = portal
+        .public(
+            "/password/reset",
+            json!({"token": reset, "password": OTHER_PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(portal.login(&right, OTHER_PASSWORD).await.0, StatusCode::OK);
+    assert_eq!(
+        portal.login(&right, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_password_set_from_the_old_address_is_voided_on_the_embedded_store() {
+    a_password_set_from_the_old_address_does_not_open_the_new_one(embedded()).await;
+}
+
+#[tokio::test]
+async fn a_password_set_from_the_old_address_is_voided_on_dynamodb() {
+    a_password_set_from_the_old_address_does_not_open_the_new_one(on_moto().await).await;
+}
+
 #[tokio::test]
 async fn a_corrected_login_email_voids_the_old_links_on_the_embedded_store() {
     a_link_sent_to_the_old_login_email_sets_no_password(embedded()).await;
