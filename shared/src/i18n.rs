@@ -1,4 +1,4 @@
-//! The message catalogue: Project Fluent files in `shared/locales/{lang}/portal.ftl`,
+//! The message catalogue: Project Fluent files in `shared/locales/{lang}/*.ftl`,
 //! compiled into the binary.
 
 use std::{borrow::Cow, collections::HashMap};
@@ -93,5 +93,30 @@ mod tests {
                 assert!(!t(*language, key).is_empty(), "{language} {key}");
             }
         }
+    }
+
+    #[test]
+    fn every_language_has_every_http_message() {
+        let sources = [
+            include_str!("../locales/de/http.ftl"),
+            include_str!("../locales/en/http.ftl"),
+            include_str!("../locales/fr/http.ftl"),
+            include_str!("../locales/es/http.ftl"),
+            include_str!("../locales/nl/http.ftl"),
+            include_str!("../locales/sv/http.ftl"),
+        ];
+        let english = keys(sources[1]);
+        assert!(english.contains("http-not-utf8"));
+        for (language, source) in Language::ALL.iter().zip(sources) {
+            assert_eq!(keys(source), english, "{language}");
+            for key in &english {
+                let text = t(*language, key);
+                assert!(!text.is_empty() && text != *key, "{language} {key}");
+            }
+        }
+        assert_eq!(
+            t(Language::De, "http-single-line"),
+            "muss in einer Zeile stehen"
+        );
     }
 }

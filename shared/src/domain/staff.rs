@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, Email, FieldError, FieldErrors, Language, StaffId, Subject, TenantId, TokenHash,
-    TokenPurpose, TokenRecord, text,
+    TokenPurpose, TokenRecord, text::SingleLine,
 };
 
 /// A staff user. The email is their login email, unique across the whole system (customers
@@ -106,7 +106,7 @@ impl NewStaff {
     pub fn validate(&self) -> Result<ValidNewStaff, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
         let name = match &self.name {
-            Some(name) => errors.check("name", text::clean(name, 100, false)),
+            Some(name) => errors.check("name", SingleLine::parse(name, 100).map(String::from)),
             None => {
                 errors.push("name", "is required");
                 None
@@ -154,7 +154,7 @@ impl StaffChanges {
         let mut errors = FieldErrors::default();
         let mut next = current.clone();
         if let Some(name) = &self.name
-            && let Some(name) = errors.check("name", text::clean(name, 100, false))
+            && let Some(name) = errors.check("name", SingleLine::parse(name, 100).map(String::from))
         {
             next.name = name;
         }
