@@ -15,7 +15,9 @@ use portal::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
         account::account_key, customer::AddressInput, password::Password,
     },
-    http::{ApiError, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session},
+    http::{
+        ApiError, FormBody, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session,
+    },
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::StoreError,
@@ -336,7 +338,7 @@ fn from_form(form: &HashMap<String, String>) -> CustomerChanges {
 pub async fn form(
     State(state): State<AuthState>,
     who: UserSession,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormBody(form): FormBody<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     who.check_form_csrf(form.get("csrf").map(String::as_str))?;
     let changes = match who.session.subject {

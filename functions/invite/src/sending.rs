@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -14,7 +14,7 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, LinkToken, OutgoingEmail, OutgoingSms,
         PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency},
+    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth, idempotency},
     messages::InvitationVars,
     ports::{DeliveryError, StoreError},
 };
@@ -326,7 +326,7 @@ async fn issue(
 pub async fn send(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
     headers: HeaderMap,
     JsonBody(request): JsonBody<SendRequest>,
 ) -> Result<Response, ApiError> {
@@ -457,7 +457,7 @@ fn created(location: &str, body: serde_json::Value) -> Response {
 pub async fn copy_link(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
     JsonBody(request): JsonBody<LinkRequest>,
 ) -> Result<Response, ApiError> {
     let mut errors = FieldErrors::default();
@@ -497,7 +497,7 @@ pub async fn copy_link(
 pub async fn list(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let customer = load_customer(&state.app, auth, &raw_customer).await?;
     let now = state.app.clock.now();
@@ -537,7 +537,7 @@ async fn load_invitation(
 pub async fn read(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+    PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let invitation = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
     Ok(Json(InvitationView::json(
@@ -549,7 +549,7 @@ pub async fn read(
 pub async fn revoke(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+    PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let current = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
     let now = state.app.clock.now();

@@ -1,14 +1,10 @@
 //! The agency's own wording of invitations, per channel and language, with previews.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use portal::{
     AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
-    http::{ApiError, JsonBody, Problem, StaffAuth},
+    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
 };
@@ -179,7 +175,7 @@ fn checked(
 pub async fn save(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((language, channel)): Path<(String, String)>,
+    PathParam((language, channel)): PathParam<(String, String)>,
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
@@ -206,7 +202,7 @@ pub async fn save(
 pub async fn remove(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((language, channel)): Path<(String, String)>,
+    PathParam((language, channel)): PathParam<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
     match state
