@@ -209,11 +209,18 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
     if raw == "*" {
         return Ok(None);
     }
-    raw.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
+    // An entity tag is quoted (RFC 9110); a bare `3` is taken too, as openapi.json says, but
+    // half a quote is not.
+    let tag = raw.strip_prefix("W/").unwrap_or(raw);
+    let version = match tag.strip_prefix('"') {
+        Some(quoted) => quoted.strip_suffix('"'),
+        None => Some(tag),
+    };
+    version
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse().ok())
         .map(Some)
-        .map_err(|_| {
+        .ok_or_else(|| {
             ApiError::invalid_parameter("If-Match", "must be the ETag of the record, such as \"3\"")
         })
 }

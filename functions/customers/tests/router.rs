@@ -644,3 +644,32 @@ async fn names_with_line_or_paragraph_separators_get_422_naming_the_field() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "notes keep their line breaks");
 }
+
+#[tokio::test]
+async fn a_half_quoted_if_match_and_an_array_body_are_refused() {
+    let api = Api::new().await;
+    let created = api.create(json!({"companyName": "Acme"})).await;
+    let uri = format!("/customers/{}", created["id"].as_str().unwrap());
+    for (if_match, expected) in [
+        ("\"1", StatusCode::BAD_REQUEST),
+        ("1\"", StatusCode::BAD_REQUEST),
+        ("W/\"\"", StatusCode::BAD_REQUEST),
+        ("+1", StatusCode::BAD_REQUEST),
+        ("1", StatusCode::OK),
+    ] {
+        let mut request = api.request(Method::PATCH, &uri, Some(json!({"owner": "A"})));
+        request
+            .headers_mut()
+            .insert(header::IF_MATCH, if_match.parse().unwrap());
+        let (status, _, problem) = api.send(request).await;
+        assert_eq!(status, expected, "{if_match}: {problem}");
+        if expected == StatusCode::BAD_REQUEST {
+            assert_eq!(fields(&problem), ["If-Match"]);
+        }
+    }
+    let (status, problem) = api
+        .call(Method::PATCH, &uri, Some(json!([null, null])))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(fields(&problem), ["body"]);
+}

@@ -8,3 +8,4 @@ http-malformed = hat das falsche Format
 http-single-line = muss in einer Zeile stehen
 http-form-required-title = Der Inhalt der Anfrage muss ein Formular sein
 http-form-required-detail = Senden Sie den Inhalt mit Content-Type: application/x-www-form-urlencoded.
+http-json-object = muss ein JSON-Objekt sein

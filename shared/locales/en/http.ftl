@@ -8,3 +8,4 @@ http-malformed = has the wrong format
 http-single-line = must be a single line
 http-form-required-title = The request body must be a form
 http-form-required-detail = Send the body with Content-Type: application/x-www-form-urlencoded.
+http-json-object = must be a JSON object

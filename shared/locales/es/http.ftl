@@ -8,3 +8,4 @@ http-malformed = no tiene el formato correcto
 http-single-line = debe ocupar una sola línea
 http-form-required-title = El cuerpo de la solicitud debe ser un formulario
 http-form-required-detail = Envíe el cuerpo con Content-Type: application/x-www-form-urlencoded.
+http-json-object = debe ser un objeto JSON

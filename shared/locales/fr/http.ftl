@@ -8,3 +8,4 @@ http-malformed = n’a pas le bon format
 http-single-line = doit tenir sur une seule ligne
 http-form-required-title = Le corps de la requête doit être un formulaire
 http-form-required-detail = Envoyez le corps avec Content-Type: application/x-www-form-urlencoded.
+http-json-object = doit être un objet JSON

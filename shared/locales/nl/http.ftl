@@ -8,3 +8,4 @@ http-malformed = heeft niet de juiste vorm
 http-single-line = moet op één regel staan
 http-form-required-title = De inhoud van het verzoek moet een formulier zijn
 http-form-required-detail = Stuur de inhoud met Content-Type: application/x-www-form-urlencoded.
+http-json-object = moet een JSON-object zijn

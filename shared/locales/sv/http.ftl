@@ -8,3 +8,4 @@ http-malformed = har fel format
 http-single-line = måste stå på en rad
 http-form-required-title = Förfrågans innehåll måste vara ett formulär
 http-form-required-detail = Skicka innehållet med Content-Type: application/x-www-form-urlencoded.
+http-json-object = måste vara ett JSON-objekt

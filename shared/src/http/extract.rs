@@ -291,6 +291,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "The request body is empty; send a JSON object.".into(),
         ));
     }
+    // serde reads a struct from an array too (`[null, null]` as the first two fields); every
+    // body of this API is an object, so an array is refused by name.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "body",
+            i18n::t(Language::En, "http-json-object"),
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(value) => Ok(value),
@@ -379,6 +387,11 @@ mod tests {
         assert_eq!(errors[0].field, "emails[1]");
         let errors = fields(parse_json(br#""just a string""#));
         assert_eq!(errors[0].field, "body");
+        let errors = fields(parse_json(b" [null, null]"));
+        assert_eq!(
+            errors[0].field, "body",
+            "a struct is not read from an array"
+        );
     }
 
     #[test]
