@@ -41,24 +41,10 @@ pub fn finish_router<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rou
     router
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // A route may raise it (the local upload route does); every extractor in `extract`
+        // turns the limit's rejection into the 413 problem.
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(middleware::from_fn(page_headers))
-        .layer(middleware::from_fn(refuse_large_bodies))
-}
-
-/// A body announced as larger than any route takes is refused before a handler or an
-/// extractor runs, whatever the route reads it with. Bodies without a length (chunked) are
-/// cut at the same limit by `DefaultBodyLimit`, which our extractors turn into the same 413.
-async fn refuse_large_bodies(request: Request, next: Next) -> Response {
-    let announced = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|length| length > MAX_JSON_BODY as u64) {
-        return axum::response::IntoResponse::into_response(ApiError::PayloadTooLarge);
-    }
-    next.run(request).await
 }
 
 /// Every HTML answer refuses to be framed (`frame-ancestors 'none'`, and `X-Frame-Options`
