@@ -1,6 +1,6 @@
 //! The message catalogue: Project Fluent files in `shared/locales/{lang}/*.ftl` (`portal.ftl`;
 //! `login.ftl` for the login's limits, `fields.ftl` for field errors, `templates.ftl` for the
-//! agency's templates), compiled into the binary.
+//! agency's templates, `links.ftl`, `http.ftl`), compiled into the binary.
 
 use std::{borrow::Cow, collections::HashMap};
 
@@ -341,5 +341,30 @@ mod tests {
                 assert!(!text.is_empty() && !text.contains(key), "{language} {key}");
             }
         }
+    }
+
+    #[test]
+    fn every_language_has_every_http_message() {
+        let sources = [
+            include_str!("../locales/de/http.ftl"),
+            include_str!("../locales/en/http.ftl"),
+            include_str!("../locales/fr/http.ftl"),
+            include_str!("../locales/es/http.ftl"),
+            include_str!("../locales/nl/http.ftl"),
+            include_str!("../locales/sv/http.ftl"),
+        ];
+        let english = keys(sources[1]);
+        assert!(english.contains("http-not-utf8"));
+        for (language, source) in Language::ALL.iter().zip(sources) {
+            assert_eq!(keys(source), english, "{language}");
+            for key in &english {
+                let text = t(*language, key);
+                assert!(!text.is_empty() && text != *key, "{language} {key}");
+            }
+        }
+        assert_eq!(
+            t(Language::De, "http-single-line"),
+            "muss in einer Zeile stehen"
+        );
     }
 }

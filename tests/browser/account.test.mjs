@@ -57,7 +57,6 @@ describe('logging out and in', () => {
 
   test(
     'My data after logging out asks to log in again, in their language',
-    { todo: 'GET /me without a session answers 401 problem+json, not the login page' },
     async () => {
       // A bookmark or an expired session: the customer must see a page, not an API error.
       const tab = await page.context().newPage();

@@ -6,8 +6,6 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { BASE, launch, narrowWindow } from './lib/portal.mjs';
 
-const TODO = { todo: 'frame-ancestors lands with the http branch' };
-
 let browser;
 let framer;
 let framerUrl;
@@ -29,7 +27,7 @@ after(async () => {
   framer?.close();
 });
 
-test('the pages forbid framing in their headers', TODO, async () => {
+test('the pages forbid framing in their headers', async () => {
   for (const path of ['/login', '/password/forgot', `/invite/${'x'.repeat(43)}`]) {
     const response = await fetch(`${BASE}${path}`, { headers: { accept: 'text/html' } });
     const xfo = (response.headers.get('x-frame-options') ?? '').toUpperCase();
@@ -41,7 +39,7 @@ test('the pages forbid framing in their headers', TODO, async () => {
   }
 });
 
-test('a page on another origin that frames the portal gets nothing rendered', TODO, async () => {
+test('a page on another origin that frames the portal gets nothing rendered', async () => {
   const page = await narrowWindow(browser, 'en');
   try {
     await page.goto(framerUrl, { waitUntil: 'load' });

@@ -104,13 +104,9 @@ for (const lang of LANGUAGES) {
       await assertPage(page, lang);
     });
 
-    test(
-      'the field error is in their language',
-      { todo: 'My data field errors are translated on another branch' },
-      async () => {
-        const text = (await page.locator('#e-mobile').innerText()).trim();
-        assert.ok(isCatalogueText(lang, text), `"${text}" is not in ${lang}/portal.ftl`);
-      },
-    );
+    test('the field error is in their language', async () => {
+      const text = (await page.locator('#e-mobile').innerText()).trim();
+      assert.ok(isCatalogueText(lang, text), `"${text}" is not in ${lang}'s catalogue`);
+    });
   });
 }

@@ -111,3 +111,39 @@ async fn the_local_runner_serves_its_openapi_document() {
     let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert_eq!(body, root("openapi.json").as_bytes());
 }
+
+/// axum's own extractors reject in `text/plain`, outside openapi.json: handlers read
+/// requests only through `portal::http`'s (`JsonBody`, `Submitted`, `FormBody`,
+/// `PathParam`, `QueryParam`, `RawBody`), whose rejection is a problem.
+#[test]
+fn handlers_read_requests_only_through_extractors_that_answer_problem_json() {
+    let functions = format!("{}/../functions", env!("CARGO_MANIFEST_DIR"));
+    let axum_extractors = [
+        "Path<",
+        "Query<",
+        "Form<",
+        ": Json<",
+        ": Bytes",
+        ": RawQuery",
+        ": axum::Form<",
+        ": axum::Json<",
+        ": axum::body::Bytes",
+        ": axum::extract::",
+    ];
+    let mut found = Vec::new();
+    for function in std::fs::read_dir(&functions).unwrap() {
+        let src = function.unwrap().path().join("src");
+        for file in std::fs::read_dir(&src).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                for pattern in axum_extractors {
+                    if line.contains(pattern) {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
@@ -12,7 +12,7 @@ use portal::{
         TokenPurpose, TokenRecord,
         password::{Password, PasswordProblem},
     },
-    http::{ApiError, JsonBody, Problem, Submitted, session},
+    http::{ApiError, JsonBody, PathParam, Problem, Submitted, session},
     pages::{self, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
     password_hash,
     ports::{Redemption, StoreError},
@@ -506,7 +506,7 @@ pub(crate) fn link_problem(problem: LinkProblem) -> ApiError {
 pub async fn invitation_page(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    PathParam(token): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let action = format!("/invite/{token}");
     show(&state, &headers, &token, TokenPurpose::Invitation, action).await
@@ -515,7 +515,7 @@ pub async fn invitation_page(
 pub async fn invitation_form(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    PathParam(token): PathParam<String>,
     body: Submitted<PasswordField>,
 ) -> Result<Response, ApiError> {
     let action = format!("/invite/{token}");
@@ -541,7 +541,7 @@ pub async fn accept_json(
 pub async fn reset_page(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    PathParam(token): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let action = format!("/password/reset/{token}");
     show(
@@ -557,7 +557,7 @@ pub async fn reset_page(
 pub async fn reset_form(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    Path(token): Path<String>,
+    PathParam(token): PathParam<String>,
     body: Submitted<PasswordField>,
 ) -> Result<Response, ApiError> {
     let action = format!("/password/reset/{token}");

@@ -2,7 +2,7 @@
 
 use axum::{
     Extension,
-    extract::{Query, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
@@ -12,7 +12,11 @@ use portal::{
         account::{account_key, address_key},
         password::Password,
     },
-    http::{ApiError, ClientAddress, Problem, Submitted, UserSession, session},
+    http::{
+        ApiError, ClientAddress, Problem, QueryParam, RawBody, Submitted, UserSession,
+        extract::{client_language, parse_form},
+        session,
+    },
     pages::{self, LoginForm, Notice, Page},
     password_hash::{self, Verified},
 };
@@ -60,7 +64,7 @@ fn login_page(
 pub async fn page(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    Query(query): Query<LoginQuery>,
+    QueryParam(query): QueryParam<LoginQuery>,
 ) -> Response {
     let notice = match query.notice.as_deref() {
         Some("password-set") => Some(Notice::PasswordSet),
@@ -278,14 +282,14 @@ pub async fn logout(
     State(state): State<AuthState>,
     customer: UserSession,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if is_form {
-        let form: LogoutForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let form: LogoutForm = parse_form(&body, client_language(&headers))?;
         customer.check_form_csrf(form.csrf.as_deref())?;
     }
     state

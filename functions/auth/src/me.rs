@@ -15,7 +15,9 @@ use portal::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
         account::account_key, customer::AddressInput, password::Password, validation::Common,
     },
-    http::{ApiError, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session},
+    http::{
+        ApiError, FormBody, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session,
+    },
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::{LinkVoids, StoreError},
@@ -145,8 +147,19 @@ fn page(
 pub async fn read(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    who: UserSession,
+    who: Result<UserSession, ApiError>,
 ) -> Result<Response, ApiError> {
+    let who = match who {
+        // A bookmark or an expired session in a browser: the login page, then back here.
+        Err(ApiError::Unauthorized(_)) if wants_html(&headers) => {
+            return Ok((
+                StatusCode::SEE_OTHER,
+                [(axum::http::header::LOCATION, "/login?next=/me")],
+            )
+                .into_response());
+        }
+        who => who?,
+    };
     let (holder, tenant) = load(&state, &who).await?;
     if wants_html(&headers) {
         return Ok(page(
@@ -332,7 +345,7 @@ fn from_form(form: &HashMap<String, String>) -> CustomerChanges {
 pub async fn form(
     State(state): State<AuthState>,
     who: UserSession,
-    axum::Form(form): axum::Form<HashMap<String, String>>,
+    FormBody(form): FormBody<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     who.check_form_csrf(form.get("csrf").map(String::as_str))?;
     let changes = match who.session.subject {

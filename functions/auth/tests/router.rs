@@ -1052,3 +1052,215 @@ async fn the_reset_email_goes_to_the_stored_address_however_it_was_typed() {
         assert!(message.text.contains(&stored), "{}", message.text);
     }
 }
+
+/// A customer logged in by accepting their invitation: the cookie, the CSRF token, the bearer.
+async fn logged_in(portal: &Portal) -> (String, String, String) {
+    let (_, token, _) = portal.invited(Language::En).await;
+    let accepted = portal.accept(&token, "a long enough passphrase").await;
+    let cookie = accepted.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body = accepted.json();
+    let csrf = body["csrfToken"].as_str().unwrap().to_owned();
+    let bearer = format!("Bearer {}", body["sessionToken"].as_str().unwrap());
+    (cookie, csrf, bearer)
+}
+
+fn assert_problem(answer: &Answer, status: StatusCode, kind: &str, what: &str) {
+    assert_eq!(answer.status, status, "{what}: {}", answer.text);
+    assert_eq!(
+        answer.headers[header::CONTENT_TYPE],
+        "application/problem+json",
+        "{what}: {}",
+        answer.text
+    );
+    assert_eq!(answer.json()["type"], kind, "{what}: {}", answer.text);
+}
+
+#[tokio::test]
+async fn rejected_paths_queries_and_bodies_answer_problem_json() {
+    let portal = Portal::new().await;
+    let (cookie, csrf, bearer) = logged_in(&portal).await;
+    for uri in ["/invite/%FF", "/password/reset/%FF"] {
+        let answer = portal.send(Method::GET, uri, None, &[]).await;
+        assert_problem(
+            &answer,
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-parameter",
+            uri,
+        );
+        assert_eq!(answer.json()["errors"][0]["field"], "token");
+    }
+    let answer = portal
+        .send(Method::GET, "/login?next=/a&next=/b", None, &[])
+        .await;
+    assert_problem(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "/problems/invalid-parameter",
+        "next twice",
+    );
+    assert_eq!(answer.json()["errors"][0]["field"], "next");
+    let answer = portal
+        .send(
+            Method::POST,
+            "/invite/x",
+            Some(("application/json", "{bad".into())),
+            &[],
+        )
+        .await;
+    assert_problem(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "/problems/malformed-json",
+        "{bad",
+    );
+
+    let big = format!("csrf={csrf}&companyName={}", "a".repeat(10 * 1024 * 1024));
+    let form = "application/x-www-form-urlencoded";
+    for (uri, auth) in [
+        ("/logout", ("authorization", bearer.as_str())),
+        ("/me", ("cookie", cookie.as_str())),
+        ("/login", ("x-nothing", "")),
+        ("/me/password", ("authorization", bearer.as_str())),
+    ] {
+        let answer = portal
+            .send(Method::POST, uri, Some((form, big.clone())), &[auth])
+            .await;
+        assert_problem(
+            &answer,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "/problems/payload-too-large",
+            uri,
+        );
+    }
+}
+
+#[tokio::test]
+async fn form_fields_that_are_not_utf8_are_refused_not_stored_as_replacement_characters() {
+    let portal = Portal::new().await;
+    let (cookie, csrf, bearer) = logged_in(&portal).await;
+    let form = "application/x-www-form-urlencoded";
+    let answer = portal
+        .send(
+            Method::POST,
+            "/me",
+            Some((form, format!("csrf={csrf}&companyName=Acme%FF"))),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_problem(
+        &answer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+        "/me",
+    );
+    assert_eq!(answer.json()["errors"][0]["field"], "companyName");
+    let me = portal
+        .send(Method::GET, "/me", None, &[("authorization", &bearer)])
+        .await;
+    assert_eq!(
+        me.json()["companyName"],
+        "Bäckerei <Schmidt>",
+        "nothing stored"
+    );
+
+    let answer = portal
+        .send(
+            Method::POST,
+            "/login",
+            Some((form, "email=a%FF%40b.example&password=x".into())),
+            &[],
+        )
+        .await;
+    assert_problem(
+        &answer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+        "/login",
+    );
+    assert_eq!(answer.json()["errors"][0]["field"], "email");
+}
+
+#[tokio::test]
+async fn names_with_line_separators_are_refused_on_my_data() {
+    let portal = Portal::new().await;
+    let (_, _, bearer) = logged_in(&portal).await;
+    for (field, value) in [
+        ("companyName", "Acme\u{2028}GmbH"),
+        ("owner", "Anna\u{2029}Schmidt"),
+        ("contactPerson", "Jonas\u{c}Weber"),
+    ] {
+        let answer = portal
+            .json(
+                Method::PATCH,
+                "/me",
+                json!({ field: value }),
+                &[("authorization", &bearer)],
+            )
+            .await;
+        assert_problem(
+            &answer,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+            field,
+        );
+        assert_eq!(answer.json()["errors"][0]["field"], field);
+    }
+}
+
+#[tokio::test]
+async fn no_page_can_be_framed_by_another_site() {
+    let portal = Portal::new().await;
+    let (_, token, _) = portal.invited(Language::De).await;
+    let (cookie, _, _) = logged_in(&portal).await;
+    let invite = format!("/invite/{}", token.expose());
+    for (uri, headers) in [
+        ("/login", vec![]),
+        ("/password/forgot", vec![]),
+        (invite.as_str(), vec![]),
+        (
+            "/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            vec![],
+        ),
+        (
+            "/me",
+            vec![("cookie", cookie.as_str()), ("accept", "text/html")],
+        ),
+    ] {
+        let answer = portal.send(Method::GET, uri, None, &headers).await;
+        assert!(
+            answer.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{uri}"
+        );
+        assert_eq!(answer.headers["x-frame-options"], "DENY", "{uri}");
+        let csp = answer.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{uri}: {csp}");
+    }
+}
+
+#[tokio::test]
+async fn my_data_without_a_session_sends_a_browser_to_the_login_page_and_an_api_client_a_401() {
+    let portal = Portal::new().await;
+    let page = portal
+        .send(Method::GET, "/me", None, &[("accept", "text/html")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/login?next=/me");
+    let api = portal.send(Method::GET, "/me", None, &[]).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}

@@ -3,7 +3,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, Query, State, rejection::QueryRejection},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -12,7 +12,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use portal::{
     AppState,
     domain::{Customer, CustomerChanges, CustomerId},
-    http::{ApiError, JsonBody, StaffAuth, finish_router, retry_lost_races},
+    http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth, finish_router, retry_lost_races},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -86,9 +86,8 @@ async fn create(
 async fn list(
     State(state): State<AppState>,
     auth: StaffAuth,
-    params: Result<Query<ListParams>, QueryRejection>,
+    QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<CustomerList>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::invalid_parameter("query", e.body_text()))?;
     let limit = match params.limit.as_deref() {
         None => DEFAULT_PAGE_SIZE,
         Some(raw) => raw
@@ -116,7 +115,7 @@ async fn list(
 async fn read(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let customer = load(&state, auth, &id).await?;
     Ok(with_etag(StatusCode::OK, customer))
@@ -125,7 +124,7 @@ async fn read(
 async fn update(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
     JsonBody(changes): JsonBody<CustomerChanges>,
 ) -> Result<Response, ApiError> {
@@ -162,7 +161,7 @@ async fn update(
 async fn remove(
     State(state): State<AppState>,
     auth: StaffAuth,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let expected = if_match(&headers)?;
@@ -235,11 +234,18 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
     if raw == "*" {
         return Ok(None);
     }
-    raw.trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
+    // An entity tag is quoted (RFC 9110); a bare `3` is taken too, as openapi.json says, but
+    // half a quote is not.
+    let tag = raw.strip_prefix("W/").unwrap_or(raw);
+    let version = match tag.strip_prefix('"') {
+        Some(quoted) => quoted.strip_suffix('"'),
+        None => Some(tag),
+    };
+    version
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse().ok())
         .map(Some)
-        .map_err(|_| {
+        .ok_or_else(|| {
             ApiError::invalid_parameter("If-Match", "must be the ETag of the record, such as \"3\"")
         })
 }

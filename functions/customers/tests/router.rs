@@ -384,7 +384,7 @@ async fn bad_path_ids_queries_and_cursors_get_400_naming_the_parameter() {
         ("/customers?limit=101", "limit"),
         ("/customers?limit=ten", "limit"),
         ("/customers?cursor=garbage", "cursor"),
-        ("/customers?colour=red", "query"),
+        ("/customers?colour=red", "colour"),
     ] {
         let (status, problem) = api.call(Method::GET, uri, None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
@@ -592,4 +592,103 @@ async fn unknown_routes_and_methods_are_problems_too() {
             Some("/problems/method-not-allowed")
         )
     );
+}
+
+#[tokio::test]
+async fn path_and_query_parameters_that_are_not_utf8_or_repeated_get_400_problems() {
+    let api = Api::new().await;
+    for (method, uri, field) in [
+        (Method::GET, "/customers/%FF", "customerId"),
+        (Method::PATCH, "/customers/%C3%28", "customerId"),
+        (Method::DELETE, "/customers/%FF", "customerId"),
+        (Method::GET, "/customers?limit=1&limit=2", "limit"),
+        (Method::GET, "/customers?cursor=%FF", "cursor"),
+    ] {
+        let body = (method == Method::PATCH).then(|| json!({"owner": "A"}));
+        let (status, problem) = api.call(method.clone(), uri, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {uri}: {problem}");
+        assert_eq!(problem["type"], "/problems/invalid-parameter", "{uri}");
+        assert_eq!(fields(&problem), [field], "{method} {uri}");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_a_413_problem_before_anything_reads_it() {
+    let api = Api::new().await;
+    let big = format!("{{\"notes\": \"{}\"}}", "a".repeat(10 * 1024 * 1024));
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/customers")
+        .header(header::AUTHORIZATION, format!("Bearer {}", api.key))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(big))
+        .unwrap();
+    let (status, _, problem) = api.send(request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["type"], "/problems/payload-too-large");
+}
+
+#[tokio::test]
+async fn names_with_line_or_paragraph_separators_get_422_naming_the_field() {
+    let api = Api::new().await;
+    for (field, body) in [
+        ("companyName", json!({"companyName": "Acme\u{2028}GmbH"})),
+        (
+            "owner",
+            json!({"companyName": "Acme", "owner": "Anna\u{2029}Schmidt"}),
+        ),
+        (
+            "contactPerson",
+            json!({"companyName": "Acme", "contactPerson": "Jonas\u{85}Weber"}),
+        ),
+        (
+            "address.city",
+            json!({"companyName": "Acme", "address": {"city": "Ber\u{2028}lin", "country": "DE"}}),
+        ),
+    ] {
+        let (status, problem) = api.call(Method::POST, "/customers", Some(body)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {problem}"
+        );
+        assert_eq!(fields(&problem), [field]);
+    }
+    let (status, _) = api
+        .call(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "Acme", "notes": "line one\nline two"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "notes keep their line breaks");
+}
+
+#[tokio::test]
+async fn a_half_quoted_if_match_and_an_array_body_are_refused() {
+    let api = Api::new().await;
+    let created = api.create(json!({"companyName": "Acme"})).await;
+    let uri = format!("/customers/{}", created["id"].as_str().unwrap());
+    for (if_match, expected) in [
+        ("\"1", StatusCode::BAD_REQUEST),
+        ("1\"", StatusCode::BAD_REQUEST),
+        ("W/\"\"", StatusCode::BAD_REQUEST),
+        ("+1", StatusCode::BAD_REQUEST),
+        ("1", StatusCode::OK),
+    ] {
+        let mut request = api.request(Method::PATCH, &uri, Some(json!({"owner": "A"})));
+        request
+            .headers_mut()
+            .insert(header::IF_MATCH, if_match.parse().unwrap());
+        let (status, _, problem) = api.send(request).await;
+        assert_eq!(status, expected, "{if_match}: {problem}");
+        if expected == StatusCode::BAD_REQUEST {
+            assert_eq!(fields(&problem), ["If-Match"]);
+        }
+    }
+    let (status, problem) = api
+        .call(Method::PATCH, &uri, Some(json!([null, null])))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(fields(&problem), ["body"]);
 }

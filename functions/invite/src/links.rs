@@ -1,14 +1,10 @@
 //! What an invitation link can do now, for the page the link opens (no login: the token is
 //! the credential). Looking never uses the token up.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use portal::{
     domain::{LinkStatus, LinkToken, Subject, TokenPurpose},
-    http::{ApiError, Problem},
+    http::{ApiError, PathParam, Problem},
     messages::invitation::area_name,
 };
 
@@ -23,7 +19,7 @@ fn unknown() -> ApiError {
 
 pub async fn status(
     State(state): State<InviteState>,
-    Path(raw_token): Path<String>,
+    PathParam(raw_token): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let token = LinkToken::from_link(&raw_token).ok_or_else(unknown)?;
     let app = &state.app;

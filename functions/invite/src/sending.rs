@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -14,7 +14,7 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
         OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
+    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth, idempotency, retry_lost_races},
     messages::InvitationVars,
     ports::{DeliveryError, StoreError},
 };
@@ -331,7 +331,7 @@ async fn issue(
 pub async fn send(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
     headers: HeaderMap,
     JsonBody(request): JsonBody<SendRequest>,
 ) -> Result<Response, ApiError> {
@@ -498,7 +498,7 @@ fn created(location: &str, body: serde_json::Value) -> Response {
 pub async fn copy_link(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
     headers: HeaderMap,
     JsonBody(request): JsonBody<LinkRequest>,
 ) -> Result<Response, ApiError> {
@@ -540,7 +540,7 @@ pub async fn copy_link(
 pub async fn list(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw_customer): Path<String>,
+    PathParam(raw_customer): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let customer = load_customer(&state.app, auth, &raw_customer).await?;
     let now = state.app.clock.now();
@@ -580,7 +580,7 @@ async fn load_invitation(
 pub async fn read(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+    PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let invitation = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
     Ok(Json(InvitationView::json(
@@ -592,7 +592,7 @@ pub async fn read(
 pub async fn revoke(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((raw_customer, raw_invitation)): Path<(String, String)>,
+    PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let current = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
     let now = state.app.clock.now();

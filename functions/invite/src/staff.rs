@@ -3,14 +3,14 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{Actor, FieldError, NewStaff, StaffId, StaffMember},
-    http::{ApiError, JsonBody, Problem, StaffAuth, idempotency, retry_lost_races},
+    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth, idempotency, retry_lost_races},
     ports::DeliveryError,
     staff::{self, StaffError},
 };
@@ -139,7 +139,7 @@ pub async fn list(State(state): State<InviteState>, auth: StaffAuth) -> Result<R
 pub async fn read(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw): Path<String>,
+    PathParam(raw): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let member = load(&state, auth, &raw).await?;
     Ok(Json(view(&member, state.app.clock.now())).into_response())
@@ -177,7 +177,7 @@ pub async fn invite(
 pub async fn reinvite(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw): Path<String>,
+    PathParam(raw): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let member = load(&state, auth, &raw).await?;
     let tenant = auth.tenant(&state.app).await?;
@@ -198,7 +198,7 @@ pub async fn reinvite(
 pub async fn remove(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path(raw): Path<String>,
+    PathParam(raw): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let id = staff_id(&raw)?;
     if auth.actor == (Actor::Staff { id }) {

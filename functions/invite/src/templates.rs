@@ -2,13 +2,13 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderMap, StatusCode, header},
 };
 use portal::{
     AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
-    http::{ApiError, JsonBody, Problem, StaffAuth},
+    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth},
     i18n::{t, t_with},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
@@ -232,7 +232,7 @@ fn checked(
 pub async fn save(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((language, channel)): Path<(String, String)>,
+    PathParam((language, channel)): PathParam<(String, String)>,
     headers: HeaderMap,
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
@@ -268,7 +268,7 @@ pub async fn save(
 pub async fn remove(
     State(state): State<InviteState>,
     auth: StaffAuth,
-    Path((language, channel)): Path<(String, String)>,
+    PathParam((language, channel)): PathParam<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
     match state

@@ -1523,3 +1523,54 @@ async fn an_undelivered_staff_invitation_keeps_the_user_and_says_how_to_resend()
         .await;
     assert_eq!(status, StatusCode::OK, "the staff user was kept");
 }
+
+#[tokio::test]
+async fn path_parameters_that_are_not_utf8_get_400_problems_naming_them() {
+    let portal = Portal::new().await;
+    let customer = portal.customer(json!({"companyName": "Acme"})).await;
+    for (method, uri, field) in [
+        (Method::GET, "/invitation-links/%FF".to_owned(), "token"),
+        (
+            Method::GET,
+            "/customers/%FF/invitations".to_owned(),
+            "customerId",
+        ),
+        (
+            Method::GET,
+            format!("/customers/{customer}/invitations/%FF"),
+            "invitationId",
+        ),
+        (
+            Method::DELETE,
+            "/invitation-templates/%FF/email".to_owned(),
+            "language",
+        ),
+        (Method::GET, "/staff/%FF".to_owned(), "staffId"),
+    ] {
+        let (status, problem) = portal.call(method.clone(), &uri, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {uri}: {problem}");
+        assert_eq!(problem["type"], "/problems/invalid-parameter", "{uri}");
+        assert_eq!(fields(&problem), [field], "{method} {uri}");
+    }
+}
+
+#[tokio::test]
+async fn staff_names_with_line_separators_get_422_naming_the_name() {
+    let portal = Portal::new().await;
+    for name in ["Mia\u{2028}Lund", "Mia\u{2029}Lund", "Mia\u{b}Lund"] {
+        let (status, problem) = portal
+            .call(
+                Method::POST,
+                "/staff",
+                Some(json!({"name": name, "email": "mia@berg.example"})),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?}: {problem}"
+        );
+        assert_eq!(fields(&problem), ["name"]);
+    }
+    assert!(portal.sent().is_empty());
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Actor, Email, FieldError, FieldErrors, Language, StaffId, Subject, TenantId, TokenHash,
-    TokenPurpose, TokenRecord, text, validation::Common,
+    TokenPurpose, TokenRecord, text::SingleLine, validation::Common,
 };
 
 /// A staff user. The email is their login email, unique across the whole system (customers
@@ -108,7 +108,7 @@ impl NewStaff {
     pub fn validate(&self) -> Result<ValidNewStaff, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
         let name = match &self.name {
-            Some(name) => errors.check("name", text::clean(name, 100, false)),
+            Some(name) => errors.check("name", SingleLine::parse(name, 100).map(String::from)),
             None => {
                 errors.report("name", Common::Required);
                 None
@@ -156,7 +156,7 @@ impl StaffChanges {
         let mut errors = FieldErrors::default();
         let mut next = current.clone();
         if let Some(name) = &self.name
-            && let Some(name) = errors.check("name", text::clean(name, 100, false))
+            && let Some(name) = errors.check("name", SingleLine::parse(name, 100).map(String::from))
         {
             next.name = name;
         }

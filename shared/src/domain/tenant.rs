@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use super::{Email, FieldError, FieldErrors, Language, TenantId, text};
+use super::{Email, FieldError, FieldErrors, Language, TenantId, text::SingleLine};
 
 /// An agency: the tenant whose staff look after many customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,7 +162,7 @@ pub struct NewTenant {
 impl NewTenant {
     pub fn validate(&self, now: DateTime<Utc>) -> Result<Tenant, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
-        let name = errors.check("name", text::clean(&self.name, 200, false));
+        let name = errors.check("name", SingleLine::parse(&self.name, 200).map(String::from));
         let portal_base_url =
             errors.check("portalBaseUrl", PortalUrl::parse(&self.portal_base_url));
         let sender_email = errors.check("senderEmail", Email::parse(&self.sender_email));

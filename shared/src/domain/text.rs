@@ -1,4 +1,5 @@
-//! Free-text fields: trimmed, length-checked, free of control characters.
+//! Free-text fields: trimmed, length-checked, free of control characters. Names, address
+//! parts and other one-line values are [`SingleLine`]; notes may hold line breaks.
 
 use thiserror::Error;
 
@@ -10,10 +11,49 @@ pub enum TextError {
     TooLong(usize),
     #[error("must not contain control characters")]
     ControlCharacter,
+    #[error("must be a single line")]
+    LineBreak,
 }
 
-/// Trims `raw` and checks it. `multiline` allows line breaks and tabs (notes), nothing else.
-pub fn clean(raw: &str, max_chars: usize, multiline: bool) -> Result<String, TextError> {
+/// One line of text: a name, an address part, a subject. Besides control characters it
+/// refuses every character Unicode treats as a line break (U+2028 LINE SEPARATOR and U+2029
+/// PARAGRAPH SEPARATOR, NEL, vertical tab, form feed): they would break a header, a CSV row,
+/// an SMS or a JavaScript string somewhere downstream, and no name needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SingleLine(String);
+
+impl SingleLine {
+    /// Trims `raw` and checks it holds at most `max_chars` characters on one line.
+    pub fn parse(raw: &str, max_chars: usize) -> Result<Self, TextError> {
+        let s = checked_length(raw, max_chars)?;
+        if s.chars().any(is_line_break) {
+            return Err(TextError::LineBreak);
+        }
+        if s.chars().any(char::is_control) {
+            return Err(TextError::ControlCharacter);
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<SingleLine> for String {
+    fn from(line: SingleLine) -> String {
+        line.0
+    }
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+fn checked_length(raw: &str, max_chars: usize) -> Result<&str, TextError> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(TextError::Empty);
@@ -21,7 +61,17 @@ pub fn clean(raw: &str, max_chars: usize, multiline: bool) -> Result<String, Tex
     if s.chars().count() > max_chars {
         return Err(TextError::TooLong(max_chars));
     }
-    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    Ok(s)
+}
+
+/// Trims `raw` and checks it. `multiline` allows line breaks and tabs (notes), nothing else;
+/// otherwise it is a [`SingleLine`].
+pub fn clean(raw: &str, max_chars: usize, multiline: bool) -> Result<String, TextError> {
+    if !multiline {
+        return SingleLine::parse(raw, max_chars).map(String::from);
+    }
+    let s = checked_length(raw, max_chars)?;
+    let allowed = |c: char| matches!(c, '\n' | '\r' | '\t');
     if s.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(TextError::ControlCharacter);
     }
@@ -38,8 +88,35 @@ mod tests {
         assert_eq!(clean("   ", 10, false), Err(TextError::Empty));
         assert_eq!(clean("abcdef", 5, false), Err(TextError::TooLong(5)));
         assert_eq!(clean("a\u{0}b", 5, false), Err(TextError::ControlCharacter));
-        assert_eq!(clean("a\nb", 5, false), Err(TextError::ControlCharacter));
+        assert_eq!(clean("a\nb", 5, false), Err(TextError::LineBreak));
         assert_eq!(clean("a\nb", 5, true).unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn a_single_line_refuses_every_kind_of_line_break() {
+        for raw in [
+            "a\nb",
+            "a\rb",
+            "a\u{B}b",
+            "a\u{C}b",
+            "a\u{85}b",
+            "a\u{2028}b",
+            "a\u{2029}b",
+        ] {
+            assert_eq!(
+                SingleLine::parse(raw, 10),
+                Err(TextError::LineBreak),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            SingleLine::parse("a\tb", 10),
+            Err(TextError::ControlCharacter)
+        );
+        assert_eq!(
+            SingleLine::parse(" Jürgen Weiß ", 20).unwrap().as_str(),
+            "Jürgen Weiß"
+        );
     }
 
     #[test]

@@ -1,12 +1,221 @@
+use std::borrow::Cow;
+
 use axum::{
     body::Bytes,
-    extract::{FromRequest, Request},
-    http::{StatusCode, header},
+    extract::{
+        FromRequest, FromRequestParts, Request,
+        path::ErrorKind,
+        rejection::{BytesRejection, PathRejection},
+    },
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
-use super::ApiError;
-use crate::domain::FieldError;
+use super::{ApiError, Problem};
+use crate::{
+    domain::{FieldError, Language},
+    i18n,
+};
+
+/// The first language of `Accept-Language` the portal speaks, English otherwise: the
+/// language of the field messages in a rejection.
+pub fn client_language(headers: &HeaderMap) -> Language {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.split(';').next()?.trim().parse().ok())
+        .next()
+        .unwrap_or(Language::En)
+}
+
+/// `axum::extract::Path` whose rejection is ours: a segment that is not UTF-8 once
+/// percent-decoded (or doesn't fit `T`) is a 400 problem naming the parameter, never
+/// axum's `text/plain`.
+pub struct PathParam<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParam<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let language = client_language(&parts.headers);
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParam(value)),
+            Err(rejection) => Err(path_rejection(rejection, language)),
+        }
+    }
+}
+
+fn path_rejection(rejection: PathRejection, language: Language) -> ApiError {
+    let PathRejection::FailedToDeserializePathParams(failed) = &rejection else {
+        // Only a handler mounted on a route without the parameters it asks for gets here.
+        return ApiError::Unexpected(anyhow::anyhow!(
+            "path parameters missing: {}",
+            rejection.body_text()
+        ));
+    };
+    let (field, key) = match failed.kind() {
+        ErrorKind::InvalidUtf8InPathParam { key } => (key.as_str(), "http-not-utf8"),
+        ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::DeserializeError { key, .. } => {
+            (key.as_str(), "http-malformed")
+        }
+        _ => ("path", "http-malformed"),
+    };
+    ApiError::invalid_parameter(field, i18n::t(language, key))
+}
+
+/// `axum::extract::Query` whose rejection is ours: a parameter that is not UTF-8, given
+/// twice, unknown (when `T` denies unknown fields) or of the wrong type is a 400 problem
+/// naming it. axum would decode invalid UTF-8 to U+FFFD and answer the rest in `text/plain`.
+pub struct QueryParam<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParam<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let language = client_language(&parts.headers);
+        let raw = parts.uri.query().unwrap_or_default().as_bytes();
+        if let Err(field) = check_utf8(raw) {
+            return Err(ApiError::invalid_parameter(
+                &field,
+                i18n::t(language, "http-not-utf8"),
+            ));
+        }
+        serde_urlencoded::from_bytes(raw)
+            .map(QueryParam)
+            .map_err(|e| {
+                let (field, message) = urlencoded_error(&e, language, "http-unknown-parameter");
+                ApiError::invalid_parameter(&field.unwrap_or_else(|| "query".into()), message)
+            })
+    }
+}
+
+/// A body as bytes, with our rejections: 413 problem over the limit, never `text/plain`.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(body_rejection)
+    }
+}
+
+fn body_rejection(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::MalformedJson("The request body could not be read.".into())
+    }
+}
+
+/// An HTML form's body (`application/x-www-form-urlencoded`), parsed strictly: a field that
+/// is not UTF-8 is refused by name instead of being stored with U+FFFD in it.
+pub struct FormBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let language = client_language(req.headers());
+        if !is_form(req.headers()) {
+            return Err(ApiError::Problem(Box::new(
+                Problem::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported-media-type",
+                    &i18n::t(language, "http-form-required-title"),
+                )
+                .detail(i18n::t(language, "http-form-required-detail")),
+            )));
+        }
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
+        parse_form(&bytes, language).map(FormBody)
+    }
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        })
+}
+
+/// Parses a urlencoded form: 422 naming the field that is not UTF-8, unknown, missing or
+/// given twice.
+pub fn parse_form<T: DeserializeOwned>(bytes: &[u8], language: Language) -> Result<T, ApiError> {
+    if let Err(field) = check_utf8(bytes) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            i18n::t(language, "http-not-utf8"),
+        )]));
+    }
+    serde_urlencoded::from_bytes(bytes).map_err(|e| {
+        let (field, message) = urlencoded_error(&e, language, "http-unknown-field");
+        ApiError::Validation(vec![FieldError::new(
+            field.unwrap_or_else(|| "body".into()),
+            message,
+        )])
+    })
+}
+
+/// Checks that every name and value of a urlencoded string is UTF-8 once decoded; the
+/// failing field's name otherwise (`body` when the name itself is not UTF-8).
+fn check_utf8(raw: &[u8]) -> Result<(), String> {
+    let decode = |part: &[u8]| -> Option<String> {
+        let spaced: Cow<[u8]> = if part.contains(&b'+') {
+            Cow::Owned(
+                part.iter()
+                    .map(|&b| if b == b'+' { b' ' } else { b })
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(part)
+        };
+        percent_encoding::percent_decode(&spaced)
+            .decode_utf8()
+            .ok()
+            .map(Cow::into_owned)
+    };
+    for pair in raw.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let mut halves = pair.splitn(2, |&b| b == b'=');
+        let name = decode(halves.next().unwrap_or_default()).ok_or_else(|| "body".to_owned())?;
+        if decode(halves.next().unwrap_or_default()).is_none() {
+            return Err(name);
+        }
+    }
+    Ok(())
+}
+
+/// The field a `serde_urlencoded` error names, if any, and what to tell about it.
+fn urlencoded_error(
+    error: &serde_urlencoded::de::Error,
+    language: Language,
+    unknown_key: &str,
+) -> (Option<String>, String) {
+    let text = error.to_string();
+    let named = |prefix: &str| {
+        text.strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(field) = named("duplicate field `") {
+        (Some(field), i18n::t(language, "http-given-twice"))
+    } else if let Some(field) = named("unknown field `") {
+        (Some(field), i18n::t(language, unknown_key))
+    } else if let Some(field) = named("missing field `") {
+        (Some(field), i18n::t(language, "http-required"))
+    } else {
+        (None, text)
+    }
+}
 
 /// A body sent either by an HTML form (`application/x-www-form-urlencoded`) or as JSON; the
 /// handler answers in kind (a page or JSON).
@@ -31,30 +240,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Submitted<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/x-www-form-urlencoded")
-            });
+        let is_form = is_form(req.headers());
         if !is_form {
             return JsonBody::from_request(req, state)
                 .await
                 .map(|JsonBody(v)| Submitted::Json(v));
         }
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Submitted::Form(v)),
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge)
-            }
-            Err(rejection) => Err(ApiError::Validation(vec![FieldError::new(
-                "body",
-                rejection.body_text(),
-            )])),
-        }
+        let language = client_language(req.headers());
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
+        parse_form(&bytes, language).map(Submitted::Form)
     }
 }
 
@@ -72,13 +266,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !is_json(req.headers().get(header::CONTENT_TYPE)) {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::MalformedJson("The request body could not be read.".into())
-            }
-        })?;
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
         parse_json(&bytes).map(JsonBody)
     }
 }
@@ -102,6 +290,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::MalformedJson(
             "The request body is empty; send a JSON object.".into(),
         ));
+    }
+    // serde reads a struct from an array too (`[null, null]` as the first two fields); every
+    // body of this API is an object, so an array is refused by name.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "body",
+            i18n::t(Language::En, "http-json-object"),
+        )]));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
@@ -191,6 +387,11 @@ mod tests {
         assert_eq!(errors[0].field, "emails[1]");
         let errors = fields(parse_json(br#""just a string""#));
         assert_eq!(errors[0].field, "body");
+        let errors = fields(parse_json(b" [null, null]"));
+        assert_eq!(
+            errors[0].field, "body",
+            "a struct is not read from an array"
+        );
     }
 
     #[test]

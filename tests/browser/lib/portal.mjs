@@ -2,12 +2,13 @@
 // key), the staff API calls that set a customer up, the local outbox, the Fluent catalogue
 // the pages must speak, Debian's Chromium, and the checks every page must pass.
 
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { FluentBundle, FluentResource } from '@fluent/bundle';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(here, '../../..');
@@ -78,42 +79,61 @@ export async function linkFromOutbox(to, marker) {
   return link;
 }
 
-// The catalogue, read from the very files the server embeds. Only single-line messages are
-// needed here; placeables are filled the way the server fills them (no isolation marks).
+// The catalogue, read from the very files the server embeds and formatted by Fluent itself
+// (plurals included), without isolation marks, as the server formats it.
 const catalogues = new Map();
 
 function catalogue(language) {
   if (!catalogues.has(language)) {
-    const messages = new Map();
-    const source = readFileSync(join(REPO, 'shared', 'locales', language, 'portal.ftl'), 'utf8');
-    for (const line of source.split('\n')) {
-      const m = /^([a-z][a-z0-9-]*)\s*=\s*(.*)$/.exec(line);
-      if (m) messages.set(m[1], m[2].trim());
+    const bundle = new FluentBundle(language, { useIsolating: false });
+    bundle.ids = [];
+    const dir = join(REPO, 'shared', 'locales', language);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ftl')).sort()) {
+      const resource = new FluentResource(readFileSync(join(dir, file), 'utf8'));
+      const errors = bundle.addResource(resource);
+      bundle.ids.push(...resource.body.map((m) => m.id));
+      assert.deepEqual(errors, [], `${language}/${file} parses`);
     }
-    catalogues.set(language, messages);
+    catalogues.set(language, bundle);
   }
   return catalogues.get(language);
 }
 
-/** The catalogue's `key` in `language`, with `{ $name }` placeables filled from `args`. */
+/** The catalogue's `key` in `language`, with its placeables filled from `args`. */
 export function t(language, key, args = {}) {
-  const message = catalogue(language).get(key);
-  assert.ok(message, `no ${key} in ${language}/portal.ftl`);
-  return message.replace(/\{\s*\$([a-z_]+)\s*\}/g, (_, name) => {
-    assert.ok(name in args, `${key} needs $${name}`);
-    return String(args[name]);
-  });
+  const bundle = catalogue(language);
+  const message = bundle.getMessage(key);
+  assert.ok(message?.value, `no ${key} in ${language}'s catalogue`);
+  const errors = [];
+  const text = bundle.formatPattern(message.value, args, errors);
+  assert.deepEqual(errors.map(String), [], `${key} in ${language} formats with ${JSON.stringify(args)}`);
+  return text;
 }
+
+/** A regular expression for a Fluent pattern: text as written, any placeable filled anyhow,
+ *  a selector by any of its variants. */
+function patternSource(pattern) {
+  if (typeof pattern === 'string') return escape(pattern);
+  return pattern
+    .map((element) => {
+      if (typeof element === 'string') return escape(element);
+      if (element.type === 'select') {
+        return `(?:${element.variants.map((v) => patternSource(v.value)).join('|')})`;
+      }
+      return '.+?';
+    })
+    .join('');
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether `text` is one of `language`'s catalogue messages, any placeable filled anyhow. */
 export function isCatalogueText(language, text) {
-  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const message of catalogue(language).values()) {
-    const pattern = message
-      .split(/\{\s*\$[a-z_]+\s*\}/)
-      .map(escape)
-      .join('.+?');
-    if (new RegExp(`^${pattern}$`, 'su').test(text.trim())) return true;
+  const bundle = catalogue(language);
+  for (const id of bundle.ids) {
+    const message = bundle.getMessage(id);
+    if (!message?.value) continue;
+    if (new RegExp(`^${patternSource(message.value)}$`, 'su').test(text.trim())) return true;
   }
   return false;
 }
