@@ -30,7 +30,7 @@ use crate::{
         Customer, FieldError, Language, StaffMember,
         password::{MAX_CHARS, MIN_CHARS},
     },
-    i18n::{Arg, field_message, t, t_args, t_with},
+    i18n::{Arg, field_message, t, t_args},
 };
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the

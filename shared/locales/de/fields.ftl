@@ -16,6 +16,7 @@ field-too-long = { $max ->
    *[other] Höchstens { $max } Zeichen.
 }
 field-control-character = Darf keine Steuerzeichen enthalten.
+field-single-line = Muss in einer Zeile stehen.
 field-email-too-long = Höchstens 254 Zeichen.
 field-email-invalid = Keine gültige E-Mail-Adresse.
 field-email-no-domain-dot = Nach dem @ fehlt die vollständige Domain (zum Beispiel name@example.com).

@@ -17,6 +17,7 @@ field-too-long = { $max ->
    *[other] must be at most { $max } characters long
 }
 field-control-character = must not contain control characters
+field-single-line = must be a single line
 field-email-too-long = must be at most 254 characters long
 field-email-invalid = is not a valid email address
 field-email-no-domain-dot = needs a full domain after the @ (for example name@example.com)

@@ -16,6 +16,7 @@ field-too-long = { $max ->
    *[other] Como máximo { $max } caracteres.
 }
 field-control-character = No puede contener caracteres de control.
+field-single-line = Debe ocupar una sola línea.
 field-email-too-long = Como máximo 254 caracteres.
 field-email-invalid = No es una dirección de correo electrónico válida.
 field-email-no-domain-dot = Falta el dominio completo después de la @ (por ejemplo nombre@example.com).

@@ -16,6 +16,7 @@ field-too-long = { $max ->
    *[other] { $max } caractères au maximum.
 }
 field-control-character = Ne doit pas contenir de caractères de contrôle.
+field-single-line = Doit tenir sur une seule ligne.
 field-email-too-long = 254 caractères au maximum.
 field-email-invalid = Adresse e-mail non valide.
 field-email-no-domain-dot = Il manque le domaine complet après le @ (par exemple nom@example.com).

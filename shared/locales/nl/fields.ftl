@@ -16,6 +16,7 @@ field-too-long = { $max ->
    *[other] Maximaal { $max } tekens.
 }
 field-control-character = Mag geen stuurtekens bevatten.
+field-single-line = Moet op één regel staan.
 field-email-too-long = Maximaal 254 tekens.
 field-email-invalid = Geen geldig e-mailadres.
 field-email-no-domain-dot = Na de @ ontbreekt het volledige domein (bijvoorbeeld naam@example.com).

@@ -16,6 +16,7 @@ field-too-long = { $max ->
    *[other] Högst { $max } tecken.
 }
 field-control-character = Får inte innehålla styrtecken.
+field-single-line = Måste stå på en rad.
 field-email-too-long = Högst 254 tecken.
 field-email-invalid = Ingen giltig e-postadress.
 field-email-no-domain-dot = Den fullständiga domänen efter @ saknas (till exempel namn@example.com).

@@ -113,6 +113,7 @@ impl FieldProblem for TextError {
             TextError::Empty => "empty",
             TextError::TooLong(_) => "too-long",
             TextError::ControlCharacter => "control-character",
+            TextError::LineBreak => "single-line",
         }
     }
 
