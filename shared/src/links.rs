@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     domain::{
-        Account, Actor, Customer, EventKind, Invitation, InvitationEvent, InvitationState, Subject,
-        VoidReason,
+        Account, Actor, Channel, Customer, EventKind, Invitation, InvitationEvent, InvitationState,
+        Subject, VoidReason,
     },
     ports::{AccountStore, InvitationStore, LinkVoids, StoreError},
 };
@@ -42,6 +42,8 @@ pub fn login_email_moves(current: &Customer, next: &Customer) -> bool {
 ///   the account's session epoch (its sessions and reset links end) and its password, so
 ///   nothing sent to the old address (a link, or a password set from one) opens the portal
 ///   under the new address, which sets its own password with a reset link;
+/// - a new or cleared mobile number: every open invitation whose link went out by SMS
+///   (revoked, `mobile-changed`), since the old number's phone holds that link;
 /// - deleting the customer: every open invitation (revoked); the account goes with it.
 pub async fn voids_for(
     invitations: &dyn InvitationStore,
@@ -51,22 +53,34 @@ pub async fn voids_for(
     by: Actor,
     at: DateTime<Utc>,
 ) -> Result<Voiding, StoreError> {
-    let (reason, detail) = match next {
-        None => (VoidReason::Revoked, "customer-deleted".to_owned()),
+    // Which open invitations go: all of them, or (a new mobile number) those whose link went
+    // out by SMS, since whoever has the old number's phone holds that link.
+    let (reason, detail, only_sms) = match next {
+        None => (VoidReason::Revoked, "customer-deleted".to_owned(), false),
         Some(next) if login_email_moves(current, next) => (
             VoidReason::LoginEmailChanged,
             match &current.login_email {
                 Some(old) => format!("login-email-changed: the link was sent for {old}"),
                 None => "login-email-changed".to_owned(),
             },
+            false,
+        ),
+        Some(next) if next.mobile != current.mobile => (
+            VoidReason::Revoked,
+            match &current.mobile {
+                Some(old) => format!("mobile-changed: the link was sent by SMS to {old}"),
+                None => "mobile-changed".to_owned(),
+            },
+            true,
         ),
         Some(_) => return Ok(Voiding::default()),
     };
-    let open = invitations
+    let open: Vec<(Invitation, Invitation)> = invitations
         .list_invitations(current.tenant_id, current.id)
         .await?
         .into_iter()
         .filter(|i| i.state_at(at).is_open())
+        .filter(|i| !only_sms || i.channels.contains(&Channel::Sms))
         .map(|i| {
             let event = InvitationEvent {
                 at,
@@ -79,8 +93,11 @@ pub async fn voids_for(
             (i, revoked)
         })
         .collect();
+    if only_sms && open.is_empty() {
+        return Ok(Voiding::default());
+    }
     let account = match next {
-        Some(_) => accounts
+        Some(_) if !only_sms => accounts
             .get_account(current.tenant_id, Subject::Customer(current.id))
             .await?
             .map(|a| {
@@ -94,7 +111,7 @@ pub async fn voids_for(
                 };
                 (a, moved)
             }),
-        None => None,
+        _ => None,
     };
     Ok(Voiding {
         invitations: open,

@@ -186,7 +186,13 @@ async fn journey(setup: Setup) {
     // Log out; the cookie no longer works.
     let out = browser.post_form("/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    assert_eq!(browser.get("/me").await.status, StatusCode::UNAUTHORIZED);
+    let me = browser.get("/me").await;
+    assert_eq!(
+        me.status,
+        StatusCode::SEE_OTHER,
+        "a browser is sent to log in"
+    );
+    assert_eq!(me.headers["location"], "/login?next=/me");
 
     // Wrong password and unknown email look the same; the right one logs in (JSON).
     let mut api = Browser::new(&base);

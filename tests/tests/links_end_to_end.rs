@@ -4,7 +4,7 @@
 
 use portal_tests::{
     backends::{Setup, embedded, on_moto},
-    delivery_contract::unique,
+    delivery_contract::{unique, unique_mobile},
     server,
 };
 use reqwest::{Client, Method, StatusCode};
@@ -360,6 +360,105 @@ async fn a_password_set_from_the_old_address_is_voided_on_the_embedded_store() {
 #[tokio::test]
 async fn a_password_set_from_the_old_address_is_voided_on_dynamodb() {
     a_password_set_from_the_old_address_does_not_open_the_new_one(on_moto().await).await;
+}
+
+/// An SMS went to a wrong mobile number: correcting the number voids that link, as
+/// correcting the login email voids an emailed one; an email-only invitation stays.
+async fn a_link_sent_by_sms_dies_when_the_mobile_number_is_corrected(setup: Setup) {
+    let portal = Portal::new(setup).await;
+    let login = format!("kim-{}@bageri.example", unique());
+    let (wrong, right) = (unique_mobile(), unique_mobile());
+    let customer = portal.customer(&login).await;
+    let (status, body) = portal
+        .staff(
+            Method::PATCH,
+            &format!("/customers/{customer}"),
+            Some(json!({"mobile": wrong.as_str()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = portal
+        .staff(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(json!({"channels": ["sms"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sms = portal.setup.sent.sent_sms().await;
+    let text = &sms.iter().rfind(|s| s.to == wrong.as_str()).unwrap().text;
+    let start = text.find("/invite/").unwrap() + "/invite/".len();
+    let token = text[start..start + 43].to_owned();
+
+    let (status, body) = portal
+        .staff(
+            Method::PATCH,
+            &format!("/customers/{customer}"),
+            Some(json!({"mobile": right.as_str()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, problem) = portal
+        .public(
+            "/invitations/accept",
+            json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE, "{problem}");
+    assert_eq!(problem["linkStatus"], "revoked");
+    assert_eq!(
+        portal.login(&login, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, list) = portal
+        .staff(
+            Method::GET,
+            &format!("/customers/{customer}/invitations"),
+            None,
+        )
+        .await;
+    let last = list["items"][0]["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        last["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("mobile-changed"),
+        "{last}"
+    );
+
+    // An invitation sent by email alone survives a change of the mobile number.
+    let (status, token) = portal.invite(&customer, &login).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = portal
+        .staff(
+            Method::PATCH,
+            &format!("/customers/{customer}"),
+            Some(json!({"mobile": wrong.as_str()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = portal
+        .public(
+            "/invitations/accept",
+            json!({"token": token.unwrap(), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn an_sms_link_dies_with_a_corrected_mobile_number_on_the_embedded_store() {
+    a_link_sent_by_sms_dies_when_the_mobile_number_is_corrected(embedded()).await;
+}
+
+#[tokio::test]
+async fn an_sms_link_dies_with_a_corrected_mobile_number_on_dynamodb() {
+    a_link_sent_by_sms_dies_when_the_mobile_number_is_corrected(on_moto().await).await;
 }
 
 #[tokio::test]
