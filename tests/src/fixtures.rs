@@ -3,8 +3,9 @@ use std::sync::Arc;
 use chrono::Utc;
 use portal::{
     domain::{Customer, CustomerChanges, CustomerId, Language, NewTenant, Tenant, TenantId},
-    embedded::EmbeddedStore,
+    embedded::{EmbeddedStore, sqlite_items::SqliteItems},
     ports::Store,
+    store::ItemStore,
 };
 
 pub async fn embedded_store() -> Arc<dyn Store> {
@@ -16,6 +17,20 @@ pub async fn embedded_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let store = EmbeddedStore::open(dir.path()).expect("the store opens");
     (Arc::new(store), dir)
+}
+
+/// The item store on an embedded SQLite database in memory.
+pub async fn item_store() -> Arc<dyn Store> {
+    let table = SqliteItems::in_memory().expect("the database opens");
+    Arc::new(ItemStore::new(Arc::new(table)))
+}
+
+/// The item store on an embedded SQLite database in a temporary directory (kept alive by the
+/// returned guard).
+pub async fn item_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let table = SqliteItems::open(&dir.path().join("portal.sqlite3")).expect("the file opens");
+    (Arc::new(ItemStore::new(Arc::new(table))), dir)
 }
 
 pub fn new_tenant(name: &str) -> NewTenant {

@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use portal::{aws::DynamoDbStore, ports::Store};
+use portal::{
+    aws::{DynamoDbStore, dynamodb_items::DynamoDbItems},
+    ports::Store,
+    store::ItemStore,
+};
 
 pub fn endpoint() -> String {
     std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
@@ -35,4 +39,11 @@ pub async fn dynamodb_store() -> Arc<dyn Store> {
     crate::contract::NO_CONCURRENT_TRANSACTIONS.store(true, std::sync::atomic::Ordering::Relaxed);
     let (client, table) = fresh_table().await;
     Arc::new(DynamoDbStore::new(client, table))
+}
+
+/// The item store on DynamoDB on moto, in a fresh table.
+pub async fn item_store() -> Arc<dyn Store> {
+    crate::contract::NO_CONCURRENT_TRANSACTIONS.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (client, table) = fresh_table().await;
+    Arc::new(ItemStore::new(Arc::new(DynamoDbItems::new(client, table))))
 }
