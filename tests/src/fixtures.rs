@@ -3,34 +3,23 @@ use std::sync::Arc;
 use chrono::Utc;
 use portal::{
     domain::{Customer, CustomerChanges, CustomerId, Language, NewTenant, Tenant, TenantId},
-    embedded::{EmbeddedStore, sqlite_items::SqliteItems},
+    embedded,
     ports::Store,
-    store::ItemStore,
 };
 
+/// The store on an embedded SQLite database in memory.
 pub async fn embedded_store() -> Arc<dyn Store> {
-    Arc::new(EmbeddedStore::in_memory())
+    Arc::new(embedded::in_memory_store())
 }
 
-/// An embedded store persisted in a temporary directory (kept alive by the returned guard).
+/// The store on an embedded SQLite database in a temporary data directory (kept alive by the
+/// returned guard), opened as the local runner opens it.
 pub async fn embedded_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = EmbeddedStore::open(dir.path()).expect("the store opens");
+    let store = embedded::open_store(dir.path())
+        .await
+        .expect("the store opens");
     (Arc::new(store), dir)
-}
-
-/// The item store on an embedded SQLite database in memory.
-pub async fn item_store() -> Arc<dyn Store> {
-    let table = SqliteItems::in_memory().expect("the database opens");
-    Arc::new(ItemStore::new(Arc::new(table)))
-}
-
-/// The item store on an embedded SQLite database in a temporary directory (kept alive by the
-/// returned guard).
-pub async fn item_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let table = SqliteItems::open(&dir.path().join("portal.sqlite3")).expect("the file opens");
-    (Arc::new(ItemStore::new(Arc::new(table))), dir)
 }
 
 pub fn new_tenant(name: &str) -> NewTenant {

@@ -2,7 +2,7 @@
 //! database file.
 
 mod in_memory {
-    portal_tests::store_contract!(portal_tests::fixtures::item_store());
+    portal_tests::store_contract!(portal_tests::fixtures::embedded_store());
 }
 
 mod on_disk {
@@ -12,7 +12,7 @@ mod on_disk {
 
     /// The directory is leaked for the test's lifetime; the OS temp dir is cleaned elsewhere.
     async fn store() -> Arc<dyn Store> {
-        let (store, dir) = portal_tests::fixtures::item_store_on_disk().await;
+        let (store, dir) = portal_tests::fixtures::embedded_store_on_disk().await;
         let _ = dir.keep();
         store
     }

@@ -1,5 +1,4 @@
 use std::{
-    collections::BTreeMap,
     fs::File,
     path::{Path, PathBuf},
     sync::Mutex,
@@ -9,8 +8,8 @@ use std::{
 use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
+use super::migrate::{Data, IdempotencyRecord, LoginClaim};
 use crate::{
     domain::{
         Account, ApiKeyHash, ApiKeyId, ApiKeyRecord, Channel, Customer, CustomerId, Invitation,
@@ -40,63 +39,6 @@ struct Loaded {
     data: Data,
     /// Modification time and length of the file as last read or written.
     seen: Option<(SystemTime, u64)>,
-}
-
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Data {
-    tenants: BTreeMap<TenantId, Tenant>,
-    /// By key hash, as the DynamoDB table keys them.
-    api_keys: BTreeMap<String, ApiKeyRecord>,
-    customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
-    /// Normalized login email to the customer or staff user that owns it.
-    logins: BTreeMap<String, LoginClaim>,
-    #[serde(default)]
-    staff: BTreeMap<TenantId, BTreeMap<StaffId, StaffMember>>,
-    #[serde(default)]
-    invitations: BTreeMap<InvitationId, Invitation>,
-    /// By token hash.
-    #[serde(default)]
-    tokens: BTreeMap<String, TokenRecord>,
-    /// By tenant, then `{channel}#{language}`.
-    #[serde(default)]
-    templates: BTreeMap<TenantId, BTreeMap<String, TemplateOverride>>,
-    /// By `{tenant}#{key}`.
-    #[serde(default)]
-    idempotency: BTreeMap<String, IdempotencyRecord>,
-    /// By `{tenant}#{subject}`.
-    #[serde(default)]
-    accounts: BTreeMap<String, Account>,
-    /// By session token hash.
-    #[serde(default)]
-    sessions: BTreeMap<String, SessionRecord>,
-    /// By `{key}#{window start}`: the count and when to forget it.
-    #[serde(default)]
-    rates: BTreeMap<String, (u32, DateTime<Utc>)>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IdempotencyRecord {
-    fingerprint: String,
-    expires_at: DateTime<Utc>,
-    response: Option<StoredResponse>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LoginClaim {
-    tenant_id: TenantId,
-    subject: Subject,
-}
-
-impl LoginClaim {
-    fn of(c: &Customer) -> Self {
-        Self {
-            tenant_id: c.tenant_id,
-            subject: Subject::Customer(c.id),
-        }
-    }
 }
 
 const FILE_NAME: &str = "store.json";
@@ -192,55 +134,10 @@ fn reload_if_changed(file: &Path, loaded: &mut Loaded) -> anyhow::Result<()> {
     }
     loaded.data = match now {
         None => Data::default(),
-        Some(_) => {
-            let bytes = std::fs::read(file)
-                .with_context(|| format!("Failed to open {}", file.display()))?;
-            let mut value: serde_json::Value = serde_json::from_slice(&bytes)
-                .with_context(|| format!("Failed to read the store in {}", file.display()))?;
-            upgrade(&mut value);
-            serde_json::from_value(value)
-                .with_context(|| format!("Failed to read the store in {}", file.display()))?
-        }
+        Some(_) => super::migrate::read(file)?,
     };
     loaded.seen = now;
     Ok(())
-}
-
-/// Brings a store file written by an older version up to date: accounts, sessions, link
-/// tokens and login claims named a `customerId` (and a `role`) before staff users had them
-/// name a `subject`, and accounts were kept under `{tenant}#{customer}`.
-fn upgrade(value: &mut serde_json::Value) {
-    if let Some(accounts) = value.get_mut("accounts").and_then(|a| a.as_object_mut()) {
-        let old_keys: Vec<String> = accounts
-            .keys()
-            .filter(|k| !k.contains('/'))
-            .cloned()
-            .collect();
-        for key in old_keys {
-            if let (Some(account), Some((tenant, customer))) =
-                (accounts.remove(&key), key.split_once('#'))
-            {
-                accounts.insert(format!("{tenant}#customer/{customer}"), account);
-            }
-        }
-    }
-    for collection in ["accounts", "sessions", "tokens", "logins"] {
-        let Some(records) = value.get_mut(collection).and_then(|c| c.as_object_mut()) else {
-            continue;
-        };
-        for record in records.values_mut().filter_map(|r| r.as_object_mut()) {
-            if record.contains_key("subject") {
-                continue;
-            }
-            if let Some(customer) = record.remove("customerId") {
-                record.remove("role");
-                record.insert(
-                    "subject".into(),
-                    serde_json::json!({"kind": "customer", "id": customer}),
-                );
-            }
-        }
-    }
 }
 
 fn persist(file: &Path, data: &Data) -> anyhow::Result<(SystemTime, u64)> {

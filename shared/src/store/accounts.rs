@@ -21,24 +21,36 @@ pub(super) fn account_key(t: TenantId, subject: Subject) -> Key {
     Key::new(format!("TENANT#{t}#{}", subject_sk(subject)), "ACCOUNT")
 }
 
-fn account_item(a: &Account) -> anyhow::Result<Item> {
+pub(crate) fn account_item(a: &Account) -> anyhow::Result<Item> {
     let key = account_key(a.tenant_id, a.subject);
     items::item(a, &Keys::new(key.pk, key.sk))
 }
 
 fn login_key(email: &Email) -> Key {
-    Key::new(format!("LOGIN#{}", email.normalized()), "LOGIN")
+    login_key_normalized(&email.normalized())
 }
 
-/// Claims a login email for a customer (`customerId`) or staff user (`staffId`); the claim
-/// fails when anyone, in any agency, holds it.
-pub(super) fn claim_login(tenant: TenantId, subject: Subject, email: &Email) -> Write {
+fn login_key_normalized(normalized: &str) -> Key {
+    Key::new(format!("LOGIN#{normalized}"), "LOGIN")
+}
+
+/// The claim on a login email (in its normalized form) for a customer (`customerId`) or staff
+/// user (`staffId`).
+pub(crate) fn login_claim_item(normalized: &str, tenant: TenantId, subject: Subject) -> Item {
     let owner = match subject {
         Subject::Customer(c) => ("customerId", c.to_string()),
         Subject::Staff(id) => ("staffId", id.to_string()),
     };
-    let claim = claim_item(login_key(email), &[("tenantId", tenant.to_string()), owner]);
-    Write::put(claim).when(Condition::NotExists)
+    claim_item(
+        login_key_normalized(normalized),
+        &[("tenantId", tenant.to_string()), owner],
+    )
+}
+
+/// Claims a login email for a customer or staff user; the claim fails when anyone, in any
+/// agency, holds it.
+pub(super) fn claim_login(tenant: TenantId, subject: Subject, email: &Email) -> Write {
+    Write::put(login_claim_item(&email.normalized(), tenant, subject)).when(Condition::NotExists)
 }
 
 /// Deletes the claim on `email`; the caller adds the condition that it is the owner's.

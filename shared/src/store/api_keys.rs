@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{ItemStore, tenant_pk, timestamp, unexpected};
 use crate::{
     domain::{ApiKeyHash, ApiKeyId, ApiKeyRecord, TenantId},
-    items::{self, Condition, Key, Keys, Query, SkCondition, Update, Write},
+    items::{self, Condition, Item, Key, Keys, Query, SkCondition, Update, Write},
     ports::{ApiKeyStore, StoreError},
 };
 
@@ -19,13 +19,17 @@ fn api_key_gsi1sk(id: ApiKeyId) -> String {
     format!("APIKEY#{id}")
 }
 
+pub(crate) fn api_key_item(key: &ApiKeyRecord) -> anyhow::Result<Item> {
+    let keys = Keys::new(api_key_pk(&key.hash), "APIKEY")
+        .gsi1(tenant_pk(key.tenant_id), api_key_gsi1sk(key.id));
+    items::item(key, &keys)
+}
+
 #[async_trait]
 impl ApiKeyStore for ItemStore {
     #[tracing::instrument(skip_all, fields(tenant = %key.tenant_id, key = %key.id))]
     async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
-        let keys = Keys::new(api_key_pk(&key.hash), "APIKEY")
-            .gsi1(tenant_pk(key.tenant_id), api_key_gsi1sk(key.id));
-        let put = Write::put(items::item(key, &keys)?).when(Condition::NotExists);
+        let put = Write::put(api_key_item(key)?).when(Condition::NotExists);
         self.write(put, "Failed to store the API key")
             .await?
             .map_err(|_| StoreError::AlreadyExists)?;

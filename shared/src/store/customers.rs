@@ -18,7 +18,7 @@ fn customer_key(tenant: TenantId, id: CustomerId) -> Key {
     Key::new(tenant_pk(tenant), customer_sk(id))
 }
 
-fn customer_item(c: &Customer) -> anyhow::Result<Item> {
+pub(crate) fn customer_item(c: &Customer) -> anyhow::Result<Item> {
     items::item(c, &Keys::new(tenant_pk(c.tenant_id), customer_sk(c.id)))
 }
 

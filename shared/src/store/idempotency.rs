@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{ItemStore, ttl, unexpected};
 use crate::{
     domain::TenantId,
-    items::{self, Condition, Key, Keys, TTL, Update, Write},
+    items::{self, Condition, Item, Key, Keys, TTL, Update, Write},
     ports::{IdempotencyStart, IdempotencyStore, StoreError, StoredResponse},
 };
 
@@ -24,6 +24,22 @@ fn idempotency_key(t: TenantId, key: &str) -> Key {
     Key::new(format!("IDEMPOTENCY#{t}#{key}"), "IDEMPOTENCY")
 }
 
+pub(crate) fn idempotency_item(
+    tenant: TenantId,
+    key: &str,
+    fingerprint: &str,
+    expires_at: DateTime<Utc>,
+    response: Option<&StoredResponse>,
+) -> anyhow::Result<Item> {
+    let record = IdempotencyItem {
+        fingerprint: fingerprint.to_owned(),
+        expires_at,
+        response: response.cloned(),
+    };
+    let key = idempotency_key(tenant, key);
+    items::item(&record, &Keys::new(key.pk, key.sk).ttl(ttl(expires_at)))
+}
+
 #[async_trait]
 impl IdempotencyStore for ItemStore {
     #[tracing::instrument(skip(self, fingerprint))]
@@ -36,15 +52,10 @@ impl IdempotencyStore for ItemStore {
         expires_at: DateTime<Utc>,
     ) -> Result<IdempotencyStart, StoreError> {
         let item_key = idempotency_key(tenant, key);
-        let claim = IdempotencyItem {
-            fingerprint: fingerprint.to_owned(),
-            expires_at,
-            response: None,
-        };
-        let keys = Keys::new(item_key.pk.clone(), item_key.sk.clone()).ttl(ttl(expires_at));
+        let claim = idempotency_item(tenant, key, fingerprint, expires_at, None)?;
         // An expired record that TTL has not removed yet counts as absent.
-        let put = Write::put(items::item(&claim, &keys)?)
-            .when(Condition::NotExists.or(Condition::less_than(TTL, ttl(now))));
+        let put =
+            Write::put(claim).when(Condition::NotExists.or(Condition::less_than(TTL, ttl(now))));
         if self
             .write(put, "Failed to claim the idempotency key")
             .await?

@@ -23,7 +23,7 @@ fn invitation_key(t: TenantId, c: CustomerId, id: InvitationId) -> Key {
     Key::new(invitations_pk(t, c), format!("INVITATION#{id}"))
 }
 
-pub(super) fn invitation_item(i: &Invitation) -> anyhow::Result<Item> {
+pub(crate) fn invitation_item(i: &Invitation) -> anyhow::Result<Item> {
     let key = invitation_key(i.tenant_id, i.customer_id, i.id);
     items::item(i, &Keys::new(key.pk, key.sk))
 }
@@ -37,7 +37,7 @@ pub(super) fn token_key(hash: &TokenHash) -> Key {
     Key::new(format!("TOKEN#{}", hash.as_str()), "TOKEN")
 }
 
-pub(super) fn token_item(token: &TokenRecord) -> anyhow::Result<Item> {
+pub(crate) fn token_item(token: &TokenRecord) -> anyhow::Result<Item> {
     let key = token_key(&token.hash);
     items::item(token, &Keys::new(key.pk, key.sk).ttl(ttl(token.expires_at)))
 }

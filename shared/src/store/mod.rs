@@ -33,6 +33,24 @@ mod staff;
 mod templates;
 mod tenants;
 
+/// The items the ports write for each kind of record, for moving records in from elsewhere
+/// (the old embedded store's file, see `embedded::migrate`).
+#[cfg(feature = "embedded")]
+pub(crate) mod import {
+    pub(crate) use super::{
+        accounts::{account_item, login_claim_item},
+        api_keys::api_key_item,
+        customers::customer_item,
+        idempotency::idempotency_item,
+        invitations::{invitation_item, token_item},
+        rate_limits::rate_item,
+        sessions::session_item,
+        staff::staff_item,
+        templates::template_item,
+        tenants::{host_claim, tenant_item},
+    };
+}
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};

@@ -6,12 +6,29 @@ use chrono::{DateTime, Utc};
 
 use super::{ItemStore, ttl, unexpected};
 use crate::{
-    items::{Condition, Item, Key, Update},
+    items::{Condition, Item, Key, PK, SK, TTL, Update},
     ports::{RateLimitStore, StoreError},
 };
 
 fn rate_key(key: &str, window_start: DateTime<Utc>) -> Key {
     Key::new(format!("RATE#{key}"), window_start.timestamp().to_string())
+}
+
+/// A counter as [`RateLimitStore::increment`] leaves it.
+#[cfg_attr(not(feature = "embedded"), allow(dead_code))]
+pub(crate) fn rate_item(
+    key: &str,
+    window_start: DateTime<Utc>,
+    count: u32,
+    forget_at: DateTime<Utc>,
+) -> Item {
+    let key = rate_key(key, window_start);
+    let mut item = Item::new();
+    item.insert(PK.into(), key.pk.into());
+    item.insert(SK.into(), key.sk.into());
+    item.insert("count".into(), count.into());
+    item.insert(TTL.into(), ttl(forget_at).into());
+    item
 }
 
 fn count_of(item: Option<&Item>) -> Option<u32> {
@@ -39,7 +56,7 @@ impl RateLimitStore for ItemStore {
     ) -> Result<u32, StoreError> {
         let update = Update::new(rate_key(key, window_start))
             .add("count", 1)
-            .set_if_absent(crate::items::TTL, ttl(forget_at));
+            .set_if_absent(TTL, ttl(forget_at));
         let counted = self
             .write(update.into(), "Failed to count a failed attempt")
             .await?

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{ItemStore, timestamp, ttl, unexpected};
 use crate::{
     domain::{SessionRecord, TokenHash},
-    items::{self, Condition, Key, Keys, Update, Write},
+    items::{self, Condition, Item, Key, Keys, Update, Write},
     ports::{SessionStore, StoreError},
 };
 
@@ -15,11 +15,17 @@ fn session_key(hash: &TokenHash) -> Key {
     Key::new(format!("SESSION#{}", hash.as_str()), "SESSION")
 }
 
+pub(crate) fn session_item(session: &SessionRecord) -> anyhow::Result<Item> {
+    let key = session_key(&session.hash);
+    items::item(
+        session,
+        &Keys::new(key.pk, key.sk).ttl(ttl(session.expires_at)),
+    )
+}
+
 /// The write that stores a new session.
 pub(super) fn session_new(session: &SessionRecord) -> anyhow::Result<Write> {
-    let key = session_key(&session.hash);
-    let keys = Keys::new(key.pk, key.sk).ttl(ttl(session.expires_at));
-    Ok(Write::put(items::item(session, &keys)?).when(Condition::NotExists))
+    Ok(Write::put(session_item(session)?).when(Condition::NotExists))
 }
 
 #[async_trait]

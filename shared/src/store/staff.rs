@@ -16,7 +16,7 @@ use crate::{
     ports::{StaffStore, StoreError},
 };
 
-fn staff_item(m: &StaffMember) -> anyhow::Result<Item> {
+pub(crate) fn staff_item(m: &StaffMember) -> anyhow::Result<Item> {
     items::item(m, &Keys::new(tenant_pk(m.tenant_id), staff_sk(m.id)))
 }
 

@@ -5,12 +5,20 @@ use async_trait::async_trait;
 use super::{ItemStore, tenant_pk, unexpected};
 use crate::{
     domain::{Channel, Language, TenantId},
-    items::{self, Condition, Key, Keys, Query, Write},
+    items::{self, Condition, Item, Key, Keys, Query, Write},
     ports::{StoreError, TemplateOverride, TemplateStore},
 };
 
 fn template_sk(channel: Channel, language: Language) -> String {
     format!("TEMPLATE#{channel}#{language}")
+}
+
+pub(crate) fn template_item(tenant: TenantId, template: &TemplateOverride) -> anyhow::Result<Item> {
+    let keys = Keys::new(
+        tenant_pk(tenant),
+        template_sk(template.channel, template.language),
+    );
+    items::item(template, &keys)
 }
 
 #[async_trait]
@@ -21,12 +29,8 @@ impl TemplateStore for ItemStore {
         tenant: TenantId,
         template: &TemplateOverride,
     ) -> Result<(), StoreError> {
-        let keys = Keys::new(
-            tenant_pk(tenant),
-            template_sk(template.channel, template.language),
-        );
         self.table
-            .write(Write::put(items::item(template, &keys)?))
+            .write(Write::put(template_item(tenant, template)?))
             .await
             .map_err(|e| unexpected(e, "Failed to store the template"))?;
         Ok(())

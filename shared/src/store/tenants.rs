@@ -19,22 +19,26 @@ fn host_key(host: &str) -> Key {
 }
 
 /// Every tenant is also under `gsi1pk = TENANTS`, so they can be listed.
-fn tenant_item(tenant: &Tenant) -> anyhow::Result<Item> {
+pub(crate) fn tenant_item(tenant: &Tenant) -> anyhow::Result<Item> {
     let keys = Keys::new(tenant_pk(tenant.id), "TENANT").gsi1("TENANTS", tenant_pk(tenant.id));
     items::item(tenant, &keys)
+}
+
+/// The claim on the agency's portal address.
+pub(crate) fn host_claim(tenant: &Tenant) -> Item {
+    claim_item(
+        host_key(tenant.portal_base_url.host()),
+        &[("tenantId", tenant.id.to_string())],
+    )
 }
 
 #[async_trait]
 impl TenantStore for ItemStore {
     #[tracing::instrument(skip_all, fields(tenant = %tenant.id))]
     async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        let host_claim = claim_item(
-            host_key(tenant.portal_base_url.host()),
-            &[("tenantId", tenant.id.to_string())],
-        );
         let writes = vec![
             Write::put(tenant_item(tenant)?).when(Condition::NotExists),
-            Write::put(host_claim).when(Condition::NotExists),
+            Write::put(host_claim(tenant)).when(Condition::NotExists),
         ];
         match self.table.transact(writes).await {
             Ok(()) => Ok(()),
