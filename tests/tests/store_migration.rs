@@ -20,8 +20,8 @@ use portal::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Written by the old `EmbeddedStore` (the last commit that has `shared/src/embedded/store.rs`)
-/// through its ports: an agency with an API key, a customer who accepted an invitation (an
+/// Written through its ports by the old JSON store, `EmbeddedStore` (`shared/src/embedded/store.rs`,
+/// last present in commit e8f4fbe): an agency with an API key, a customer who accepted an invitation (an
 /// account, a session, a used link token), one without a login, a password-reset token, a
 /// staff user with an open invitation, an email template, a finished idempotent request and a
 /// rate counter at 2.

@@ -4,8 +4,6 @@ pub mod config;
 #[cfg(any(feature = "ses", feature = "sns"))]
 mod delivery;
 #[cfg(feature = "dynamodb")]
-pub mod dynamodb;
-#[cfg(feature = "dynamodb")]
 pub mod dynamodb_items;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb_table;
@@ -16,8 +14,6 @@ pub mod ses;
 #[cfg(feature = "sns")]
 pub mod sns;
 
-#[cfg(feature = "dynamodb")]
-pub use dynamodb::DynamoDbStore;
 #[cfg(feature = "s3")]
 pub use s3::S3FileStore;
 #[cfg(feature = "ses")]

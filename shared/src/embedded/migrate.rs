@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, path::Path};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::sqlite_items::SqliteItems;
 use crate::{
@@ -25,67 +25,58 @@ pub const JSON_STORE: &str = "store.json";
 pub const JSON_STORE_MIGRATED: &str = "store.json.migrated";
 
 /// Every record of the old store.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Data {
-    pub(crate) tenants: BTreeMap<TenantId, Tenant>,
+struct Data {
+    tenants: BTreeMap<TenantId, Tenant>,
     /// By key hash, as the DynamoDB table keys them.
-    pub(crate) api_keys: BTreeMap<String, ApiKeyRecord>,
-    pub(crate) customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
+    api_keys: BTreeMap<String, ApiKeyRecord>,
+    customers: BTreeMap<TenantId, BTreeMap<CustomerId, Customer>>,
     /// Normalized login email to the customer or staff user that owns it.
-    pub(crate) logins: BTreeMap<String, LoginClaim>,
+    logins: BTreeMap<String, LoginClaim>,
     #[serde(default)]
-    pub(crate) staff: BTreeMap<TenantId, BTreeMap<StaffId, StaffMember>>,
+    staff: BTreeMap<TenantId, BTreeMap<StaffId, StaffMember>>,
     #[serde(default)]
-    pub(crate) invitations: BTreeMap<InvitationId, Invitation>,
+    invitations: BTreeMap<InvitationId, Invitation>,
     /// By token hash.
     #[serde(default)]
-    pub(crate) tokens: BTreeMap<String, TokenRecord>,
+    tokens: BTreeMap<String, TokenRecord>,
     /// By tenant, then `{channel}#{language}`.
     #[serde(default)]
-    pub(crate) templates: BTreeMap<TenantId, BTreeMap<String, TemplateOverride>>,
+    templates: BTreeMap<TenantId, BTreeMap<String, TemplateOverride>>,
     /// By `{tenant}#{key}`.
     #[serde(default)]
-    pub(crate) idempotency: BTreeMap<String, IdempotencyRecord>,
+    idempotency: BTreeMap<String, IdempotencyRecord>,
     /// By `{tenant}#{subject}`.
     #[serde(default)]
-    pub(crate) accounts: BTreeMap<String, Account>,
+    accounts: BTreeMap<String, Account>,
     /// By session token hash.
     #[serde(default)]
-    pub(crate) sessions: BTreeMap<String, SessionRecord>,
+    sessions: BTreeMap<String, SessionRecord>,
     /// By `{key}#{window start}`: the count and when to forget it.
     #[serde(default)]
-    pub(crate) rates: BTreeMap<String, (u32, DateTime<Utc>)>,
+    rates: BTreeMap<String, (u32, DateTime<Utc>)>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct IdempotencyRecord {
-    pub(crate) fingerprint: String,
-    pub(crate) expires_at: DateTime<Utc>,
-    pub(crate) response: Option<StoredResponse>,
+struct IdempotencyRecord {
+    fingerprint: String,
+    expires_at: DateTime<Utc>,
+    response: Option<StoredResponse>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct LoginClaim {
-    pub(crate) tenant_id: TenantId,
-    pub(crate) subject: Subject,
-}
-
-impl LoginClaim {
-    pub(crate) fn of(c: &Customer) -> Self {
-        Self {
-            tenant_id: c.tenant_id,
-            subject: Subject::Customer(c.id),
-        }
-    }
+struct LoginClaim {
+    tenant_id: TenantId,
+    subject: Subject,
 }
 
 /// Brings a store file written by an older version up to date: accounts, sessions, link
 /// tokens and login claims named a `customerId` (and a `role`) before staff users had them
 /// name a `subject`, and accounts were kept under `{tenant}#{customer}`.
-pub(crate) fn upgrade(value: &mut serde_json::Value) {
+fn upgrade(value: &mut serde_json::Value) {
     if let Some(accounts) = value.get_mut("accounts").and_then(|a| a.as_object_mut()) {
         let old_keys: Vec<String> = accounts
             .keys()
@@ -120,7 +111,7 @@ pub(crate) fn upgrade(value: &mut serde_json::Value) {
 }
 
 /// Reads the old store's file, brought up to date with [`upgrade`].
-pub(crate) fn read(file: &Path) -> anyhow::Result<Data> {
+fn read(file: &Path) -> anyhow::Result<Data> {
     let bytes =
         std::fs::read(file).with_context(|| format!("Failed to open {}", file.display()))?;
     let mut value: serde_json::Value = serde_json::from_slice(&bytes)

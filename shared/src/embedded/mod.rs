@@ -4,11 +4,9 @@ pub mod files;
 pub mod migrate;
 pub mod outbox;
 pub mod sqlite_items;
-mod store;
 
 pub use files::LocalFileStore;
 pub use outbox::{Outbox, OutboxMessage};
-pub use store::EmbeddedStore;
 
 use std::{path::Path, sync::Arc};
 
