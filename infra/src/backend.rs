@@ -5,15 +5,16 @@ use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use portal::{
     AppState,
-    aws::{DynamoDbStore, SesMailer, SnsSmsSender},
-    embedded::{EmbeddedStore, Outbox},
+    aws::{SesMailer, SnsSmsSender, dynamodb_items::DynamoDbItems, dynamodb_table},
+    embedded::{self, Outbox},
     ports::{Mailer, SmsSender, Store},
+    store::ItemStore,
 };
 
 /// Where the portal keeps its data and sends its messages when run outside Lambda.
 #[derive(Debug, Clone)]
 pub enum Backend {
-    /// In-process storage and an outbox folder under a data directory (the default).
+    /// An embedded SQLite database and an outbox folder under a data directory (the default).
     Embedded { data_dir: PathBuf },
     /// DynamoDB, SES and SNS: on AWS with the usual credentials, or at `endpoint` (moto's server).
     Aws {
@@ -37,7 +38,7 @@ impl Services {
     pub fn in_memory() -> Self {
         let outbox = Arc::new(Outbox::in_memory());
         Self {
-            store: Arc::new(EmbeddedStore::in_memory()),
+            store: Arc::new(embedded::in_memory_store()),
             mailer: outbox.clone(),
             sms: outbox.clone(),
             outbox: Some(outbox),
@@ -62,7 +63,7 @@ impl Backend {
             Backend::Embedded { data_dir } => {
                 let outbox = Arc::new(Outbox::open(data_dir)?.announce(announce));
                 Ok(Services {
-                    store: Arc::new(EmbeddedStore::open(data_dir)?),
+                    store: Arc::new(embedded::open_store(data_dir).await?),
                     mailer: outbox.clone(),
                     sms: outbox.clone(),
                     outbox: Some(outbox),
@@ -72,7 +73,7 @@ impl Backend {
                 let config = sdk_config(endpoint.as_deref()).await;
                 let client = aws_sdk_dynamodb::Client::new(&config);
                 if endpoint.is_some() {
-                    DynamoDbStore::ensure_table(&client, table).await?;
+                    dynamodb_table::ensure_table(&client, table).await?;
                 } else {
                     client
                         .describe_table()
@@ -82,7 +83,10 @@ impl Backend {
                         .with_context(|| format!("Failed to find the DynamoDB table {table}"))?;
                 }
                 Ok(Services {
-                    store: Arc::new(DynamoDbStore::new(client, table.clone())),
+                    store: Arc::new(ItemStore::new(Arc::new(DynamoDbItems::new(
+                        client,
+                        table.clone(),
+                    )))),
                     mailer: Arc::new(SesMailer::from_conf(&config)),
                     sms: Arc::new(SnsSmsSender::from_conf(&config)),
                     outbox: None,
@@ -94,7 +98,7 @@ impl Backend {
     /// The store alone (portal-admin needs nothing else).
     pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         match self {
-            Backend::Embedded { data_dir } => Ok(Arc::new(EmbeddedStore::open(data_dir)?)),
+            Backend::Embedded { data_dir } => Ok(Arc::new(embedded::open_store(data_dir).await?)),
             Backend::Aws { .. } => Ok(self.open().await?.store),
         }
     }

@@ -4,6 +4,7 @@
 //! - [`ports`]: the narrow traits handlers depend on.
 //! - [`aws`]: the adapters that talk to AWS (the only code that names an SDK type).
 //! - [`embedded`]: in-process twins of every adapter, for the local runner and tests.
+//! - [`store`]: every store port on the item model ([`items`]), one file per aggregate.
 //! - [`http`]: problem+json errors, request extractors and staff authentication.
 
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod password_hash;
 pub mod ports;
 pub mod staff;
 pub mod state;
+pub mod store;
 
 #[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns", feature = "s3"))]
 pub mod aws;

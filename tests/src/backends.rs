@@ -6,7 +6,7 @@ use std::sync::Arc;
 use portal::{
     aws::{SesMailer, SnsSmsSender},
     domain::{Email, NewTenant, Tenant},
-    embedded::{EmbeddedStore, Outbox},
+    embedded::{self, Outbox},
     ports::Store,
 };
 use portal_infra::{admin, backend::Services};
@@ -49,7 +49,7 @@ impl Setup {
 
 pub fn embedded() -> Setup {
     let outbox = Arc::new(Outbox::in_memory());
-    let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+    let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
     Setup {
         services: Services {
             store,

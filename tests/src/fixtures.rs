@@ -3,18 +3,22 @@ use std::sync::Arc;
 use chrono::Utc;
 use portal::{
     domain::{Customer, CustomerChanges, CustomerId, Language, NewTenant, Tenant, TenantId},
-    embedded::EmbeddedStore,
+    embedded,
     ports::Store,
 };
 
+/// The store on an embedded SQLite database in memory.
 pub async fn embedded_store() -> Arc<dyn Store> {
-    Arc::new(EmbeddedStore::in_memory())
+    Arc::new(embedded::in_memory_store())
 }
 
-/// An embedded store persisted in a temporary directory (kept alive by the returned guard).
+/// The store on an embedded SQLite database in a temporary data directory (kept alive by the
+/// returned guard), opened as the local runner opens it.
 pub async fn embedded_store_on_disk() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let store = EmbeddedStore::open(dir.path()).expect("the store opens");
+    let store = embedded::open_store(dir.path())
+        .await
+        .expect("the store opens");
     (Arc::new(store), dir)
 }
 

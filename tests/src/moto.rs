@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use portal::{aws::DynamoDbStore, ports::Store};
+use portal::{
+    aws::{dynamodb_items::DynamoDbItems, dynamodb_table},
+    ports::Store,
+    store::ItemStore,
+};
 
 pub fn endpoint() -> String {
     std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
@@ -25,14 +29,15 @@ pub async fn fresh_table() -> (aws_sdk_dynamodb::Client, String) {
         "portal-test-{}",
         ulid::Ulid::new().to_string().to_lowercase()
     );
-    DynamoDbStore::create_table(&client, &table)
+    dynamodb_table::create_table(&client, &table)
         .await
         .expect("moto creates the table");
     (client, table)
 }
 
+/// The item store on DynamoDB on moto, in a fresh table.
 pub async fn dynamodb_store() -> Arc<dyn Store> {
     crate::contract::NO_CONCURRENT_TRANSACTIONS.store(true, std::sync::atomic::Ordering::Relaxed);
     let (client, table) = fresh_table().await;
-    Arc::new(DynamoDbStore::new(client, table))
+    Arc::new(ItemStore::new(Arc::new(DynamoDbItems::new(client, table))))
 }

@@ -1,13 +1,16 @@
 //! The item-engine contract against DynamoDB on moto's server, with the real SDK, and the proof
-//! that the engine reads and writes the very items `DynamoDbStore` does.
+//! that the item store reads and writes the very items the DynamoDB adapter before it did.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
+
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use portal::{
-    aws::{DynamoDbStore, dynamodb_items::DynamoDbItems},
+    aws::dynamodb_items::DynamoDbItems,
     domain::Customer,
     items::{self, ItemTable, Key, Keys, Write},
     ports::CustomerStore,
+    store::ItemStore,
 };
 use portal_tests::{
     fixtures::{customer, tenant, unique_email},
@@ -51,23 +54,61 @@ fn customer_key(c: &Customer) -> Key {
     )
 }
 
+/// What the DynamoDB adapter before `ItemStore` (`DynamoDbStore`) wrote for a customer:
+/// `serde_dynamo::to_item(customer)` plus `pk` and `sk`, so the customers on AWS today.
+fn item_as_written_before(c: &Customer) -> HashMap<String, AttributeValue> {
+    let key = customer_key(c);
+    let mut item: HashMap<String, AttributeValue> = serde_dynamo::to_item(c).unwrap();
+    item.insert("pk".into(), AttributeValue::S(key.pk));
+    item.insert("sk".into(), AttributeValue::S(key.sk));
+    item
+}
+
 #[tokio::test]
-async fn a_customer_stored_by_the_store_reads_the_same_through_the_engine() {
+async fn a_customer_stored_before_the_item_store_reads_the_same_through_it() {
     let (client, table) = moto::fresh_table().await;
-    let store = DynamoDbStore::new(client.clone(), &table);
-    let engine = DynamoDbItems::new(client, table);
+    let c = a_customer();
+    client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(item_as_written_before(&c)))
+        .send()
+        .await
+        .unwrap();
+    let store = ItemStore::new(Arc::new(DynamoDbItems::new(client, table)));
+
+    let read = store.get_customer(c.tenant_id, c.id).await.unwrap();
+
+    assert_eq!(read, Some(c));
+}
+
+#[tokio::test]
+async fn a_customer_stored_by_the_item_store_is_the_item_written_before() {
+    let (client, table) = moto::fresh_table().await;
+    let store = ItemStore::new(Arc::new(DynamoDbItems::new(client.clone(), &table)));
     let c = a_customer();
     store.create_customer(&c).await.unwrap();
+    let key = customer_key(&c);
 
-    let item = engine.get(&customer_key(&c), true).await.unwrap().unwrap();
+    let stored = client
+        .get_item()
+        .table_name(&table)
+        .key("pk", AttributeValue::S(key.pk))
+        .key("sk", AttributeValue::S(key.sk))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
 
-    assert_eq!(items::record::<Customer>(item).unwrap(), c);
+    assert_eq!(stored, item_as_written_before(&c));
 }
 
 #[tokio::test]
 async fn a_customer_put_by_the_engine_reads_the_same_through_the_store() {
     let (client, table) = moto::fresh_table().await;
-    let store = DynamoDbStore::new(client.clone(), &table);
+    let store = ItemStore::new(Arc::new(DynamoDbItems::new(client.clone(), &table)));
     let engine = DynamoDbItems::new(client, table);
     let c = a_customer();
     let key = customer_key(&c);

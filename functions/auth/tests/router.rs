@@ -17,7 +17,7 @@ use portal::{
         InvitationId, InvitationState, Language, LinkToken, NewTenant, PortalArea, Subject,
         TenantId, TokenRecord, VoidReason,
     },
-    embedded::{EmbeddedStore, Outbox},
+    embedded::{self, Outbox},
     ports::{Clock, Store},
 };
 use serde_json::{Value, json};
@@ -53,7 +53,7 @@ impl Answer {
 
 impl Portal {
     async fn new() -> Self {
-        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
         let mut app = AppState::from_store(store.clone());
         app.clock = clock.clone();

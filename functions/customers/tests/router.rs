@@ -11,7 +11,7 @@ use chrono::Utc;
 use portal::{
     AppState,
     domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, NewTenant},
-    embedded::EmbeddedStore,
+    embedded,
     ports::Store,
 };
 use serde_json::{Value, json};
@@ -55,7 +55,7 @@ async fn staff_key(store: &dyn Store, name: &str) -> String {
 
 impl Api {
     async fn new() -> Self {
-        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let key = staff_key(store.as_ref(), "Agency").await;
         Self {
             router: customers::router(AppState::from_store(store.clone())),

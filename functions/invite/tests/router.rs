@@ -16,7 +16,7 @@ use portal::{
         ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, CustomerChanges, CustomerId, LinkToken,
         NewTenant, OutgoingEmail, OutgoingSms, TenantId,
     },
-    embedded::{EmbeddedStore, Outbox},
+    embedded::{self, Outbox},
     messages::sms,
     ports::{Clock, DeliveryError, Mailer, SmsSender, Store},
 };
@@ -124,7 +124,7 @@ impl Portal {
     async fn with_services(
         services: impl FnOnce(Arc<Outbox>) -> (Arc<dyn Mailer>, Arc<dyn SmsSender>),
     ) -> Self {
-        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::in_memory());
+        let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let outbox = Arc::new(Outbox::in_memory());
         let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
         let mut app = AppState::from_store(store.clone());

@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::{
 use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_attribute_value, to_item};
 use serde_json::Value;
 
-use super::dynamodb::GSI1;
+use super::dynamodb_table::GSI1;
 use crate::items::{
     Condition, Cursor, GSI1PK, GSI1SK, Index, Item, ItemTable, Key, PK, Query, QueryPage, SK,
     SkCondition, TableError, Update, Write, check_transaction,
@@ -27,7 +27,7 @@ use crate::items::{
 type AttributeMap = HashMap<String, AttributeValue>;
 
 /// The portal's single table on DynamoDB (created by template.yaml, or locally by
-/// [`super::DynamoDbStore::create_table`]).
+/// [`super::dynamodb_table::create_table`]).
 #[derive(Clone)]
 pub struct DynamoDbItems {
     client: Client,

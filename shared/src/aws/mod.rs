@@ -4,9 +4,9 @@ pub mod config;
 #[cfg(any(feature = "ses", feature = "sns"))]
 mod delivery;
 #[cfg(feature = "dynamodb")]
-pub mod dynamodb;
-#[cfg(feature = "dynamodb")]
 pub mod dynamodb_items;
+#[cfg(feature = "dynamodb")]
+pub mod dynamodb_table;
 #[cfg(feature = "s3")]
 pub mod s3;
 #[cfg(feature = "ses")]
@@ -14,8 +14,6 @@ pub mod ses;
 #[cfg(feature = "sns")]
 pub mod sns;
 
-#[cfg(feature = "dynamodb")]
-pub use dynamodb::DynamoDbStore;
 #[cfg(feature = "s3")]
 pub use s3::S3FileStore;
 #[cfg(feature = "ses")]
@@ -30,7 +28,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 #[cfg(feature = "dynamodb")]
-use crate::AppState;
+use crate::{AppState, store::ItemStore};
 
 /// The state a deployed function runs with: DynamoDB table from `TABLE_NAME`.
 #[cfg(feature = "dynamodb")]
@@ -43,7 +41,8 @@ pub async fn state_from_env() -> anyhow::Result<AppState> {
 pub fn state_from_config(config: &aws_config::SdkConfig) -> anyhow::Result<AppState> {
     let table = std::env::var("TABLE_NAME").context("TABLE_NAME is not set")?;
     let client = aws_sdk_dynamodb::Client::new(config);
-    Ok(AppState::from_store(Arc::new(DynamoDbStore::new(
-        client, table,
-    ))))
+    let items = dynamodb_items::DynamoDbItems::new(client, table);
+    Ok(AppState::from_store(Arc::new(ItemStore::new(Arc::new(
+        items,
+    )))))
 }

@@ -26,7 +26,7 @@ use rusqlite::{
 };
 
 use crate::items::{
-    Index, Item, ItemTable, Key, Query, QueryPage, SkCondition, TableError, Write,
+    Index, Item, ItemTable, Key, Query, QueryPage, SkCondition, TableError, Write, check_item,
     check_transaction, gsi1_key, normalize_numbers, ttl_seconds,
 };
 
@@ -278,6 +278,26 @@ fn query_sql(query: &Query) -> (String, Vec<SqlValue>) {
         ));
     }
     (sql, params)
+}
+
+impl SqliteItems {
+    /// Puts every item, replacing any under the same key, in one transaction: all or none
+    /// (moving a data set in, see [`super::migrate`]).
+    pub async fn put_all(&self, items: Vec<Item>) -> Result<(), TableError> {
+        self.run(move |connection| {
+            let tx = connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(sql_error("Failed to begin a transaction"))?;
+            for item in items {
+                let key = check_item(&item)?;
+                store(&tx, &key, &normalize_numbers(item))?;
+            }
+            tx.commit()
+                .map_err(sql_error("Failed to commit a transaction"))?;
+            Ok(())
+        })
+        .await
+    }
 }
 
 #[async_trait]

@@ -1,0 +1,173 @@
+//! The agency's customer records (`TENANT#{t}` / `CUSTOMER#{c}`), each holding the claim on
+//! its login email (see [`super::accounts`]) in the same transaction as the record.
+
+use async_trait::async_trait;
+
+use anyhow::Context;
+
+use super::{
+    ItemStore,
+    accounts::{account_item, account_key, claim_login, release_login},
+    customer_sk,
+    invitations::{invitation_replace, token_void},
+    tenant_pk,
+};
+use crate::{
+    domain::{Customer, CustomerId, Email, Subject, TenantId},
+    items::{self, Condition, Cursor, Item, Key, Keys, Query, Write},
+    ports::{CustomerStore, LinkVoids, Page, StoreError},
+};
+
+fn customer_key(tenant: TenantId, id: CustomerId) -> Key {
+    Key::new(tenant_pk(tenant), customer_sk(id))
+}
+
+pub(crate) fn customer_item(c: &Customer) -> anyhow::Result<Item> {
+    items::item(c, &Keys::new(tenant_pk(c.tenant_id), customer_sk(c.id)))
+}
+
+/// The write that releases `email`, only ever this customer's claim on it.
+fn release_customer_login(c: &Customer, email: &Email) -> Write {
+    release_login(email).when(Condition::equals("customerId", c.id.to_string()))
+}
+
+#[async_trait]
+impl CustomerStore for ItemStore {
+    #[tracing::instrument(skip_all, fields(tenant = %customer.tenant_id, customer = %customer.id))]
+    async fn create_customer(&self, customer: &Customer) -> Result<(), StoreError> {
+        let mut writes = vec![Write::put(customer_item(customer)?).when(Condition::NotExists)];
+        if let Some(email) = &customer.login_email {
+            writes.push(claim_login(
+                customer.tenant_id,
+                Subject::Customer(customer.id),
+                email,
+            ));
+        }
+        match self
+            .transact(writes, Some(1), "Failed to store the customer")
+            .await
+        {
+            Err(StoreError::VersionConflict) => Err(StoreError::AlreadyExists),
+            other => other,
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_customer(
+        &self,
+        tenant: TenantId,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, StoreError> {
+        self.get_record(
+            customer_key(tenant, id),
+            true,
+            "Failed to read the customer",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_customers(
+        &self,
+        tenant: TenantId,
+        after: Option<CustomerId>,
+        limit: usize,
+    ) -> Result<Page<Customer, CustomerId>, StoreError> {
+        let query = Query::primary(tenant_pk(tenant))
+            .begins_with("CUSTOMER#")
+            .after(after.map(|c| Cursor::from(customer_key(tenant, c))))
+            .limit(limit.max(1));
+        let page = self
+            .list::<Customer>(query, "Failed to list the customers")
+            .await?;
+        let next = page
+            .more
+            .then(|| page.records.last().map(|c| c.id))
+            .flatten();
+        Ok(Page {
+            items: page.records,
+            next,
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
+    async fn update_customer(
+        &self,
+        current: &Customer,
+        next: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![
+            Write::put(customer_item(next)?).when(Condition::equals("version", current.version)),
+        ];
+        let old = current.login_email.as_ref();
+        let new = next.login_email.as_ref();
+        let moved = crate::links::login_email_moves(current, next);
+        if moved && voids.reason.is_none() {
+            return Err(anyhow::anyhow!(
+                "A login email change must void the customer's links (crate::links::voids_for)"
+            )
+            .into());
+        }
+        let mut claim_index = None;
+        if moved {
+            if let Some(new) = new {
+                claim_index = Some(writes.len());
+                writes.push(claim_login(next.tenant_id, Subject::Customer(next.id), new));
+            }
+            if let Some(old) = old {
+                writes.push(release_customer_login(current, old));
+            }
+        }
+        writes.extend(link_voids(voids)?);
+        self.transact(writes, claim_index, "Failed to update the customer")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.id))]
+    async fn delete_customer(
+        &self,
+        current: &Customer,
+        voids: &LinkVoids<'_>,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![
+            Write::delete(customer_key(current.tenant_id, current.id))
+                .when(Condition::equals("version", current.version)),
+            // The password goes with the customer, so no session of theirs outlives them.
+            Write::delete(account_key(
+                current.tenant_id,
+                Subject::Customer(current.id),
+            )),
+        ];
+        if let Some(email) = &current.login_email {
+            writes.push(release_customer_login(current, email));
+        }
+        // The account is deleted above: only the invitations are left to void.
+        writes.extend(link_voids(&LinkVoids {
+            account: None,
+            ..*voids
+        })?);
+        self.transact(writes, None, "Failed to delete the customer")
+            .await
+    }
+}
+
+/// The writes that void `voids`' links, each conditioned on the version read.
+fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
+    let mut writes = Vec::new();
+    if !voids.invitations.is_empty() {
+        let (reason, at) = voids
+            .reason
+            .context("Voided invitations need a reason and a time")?;
+        for (current, next) in voids.invitations {
+            writes.push(invitation_replace(current, next)?);
+            writes.push(token_void(current, reason, at)?);
+        }
+    }
+    if let Some((current, next)) = voids.account {
+        writes.push(
+            Write::put(account_item(next)?).when(Condition::equals("version", current.version)),
+        );
+    }
+    Ok(writes)
+}
