@@ -58,14 +58,23 @@ pub(super) fn release_login(email: &Email) -> Write {
     Write::delete(login_key(email))
 }
 
-/// Sets `field` (`activatedAt` or `lastLoginAt`) on the customer or staff record and moves its
-/// version, if the record exists.
+/// Sets `field` (`activatedAt` or `lastLoginAt`) on the customer or staff record, if it
+/// exists. Activation moves the record's version (an edit from an older read must not undo
+/// it). A customer's login does not, so the agency's `If-Match` stays good; edits of the
+/// customer leave `lastLoginAt` alone instead (see [`super::customers`]). A staff user's
+/// record is replaced whole by its edits, so their login still moves its version.
 fn subject_touch(tenant: TenantId, subject: Subject, field: &str, at: DateTime<Utc>) -> Update {
-    Update::new(Key::new(tenant_pk(tenant), subject_sk(subject)))
+    let touch = Update::new(Key::new(tenant_pk(tenant), subject_sk(subject)))
         .set(field, timestamp(at))
-        .add("version", 1)
-        .when(Condition::Exists)
+        .when(Condition::Exists);
+    match subject {
+        Subject::Customer(_) if field == LAST_LOGIN_AT => touch,
+        _ => touch.add("version", 1),
+    }
 }
+
+/// Written by logins alone, never by an edit of the record.
+pub(super) const LAST_LOGIN_AT: &str = "lastLoginAt";
 
 #[async_trait]
 impl AccountStore for ItemStore {
@@ -112,7 +121,7 @@ impl AccountStore for ItemStore {
         let field = if r.activates {
             "activatedAt"
         } else {
-            "lastLoginAt"
+            LAST_LOGIN_AT
         };
         let subject = r.account.subject;
         writes.push(subject_touch(r.account.tenant_id, subject, field, r.now).into());
@@ -180,7 +189,7 @@ impl AccountStore for ItemStore {
         subject: Subject,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let touch = subject_touch(tenant, subject, "lastLoginAt", at);
+        let touch = subject_touch(tenant, subject, LAST_LOGIN_AT, at);
         self.write(touch.into(), "Failed to record the login")
             .await?
             .map_err(|_| StoreError::NotFound)?;

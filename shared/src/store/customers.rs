@@ -7,14 +7,14 @@ use anyhow::Context;
 
 use super::{
     ItemStore,
-    accounts::{account_item, account_key, claim_login, release_login},
+    accounts::{LAST_LOGIN_AT, account_item, account_key, claim_login, release_login},
     customer_sk,
     invitations::{invitation_replace, token_void},
     tenant_pk,
 };
 use crate::{
     domain::{Customer, CustomerId, Email, Subject, TenantId},
-    items::{self, Condition, Cursor, Item, Key, Keys, Query, Write},
+    items::{self, Condition, Cursor, Item, Key, Keys, Query, Update, Write},
     ports::{CustomerStore, LinkVoids, Page, StoreError},
 };
 
@@ -24,6 +24,20 @@ fn customer_key(tenant: TenantId, id: CustomerId) -> Key {
 
 pub(crate) fn customer_item(c: &Customer) -> anyhow::Result<Item> {
     items::item(c, &Keys::new(tenant_pk(c.tenant_id), customer_sk(c.id)))
+}
+
+/// Replaces `current`'s attributes by `next`'s if `current` is what is stored, all but
+/// `lastLoginAt`: logins write it without moving the version, so an edit from a read made
+/// before a login must neither fail on it nor undo it.
+fn customer_edit(current: &Customer, next: &Customer) -> anyhow::Result<Write> {
+    let mut edit = Update::new(customer_key(next.tenant_id, next.id))
+        .when(Condition::equals("version", current.version));
+    for (name, value) in customer_item(next)? {
+        if ![items::PK, items::SK, LAST_LOGIN_AT].contains(&name.as_str()) {
+            edit = edit.set(name, value);
+        }
+    }
+    Ok(edit.into())
 }
 
 /// The write that releases `email`, only ever this customer's claim on it.
@@ -97,9 +111,7 @@ impl CustomerStore for ItemStore {
         next: &Customer,
         voids: &LinkVoids<'_>,
     ) -> Result<(), StoreError> {
-        let mut writes = vec![
-            Write::put(customer_item(next)?).when(Condition::equals("version", current.version)),
-        ];
+        let mut writes = vec![customer_edit(current, next)?];
         let old = current.login_email.as_ref();
         let new = next.login_email.as_ref();
         let moved = crate::links::login_email_moves(current, next);
