@@ -19,7 +19,7 @@ pub enum Races {
     AtOnce,
     /// One after another: moto's `TransactWriteItems` is not isolated, so concurrent
     /// transactions on it can undo each other (see `NO_CONCURRENT_TRANSACTIONS` in
-    /// `contract.rs`). The conditions still decide who wins.
+    /// `contract/mod.rs`). The conditions still decide who wins.
     InTurn,
 }
 

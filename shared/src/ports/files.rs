@@ -1,0 +1,62 @@
+//! Files clients upload and download directly, with signed requests.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+
+/// Where a client sends or fetches a file directly, without passing it through a function.
+/// The URL is a credential until it expires: `Debug` leaves out its query, which holds the
+/// signature.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// `PUT` or `GET`.
+    pub method: String,
+    pub url: String,
+    /// Headers the client must send as they are (an upload's `content-type` is signed).
+    pub headers: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let without_query = self
+            .url
+            .split_once('?')
+            .map_or(self.url.as_str(), |(u, _)| u);
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &format_args!("{without_query}?…"))
+            .field("headers", &self.headers)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Files that clients upload and download themselves, with signed requests.
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// A request the browser PUTs the file with; `content_type` is part of the signature, so
+    /// the upload must carry exactly that Content-Type. An existing file is replaced.
+    async fn presign_upload(
+        &self,
+        key: &crate::domain::ObjectKey,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, StoreError>;
+    /// A request that downloads the file, offered under `download_name` (Content-Disposition
+    /// attachment, RFC 6266, with an RFC 5987 `filename*` for names beyond ASCII).
+    async fn presign_download(
+        &self,
+        key: &crate::domain::ObjectKey,
+        download_name: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, StoreError>;
+    /// Size and content type, or `None` when there is no such file.
+    async fn head(
+        &self,
+        key: &crate::domain::ObjectKey,
+    ) -> Result<Option<crate::domain::FileInfo>, StoreError>;
+    /// Deleting a file that isn't there succeeds, as on S3.
+    async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
+}

@@ -1,0 +1,102 @@
+//! The narrow traits handlers depend on, one file per port. Adapters: [`crate::store`] (every
+//! store port, on the item model), [`crate::aws`] and [`crate::embedded`].
+//!
+//! This file holds what every port shares ([`StoreError`], [`Page`], the [`Clock`]) and the
+//! [`Store`] super-trait; a new aggregate adds its port as a file here, a `mod` line and a
+//! re-export below, and its trait to [`Store`].
+
+mod accounts;
+mod api_keys;
+mod customers;
+mod delivery;
+mod files;
+mod idempotency;
+mod invitations;
+mod rate_limits;
+mod sessions;
+mod staff;
+mod templates;
+mod tenants;
+
+pub use accounts::{AccountStore, Redemption};
+pub use api_keys::ApiKeyStore;
+pub use customers::{CustomerStore, LinkVoids};
+pub use delivery::{DeliveryError, Mailer, SmsSender};
+pub use files::{FileStore, SignedRequest};
+pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
+pub use invitations::InvitationStore;
+pub use rate_limits::RateLimitStore;
+pub use sessions::SessionStore;
+pub use staff::StaffStore;
+pub use templates::{TemplateOverride, TemplateStore};
+pub use tenants::TenantStore;
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The login email is already claimed by another customer (in any tenant).
+    #[error("the login email is already in use")]
+    LoginEmailTaken,
+    /// The record changed (or vanished) since it was read: the conditional write lost.
+    #[error("the record was changed by someone else")]
+    VersionConflict,
+    #[error("the record already exists")]
+    AlreadyExists,
+    /// Another agency's portal already has this address.
+    #[error("the portal address is already used by another agency")]
+    HostTaken,
+    #[error("no such record")]
+    NotFound,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// One page of a listing; `next` is where the following page starts, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+/// Everything the portal stores, in one adapter.
+pub trait Store:
+    TenantStore
+    + ApiKeyStore
+    + CustomerStore
+    + InvitationStore
+    + TemplateStore
+    + IdempotencyStore
+    + AccountStore
+    + SessionStore
+    + RateLimitStore
+    + StaffStore
+{
+}
+impl<T> Store for T where
+    T: TenantStore
+        + ApiKeyStore
+        + CustomerStore
+        + InvitationStore
+        + TemplateStore
+        + IdempotencyStore
+        + AccountStore
+        + SessionStore
+        + RateLimitStore
+        + StaffStore
+{
+}
+
+/// Time comes through a port so expiry can be tested without sleeping.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
