@@ -15,13 +15,13 @@ use std::sync::Arc;
 use axum::{
     Router,
     extract::FromRef,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, header},
     routing::{get, post},
 };
 use portal::{
     AppState,
     domain::Language,
-    http::{ApiError, Problem, finish_router},
+    http::{ApiError, finish_router},
     ports::Mailer,
 };
 
@@ -145,10 +145,7 @@ fn same_site(headers: &HeaderMap) -> Result<(), ApiError> {
     let cross = fetch_site == Some("cross-site")
         || matches!((origin_host, host), (Some(o), Some(h)) if o != h);
     if cross {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(StatusCode::FORBIDDEN, "cross-site-request", "This form was sent from another site")
-                .detail("For your safety, the portal only accepts this form from its own pages. Open the portal's page and try again."),
-        )));
+        return Err(ApiError::CrossSiteRequest);
     }
     Ok(())
 }

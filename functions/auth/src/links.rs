@@ -12,7 +12,7 @@ use portal::{
         TokenPurpose, TokenRecord,
         password::{Password, PasswordProblem},
     },
-    http::{ApiError, JsonBody, PathParam, Problem, Submitted, session},
+    http::{ApiError, JsonBody, PathParam, Submitted, session},
     pages::{self, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
     password_hash,
     ports::{Redemption, StoreError},
@@ -398,13 +398,13 @@ async fn submit_json(
 ) -> Result<Response, ApiError> {
     let link = match look_up(state, &request.token, purpose).await? {
         Ok(link) => link,
-        Err((problem, _)) => return Err(link_problem(problem)),
+        Err((problem, _)) => return Err(ApiError::LinkNotUsable(problem)),
     };
     let language = link.holder.language();
     match redeem(state, link, &request.password).await {
         Ok(done) => Ok(session_answer(&done.tenant, &done.token, &done.session)),
         Err(Refusal::Weak(problem)) => Err(weak(problem, language, "password")),
-        Err(Refusal::Link(problem)) => Err(link_problem(problem)),
+        Err(Refusal::Link(problem)) => Err(ApiError::LinkNotUsable(problem)),
         Err(Refusal::Api(e)) => Err(e),
     }
     .map(|mut r| {
@@ -440,67 +440,13 @@ pub(crate) fn session_answer(
 pub(crate) fn weak(
     problem: PasswordProblem,
     language: portal::domain::Language,
-    field: &str,
+    field: &'static str,
 ) -> ApiError {
-    ApiError::Problem(Box::new(
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "password-rejected",
-            "Please choose another password",
-        )
-        .detail(problem.message(language))
-        .errors(vec![portal::domain::FieldError::new(
-            field,
-            problem.message(language),
-        )])
-        .extension("reason", serde_json::json!(problem.message_key())),
-    ))
-}
-
-pub(crate) fn link_problem(problem: LinkProblem) -> ApiError {
-    let (status, kind, detail) = match problem {
-        LinkProblem::Unknown => (
-            StatusCode::NOT_FOUND,
-            "link-unknown",
-            "This link is not valid. Ask the agency for a new invitation.",
-        ),
-        LinkProblem::Expired => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "This link has expired. Ask for a new one.",
-        ),
-        LinkProblem::Used => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "This link was already used. Log in, or reset your password.",
-        ),
-        LinkProblem::Superseded => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "A newer link replaced this one. Use the most recent message.",
-        ),
-        LinkProblem::Revoked => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "This invitation was withdrawn. Ask the agency for a new one.",
-        ),
-        LinkProblem::LoginEmailChanged => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "The login email changed after this link was sent, so it no longer works. Ask the agency for a new invitation, or reset the password of the current login email.",
-        ),
-        LinkProblem::PasswordChanged => (
-            StatusCode::GONE,
-            "link-not-usable",
-            "The password was set, changed or reset after this link was sent, so it no longer works. Log in, or ask for a new link.",
-        ),
-    };
-    let code = serde_json::to_value(problem).unwrap_or_default();
-    ApiError::Problem(Box::new(
-        Problem::new(status, kind, "This link can no longer be used")
-            .detail(detail)
-            .extension("linkStatus", code),
-    ))
+    ApiError::PasswordRejected {
+        problem,
+        language,
+        field,
+    }
 }
 
 pub async fn invitation_page(

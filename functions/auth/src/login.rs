@@ -13,7 +13,7 @@ use portal::{
         password::Password,
     },
     http::{
-        ApiError, ClientAddress, Problem, QueryParam, RawBody, Submitted, UserSession,
+        ApiError, ClientAddress, QueryParam, RawBody, Submitted, UserSession,
         extract::{client_language, parse_form},
         session,
     },
@@ -154,33 +154,29 @@ pub async fn submit(
                 }
             };
             let message = failure_message(language, &failure);
-            let mut response = if is_form {
-                login_page(
-                    page,
-                    &request.email,
-                    next.as_str(),
-                    Some(message),
-                    None,
-                    status,
-                )
-            } else {
-                let kind = if retry_after.is_some() {
-                    "too-many-attempts"
-                } else {
-                    "invalid-credentials"
-                };
-                let title = if retry_after.is_some() {
-                    "Too many failed attempts"
-                } else {
-                    "The email or password is wrong"
-                };
-                ApiError::Problem(Box::new(Problem::new(status, kind, title).detail(message)))
-                    .into_response()
-            };
-            if let Some(seconds) = retry_after
-                && let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
+            if !is_form {
+                return Err(match retry_after {
+                    Some(retry_after) => ApiError::TooManyAttempts {
+                        message,
+                        retry_after,
+                        field: None,
+                    },
+                    None => ApiError::InvalidCredentials(message),
+                });
+            }
+            let mut response = login_page(
+                page,
+                &request.email,
+                next.as_str(),
+                Some(message),
+                None,
+                status,
+            );
+            // The page says it in words; the header says it to the browser, as the problem does.
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
             }
             Ok(response)
         }

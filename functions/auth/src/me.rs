@@ -15,9 +15,7 @@ use portal::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
         account::account_key, customer::AddressInput, password::Password, validation::Common,
     },
-    http::{
-        ApiError, FormBody, JsonBody, Problem, Submitted, UserSession, retry_lost_races, session,
-    },
+    http::{ApiError, FormBody, JsonBody, Submitted, UserSession, retry_lost_races, session},
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::{LinkVoids, StoreError},
@@ -408,24 +406,21 @@ pub async fn change_password(
     let app = &state.app;
     let (holder, tenant) = load(&state, &who).await?;
     let language = holder.language();
-    let refuse = |message: String, field: &str, status: StatusCode| -> Result<Response, ApiError> {
-        if is_form {
-            return Ok(page(
-                &tenant,
-                &holder,
-                &who,
-                false,
-                &[],
-                (false, Some(message)),
-                status,
-            ));
-        }
-        Err(ApiError::Problem(Box::new(
-            Problem::new(status, "password-rejected", "The password was not changed")
-                .detail(message.clone())
-                .errors(vec![FieldError::new(field, message)]),
-        )))
-    };
+    let refuse =
+        |message: String, field: &'static str, status: StatusCode| -> Result<Response, ApiError> {
+            if is_form {
+                return Ok(page(
+                    &tenant,
+                    &holder,
+                    &who,
+                    false,
+                    &[],
+                    (false, Some(message)),
+                    status,
+                ));
+            }
+            Err(ApiError::PasswordNotChanged { field, message })
+        };
     // A wrong current password counts as a failed login of the account, before it is
     // checked: a stolen session must not be a way around the lockout.
     let key = holder.login_email().map_or_else(
@@ -444,28 +439,26 @@ pub async fn change_password(
             tracing::warn!("password change refused: too many wrong current passwords");
             let message =
                 crate::login::locked_message(language, "password-change-locked", retry_after);
-            let status = StatusCode::TOO_MANY_REQUESTS;
-            let mut response = if is_form {
-                page(
-                    &tenant,
-                    &holder,
-                    &who,
-                    false,
-                    &[],
-                    (false, Some(message)),
-                    status,
-                )
-            } else {
-                ApiError::Problem(Box::new(
-                    Problem::new(status, "too-many-attempts", "Too many failed attempts")
-                        .detail(message.clone())
-                        .errors(vec![FieldError::new("current", message)]),
-                ))
-                .into_response()
-            };
-            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
+            if !is_form {
+                return Err(ApiError::TooManyAttempts {
+                    message,
+                    retry_after,
+                    field: Some("current"),
+                });
             }
+            let mut response = page(
+                &tenant,
+                &holder,
+                &who,
+                false,
+                &[],
+                (false, Some(message)),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            // The page says it in words; the header says it to the browser, as the problem does.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
             return Ok(response);
         }
     };

@@ -1,20 +1,18 @@
 //! What an invitation link can do now, for the page the link opens (no login: the token is
 //! the credential). Looking never uses the token up.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Json, extract::State};
 use portal::{
     domain::{LinkStatus, LinkToken, Subject, TokenPurpose},
-    http::{ApiError, PathParam, Problem},
+    http::{ApiError, PathParam},
     messages::invitation::area_name,
+    pages::LinkProblem,
 };
 
 use crate::InviteState;
 
 fn unknown() -> ApiError {
-    ApiError::Problem(Box::new(
-        Problem::new(StatusCode::NOT_FOUND, "link-unknown", "This link is not valid")
-            .detail("The link may be incomplete, or so old that it was removed. Ask the agency for a new invitation."),
-    ))
+    ApiError::LinkStatus(LinkProblem::Unknown)
 }
 
 pub async fn status(
@@ -58,43 +56,17 @@ pub async fn status(
             other => other,
         },
     };
-    let reason = match status {
+    let refused = match status {
         LinkStatus::Valid => None,
-        LinkStatus::Expired => Some((
-            "expired",
-            "This link has expired. Ask the agency to send you a new invitation.",
-        )),
-        LinkStatus::Used => Some((
-            "used",
-            "This link was already used to set a password. Log in, or reset your password if you forgot it.",
-        )),
-        LinkStatus::Superseded => Some((
-            "superseded",
-            "A newer invitation replaced this link. Use the link in the most recent message.",
-        )),
-        LinkStatus::Revoked => Some((
-            "revoked",
-            "The agency withdrew this invitation. Ask the agency for a new one.",
-        )),
-        LinkStatus::LoginEmailChanged => Some((
-            "login-email-changed",
-            "This link was sent to an address that is no longer the login email of the account. Ask the agency for a new invitation.",
-        )),
-        LinkStatus::PasswordChanged => Some((
-            "password-changed",
-            "The password was set, changed or reset after this link was sent. Log in, or ask for a new link.",
-        )),
+        LinkStatus::Expired => Some(LinkProblem::Expired),
+        LinkStatus::Used => Some(LinkProblem::Used),
+        LinkStatus::Superseded => Some(LinkProblem::Superseded),
+        LinkStatus::Revoked => Some(LinkProblem::Revoked),
+        LinkStatus::LoginEmailChanged => Some(LinkProblem::LoginEmailChanged),
+        LinkStatus::PasswordChanged => Some(LinkProblem::PasswordChanged),
     };
-    if let Some((code, detail)) = reason {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(
-                StatusCode::GONE,
-                "link-not-usable",
-                "This link can no longer be used",
-            )
-            .detail(detail)
-            .extension("linkStatus", serde_json::json!(code)),
-        )));
+    if let Some(problem) = refused {
+        return Err(ApiError::LinkStatus(problem));
     }
     let tenant = app
         .tenants

@@ -14,9 +14,9 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
         OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth, idempotency, retry_lost_races},
+    http::{ApiError, JsonBody, PathParam, StaffAuth, idempotency, retry_lost_races},
     messages::InvitationVars,
-    ports::{DeliveryError, StoreError},
+    ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -143,28 +143,10 @@ fn check_invitable(customer: &Customer, channels: &[Channel]) -> Result<(), ApiE
         ));
     }
     if !errors.is_empty() {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "customer-not-invitable",
-                "This customer can't be invited yet",
-            )
-            .detail(
-                errors
-                    .iter()
-                    .map(|e| format!("{} {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-            .errors(errors),
-        )));
+        return Err(ApiError::CustomerNotInvitable(errors));
     }
     if customer.activated_at.is_some() {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(StatusCode::CONFLICT, "customer-already-active", "This customer has already set a password")
-                .detail("The customer already has portal access. If they forgot their password, they can reset it on the login page (\"Forgot password\").")
-                .extension("passwordReset", serde_json::json!("/password/forgot")),
-        )));
+        return Err(ApiError::CustomerAlreadyActive);
     }
     Ok(())
 }
@@ -437,37 +419,10 @@ async fn deliver(
         tracing::info!(invitation = %invitation.id, "invitation sent");
         return Ok(created(&location, InvitationView::json(&invitation, now)));
     }
-    let unavailable = failures
-        .iter()
-        .all(|(_, e)| matches!(e, DeliveryError::Unavailable(_)));
-    let (status, kind, title) = if unavailable {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "delivery-unavailable",
-            "The message could not be sent right now",
-        )
-    } else {
-        (
-            StatusCode::BAD_GATEWAY,
-            "delivery-failed",
-            "The message was refused by the delivery service",
-        )
-    };
-    let detail = failures
-        .iter()
-        .map(|(channel, e)| match e {
-            DeliveryError::Unexpected(_) => format!("{channel}: the delivery service failed"),
-            other => format!("{channel}: {other}"),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut problem = Problem::new(status, kind, title)
-        .detail(format!("{detail}. The invitation was recorded as failed; send a new one when the problem is solved."))
-        .extension("invitation", InvitationView::json(&invitation, now));
-    if unavailable {
-        problem = problem.header(header::RETRY_AFTER, "60");
-    }
-    Err(ApiError::Problem(Box::new(problem)))
+    Err(ApiError::InvitationNotDelivered {
+        failures,
+        invitation: InvitationView::json(&invitation, now),
+    })
 }
 
 /// `current` with the delivery `events` added. An invitation still pending becomes
@@ -598,20 +553,7 @@ pub async fn revoke(
     let now = state.app.clock.now();
     let shown = current.state_at(now);
     if !shown.is_open() {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(
-                StatusCode::CONFLICT,
-                "invitation-closed",
-                "This invitation can no longer be revoked",
-            )
-            .detail(format!(
-                "The invitation is already {}; its link does not work any more.",
-                serde_json::to_value(shown)
-                    .unwrap_or_default()
-                    .as_str()
-                    .unwrap_or("closed")
-            )),
-        )));
+        return Err(ApiError::InvitationClosed(shown));
     }
     let event = InvitationEvent {
         at: now,

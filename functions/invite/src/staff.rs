@@ -9,9 +9,8 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use portal::{
-    domain::{Actor, FieldError, NewStaff, StaffId, StaffMember},
-    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth, idempotency, retry_lost_races},
-    ports::DeliveryError,
+    domain::{Actor, NewStaff, StaffId, StaffMember},
+    http::{ApiError, JsonBody, PathParam, StaffAuth, idempotency, retry_lost_races},
     staff::{self, StaffError},
 };
 
@@ -49,64 +48,18 @@ async fn load(state: &InviteState, auth: StaffAuth, raw: &str) -> Result<StaffMe
         .ok_or(ApiError::NotFound("staff user"))
 }
 
-fn email_taken() -> ApiError {
-    ApiError::Problem(Box::new(
-        Problem::new(
-            StatusCode::CONFLICT,
-            "login-email-taken",
-            "The email is already in use",
-        )
-        .detail("This email address already logs in to the portal, as a customer or as staff. Each login email can belong to one account only.")
-        .errors(vec![FieldError::new("email", "is already used by another account")]),
-    ))
-}
-
-fn delivery_problem(member: &StaffMember, source: &DeliveryError, now: DateTime<Utc>) -> ApiError {
-    let unavailable = matches!(source, DeliveryError::Unavailable(_));
-    let (status, kind, title) = if unavailable {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "delivery-unavailable",
-            "The invitation could not be sent right now",
-        )
-    } else {
-        (
-            StatusCode::BAD_GATEWAY,
-            "delivery-failed",
-            "The invitation could not be sent",
-        )
-    };
-    let reason = match source {
-        DeliveryError::Unexpected(_) => "the delivery service failed".to_owned(),
-        other => other.to_string(),
-    };
-    let mut problem = Problem::new(status, kind, title)
-        .detail(format!(
-            "email: {reason}. The staff user was saved; send the invitation again with POST /staff/{}/invitation when the problem is solved.",
-            member.id
-        ))
-        .extension("staff", view(member, now));
-    if unavailable {
-        problem = problem.header(header::RETRY_AFTER, "60");
-    }
-    ApiError::Problem(Box::new(problem))
-}
-
 fn staff_error(e: StaffError, now: DateTime<Utc>) -> ApiError {
     match e {
         StaffError::Invalid(errors) => ApiError::Validation(errors),
-        StaffError::EmailTaken => email_taken(),
+        StaffError::EmailTaken => ApiError::StaffEmailTaken,
         StaffError::NotFound => ApiError::NotFound("staff user"),
-        StaffError::AlreadyActive => ApiError::Problem(Box::new(
-            Problem::new(
-                StatusCode::CONFLICT,
-                "staff-already-active",
-                "This staff user has already set a password",
-            )
-            .detail("An invitation is only for the first password. If they forgot it, they can reset it from the login page."),
-        )),
+        StaffError::AlreadyActive => ApiError::StaffAlreadyActive,
         StaffError::Conflict => ApiError::ConcurrentChange,
-        StaffError::Delivery { member, source } => delivery_problem(&member, &source, now),
+        StaffError::Delivery { member, source } => ApiError::StaffInvitationNotDelivered {
+            staff: view(&member, now),
+            staff_id: member.id,
+            source,
+        },
         StaffError::Store(e) => e.into(),
         StaffError::Unexpected(e) => ApiError::Unexpected(e),
     }
@@ -202,14 +155,7 @@ pub async fn remove(
 ) -> Result<Response, ApiError> {
     let id = staff_id(&raw)?;
     if auth.actor == (Actor::Staff { id }) {
-        return Err(ApiError::Problem(Box::new(
-            Problem::new(
-                StatusCode::CONFLICT,
-                "cannot-remove-yourself",
-                "You can't remove your own staff account",
-            )
-            .detail("Ask a colleague, or use an API key, so the agency is never left without access by mistake."),
-        )));
+        return Err(ApiError::CannotRemoveYourself);
     }
     let (state, raw) = (&state, &raw);
     let removed = retry_lost_races(move || async move {

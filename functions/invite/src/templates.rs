@@ -8,8 +8,7 @@ use axum::{
 use portal::{
     AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
-    http::{ApiError, JsonBody, PathParam, Problem, StaffAuth},
-    i18n::{t, t_with},
+    http::{ApiError, JsonBody, PathParam, StaffAuth},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
 };
@@ -152,31 +151,13 @@ pub fn template_unusable(
     error: &TemplateError,
     speak: Language,
 ) -> ApiError {
-    let field = format!("templates.{language}.{channel}.{}", error.part.field());
-    let reason = error.message(speak);
     tracing::warn!(%language, %channel, %error, "the agency's template can't be used");
-    ApiError::Problem(Box::new(
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "template-unusable",
-            &t(speak, "template-unusable-title"),
-        )
-        .detail(t_with(
-            speak,
-            "template-unusable-detail",
-            &[
-                ("channel", &channel.to_string()),
-                ("language", language.code()),
-                ("field", error.part.field()),
-                ("reason", &reason),
-            ],
-        ))
-        .errors(vec![FieldError::new(field, reason)])
-        .extension(
-            "template",
-            serde_json::json!(format!("/invitation-templates/{language}/{channel}")),
-        ),
-    ))
+    ApiError::TemplateUnusable {
+        language,
+        channel,
+        error: error.clone(),
+        speak,
+    }
 }
 
 /// Checks a template as the agency wrote it by rendering it as sending would, against
@@ -278,11 +259,7 @@ pub async fn remove(
         .await
     {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StoreError::NotFound) => Err(ApiError::Problem(Box::new(
-            Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found").detail(
-                "The agency has no template of its own for this language and channel; the built-in one is in use.",
-            ),
-        ))),
+        Err(StoreError::NotFound) => Err(ApiError::NoOwnTemplate),
         Err(e) => Err(e.into()),
     }
 }

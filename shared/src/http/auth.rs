@@ -1,9 +1,9 @@
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{StatusCode, request::Parts},
+    http::request::Parts,
 };
 
-use super::{ApiError, Problem, UserSession, session};
+use super::{ApiError, UserSession, session};
 use crate::{
     AppState,
     domain::{Actor, ApiKeySecret, Subject, Tenant, TenantId, api_key::PREFIX},
@@ -29,17 +29,6 @@ impl StaffAuth {
             .await?
             .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
     }
-}
-
-fn staff_only() -> ApiError {
-    ApiError::Problem(Box::new(
-        Problem::new(
-            StatusCode::FORBIDDEN,
-            "staff-only",
-            "Only the agency's staff may do this",
-        )
-        .detail("You are logged in as a customer. This request needs an agency API key or a staff user's session."),
-    ))
 }
 
 impl<S> FromRequestParts<S> for StaffAuth
@@ -78,7 +67,7 @@ where
         // Anything else is a session token (which could, rarely, also start like a key).
         let staff_session = |s: &crate::domain::SessionRecord| match s.subject {
             Subject::Staff(_) => Ok(()),
-            Subject::Customer(_) => Err(staff_only()),
+            Subject::Customer(_) => Err(ApiError::StaffOnly),
         };
         let who = UserSession::check(&state, parts, &token, by_cookie, false, staff_session)
             .await
@@ -93,7 +82,7 @@ where
                 tenant_id: who.session.tenant_id,
                 actor: Actor::Staff { id },
             }),
-            Subject::Customer(_) => Err(staff_only()),
+            Subject::Customer(_) => Err(ApiError::StaffOnly),
         }
     }
 }

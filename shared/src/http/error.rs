@@ -1,11 +1,17 @@
 use axum::{
-    http::{StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use thiserror::Error;
 
 use super::Problem;
-use crate::{domain::FieldError, ports::StoreError};
+use crate::{
+    domain::{Channel, FieldError, InvitationState, Language, StaffId, password::PasswordProblem},
+    i18n,
+    messages::TemplateError,
+    pages::LinkProblem,
+    ports::{DeliveryError, StoreError},
+};
 
 /// Every way a request can fail, each with its status and problem type, mapped in one place.
 #[derive(Debug, Error)]
@@ -40,15 +46,110 @@ pub enum ApiError {
     /// 412: `If-Match` named an older version.
     #[error("precondition failed")]
     PreconditionFailed,
+    /// 403: a customer's session on a staff route.
+    #[error("staff only")]
+    StaffOnly,
+    /// 403: a change authenticated by the session cookie without the session's CSRF token.
+    #[error("CSRF token missing or wrong")]
+    CsrfTokenInvalid,
+    /// 403: a login or link form posted from another site (login CSRF).
+    #[error("cross-site form post")]
+    CrossSiteRequest,
+    /// 415 on a form route: the body is not a form. Told in the client's language, since a
+    /// browser's user may read it.
+    #[error("form body required")]
+    FormRequired(Language),
+    /// 409, with `Retry-After: 1`: the first request with this `Idempotency-Key` still runs.
+    #[error("idempotent request in progress")]
+    IdempotencyInProgress,
+    /// 422: the `Idempotency-Key` was used for a different request.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// 409: a staff user's email already logs in (as a customer or staff); the customer's
+    /// case is [`ApiError::LoginEmailTaken`].
+    #[error("staff email taken")]
+    StaffEmailTaken,
+    /// 409: the staff user already set a password, so an invitation makes no sense.
+    #[error("staff user already active")]
+    StaffAlreadyActive,
+    /// 409: a staff session tried to remove its own staff user.
+    #[error("cannot remove yourself")]
+    CannotRemoveYourself,
+    /// 422: the customer lacks what the asked channels need; each missing field is named.
+    #[error("customer not invitable")]
+    CustomerNotInvitable(Vec<FieldError>),
+    /// 409: the customer already set a password; `passwordReset` says where to go instead.
+    #[error("customer already active")]
+    CustomerAlreadyActive,
+    /// 409: the invitation is no longer open (accepted, expired, revoked, ...).
+    #[error("invitation closed")]
+    InvitationClosed(InvitationState),
+    /// 404: the agency has no template of its own for this language and channel.
+    #[error("no template of the agency's own")]
+    NoOwnTemplate,
+    /// 422: the agency's template fails to render (`language`/`channel` of the template,
+    /// told in `speak`); names the field and carries `template`.
+    #[error("template unusable: {error}")]
+    TemplateUnusable {
+        language: Language,
+        channel: Channel,
+        error: TemplateError,
+        speak: Language,
+    },
+    /// 502 `delivery-failed`, or 503 `delivery-unavailable` with `Retry-After: 60` when
+    /// every failure is `Unavailable`. The invitation was recorded as failed and is carried.
+    #[error("invitation not delivered")]
+    InvitationNotDelivered {
+        failures: Vec<(Channel, DeliveryError)>,
+        invitation: serde_json::Value,
+    },
+    /// 502 or 503 as [`ApiError::InvitationNotDelivered`], for a staff user's invitation:
+    /// the staff user was saved and is carried.
+    #[error("staff invitation not delivered: {source}")]
+    StaffInvitationNotDelivered {
+        source: DeliveryError,
+        staff_id: StaffId,
+        staff: serde_json::Value,
+    },
+    /// 404 `link-unknown` or 410 `link-not-usable` with `linkStatus`, on the posts behind
+    /// invitation and reset links.
+    #[error("link not usable: {0:?}")]
+    LinkNotUsable(LinkProblem),
+    /// The same problem types for the invitation link's status lookup, worded for the page
+    /// that asks before showing the form (`Unknown` has no `linkStatus` there).
+    #[error("link status: {0:?}")]
+    LinkStatus(LinkProblem),
+    /// 422 `password-rejected`: the new password breaks the policy; `reason` says which rule.
+    #[error("password rejected: {problem:?}")]
+    PasswordRejected {
+        problem: PasswordProblem,
+        language: Language,
+        field: &'static str,
+    },
+    /// 422 `password-rejected` when changing the password: `message` (already localized)
+    /// says why, for `field`.
+    #[error("password not changed")]
+    PasswordNotChanged {
+        field: &'static str,
+        message: String,
+    },
+    /// 401: wrong email or password (the same answer for both); `message` is localized.
+    #[error("invalid credentials")]
+    InvalidCredentials(String),
+    /// 429 with `Retry-After`: too many failed attempts. `message` is localized; `field`
+    /// names the form field when there is one to name.
+    #[error("too many attempts")]
+    TooManyAttempts {
+        message: String,
+        retry_after: i64,
+        field: Option<&'static str>,
+    },
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
     /// 405
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// A problem particular to one function (already described in full).
-    #[error("{}", .0.title)]
-    Problem(Box<Problem>),
     /// 500: logged with its causes; the body says nothing of them.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
@@ -104,7 +205,7 @@ impl ApiError {
             ApiError::Unauthorized(detail) => {
                 Problem::new(S::UNAUTHORIZED, "unauthorized", "Authentication is required")
                     .detail(*detail)
-                    .header(header::WWW_AUTHENTICATE, "Bearer")
+                    .header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
             }
             ApiError::NotFound(what) => Problem::new(S::NOT_FOUND, "not-found", "Not found")
                 .detail(format!("No {what} with that id exists.")),
@@ -127,6 +228,265 @@ impl ApiError {
                 "The record has changed since you loaded it",
             )
             .detail("The If-Match header names an older version. Load the record again and repeat your change."),
+            ApiError::StaffOnly => Problem::new(
+                S::FORBIDDEN,
+                "staff-only",
+                "Only the agency's staff may do this",
+            )
+            .detail("You are logged in as a customer. This request needs an agency API key or a staff user's session."),
+            ApiError::CsrfTokenInvalid => Problem::new(
+                S::FORBIDDEN,
+                "csrf-token-invalid",
+                "The request's CSRF token is missing or wrong",
+            )
+            .detail(format!(
+                "Requests that change something and are authenticated by the session cookie must send the session's CSRF token in the {} header (or the csrf form field). Reload the page and try again.",
+                super::session::CSRF_HEADER
+            )),
+            ApiError::CrossSiteRequest => Problem::new(
+                S::FORBIDDEN,
+                "cross-site-request",
+                "This form was sent from another site",
+            )
+            .detail("For your safety, the portal only accepts this form from its own pages. Open the portal's page and try again."),
+            ApiError::FormRequired(language) => Problem::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                &i18n::t(*language, "http-form-required-title"),
+            )
+            .detail(i18n::t(*language, "http-form-required-detail")),
+            ApiError::IdempotencyInProgress => Problem::new(
+                S::CONFLICT,
+                "idempotency-in-progress",
+                "A request with this Idempotency-Key is still running",
+            )
+            .detail("Wait a moment and retry with the same key to get its result.")
+            .header(header::RETRY_AFTER, HeaderValue::from_static("1")),
+            ApiError::IdempotencyKeyReused => Problem::new(
+                S::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "This Idempotency-Key was used for a different request",
+            )
+            .detail("Use a new key for each new request; reuse a key only to retry the very same request.")
+            .errors(vec![FieldError::new("Idempotency-Key", "was used for a different request")]),
+            ApiError::StaffEmailTaken => Problem::new(
+                S::CONFLICT,
+                "login-email-taken",
+                "The email is already in use",
+            )
+            .detail("This email address already logs in to the portal, as a customer or as staff. Each login email can belong to one account only.")
+            .errors(vec![FieldError::new("email", "is already used by another account")]),
+            ApiError::StaffAlreadyActive => Problem::new(
+                S::CONFLICT,
+                "staff-already-active",
+                "This staff user has already set a password",
+            )
+            .detail("An invitation is only for the first password. If they forgot it, they can reset it from the login page."),
+            ApiError::CannotRemoveYourself => Problem::new(
+                S::CONFLICT,
+                "cannot-remove-yourself",
+                "You can't remove your own staff account",
+            )
+            .detail("Ask a colleague, or use an API key, so the agency is never left without access by mistake."),
+            ApiError::CustomerNotInvitable(errors) => Problem::new(
+                S::UNPROCESSABLE_ENTITY,
+                "customer-not-invitable",
+                "This customer can't be invited yet",
+            )
+            .detail(summary(errors))
+            .errors(errors.clone()),
+            ApiError::CustomerAlreadyActive => Problem::new(
+                S::CONFLICT,
+                "customer-already-active",
+                "This customer has already set a password",
+            )
+            .detail("The customer already has portal access. If they forgot their password, they can reset it on the login page (\"Forgot password\").")
+            .extension("passwordReset", serde_json::json!("/password/forgot")),
+            ApiError::InvitationClosed(shown) => Problem::new(
+                S::CONFLICT,
+                "invitation-closed",
+                "This invitation can no longer be revoked",
+            )
+            .detail(format!(
+                "The invitation is already {}; its link does not work any more.",
+                serde_json::to_value(shown)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or("closed")
+            )),
+            ApiError::NoOwnTemplate => Problem::new(S::NOT_FOUND, "not-found", "Not found").detail(
+                "The agency has no template of its own for this language and channel; the built-in one is in use.",
+            ),
+            ApiError::TemplateUnusable {
+                language,
+                channel,
+                error,
+                speak,
+            } => {
+                let field = format!("templates.{language}.{channel}.{}", error.part.field());
+                let reason = error.message(*speak);
+                Problem::new(
+                    S::UNPROCESSABLE_ENTITY,
+                    "template-unusable",
+                    &i18n::t(*speak, "template-unusable-title"),
+                )
+                .detail(i18n::t_with(
+                    *speak,
+                    "template-unusable-detail",
+                    &[
+                        ("channel", &channel.to_string()),
+                        ("language", language.code()),
+                        ("field", error.part.field()),
+                        ("reason", &reason),
+                    ],
+                ))
+                .errors(vec![FieldError::new(field, reason)])
+                .extension(
+                    "template",
+                    serde_json::json!(format!("/invitation-templates/{language}/{channel}")),
+                )
+            }
+            ApiError::InvitationNotDelivered {
+                failures,
+                invitation,
+            } => {
+                let unavailable = failures
+                    .iter()
+                    .all(|(_, e)| matches!(e, DeliveryError::Unavailable(_)));
+                let detail = failures
+                    .iter()
+                    .map(|(channel, e)| format!("{channel}: {}", delivery_reason(e)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let problem = if unavailable {
+                    Problem::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "delivery-unavailable",
+                        "The message could not be sent right now",
+                    )
+                } else {
+                    Problem::new(
+                        S::BAD_GATEWAY,
+                        "delivery-failed",
+                        "The message was refused by the delivery service",
+                    )
+                };
+                retry_later(
+                    problem
+                        .detail(format!("{detail}. The invitation was recorded as failed; send a new one when the problem is solved."))
+                        .extension("invitation", invitation.clone()),
+                    unavailable,
+                )
+            }
+            ApiError::StaffInvitationNotDelivered {
+                source,
+                staff_id,
+                staff,
+            } => {
+                let unavailable = matches!(source, DeliveryError::Unavailable(_));
+                let problem = if unavailable {
+                    Problem::new(
+                        S::SERVICE_UNAVAILABLE,
+                        "delivery-unavailable",
+                        "The invitation could not be sent right now",
+                    )
+                } else {
+                    Problem::new(
+                        S::BAD_GATEWAY,
+                        "delivery-failed",
+                        "The invitation could not be sent",
+                    )
+                };
+                retry_later(
+                    problem
+                        .detail(format!(
+                            "email: {}. The staff user was saved; send the invitation again with POST /staff/{staff_id}/invitation when the problem is solved.",
+                            delivery_reason(source)
+                        ))
+                        .extension("staff", staff.clone()),
+                    unavailable,
+                )
+            }
+            ApiError::LinkNotUsable(problem) => {
+                let detail = match problem {
+                    LinkProblem::Unknown => "This link is not valid. Ask the agency for a new invitation.",
+                    LinkProblem::Expired => "This link has expired. Ask for a new one.",
+                    LinkProblem::Used => "This link was already used. Log in, or reset your password.",
+                    LinkProblem::Superseded => "A newer link replaced this one. Use the most recent message.",
+                    LinkProblem::Revoked => "This invitation was withdrawn. Ask the agency for a new one.",
+                    LinkProblem::LoginEmailChanged => "The login email changed after this link was sent, so it no longer works. Ask the agency for a new invitation, or reset the password of the current login email.",
+                    LinkProblem::PasswordChanged => "The password was set, changed or reset after this link was sent, so it no longer works. Log in, or ask for a new link.",
+                };
+                let (status, kind) = link_status_and_kind(*problem);
+                Problem::new(status, kind, "This link can no longer be used")
+                    .detail(detail)
+                    .extension("linkStatus", serde_json::to_value(problem).unwrap_or_default())
+            }
+            ApiError::LinkStatus(LinkProblem::Unknown) => Problem::new(
+                S::NOT_FOUND,
+                "link-unknown",
+                "This link is not valid",
+            )
+            .detail("The link may be incomplete, or so old that it was removed. Ask the agency for a new invitation."),
+            ApiError::LinkStatus(problem) => {
+                let detail = match problem {
+                    LinkProblem::Expired => "This link has expired. Ask the agency to send you a new invitation.",
+                    LinkProblem::Used => "This link was already used to set a password. Log in, or reset your password if you forgot it.",
+                    LinkProblem::Superseded => "A newer invitation replaced this link. Use the link in the most recent message.",
+                    LinkProblem::Revoked => "The agency withdrew this invitation. Ask the agency for a new one.",
+                    LinkProblem::LoginEmailChanged => "This link was sent to an address that is no longer the login email of the account. Ask the agency for a new invitation.",
+                    // `Unknown` is answered by the arm above.
+                    LinkProblem::PasswordChanged | LinkProblem::Unknown => "The password was set, changed or reset after this link was sent. Log in, or ask for a new link.",
+                };
+                let (status, kind) = link_status_and_kind(*problem);
+                Problem::new(status, kind, "This link can no longer be used")
+                    .detail(detail)
+                    .extension("linkStatus", serde_json::to_value(problem).unwrap_or_default())
+            }
+            ApiError::PasswordRejected {
+                problem,
+                language,
+                field,
+            } => Problem::new(
+                S::UNPROCESSABLE_ENTITY,
+                "password-rejected",
+                "Please choose another password",
+            )
+            .detail(problem.message(*language))
+            .errors(vec![FieldError::new(*field, problem.message(*language))])
+            .extension("reason", serde_json::json!(problem.message_key())),
+            ApiError::PasswordNotChanged { field, message } => Problem::new(
+                S::UNPROCESSABLE_ENTITY,
+                "password-rejected",
+                "The password was not changed",
+            )
+            .detail(message.clone())
+            .errors(vec![FieldError::new(*field, message.clone())]),
+            ApiError::InvalidCredentials(message) => Problem::new(
+                S::UNAUTHORIZED,
+                "invalid-credentials",
+                "The email or password is wrong",
+            )
+            .detail(message.clone()),
+            ApiError::TooManyAttempts {
+                message,
+                retry_after,
+                field,
+            } => {
+                let problem = Problem::new(
+                    S::TOO_MANY_REQUESTS,
+                    "too-many-attempts",
+                    "Too many failed attempts",
+                )
+                .detail(message.clone())
+                .errors(
+                    field
+                        .map(|field| vec![FieldError::new(field, message.clone())])
+                        .unwrap_or_default(),
+                );
+                // Whole seconds, at least one: `0` would invite an immediate retry.
+                problem.header(header::RETRY_AFTER, HeaderValue::from((*retry_after).max(1)))
+            }
             ApiError::RouteNotFound => Problem::new(S::NOT_FOUND, "route-not-found", "No such route")
                 .detail("No API route matches this path. See the OpenAPI document for the routes."),
             ApiError::MethodNotAllowed => Problem::new(
@@ -135,7 +495,6 @@ impl ApiError {
                 "This method is not allowed on this route",
             )
             .detail("See the OpenAPI document for the methods this route takes."),
-            ApiError::Problem(problem) => (**problem).clone(),
             ApiError::Unexpected(_) => Problem::new(
                 S::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -143,6 +502,33 @@ impl ApiError {
             )
             .detail("The error was logged. Please try again; if it persists, contact support."),
         }
+    }
+}
+
+/// What a failed delivery says about its cause: the provider's words when it refused or
+/// was unavailable, nothing of an unexpected failure's internals.
+fn delivery_reason(e: &DeliveryError) -> String {
+    match e {
+        DeliveryError::Unexpected(_) => "the delivery service failed".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A delivery the provider could not take now may be retried in a minute; one it refused
+/// may not.
+fn retry_later(problem: Problem, unavailable: bool) -> Problem {
+    if unavailable {
+        problem.header(header::RETRY_AFTER, HeaderValue::from_static("60"))
+    } else {
+        problem
+    }
+}
+
+/// Both link answers share these: an unknown link is not found, a known one is gone.
+fn link_status_and_kind(problem: LinkProblem) -> (StatusCode, &'static str) {
+    match problem {
+        LinkProblem::Unknown => (StatusCode::NOT_FOUND, "link-unknown"),
+        _ => (StatusCode::GONE, "link-not-usable"),
     }
 }
 
@@ -160,5 +546,217 @@ impl IntoResponse for ApiError {
             tracing::error!(error = format!("{e:#}"), "request failed");
         }
         self.problem().into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::messages::invitation::{TemplateFault, TemplatePart};
+
+    /// Which variant `e` is, as a number: the match has no wildcard, so a new variant does
+    /// not compile until it is numbered here, and then [`examples`] must show it.
+    fn variant(e: &ApiError) -> usize {
+        match e {
+            ApiError::Validation(_) => 0,
+            ApiError::MalformedJson(_) => 1,
+            ApiError::InvalidParameter { .. } => 2,
+            ApiError::UnsupportedMediaType => 3,
+            ApiError::PayloadTooLarge => 4,
+            ApiError::Unauthorized(_) => 5,
+            ApiError::NotFound(_) => 6,
+            ApiError::LoginEmailTaken => 7,
+            ApiError::ConcurrentChange => 8,
+            ApiError::PreconditionFailed => 9,
+            ApiError::StaffOnly => 10,
+            ApiError::CsrfTokenInvalid => 11,
+            ApiError::CrossSiteRequest => 12,
+            ApiError::FormRequired(_) => 13,
+            ApiError::IdempotencyInProgress => 14,
+            ApiError::IdempotencyKeyReused => 15,
+            ApiError::StaffEmailTaken => 16,
+            ApiError::StaffAlreadyActive => 17,
+            ApiError::CannotRemoveYourself => 18,
+            ApiError::CustomerNotInvitable(_) => 19,
+            ApiError::CustomerAlreadyActive => 20,
+            ApiError::InvitationClosed(_) => 21,
+            ApiError::NoOwnTemplate => 22,
+            ApiError::TemplateUnusable { .. } => 23,
+            ApiError::InvitationNotDelivered { .. } => 24,
+            ApiError::StaffInvitationNotDelivered { .. } => 25,
+            ApiError::LinkNotUsable(_) => 26,
+            ApiError::LinkStatus(_) => 27,
+            ApiError::PasswordRejected { .. } => 28,
+            ApiError::PasswordNotChanged { .. } => 29,
+            ApiError::InvalidCredentials(_) => 30,
+            ApiError::TooManyAttempts { .. } => 31,
+            ApiError::RouteNotFound => 32,
+            ApiError::MethodNotAllowed => 33,
+            ApiError::Unexpected(_) => 34,
+        }
+    }
+    const VARIANTS: usize = 35;
+
+    /// At least one value of every variant, and one of each problem type a variant can
+    /// answer with (a delivery refused or unavailable, a link unknown or gone).
+    fn examples() -> Vec<ApiError> {
+        let field = || vec![FieldError::new("name", "is required")];
+        let unavailable = || DeliveryError::Unavailable("throttled".into());
+        vec![
+            ApiError::Validation(field()),
+            ApiError::MalformedJson("expected value".into()),
+            ApiError::invalid_parameter("customerId", "must be a customer id"),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge,
+            ApiError::Unauthorized("The API key is unknown."),
+            ApiError::NotFound("customer"),
+            ApiError::LoginEmailTaken,
+            ApiError::ConcurrentChange,
+            ApiError::PreconditionFailed,
+            ApiError::StaffOnly,
+            ApiError::CsrfTokenInvalid,
+            ApiError::CrossSiteRequest,
+            ApiError::FormRequired(Language::De),
+            ApiError::IdempotencyInProgress,
+            ApiError::IdempotencyKeyReused,
+            ApiError::StaffEmailTaken,
+            ApiError::StaffAlreadyActive,
+            ApiError::CannotRemoveYourself,
+            ApiError::CustomerNotInvitable(field()),
+            ApiError::CustomerAlreadyActive,
+            ApiError::InvitationClosed(InvitationState::Accepted),
+            ApiError::NoOwnTemplate,
+            ApiError::TemplateUnusable {
+                language: Language::Fr,
+                channel: Channel::Email,
+                error: TemplateError {
+                    part: TemplatePart::Body,
+                    fault: TemplateFault::Empty,
+                },
+                speak: Language::En,
+            },
+            ApiError::InvitationNotDelivered {
+                failures: vec![(Channel::Email, unavailable())],
+                invitation: serde_json::json!({}),
+            },
+            ApiError::InvitationNotDelivered {
+                failures: vec![
+                    (Channel::Email, unavailable()),
+                    (Channel::Sms, DeliveryError::Rejected("opted out".into())),
+                ],
+                invitation: serde_json::json!({}),
+            },
+            ApiError::StaffInvitationNotDelivered {
+                source: unavailable(),
+                staff_id: StaffId::new(),
+                staff: serde_json::json!({}),
+            },
+            ApiError::StaffInvitationNotDelivered {
+                source: DeliveryError::Unexpected(anyhow::anyhow!("timeout")),
+                staff_id: StaffId::new(),
+                staff: serde_json::json!({}),
+            },
+            ApiError::LinkNotUsable(LinkProblem::Unknown),
+            ApiError::LinkNotUsable(LinkProblem::Expired),
+            ApiError::LinkStatus(LinkProblem::Unknown),
+            ApiError::LinkStatus(LinkProblem::Used),
+            ApiError::PasswordRejected {
+                problem: PasswordProblem::TooShort,
+                language: Language::Sv,
+                field: "password",
+            },
+            ApiError::PasswordNotChanged {
+                field: "current",
+                message: "The current password is wrong.".into(),
+            },
+            ApiError::InvalidCredentials("The email or password is wrong.".into()),
+            ApiError::TooManyAttempts {
+                message: "Try again in 15 minutes.".into(),
+                retry_after: 900,
+                field: None,
+            },
+            ApiError::RouteNotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::Unexpected(anyhow::anyhow!("the table is gone")),
+        ]
+    }
+
+    /// The `| /problems/... | status | ... |` rows of the README's errors table.
+    fn readme_table() -> BTreeMap<String, u16> {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+            .expect("README.md at the workspace root");
+        let mut rows = BTreeMap::new();
+        for line in readme.lines().filter(|l| l.starts_with("| `/problems/")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let kind = cells[1].trim_matches('`').to_owned();
+            let status = cells[2]
+                .parse()
+                .unwrap_or_else(|_| panic!("no status in README row {line}"));
+            assert!(
+                rows.insert(kind.clone(), status).is_none(),
+                "{kind} is twice in the README"
+            );
+        }
+        rows
+    }
+
+    #[test]
+    fn every_variant_has_an_example() {
+        let shown: BTreeSet<usize> = examples().iter().map(variant).collect();
+        let missing: Vec<usize> = (0..VARIANTS).filter(|n| !shown.contains(n)).collect();
+        assert!(
+            missing.is_empty(),
+            "variants without an example: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn the_readme_lists_exactly_the_problem_types_the_variants_answer_with() {
+        let mut answered = BTreeMap::new();
+        for e in examples() {
+            let problem = e.problem();
+            let kind = problem.kind.clone();
+            if let Some(other) = answered.insert(kind.clone(), problem.status) {
+                assert_eq!(other, problem.status, "{kind} answers with two statuses");
+            }
+        }
+        assert_eq!(readme_table(), answered);
+    }
+
+    /// `Retry-After` comes with the variant, not from the handler that returns it.
+    #[test]
+    fn retry_after_is_set_by_the_mapping() {
+        let retry_after = |e: ApiError| {
+            e.into_response()
+                .headers()
+                .get(header::RETRY_AFTER)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let attempts = |seconds| ApiError::TooManyAttempts {
+            message: "Wait.".into(),
+            retry_after: seconds,
+            field: Some("current"),
+        };
+        assert_eq!(retry_after(attempts(900)).as_deref(), Some("900"));
+        assert_eq!(retry_after(attempts(0)).as_deref(), Some("1"));
+        assert_eq!(
+            retry_after(ApiError::IdempotencyInProgress).as_deref(),
+            Some("1")
+        );
+        let delivery = |source| ApiError::StaffInvitationNotDelivered {
+            source,
+            staff_id: StaffId::new(),
+            staff: serde_json::json!({}),
+        };
+        assert_eq!(
+            retry_after(delivery(DeliveryError::Unavailable("limit".into()))).as_deref(),
+            Some("60")
+        );
+        assert_eq!(
+            retry_after(delivery(DeliveryError::Rejected("unverified".into()))),
+            None
+        );
     }
 }

@@ -11,7 +11,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, Problem};
+use super::ApiError;
 use crate::{
     domain::{FieldError, Language},
     i18n,
@@ -123,14 +123,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let language = client_language(req.headers());
         if !is_form(req.headers()) {
-            return Err(ApiError::Problem(Box::new(
-                Problem::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported-media-type",
-                    &i18n::t(language, "http-form-required-title"),
-                )
-                .detail(i18n::t(language, "http-form-required-detail")),
-            )));
+            return Err(ApiError::FormRequired(language));
         }
         let RawBody(bytes) = RawBody::from_request(req, state).await?;
         parse_form(&bytes, language).map(FormBody)

@@ -10,7 +10,7 @@ use axum::{
 };
 use chrono::Duration;
 
-use super::{ApiError, Problem};
+use super::ApiError;
 use crate::{
     AppState,
     domain::{TenantId, secret::sha256_hex},
@@ -74,22 +74,10 @@ where
         IdempotencyStart::Fresh => {}
         IdempotencyStart::Replay(stored) => return Ok(replay(stored)),
         IdempotencyStart::InProgress => {
-            return Err(ApiError::Problem(Box::new(
-                Problem::new(
-                    StatusCode::CONFLICT,
-                    "idempotency-in-progress",
-                    "A request with this Idempotency-Key is still running",
-                )
-                .detail("Wait a moment and retry with the same key to get its result.")
-                .header(header::RETRY_AFTER, "1"),
-            )));
+            return Err(ApiError::IdempotencyInProgress);
         }
         IdempotencyStart::Mismatch => {
-            return Err(ApiError::Problem(Box::new(
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "This Idempotency-Key was used for a different request")
-                    .detail("Use a new key for each new request; reuse a key only to retry the very same request.")
-                    .errors(vec![crate::domain::FieldError::new("Idempotency-Key", "was used for a different request")]),
-            )));
+            return Err(ApiError::IdempotencyKeyReused);
         }
     }
     let response = match handle().await {

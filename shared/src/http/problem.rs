@@ -46,18 +46,18 @@ impl Problem {
         self
     }
 
-    pub fn errors(mut self, errors: Vec<FieldError>) -> Self {
+    pub(crate) fn errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors;
         self
     }
 
-    pub fn extension(mut self, name: &str, value: serde_json::Value) -> Self {
+    pub(crate) fn extension(mut self, name: &str, value: serde_json::Value) -> Self {
         self.extensions.insert(name.to_owned(), value);
         self
     }
 
-    pub fn header(mut self, name: HeaderName, value: &'static str) -> Self {
-        self.headers.push((name, HeaderValue::from_static(value)));
+    pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
         self
     }
 }

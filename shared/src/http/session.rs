@@ -7,11 +7,11 @@ use crate::{
     domain::{
         Account, LinkToken, SessionRecord, Tenant, account::SESSION_MAX, secret::random_token,
     },
-    http::{ApiError, Problem},
+    http::ApiError,
 };
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
 };
 use chrono::{DateTime, Utc};
 
@@ -104,18 +104,9 @@ impl UserSession {
         {
             Ok(())
         } else {
-            Err(csrf_refused())
+            Err(ApiError::CsrfTokenInvalid)
         }
     }
-}
-
-fn csrf_refused() -> ApiError {
-    ApiError::Problem(Box::new(
-        Problem::new(StatusCode::FORBIDDEN, "csrf-token-invalid", "The request's CSRF token is missing or wrong")
-            .detail(format!(
-                "Requests that change something and are authenticated by the session cookie must send the session's CSRF token in the {CSRF_HEADER} header (or the csrf form field). Reload the page and try again."
-            )),
-    ))
 }
 
 /// Compares secrets in time that does not depend on where they differ.
@@ -179,7 +170,7 @@ impl UserSession {
         let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         let csrf_checked = match header {
             Some(token) if same_token(token, &session.csrf) => true,
-            Some(_) if by_cookie && unsafe_method => return Err(csrf_refused()),
+            Some(_) if by_cookie && unsafe_method => return Err(ApiError::CsrfTokenInvalid),
             _ => false,
         };
         let is_form = forms_check_csrf
@@ -191,7 +182,7 @@ impl UserSession {
         // Forms carry the token in the body (checked by the handler); anything else by cookie
         // must have sent the header.
         if by_cookie && unsafe_method && !csrf_checked && !is_form {
-            return Err(csrf_refused());
+            return Err(ApiError::CsrfTokenInvalid);
         }
         Ok(UserSession {
             session,
