@@ -102,9 +102,16 @@ pub async fn invite_staff(
     let valid = input.validate().map_err(AdminError::Invalid)?;
     let email = valid.email.to_string();
     let (app, tenant) = app_and_tenant(store, tenant).await?;
-    staff::invite(&app, mailer, &tenant, valid, Actor::System)
-        .await
-        .map_err(|e| admin_staff_error(e, email))
+    staff::invite(
+        app.staff.as_ref(),
+        app.clock.as_ref(),
+        mailer,
+        &tenant,
+        valid,
+        Actor::System,
+    )
+    .await
+    .map_err(|e| admin_staff_error(e, email))
 }
 
 /// Sends a staff user who has not set a password yet a new invitation link.
@@ -120,9 +127,16 @@ pub async fn reinvite_staff(
         .get_staff(tenant.id, id)
         .await?
         .ok_or(AdminError::UnknownStaff(tenant.id, id))?;
-    staff::reinvite(&app, mailer, &tenant, &member, Actor::System)
-        .await
-        .map_err(|e| admin_staff_error(e, member.email.to_string()))
+    staff::reinvite(
+        app.staff.as_ref(),
+        app.clock.as_ref(),
+        mailer,
+        &tenant,
+        &member,
+        Actor::System,
+    )
+    .await
+    .map_err(|e| admin_staff_error(e, member.email.to_string()))
 }
 
 async fn app_and_tenant(

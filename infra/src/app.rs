@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use customers::CustomersState;
 use invite::InviteState;
 use portal::{
     embedded::Outbox,
@@ -26,11 +27,8 @@ pub const OPENAPI: &str = include_str!("../../openapi.json");
 /// `/health`, `/openapi.json` and, with the local outbox, `/_local/outbox` (local runner only).
 pub fn app(services: &Services) -> Router {
     let state = services.app_state();
-    let invite_state = InviteState {
-        app: state.clone(),
-        mailer: services.mailer.clone(),
-        sms: services.sms.clone(),
-    };
+    let invite_state =
+        InviteState::new(state.clone(), services.mailer.clone(), services.sms.clone());
     let mut local = Router::new()
         .route(
             "/health",
@@ -47,12 +45,9 @@ pub fn app(services: &Services) -> Router {
                 .with_state(outbox.clone()),
         );
     }
-    let auth_state = auth::AuthState {
-        app: state.clone(),
-        mailer: services.mailer.clone(),
-    };
+    let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
     let functions = Router::new()
-        .merge(customers::routes().with_state(state))
+        .merge(customers::routes().with_state(CustomersState::from(state)))
         .merge(invite::routes(invite_state))
         .merge(auth::routes(auth_state));
     finish_router(functions.merge(local))

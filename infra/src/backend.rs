@@ -1,14 +1,15 @@
 use std::{path::PathBuf, sync::Arc};
 
 use anyhow::Context;
-use aws_config::SdkConfig;
-use aws_sdk_dynamodb::config::{Credentials, Region};
 use portal::{
     AppState,
-    aws::{SesMailer, SnsSmsSender, dynamodb_items::DynamoDbItems, dynamodb_table},
+    aws::{
+        SesMailer, SnsSmsSender,
+        config::{self, TableName},
+        dynamodb_store, dynamodb_table,
+    },
     embedded::{self, Outbox},
     ports::{Mailer, SmsSender, Store},
-    store::ItemStore,
 };
 
 /// Where the portal keeps its data and sends its messages when run outside Lambda.
@@ -45,6 +46,7 @@ impl Services {
         }
     }
 
+    /// Every port, for the local runner to narrow into each function's state.
     pub fn app_state(&self) -> AppState {
         AppState::from_store(self.store.clone())
     }
@@ -70,23 +72,22 @@ impl Backend {
                 })
             }
             Backend::Aws { table, endpoint } => {
-                let config = sdk_config(endpoint.as_deref()).await;
+                let table = TableName::parse(table)
+                    .map_err(|reason| anyhow::anyhow!("--table {table}: {reason}"))?;
+                let config = config::load(endpoint.as_deref()).await;
                 let client = aws_sdk_dynamodb::Client::new(&config);
                 if endpoint.is_some() {
-                    dynamodb_table::ensure_table(&client, table).await?;
+                    dynamodb_table::ensure_table(&client, table.as_str()).await?;
                 } else {
                     client
                         .describe_table()
-                        .table_name(table)
+                        .table_name(table.as_str())
                         .send()
                         .await
                         .with_context(|| format!("Failed to find the DynamoDB table {table}"))?;
                 }
                 Ok(Services {
-                    store: Arc::new(ItemStore::new(Arc::new(DynamoDbItems::new(
-                        client,
-                        table.clone(),
-                    )))),
+                    store: dynamodb_store(&config, &table),
                     mailer: Arc::new(SesMailer::from_conf(&config)),
                     sms: Arc::new(SnsSmsSender::from_conf(&config)),
                     outbox: None,
@@ -125,30 +126,7 @@ impl Backend {
     }
 }
 
-/// The SDK configuration for every client. With an endpoint (moto) a region and placeholder
-/// credentials are filled in when the environment has none, since such endpoints ignore them.
-pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-    if let Some(endpoint) = endpoint {
-        loader = loader.endpoint_url(endpoint);
-        if std::env::var_os("AWS_REGION").is_none()
-            && std::env::var_os("AWS_DEFAULT_REGION").is_none()
-        {
-            loader = loader.region(Region::new("us-east-1"));
-        }
-        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
-            loader = loader.credentials_provider(Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "portal-local",
-            ));
-        }
-    }
-    loader.load().await
-}
-
+/// A DynamoDB client on the one SDK configuration ([`config::load`]) every function uses.
 pub async fn dynamodb_client(endpoint: Option<&str>) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::new(&sdk_config(endpoint).await)
+    aws_sdk_dynamodb::Client::new(&config::load(endpoint).await)
 }

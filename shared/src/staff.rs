@@ -5,13 +5,12 @@ use chrono::Duration;
 use thiserror::Error;
 
 use crate::{
-    AppState,
     domain::{
         Actor, FieldError, LinkToken, OutgoingEmail, StaffId, StaffInvitation, StaffMember, Tenant,
         TokenPurpose, TokenRecord, ValidNewStaff,
     },
     messages::password_reset::staff_invitation,
-    ports::{DeliveryError, Mailer, StoreError},
+    ports::{Clock, DeliveryError, Mailer, StaffStore, StoreError},
 };
 
 #[derive(Debug, Error)]
@@ -124,13 +123,14 @@ fn link_url(tenant: &Tenant, token: &LinkToken) -> String {
 
 /// Adds a staff user to `tenant` and emails them a link to set their password.
 pub async fn invite(
-    app: &AppState,
+    store: &dyn StaffStore,
+    clock: &dyn Clock,
     mailer: &dyn Mailer,
     tenant: &Tenant,
     input: ValidNewStaff,
     by: Actor,
 ) -> Result<Invited, StaffError> {
-    let now = app.clock.now();
+    let now = clock.now();
     let mut member = StaffMember {
         id: StaffId::new(),
         tenant_id: tenant.id,
@@ -147,7 +147,7 @@ pub async fn invite(
     };
     let (token, record, invitation) = new_invitation(tenant, &member, &by, now)?;
     member.invitation = Some(invitation);
-    app.staff.create_staff(&member, &record).await?;
+    store.create_staff(&member, &record).await?;
     tracing::info!(tenant = %tenant.id, staff = %member.id, "staff user invited");
     deliver(mailer, tenant, member, token).await
 }
@@ -178,7 +178,8 @@ async fn deliver(
 
 /// Sends a staff user who has not set a password yet a new link; the older one stops working.
 pub async fn reinvite(
-    app: &AppState,
+    store: &dyn StaffStore,
+    clock: &dyn Clock,
     mailer: &dyn Mailer,
     tenant: &Tenant,
     current: &StaffMember,
@@ -187,7 +188,7 @@ pub async fn reinvite(
     if current.activated_at.is_some() {
         return Err(StaffError::AlreadyActive);
     }
-    let now = app.clock.now();
+    let now = clock.now();
     let (token, record, invitation) = new_invitation(tenant, current, &by, now)?;
     let next = StaffMember {
         invitation: Some(invitation),
@@ -195,9 +196,7 @@ pub async fn reinvite(
         version: current.version + 1,
         ..current.clone()
     };
-    app.staff
-        .update_staff(current, &next, Some(&record))
-        .await?;
+    store.update_staff(current, &next, Some(&record)).await?;
     tracing::info!(tenant = %tenant.id, staff = %current.id, "staff user invited again");
     deliver(mailer, tenant, next, token).await
 }

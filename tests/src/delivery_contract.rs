@@ -124,7 +124,7 @@ pub async fn outbox_on_disk() -> Delivery {
 
 /// SDK configuration for moto's server.
 pub async fn moto_config() -> aws_config::SdkConfig {
-    portal_infra::backend::sdk_config(Some(&crate::moto::endpoint())).await
+    portal::aws::config::load(Some(&crate::moto::endpoint())).await
 }
 
 pub async fn verified_sender(config: &aws_config::SdkConfig) -> Email {

@@ -92,7 +92,7 @@ pub async fn submit(
 }
 
 async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
-    let app = &state.app;
+    let app = &state;
     let Some(owner) = app.accounts.find_login(email).await? else {
         return Ok(());
     };

@@ -1,7 +1,7 @@
 //! Whom an account belongs to: a customer or a staff user of the agency.
 
+use crate::AuthState;
 use portal::{
-    AppState,
     domain::{Customer, Email, Language, StaffMember, Subject, TenantId},
     ports::StoreError,
 };
@@ -14,7 +14,7 @@ pub(crate) enum Holder {
 
 impl Holder {
     pub async fn load(
-        app: &AppState,
+        app: &AuthState,
         tenant: TenantId,
         subject: Subject,
     ) -> Result<Option<Holder>, StoreError> {

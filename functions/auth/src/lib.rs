@@ -9,23 +9,20 @@ mod links;
 mod lockout;
 mod login;
 mod me;
-
-use std::sync::Arc;
+mod state;
 
 use axum::{
     Router,
-    extract::FromRef,
     http::{HeaderMap, header},
     routing::{get, post},
 };
 use portal::{
-    AppState,
     domain::Language,
     http::{ApiError, finish_router},
-    ports::Mailer,
 };
 
 pub use portal::http::session::{COOKIE, CSRF_HEADER};
+pub use state::{AuthState, Config};
 
 /// Every route this function serves, as template.yaml and openapi.json name them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -45,28 +42,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/me"),
     ("POST", "/me/password"),
 ];
-
-#[derive(Clone)]
-pub struct AuthState {
-    pub app: AppState,
-    pub mailer: Arc<dyn Mailer>,
-}
-
-impl FromRef<AuthState> for AppState {
-    fn from_ref(state: &AuthState) -> AppState {
-        state.app.clone()
-    }
-}
-
-impl AuthState {
-    pub async fn from_env() -> anyhow::Result<Self> {
-        let config = portal::aws::config::load(None).await;
-        Ok(Self {
-            app: portal::aws::state_from_config(&config)?,
-            mailer: Arc::new(portal::aws::SesMailer::from_conf(&config)),
-        })
-    }
-}
 
 pub fn router(state: AuthState) -> Router {
     finish_router(routes(state))
@@ -114,7 +89,6 @@ async fn page_for_host(state: &AuthState, headers: &HeaderMap) -> portal::pages:
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let tenant = match host {
         Some(host) => state
-            .app
             .tenants
             .find_tenant_by_host(host)
             .await

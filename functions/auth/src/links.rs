@@ -49,12 +49,11 @@ async fn status_now(
     holder: &Holder,
 ) -> Result<LinkStatus, StoreError> {
     let account = state
-        .app
         .accounts
         .get_account(record.tenant_id, record.subject)
         .await?;
     Ok(record.status_for(
-        state.app.clock.now(),
+        state.clock.now(),
         holder.login_email(),
         account.map(|a| a.session_epoch),
     ))
@@ -66,7 +65,7 @@ pub(crate) async fn look_up(
     raw: &str,
     purpose: TokenPurpose,
 ) -> Result<Result<UsableLink, (LinkProblem, Option<(Tenant, Holder)>)>, ApiError> {
-    let app = &state.app;
+    let app = &state;
     let Some(token) = LinkToken::from_link(raw) else {
         return Ok(Err((LinkProblem::Unknown, None)));
     };
@@ -132,7 +131,7 @@ pub(crate) async fn redeem(
     link: UsableLink,
     raw_password: &str,
 ) -> Result<Redeemed, Refusal> {
-    let app = &state.app;
+    let app = &state;
     let UsableLink {
         record,
         tenant,

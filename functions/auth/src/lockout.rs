@@ -11,8 +11,9 @@
 //! the last 15 minutes, plus the current window's. A burst just before a window ends still
 //! weighs in just after, so a new window never means a fresh allowance.
 
+use crate::AuthState;
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use portal::{AppState, http::ApiError};
+use portal::http::ApiError;
 
 /// The length of a counting window, and of the sliding window the limits hold over.
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -39,7 +40,7 @@ fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// Counts one attempt under each `(key, limit)`; refused when any limit is exceeded.
-pub async fn count(app: &AppState, limits: &[(String, u32)]) -> Result<Decision, ApiError> {
+pub async fn count(app: &AuthState, limits: &[(String, u32)]) -> Result<Decision, ApiError> {
     let now = app.clock.now();
     let (start, end) = window(now);
     let mut counted = Vec::with_capacity(limits.len());
@@ -69,7 +70,7 @@ pub async fn count(app: &AppState, limits: &[(String, u32)]) -> Result<Decision,
 }
 
 /// Takes back attempts that were not failures after all.
-pub async fn take_back(app: &AppState, counted: Vec<Counted>) -> Result<(), ApiError> {
+pub async fn take_back(app: &AuthState, counted: Vec<Counted>) -> Result<(), ApiError> {
     for c in counted {
         app.rate_limits.decrement(&c.key, c.window_start).await?;
     }

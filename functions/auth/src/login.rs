@@ -202,7 +202,7 @@ async fn attempt(
     >,
     ApiError,
 > {
-    let app = &state.app;
+    let app = &state;
     let email = Email::parse(raw_email).ok();
     let limits: Vec<(String, u32)> = email
         .iter()
@@ -289,7 +289,6 @@ pub async fn logout(
         customer.check_form_csrf(form.csrf.as_deref())?;
     }
     state
-        .app
         .sessions
         .delete_session(&customer.session.hash)
         .await?;

@@ -83,7 +83,7 @@ async fn load(
     state: &AuthState,
     who: &UserSession,
 ) -> Result<(Holder, portal::domain::Tenant), ApiError> {
-    let app = &state.app;
+    let app = &state;
     let holder = Holder::load(app, who.session.tenant_id, who.session.subject)
         .await?
         .ok_or(ApiError::Unauthorized(
@@ -172,7 +172,7 @@ pub async fn read(
     }
     let mut body = match &holder {
         Holder::Customer(customer) => my_data(customer),
-        Holder::Staff(member) => staff_data(member, state.app.clock.now()),
+        Holder::Staff(member) => staff_data(member, state.clock.now()),
     };
     body["csrfToken"] = serde_json::json!(who.session.csrf);
     Ok(Json(body).into_response())
@@ -201,7 +201,7 @@ async fn apply_staff(
     who: &UserSession,
     changes: StaffChanges,
 ) -> Result<StaffMember, ApiError> {
-    let app = &state.app;
+    let app = &state;
     let changes = &changes;
     retry_lost_races(move || async move {
         let Holder::Staff(current) = load(state, who).await?.0 else {
@@ -225,7 +225,7 @@ async fn apply_customer(
     who: &UserSession,
     changes: CustomerChanges,
 ) -> Result<Customer, ApiError> {
-    let app = &state.app;
+    let app = &state;
     let changes = &changes;
     retry_lost_races(move || async move {
         let Holder::Customer(current) = load(state, who).await?.0 else {
@@ -283,7 +283,7 @@ pub async fn patch(
     };
     Ok(Json(match apply(&state, &who, changes).await? {
         Holder::Customer(c) => my_data(&c),
-        Holder::Staff(s) => staff_data(&s, state.app.clock.now()),
+        Holder::Staff(s) => staff_data(&s, state.clock.now()),
     })
     .into_response())
 }
@@ -403,7 +403,7 @@ pub async fn change_password(
     if is_form {
         who.check_form_csrf(request.csrf.as_deref())?;
     }
-    let app = &state.app;
+    let app = &state;
     let (holder, tenant) = load(&state, &who).await?;
     let language = holder.language();
     let refuse =

@@ -68,10 +68,7 @@ impl Portal {
         .unwrap();
         store.create_tenant(&tenant).await.unwrap();
         let outbox = Arc::new(Outbox::in_memory());
-        let router = auth::router(AuthState {
-            app,
-            mailer: outbox.clone(),
-        });
+        let router = auth::router(AuthState::new(app, outbox.clone()));
         Self {
             router,
             store,

@@ -10,12 +10,15 @@ use axum::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use portal::{
-    AppState,
     domain::{Customer, CustomerChanges, CustomerId},
     http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth, finish_router, retry_lost_races},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
+
+mod state;
+
+pub use state::{Config, CustomersState};
 
 /// Every route this function serves, as template.yaml and openapi.yaml name them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -30,12 +33,12 @@ pub const DEFAULT_PAGE_SIZE: usize = 25;
 pub const MAX_PAGE_SIZE: usize = 100;
 /// How often a change without `If-Match` is retried after losing a race to another writer.
 /// The function's router, as Lambda runs it.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: CustomersState) -> Router {
     finish_router(routes()).with_state(state)
 }
 
 /// The routes alone, for the local runner to merge with the other functions'.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<CustomersState> {
     Router::new()
         .route("/customers", get(list).post(create))
         .route(
@@ -59,7 +62,7 @@ struct CustomerList {
 }
 
 async fn create(
-    State(state): State<AppState>,
+    State(state): State<CustomersState>,
     auth: StaffAuth,
     JsonBody(changes): JsonBody<CustomerChanges>,
 ) -> Result<Response, ApiError> {
@@ -84,7 +87,7 @@ async fn create(
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<CustomersState>,
     auth: StaffAuth,
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<CustomerList>, ApiError> {
@@ -113,7 +116,7 @@ async fn list(
 }
 
 async fn read(
-    State(state): State<AppState>,
+    State(state): State<CustomersState>,
     auth: StaffAuth,
     PathParam(id): PathParam<String>,
 ) -> Result<Response, ApiError> {
@@ -122,7 +125,7 @@ async fn read(
 }
 
 async fn update(
-    State(state): State<AppState>,
+    State(state): State<CustomersState>,
     auth: StaffAuth,
     PathParam(id): PathParam<String>,
     headers: HeaderMap,
@@ -159,7 +162,7 @@ async fn update(
 }
 
 async fn remove(
-    State(state): State<AppState>,
+    State(state): State<CustomersState>,
     auth: StaffAuth,
     PathParam(id): PathParam<String>,
     headers: HeaderMap,
@@ -202,7 +205,7 @@ fn unless_precondition_failed<T>(
 }
 
 /// The caller's tenant's customer, or 404: another tenant's customer is not found either.
-async fn load(state: &AppState, auth: StaffAuth, raw_id: &str) -> Result<Customer, ApiError> {
+async fn load(state: &CustomersState, auth: StaffAuth, raw_id: &str) -> Result<Customer, ApiError> {
     let id: CustomerId = raw_id.parse().map_err(|_| {
         ApiError::invalid_parameter(
             "customerId",

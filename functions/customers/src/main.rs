@@ -3,6 +3,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let state = portal::aws::state_from_env().await?;
+    let config = customers::Config::from_env()?;
+    let state = customers::CustomersState::connect(&config).await;
     lambda_http::run(customers::router(state)).await
 }

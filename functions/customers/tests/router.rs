@@ -58,7 +58,7 @@ impl Api {
         let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let key = staff_key(store.as_ref(), "Agency").await;
         Self {
-            router: customers::router(AppState::from_store(store.clone())),
+            router: customers::router(AppState::from_store(store.clone()).into()),
             store,
             key,
         }

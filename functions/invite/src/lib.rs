@@ -7,21 +7,17 @@ mod links;
 mod sending;
 mod settings;
 mod staff;
+mod state;
 mod templates;
 mod view;
 
-use std::sync::Arc;
-
 use axum::{
     Router,
-    extract::FromRef,
     routing::{get, post, put},
 };
-use portal::{
-    AppState,
-    http::finish_router,
-    ports::{Mailer, SmsSender},
-};
+use portal::http::finish_router;
+
+pub use state::{Config, InviteState};
 
 /// Every route this function serves, as template.yaml and openapi.json name them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -46,31 +42,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/staff/{staffId}"),
     ("POST", "/staff/{staffId}/invitation"),
 ];
-
-#[derive(Clone)]
-pub struct InviteState {
-    pub app: AppState,
-    pub mailer: Arc<dyn Mailer>,
-    pub sms: Arc<dyn SmsSender>,
-}
-
-impl FromRef<InviteState> for AppState {
-    fn from_ref(state: &InviteState) -> AppState {
-        state.app.clone()
-    }
-}
-
-impl InviteState {
-    /// DynamoDB, SES and SNS clients built once per cold start from one SDK configuration.
-    pub async fn from_env() -> anyhow::Result<Self> {
-        let config = portal::aws::config::load(None).await;
-        Ok(Self {
-            app: portal::aws::state_from_config(&config)?,
-            mailer: Arc::new(portal::aws::SesMailer::from_conf(&config)),
-            sms: Arc::new(portal::aws::SnsSmsSender::from_conf(&config)),
-        })
-    }
-}
 
 /// The function's router, as Lambda runs it.
 pub fn router(state: InviteState) -> Router {

@@ -20,7 +20,7 @@ pub async fn status(
     PathParam(raw_token): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let token = LinkToken::from_link(&raw_token).ok_or_else(unknown)?;
-    let app = &state.app;
+    let app = &state;
     let record = app
         .invitations
         .find_token(&token.hash())

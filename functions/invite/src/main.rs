@@ -3,6 +3,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
-    let state = invite::InviteState::from_env().await?;
+    let config = invite::Config::from_env()?;
+    let state = invite::InviteState::connect(&config).await;
     lambda_http::run(invite::router(state)).await
 }

@@ -8,7 +8,6 @@ use axum::{
 };
 use chrono::{DateTime, Duration, Utc};
 use portal::{
-    AppState,
     domain::{
         Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
@@ -115,7 +114,7 @@ fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
 }
 
 async fn load_customer(
-    state: &AppState,
+    state: &InviteState,
     auth: StaffAuth,
     raw_id: &str,
 ) -> Result<Customer, ApiError> {
@@ -197,8 +196,7 @@ async fn prepare(
         login_link.clone(),
         expires_at,
     );
-    let (email_template, sms_template) =
-        effective_templates(&state.app, tenant.id, language).await?;
+    let (email_template, sms_template) = effective_templates(state, tenant.id, language).await?;
     let template_problem = |channel, e: portal::messages::TemplateError| {
         template_unusable(language, channel, &e, speak)
     };
@@ -269,7 +267,7 @@ async fn prepare(
 /// concurrent send that voided or added one in between makes it look again: nothing has
 /// been sent yet, so trying again is safe.
 async fn issue(
-    state: &AppState,
+    state: &InviteState,
     auth: StaffAuth,
     customer: &Customer,
     prepared: &Prepared,
@@ -320,13 +318,13 @@ pub async fn send(
     let valid = request.validate()?;
     let fingerprint =
         idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
-    let app = state.app.clone();
+    let app = state.clone();
     let speak = asked_language(&headers);
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        let customer = load_customer(&state.app, auth, &raw_customer).await?;
+        let customer = load_customer(&state, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
-        let tenant = auth.tenant(&state.app).await?;
-        let now = state.app.clock.now();
+        let tenant = auth.tenant(&state).await?;
+        let now = state.clock.now();
         let prepared = prepare(
             &state,
             auth,
@@ -339,7 +337,7 @@ pub async fn send(
             speak,
         )
         .await?;
-        issue(&state.app, auth, &customer, &prepared, now).await?;
+        issue(&state, auth, &customer, &prepared, now).await?;
         deliver(&state, auth, prepared).await
     })
     .await
@@ -363,7 +361,7 @@ async fn deliver(
         events.push((Channel::Sms, result));
     }
     let (id, customer_id) = (prepared.invitation.id, prepared.invitation.customer_id);
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let mut delivered = Vec::new();
     for (channel, result) in events {
         let (event, detail) = match result {
@@ -390,7 +388,7 @@ async fn deliver(
     };
     // The messages are out: what they were must be recorded even when a concurrent send
     // superseded (or staff revoked) this invitation meanwhile, or a retry would send again.
-    let invitations = &state.app.invitations;
+    let invitations = &state.invitations;
     let mut known = Some(prepared.invitation);
     let invitation = retry_lost_races(|| {
         let known = known.take();
@@ -460,10 +458,10 @@ pub async fn copy_link(
     let mut errors = FieldErrors::default();
     let area = parse_area(&mut errors, request.area.as_deref());
     errors.finish(|| ()).map_err(ApiError::Validation)?;
-    let customer = load_customer(&state.app, auth, &raw_customer).await?;
+    let customer = load_customer(&state, auth, &raw_customer).await?;
     check_invitable(&customer, &[Channel::Link])?;
-    let tenant = auth.tenant(&state.app).await?;
-    let now = state.app.clock.now();
+    let tenant = auth.tenant(&state).await?;
+    let now = state.clock.now();
     let prepared = prepare(
         &state,
         auth,
@@ -476,7 +474,7 @@ pub async fn copy_link(
         asked_language(&headers),
     )
     .await?;
-    issue(&state.app, auth, &customer, &prepared, now).await?;
+    issue(&state, auth, &customer, &prepared, now).await?;
     let location = format!(
         "/customers/{}/invitations/{}",
         customer.id, prepared.invitation.id
@@ -497,10 +495,9 @@ pub async fn list(
     auth: StaffAuth,
     PathParam(raw_customer): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let customer = load_customer(&state.app, auth, &raw_customer).await?;
-    let now = state.app.clock.now();
+    let customer = load_customer(&state, auth, &raw_customer).await?;
+    let now = state.clock.now();
     let invitations = state
-        .app
         .invitations
         .list_invitations(auth.tenant_id, customer.id)
         .await?;
@@ -516,7 +513,7 @@ pub async fn list(
 }
 
 async fn load_invitation(
-    state: &AppState,
+    state: &InviteState,
     auth: StaffAuth,
     raw_customer: &str,
     raw_invitation: &str,
@@ -537,11 +534,8 @@ pub async fn read(
     auth: StaffAuth,
     PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let invitation = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
-    Ok(Json(InvitationView::json(
-        &invitation,
-        state.app.clock.now(),
-    )))
+    let invitation = load_invitation(&state, auth, &raw_customer, &raw_invitation).await?;
+    Ok(Json(InvitationView::json(&invitation, state.clock.now())))
 }
 
 pub async fn revoke(
@@ -549,8 +543,8 @@ pub async fn revoke(
     auth: StaffAuth,
     PathParam((raw_customer, raw_invitation)): PathParam<(String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let current = load_invitation(&state.app, auth, &raw_customer, &raw_invitation).await?;
-    let now = state.app.clock.now();
+    let current = load_invitation(&state, auth, &raw_customer, &raw_invitation).await?;
+    let now = state.clock.now();
     let shown = current.state_at(now);
     if !shown.is_open() {
         return Err(ApiError::InvitationClosed(shown));
@@ -564,7 +558,6 @@ pub async fn revoke(
     };
     let next = current.with_event(event, InvitationState::Revoked);
     match state
-        .app
         .invitations
         .update_invitation(&current, &next, Some((VoidReason::Revoked, now)))
         .await

@@ -19,7 +19,7 @@ pub async fn read(
     State(state): State<InviteState>,
     auth: StaffAuth,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let tenant = auth.tenant(&state.app).await?;
+    let tenant = auth.tenant(&state).await?;
     Ok(Json(
         serde_json::json!({ "validityDays": tenant.invitation_validity_days.days() }),
     ))
@@ -41,8 +41,8 @@ pub async fn save(
                 "must be a whole number of days from 1 to 30",
             )])
         })?;
-    let mut tenant = auth.tenant(&state.app).await?;
+    let mut tenant = auth.tenant(&state).await?;
     tenant.invitation_validity_days = days;
-    state.app.tenants.update_tenant(&tenant).await?;
+    state.tenants.update_tenant(&tenant).await?;
     Ok(Json(serde_json::json!({ "validityDays": days.days() })))
 }

@@ -41,7 +41,6 @@ fn staff_id(raw: &str) -> Result<StaffId, ApiError> {
 
 async fn load(state: &InviteState, auth: StaffAuth, raw: &str) -> Result<StaffMember, ApiError> {
     state
-        .app
         .staff
         .get_staff(auth.tenant_id, staff_id(raw)?)
         .await?
@@ -77,9 +76,8 @@ fn created(member: &StaffMember, now: DateTime<Utc>) -> Response {
 }
 
 pub async fn list(State(state): State<InviteState>, auth: StaffAuth) -> Result<Response, ApiError> {
-    let now = state.app.clock.now();
+    let now = state.clock.now();
     let items: Vec<_> = state
-        .app
         .staff
         .list_staff(auth.tenant_id)
         .await?
@@ -95,7 +93,7 @@ pub async fn read(
     PathParam(raw): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let member = load(&state, auth, &raw).await?;
-    Ok(Json(view(&member, state.app.clock.now())).into_response())
+    Ok(Json(view(&member, state.clock.now())).into_response())
 }
 
 /// `POST /staff {name, email, language?}`: adds a colleague and emails them the invitation.
@@ -108,12 +106,13 @@ pub async fn invite(
     let input: NewStaff = portal::http::extract::parse_json(request.to_string().as_bytes())?;
     let valid = input.validate().map_err(ApiError::Validation)?;
     let fingerprint = idempotency::fingerprint("invite-staff", &request);
-    let app = state.app.clone();
+    let app = state.clone();
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        let tenant = auth.tenant(&state.app).await?;
-        let now = state.app.clock.now();
+        let tenant = auth.tenant(&state).await?;
+        let now = state.clock.now();
         let invited = staff::invite(
-            &state.app,
+            state.staff.as_ref(),
+            state.clock.as_ref(),
             state.mailer.as_ref(),
             &tenant,
             valid,
@@ -133,10 +132,11 @@ pub async fn reinvite(
     PathParam(raw): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let member = load(&state, auth, &raw).await?;
-    let tenant = auth.tenant(&state.app).await?;
-    let now = state.app.clock.now();
+    let tenant = auth.tenant(&state).await?;
+    let now = state.clock.now();
     let invited = staff::reinvite(
-        &state.app,
+        state.staff.as_ref(),
+        state.clock.as_ref(),
         state.mailer.as_ref(),
         &tenant,
         &member,
@@ -160,9 +160,8 @@ pub async fn remove(
     let (state, raw) = (&state, &raw);
     let removed = retry_lost_races(move || async move {
         let member = load(state, auth, raw).await?;
-        let at = state.app.clock.now();
+        let at = state.clock.now();
         Ok(state
-            .app
             .staff
             .delete_staff(&member, at)
             .await

@@ -6,7 +6,6 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
 };
 use portal::{
-    AppState,
     domain::{Channel, FieldError, Language, Tenant, TenantId},
     http::{ApiError, JsonBody, PathParam, StaffAuth},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
@@ -18,7 +17,7 @@ use crate::InviteState;
 
 /// The agency's templates for `language` where it has them, the built-in ones otherwise.
 pub async fn effective_templates(
-    app: &AppState,
+    app: &InviteState,
     tenant: TenantId,
     language: Language,
 ) -> Result<(EmailTemplate, SmsTemplate), ApiError> {
@@ -61,7 +60,7 @@ pub async fn list(
     State(state): State<InviteState>,
     auth: StaffAuth,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let overrides = state.app.templates.list_templates(auth.tenant_id).await?;
+    let overrides = state.templates.list_templates(auth.tenant_id).await?;
     let mut items = Vec::new();
     for language in Language::ALL {
         for channel in [Channel::Email, Channel::Sms] {
@@ -218,18 +217,10 @@ pub async fn save(
     JsonBody(input): JsonBody<TemplateInput>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
-    let tenant = auth.tenant(&state.app).await?;
+    let tenant = auth.tenant(&state).await?;
     let speak = asked_language(&headers);
-    let template = checked(
-        &tenant,
-        language,
-        channel,
-        input,
-        state.app.clock.now(),
-        speak,
-    )?;
+    let template = checked(&tenant, language, channel, input, state.clock.now(), speak)?;
     state
-        .app
         .templates
         .put_template(auth.tenant_id, &template)
         .await?;
@@ -253,7 +244,6 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
     match state
-        .app
         .templates
         .delete_template(auth.tenant_id, channel, language)
         .await
@@ -288,10 +278,10 @@ pub async fn preview(
             }
             other => other,
         })?;
-    let tenant = auth.tenant(&state.app).await?;
-    let now = state.app.clock.now();
+    let tenant = auth.tenant(&state).await?;
+    let now = state.clock.now();
     let sample = InvitationVars::sample(&tenant, language, now);
-    let (saved_email, saved_sms) = effective_templates(&state.app, tenant.id, language).await?;
+    let (saved_email, saved_sms) = effective_templates(&state, tenant.id, language).await?;
     let draft = request.subject.is_some() || request.body.is_some();
     // A draft was checked by rendering it; what fails here is the saved template.
     let unusable = |e: TemplateError| template_unusable(language, channel, &e, speak);

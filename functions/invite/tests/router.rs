@@ -131,7 +131,7 @@ impl Portal {
         app.clock = clock.clone();
         let (mailer, sms) = services(outbox.clone());
         let (tenant, key) = agency(store.as_ref(), "Webagentur Berg", "de").await;
-        let router = invite::router(InviteState { app, mailer, sms });
+        let router = invite::router(InviteState::new(app, mailer, sms));
         Self {
             router,
             store,

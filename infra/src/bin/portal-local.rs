@@ -4,7 +4,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use clap::Parser;
-use portal_infra::{Backend, app, backend::sdk_config, demo};
+use portal::aws::config;
+use portal_infra::{Backend, app, demo};
 
 #[derive(Parser)]
 #[command(about = "Run every portal function locally on one port")]
@@ -127,7 +128,7 @@ async fn verify_senders_on_moto(
     store: &dyn portal::ports::Store,
     endpoint: &str,
 ) -> anyhow::Result<()> {
-    let ses = aws_sdk_sesv2::Client::new(&sdk_config(Some(endpoint)).await);
+    let ses = aws_sdk_sesv2::Client::new(&config::load(Some(endpoint)).await);
     for tenant in store.list_tenants().await? {
         let domain = tenant
             .sender_email

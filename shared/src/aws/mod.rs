@@ -25,24 +25,12 @@ pub use sns::SnsSmsSender;
 use std::sync::Arc;
 
 #[cfg(feature = "dynamodb")]
-use anyhow::Context;
+use crate::{ports::Store, store::ItemStore};
 
+/// Every store port over the DynamoDB table `table`, with a client built from `sdk`.
 #[cfg(feature = "dynamodb")]
-use crate::{AppState, store::ItemStore};
-
-/// The state a deployed function runs with: DynamoDB table from `TABLE_NAME`.
-#[cfg(feature = "dynamodb")]
-pub async fn state_from_env() -> anyhow::Result<AppState> {
-    state_from_config(&config::load(None).await)
-}
-
-/// Like [`state_from_env`], with an SDK configuration the caller shares with other clients.
-#[cfg(feature = "dynamodb")]
-pub fn state_from_config(config: &aws_config::SdkConfig) -> anyhow::Result<AppState> {
-    let table = std::env::var("TABLE_NAME").context("TABLE_NAME is not set")?;
-    let client = aws_sdk_dynamodb::Client::new(config);
-    let items = dynamodb_items::DynamoDbItems::new(client, table);
-    Ok(AppState::from_store(Arc::new(ItemStore::new(Arc::new(
-        items,
-    )))))
+pub fn dynamodb_store(sdk: &aws_config::SdkConfig, table: &config::TableName) -> Arc<dyn Store> {
+    let client = aws_sdk_dynamodb::Client::new(sdk);
+    let items = dynamodb_items::DynamoDbItems::new(client, table.as_str());
+    Arc::new(ItemStore::new(Arc::new(items)))
 }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::request::Parts,
@@ -5,8 +7,9 @@ use axum::{
 
 use super::{ApiError, UserSession, session};
 use crate::{
-    AppState,
     domain::{Actor, ApiKeySecret, Subject, Tenant, TenantId, api_key::PREFIX},
+    ports::{ApiKeyStore, TenantStore},
+    state::SessionPorts,
 };
 
 /// A request made by agency staff: with a tenant API key (`Authorization: Bearer ptk_…`), or
@@ -23,8 +26,11 @@ pub struct StaffAuth {
 impl StaffAuth {
     /// The agency the request acts for: a 401 if it was removed after the key or session
     /// was made.
-    pub async fn tenant(&self, app: &AppState) -> Result<Tenant, ApiError> {
-        app.tenants
+    pub async fn tenant<S>(&self, state: &S) -> Result<Tenant, ApiError>
+    where
+        Arc<dyn TenantStore>: FromRef<S>,
+    {
+        Arc::<dyn TenantStore>::from_ref(state)
             .get_tenant(self.tenant_id)
             .await?
             .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
@@ -33,13 +39,14 @@ impl StaffAuth {
 
 impl<S> FromRequestParts<S> for StaffAuth
 where
-    AppState: FromRef<S>,
+    Arc<dyn ApiKeyStore>: FromRef<S>,
+    SessionPorts: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
+        let api_keys = Arc::<dyn ApiKeyStore>::from_ref(state);
         let (token, by_cookie) =
             session::presented(&parts.headers).ok_or(ApiError::Unauthorized(
                 "Send your API key as Authorization: Bearer <key>, or log in as a staff user.",
@@ -51,8 +58,7 @@ where
         }
         if !by_cookie
             && token.starts_with(PREFIX)
-            && let Some(key) = state
-                .api_keys
+            && let Some(key) = api_keys
                 .find_api_key(&ApiKeySecret::from_presented(&token).hash())
                 .await?
         {
@@ -69,7 +75,8 @@ where
             Subject::Staff(_) => Ok(()),
             Subject::Customer(_) => Err(ApiError::StaffOnly),
         };
-        let who = UserSession::check(&state, parts, &token, by_cookie, false, staff_session)
+        let sessions = SessionPorts::from_ref(state);
+        let who = UserSession::check(&sessions, parts, &token, by_cookie, false, staff_session)
             .await
             .map_err(|e| match e {
                 ApiError::Unauthorized(_) if !by_cookie => {

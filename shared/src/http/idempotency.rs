@@ -5,6 +5,7 @@ use std::future::Future;
 
 use axum::{
     body::{Body, to_bytes},
+    extract::FromRef,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -12,9 +13,9 @@ use chrono::Duration;
 
 use super::ApiError;
 use crate::{
-    AppState,
     domain::{TenantId, secret::sha256_hex},
     ports::{IdempotencyStart, StoredResponse},
+    state::IdempotencyPorts,
 };
 
 pub const HEADER: &str = "idempotency-key";
@@ -32,17 +33,19 @@ pub fn fingerprint(route: &str, request: &impl serde::Serialize) -> String {
 }
 
 /// Runs `handle` once per `Idempotency-Key` (when the request has one) and replays its answer.
-pub async fn run_once<F, Fut>(
-    state: &AppState,
+pub async fn run_once<S, F, Fut>(
+    state: &S,
     tenant: TenantId,
     headers: &HeaderMap,
     fingerprint: String,
     handle: F,
 ) -> Result<Response, ApiError>
 where
+    IdempotencyPorts: FromRef<S>,
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Response, ApiError>>,
 {
+    let state = IdempotencyPorts::from_ref(state);
     let Some(raw) = headers.get(HEADER) else {
         return handle().await;
     };

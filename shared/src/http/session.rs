@@ -3,11 +3,11 @@
 //! expiry; CSRF protection for state-changing requests the cookie authenticates.
 
 use crate::{
-    AppState,
     domain::{
         Account, LinkToken, SessionRecord, Tenant, account::SESSION_MAX, secret::random_token,
     },
     http::ApiError,
+    state::SessionPorts,
 };
 use axum::{
     extract::{FromRef, FromRequestParts},
@@ -121,13 +121,13 @@ pub(crate) fn not_logged_in() -> ApiError {
 
 impl<S> FromRequestParts<S> for UserSession
 where
-    AppState: FromRef<S>,
+    SessionPorts: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
+        let state = SessionPorts::from_ref(state);
         let (raw, by_cookie) = presented(&parts.headers).ok_or_else(not_logged_in)?;
         UserSession::check(&state, parts, &raw, by_cookie, true, |_| Ok(())).await
     }
@@ -140,7 +140,7 @@ impl UserSession {
     /// `allowed` refuses a session whose subject may not make this request, before the CSRF
     /// token is looked at.
     pub(crate) async fn check(
-        state: &AppState,
+        state: &SessionPorts,
         parts: &Parts,
         raw: &str,
         by_cookie: bool,
