@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use portal::{
     AppState,
     domain::{
-        Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
+        Channel, Customer, CustomerId, Email, EventKind, FieldError, FieldErrors, Invitation,
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
         OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
@@ -37,6 +37,9 @@ pub struct SendRequest {
     area: Option<String>,
     /// A personal note placed in the email.
     note: Option<String>,
+    /// Another of the customer's email addresses (say, the contact person's) to send the
+    /// email to; the username stays the login email, and the email says so.
+    recipient: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -49,6 +52,7 @@ struct ValidSend {
     channels: Vec<Channel>,
     area: PortalArea,
     note: Option<String>,
+    recipient: Option<Email>,
 }
 
 fn parse_area(errors: &mut FieldErrors, raw: Option<&str>) -> PortalArea {
@@ -95,11 +99,20 @@ impl SendRequest {
             None => None,
             Some(raw) => errors.check("note", text::clean(raw, NOTE_MAX, true)),
         };
+        let recipient = match self.recipient.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(_) if !channels.contains(&Channel::Email) => {
+                errors.push("recipient", "needs the email channel");
+                None
+            }
+            Some(raw) => errors.check("recipient", Email::parse(raw)),
+        };
         errors
             .finish(|| ValidSend {
                 channels,
                 area,
                 note,
+                recipient,
             })
             .map_err(ApiError::Validation)
     }
@@ -124,6 +137,28 @@ async fn load_customer(
         .get_customer(auth.tenant_id, customer_id(raw_id)?)
         .await?
         .ok_or(ApiError::NotFound("customer"))
+}
+
+/// The address the agency picked for the email, as the customer's record has it (mail goes
+/// to stored addresses, never to a spelling someone typed); `None` when it is the login
+/// email (the email goes there anyway).
+fn recipient_on_record(
+    customer: &Customer,
+    recipient: Option<Email>,
+) -> Result<Option<Email>, ApiError> {
+    let Some(wanted) = recipient.map(|r| r.normalized()) else {
+        return Ok(None);
+    };
+    if customer.login_email.as_ref().map(Email::normalized) == Some(wanted.clone()) {
+        return Ok(None);
+    }
+    match customer.emails.iter().find(|e| e.normalized() == wanted) {
+        Some(stored) => Ok(Some(stored.clone())),
+        None => Err(ApiError::Validation(vec![FieldError::new(
+            "recipient",
+            "is not one of the customer's email addresses (loginEmail or emails)",
+        )])),
+    }
 }
 
 /// Refuses customers who can't be invited: no login email (their username), no mobile number
@@ -198,6 +233,7 @@ async fn prepare(
     channels: Vec<Channel>,
     area: PortalArea,
     note: Option<String>,
+    recipient: Option<Email>,
     now: DateTime<Utc>,
     speak: Language,
 ) -> Result<Prepared, ApiError> {
@@ -233,7 +269,7 @@ async fn prepare(
         Some(OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
-            to: login_email,
+            to: recipient.clone().unwrap_or(login_email),
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,
@@ -260,6 +296,7 @@ async fn prepare(
         language,
         state: InvitationState::Pending,
         token_hash: token.hash(),
+        recipient: recipient.clone(),
         created_at: now,
         expires_at,
         created_by: auth.actor,
@@ -343,6 +380,7 @@ pub async fn send(
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state.app, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
+        let recipient = recipient_on_record(&customer, valid.recipient)?;
         let tenant = auth.tenant(&state.app).await?;
         let now = state.app.clock.now();
         let prepared = prepare(
@@ -353,6 +391,7 @@ pub async fn send(
             valid.channels,
             valid.area,
             valid.note,
+            recipient,
             now,
             speak,
         )
@@ -516,6 +555,7 @@ pub async fn copy_link(
         &customer,
         vec![Channel::Link],
         area,
+        None,
         None,
         now,
         asked_language(&headers),
