@@ -42,8 +42,10 @@ pub fn login_email_moves(current: &Customer, next: &Customer) -> bool {
 ///   the account's session epoch (its sessions and reset links end) and its password, so
 ///   nothing sent to the old address (a link, or a password set from one) opens the portal
 ///   under the new address, which sets its own password with a reset link;
-/// - a new or cleared mobile number: every open invitation whose link went out by SMS
-///   (revoked, `mobile-changed`), since the old number's phone holds that link;
+/// - a link that went where the record no longer points: an open invitation sent by SMS when
+///   the mobile number changes (`mobile-changed`), or emailed to an address the agency picked
+///   that is no longer on the record (`recipient-removed`): whoever has that phone or mailbox
+///   holds the link;
 /// - deleting the customer: every open invitation (revoked); the account goes with it.
 pub async fn voids_for(
     invitations: &dyn InvitationStore,
@@ -53,51 +55,70 @@ pub async fn voids_for(
     by: Actor,
     at: DateTime<Utc>,
 ) -> Result<Voiding, StoreError> {
-    // Which open invitations go: all of them, or (a new mobile number) those whose link went
-    // out by SMS, since whoever has the old number's phone holds that link.
-    let (reason, detail, only_sms) = match next {
-        None => (VoidReason::Revoked, "customer-deleted".to_owned(), false),
-        Some(next) if login_email_moves(current, next) => (
+    // Every open invitation goes (with this reason and detail), or only those whose own
+    // route went stale.
+    let everything = match next {
+        None => Some((VoidReason::Revoked, "customer-deleted".to_owned())),
+        Some(next) if login_email_moves(current, next) => Some((
             VoidReason::LoginEmailChanged,
             match &current.login_email {
                 Some(old) => format!("login-email-changed: the link was sent for {old}"),
                 None => "login-email-changed".to_owned(),
             },
-            false,
-        ),
-        Some(next) if next.mobile != current.mobile => (
-            VoidReason::Revoked,
-            match &current.mobile {
+        )),
+        Some(next) if next.mobile == current.mobile && next.emails == current.emails => {
+            return Ok(Voiding::default());
+        }
+        Some(_) => None,
+    };
+    let stale_route = |i: &Invitation| -> Option<String> {
+        let next = next?;
+        if next.mobile != current.mobile && i.channels.contains(&Channel::Sms) {
+            return Some(match &current.mobile {
                 Some(old) => format!("mobile-changed: the link was sent by SMS to {old}"),
                 None => "mobile-changed".to_owned(),
-            },
-            true,
-        ),
-        Some(_) => return Ok(Voiding::default()),
+            });
+        }
+        match &i.recipient {
+            Some(to) if !next.has_address(to) => {
+                Some(format!("recipient-removed: the link was emailed to {to}"))
+            }
+            _ => None,
+        }
     };
     let open: Vec<(Invitation, Invitation)> = invitations
         .list_invitations(current.tenant_id, current.id)
         .await?
         .into_iter()
         .filter(|i| i.state_at(at).is_open())
-        .filter(|i| !only_sms || i.channels.contains(&Channel::Sms))
-        .map(|i| {
+        .filter_map(|i| {
+            let detail = match &everything {
+                Some((_, detail)) => detail.clone(),
+                None => stale_route(&i)?,
+            };
             let event = InvitationEvent {
                 at,
                 event: EventKind::Revoked,
                 channel: None,
-                detail: Some(detail.clone()),
+                detail: Some(detail),
                 by,
             };
             let revoked = i.with_event(event, InvitationState::Revoked);
-            (i, revoked)
+            Some((i, revoked))
         })
         .collect();
-    if only_sms && open.is_empty() {
-        return Ok(Voiding::default());
-    }
+    let Some((reason, _)) = everything else {
+        if open.is_empty() {
+            return Ok(Voiding::default());
+        }
+        return Ok(Voiding {
+            invitations: open,
+            reason: Some((VoidReason::Revoked, at)),
+            account: None,
+        });
+    };
     let account = match next {
-        Some(_) if !only_sms => accounts
+        Some(_) => accounts
             .get_account(current.tenant_id, Subject::Customer(current.id))
             .await?
             .map(|a| {
@@ -111,7 +132,7 @@ pub async fn voids_for(
                 };
                 (a, moved)
             }),
-        _ => None,
+        None => None,
     };
     Ok(Voiding {
         invitations: open,

@@ -451,6 +451,95 @@ async fn a_link_sent_by_sms_dies_when_the_mobile_number_is_corrected(setup: Setu
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// The agency emails the invitation to another of the customer's addresses (the contact
+/// person's); the username stays the login email and the email says so. Only addresses on
+/// the record can be picked, and taking the address off the record voids the link.
+async fn an_invitation_goes_to_a_picked_address_on_the_record(setup: Setup) {
+    let portal = Portal::new(setup).await;
+    let login = format!("owner-{}@baeckerei.example", unique());
+    let contact = format!("jonas-{}@baeckerei.example", unique());
+    let customer = portal.customer(&login).await;
+    let (status, body) = portal
+        .staff(
+            Method::PATCH,
+            &format!("/customers/{customer}"),
+            Some(json!({"emails": [contact]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, problem) = portal
+        .staff(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(json!({"channels": ["email"], "recipient": "someone@elsewhere.example"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "recipient");
+    let (status, problem) = portal
+        .staff(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(json!({"channels": ["sms"], "recipient": contact})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+
+    let (status, body) = portal
+        .staff(
+            Method::POST,
+            &format!("/customers/{customer}/invitations"),
+            Some(json!({"channels": ["email"], "recipient": contact.to_uppercase()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body["recipient"], contact,
+        "the address as the record has it"
+    );
+    let sent = portal.setup.sent.sent_emails().await;
+    let email = sent
+        .iter()
+        .rfind(|e| e.to.iter().any(|t| t.eq_ignore_ascii_case(&contact)))
+        .expect("the email went to the picked address");
+    let text = email.bodies.join("\n");
+    assert!(
+        text.contains(&login),
+        "the email names the username: {text}"
+    );
+    assert!(portal.emails_to(&login, "/invite/").await.is_empty());
+    let token = portal.emails_to(&contact, "/invite/").await.pop().unwrap();
+
+    // The agency takes the address off the record: the link sent there dies with it.
+    let (status, body) = portal
+        .staff(
+            Method::PATCH,
+            &format!("/customers/{customer}"),
+            Some(json!({"emails": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, problem) = portal
+        .public(
+            "/invitations/accept",
+            json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE, "{problem}");
+    assert_eq!(problem["linkStatus"], "revoked");
+}
+
+#[tokio::test]
+async fn an_invitation_goes_to_a_picked_address_on_the_embedded_store() {
+    an_invitation_goes_to_a_picked_address_on_the_record(embedded()).await;
+}
+
+#[tokio::test]
+async fn an_invitation_goes_to_a_picked_address_on_dynamodb() {
+    an_invitation_goes_to_a_picked_address_on_the_record(on_moto().await).await;
+}
+
 #[tokio::test]
 async fn an_sms_link_dies_with_a_corrected_mobile_number_on_the_embedded_store() {
     a_link_sent_by_sms_dies_when_the_mobile_number_is_corrected(embedded()).await;

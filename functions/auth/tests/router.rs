@@ -115,6 +115,7 @@ impl Portal {
             language,
             state: InvitationState::Sent,
             token_hash: token.hash(),
+            recipient: None,
             created_at: now,
             expires_at: now + Duration::days(7),
             created_by: Actor::System,

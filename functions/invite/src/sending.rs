@@ -9,7 +9,7 @@ use axum::{
 use chrono::{DateTime, Duration, Utc};
 use portal::{
     domain::{
-        Channel, Customer, CustomerId, EventKind, FieldError, FieldErrors, Invitation,
+        Channel, Customer, CustomerId, Email, EventKind, FieldError, FieldErrors, Invitation,
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
         OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
@@ -36,6 +36,9 @@ pub struct SendRequest {
     area: Option<String>,
     /// A personal note placed in the email.
     note: Option<String>,
+    /// Another of the customer's email addresses (say, the contact person's) to send the
+    /// email to; the username stays the login email, and the email says so.
+    recipient: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -48,6 +51,7 @@ struct ValidSend {
     channels: Vec<Channel>,
     area: PortalArea,
     note: Option<String>,
+    recipient: Option<Email>,
 }
 
 fn parse_area(errors: &mut FieldErrors, raw: Option<&str>) -> PortalArea {
@@ -94,11 +98,20 @@ impl SendRequest {
             None => None,
             Some(raw) => errors.check("note", text::clean(raw, NOTE_MAX, true)),
         };
+        let recipient = match self.recipient.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(_) if !channels.contains(&Channel::Email) => {
+                errors.push("recipient", "needs the email channel");
+                None
+            }
+            Some(raw) => errors.check("recipient", Email::parse(raw)),
+        };
         errors
             .finish(|| ValidSend {
                 channels,
                 area,
                 note,
+                recipient,
             })
             .map_err(ApiError::Validation)
     }
@@ -123,6 +136,28 @@ async fn load_customer(
         .get_customer(auth.tenant_id, customer_id(raw_id)?)
         .await?
         .ok_or(ApiError::NotFound("customer"))
+}
+
+/// The address the agency picked for the email, as the customer's record has it (mail goes
+/// to stored addresses, never to a spelling someone typed); `None` when it is the login
+/// email (the email goes there anyway).
+fn recipient_on_record(
+    customer: &Customer,
+    recipient: Option<Email>,
+) -> Result<Option<Email>, ApiError> {
+    let Some(wanted) = recipient.map(|r| r.normalized()) else {
+        return Ok(None);
+    };
+    if customer.login_email.as_ref().map(Email::normalized) == Some(wanted.clone()) {
+        return Ok(None);
+    }
+    match customer.emails.iter().find(|e| e.normalized() == wanted) {
+        Some(stored) => Ok(Some(stored.clone())),
+        None => Err(ApiError::Validation(vec![FieldError::new(
+            "recipient",
+            "is not one of the customer's email addresses (loginEmail or emails)",
+        )])),
+    }
 }
 
 /// Refuses customers who can't be invited: no login email (their username), no mobile number
@@ -179,6 +214,7 @@ async fn prepare(
     channels: Vec<Channel>,
     area: PortalArea,
     note: Option<String>,
+    recipient: Option<Email>,
     now: DateTime<Utc>,
     speak: Language,
 ) -> Result<Prepared, ApiError> {
@@ -213,7 +249,7 @@ async fn prepare(
         Some(OutgoingEmail {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
-            to: login_email,
+            to: recipient.clone().unwrap_or(login_email),
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,
@@ -240,6 +276,7 @@ async fn prepare(
         language,
         state: InvitationState::Pending,
         token_hash: token.hash(),
+        recipient: recipient.clone(),
         created_at: now,
         expires_at,
         created_by: auth.actor,
@@ -323,6 +360,7 @@ pub async fn send(
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
+        let recipient = recipient_on_record(&customer, valid.recipient)?;
         let tenant = auth.tenant(&state).await?;
         let now = state.clock.now();
         let prepared = prepare(
@@ -333,6 +371,7 @@ pub async fn send(
             valid.channels,
             valid.area,
             valid.note,
+            recipient,
             now,
             speak,
         )
@@ -469,6 +508,7 @@ pub async fn copy_link(
         &customer,
         vec![Channel::Link],
         area,
+        None,
         None,
         now,
         asked_language(&headers),

@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use portal::domain::{
-    Actor, Channel, CustomerId, Invitation, InvitationEvent, InvitationId, InvitationState,
+    Actor, Channel, CustomerId, Email, Invitation, InvitationEvent, InvitationId, InvitationState,
     Language, PortalArea,
 };
 use serde::Serialize;
@@ -14,6 +14,9 @@ pub struct InvitationView<'a> {
     channels: &'a [Channel],
     area: PortalArea,
     note: Option<&'a str>,
+    /// Where the email went, when not to the login email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recipient: Option<&'a Email>,
     language: Language,
     state: InvitationState,
     created_at: DateTime<Utc>,
@@ -30,6 +33,7 @@ impl<'a> InvitationView<'a> {
             channels: &invitation.channels,
             area: invitation.area,
             note: invitation.note.as_deref(),
+            recipient: invitation.recipient.as_ref(),
             language: invitation.language,
             state: invitation.state_at(now),
             created_at: invitation.created_at,

@@ -79,6 +79,18 @@ pub enum ProjectStatus {
 #[error("must be one of preparation, design, feedback, launch, online, paused")]
 pub struct UnknownStatus;
 
+impl Customer {
+    /// Whether `address` is on the record: the login email or one of the further emails
+    /// (compared as logins are, see [`Email::normalized`]).
+    pub fn has_address(&self, address: &Email) -> bool {
+        let wanted = address.normalized();
+        self.login_email
+            .iter()
+            .chain(&self.emails)
+            .any(|e| e.normalized() == wanted)
+    }
+}
+
 impl FieldProblem for UnknownStatus {
     fn code(&self) -> &'static str {
         "status-unknown"

@@ -169,6 +169,10 @@ pub struct Invitation {
     /// As stored; [`Invitation::state_at`] gives what to show.
     pub state: InvitationState,
     pub token_hash: TokenHash,
+    /// Where the email went when the agency picked another of the customer's addresses than
+    /// the login email (the username stays the login email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Email>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub created_by: Actor,
@@ -461,6 +465,7 @@ mod tests {
             language: Language::De,
             state: InvitationState::Sent,
             token_hash: LinkToken::generate().unwrap().hash(),
+            recipient: None,
             created_at: now,
             expires_at: now + chrono::Duration::days(7),
             created_by: Actor::System,

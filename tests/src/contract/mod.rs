@@ -171,6 +171,7 @@ fn invitation_of(c: &Customer, token: &LinkToken) -> (Invitation, TokenRecord) {
         language: Language::De,
         state: InvitationState::Pending,
         token_hash: token.hash(),
+        recipient: None,
         created_at: now,
         expires_at: now + Duration::days(7),
         created_by: Actor::ApiKey {
