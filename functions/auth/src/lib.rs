@@ -67,21 +67,6 @@ pub fn routes(state: AuthState) -> Router {
         .with_state(state)
 }
 
-/// The first supported language the browser asks for, English otherwise.
-fn browser_language(headers: &HeaderMap) -> Language {
-    asked_language(headers).unwrap_or(Language::En)
-}
-
-fn asked_language(headers: &HeaderMap) -> Option<Language> {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .into_iter()
-        .flat_map(|v| v.split(','))
-        .filter_map(|part| part.split(';').next()?.trim().parse().ok())
-        .next()
-}
-
 /// The header of a page that no link or session ties to a customer (login, forgot): the
 /// agency whose portal address the browser asked for, in the browser's language or else the
 /// agency's.
@@ -98,7 +83,7 @@ async fn page_for_host(state: &AuthState, headers: &HeaderMap) -> portal::pages:
             }),
         None => None,
     };
-    let language = asked_language(headers)
+    let language = portal::http::asked_language(headers)
         .or(tenant.as_ref().map(|t| t.default_language))
         .unwrap_or(Language::En);
     portal::pages::Page {
@@ -155,8 +140,11 @@ mod tests {
             header::ACCEPT_LANGUAGE,
             "it-IT,it;q=0.9,de-AT;q=0.8,en;q=0.5".parse().unwrap(),
         );
-        assert_eq!(browser_language(&h), Language::De);
-        assert_eq!(browser_language(&HeaderMap::new()), Language::En);
+        assert_eq!(portal::http::client_language(&h), Language::De);
+        assert_eq!(
+            portal::http::client_language(&HeaderMap::new()),
+            Language::En
+        );
     }
 
     #[test]

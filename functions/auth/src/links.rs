@@ -19,7 +19,7 @@ use portal::{
 };
 use serde::Deserialize;
 
-use crate::{AuthState, browser_language, holder::Holder, same_site};
+use crate::{AuthState, holder::Holder, same_site};
 
 /// A link that can be used, with whom it is for.
 #[derive(Clone)]
@@ -237,7 +237,7 @@ fn problem_page(
     let page = match who {
         Some((tenant, holder)) => page_of(tenant, holder),
         None => Page {
-            language: browser_language(state_headers),
+            language: portal::http::client_language(state_headers),
             agency: String::new(),
         },
     };

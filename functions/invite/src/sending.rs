@@ -13,7 +13,9 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, OutgoingEmail,
         OutgoingSms, PortalArea, Tenant, TokenRecord, VoidReason, text,
     },
-    http::{ApiError, JsonBody, PathParam, StaffAuth, idempotency, retry_lost_races},
+    http::{
+        ApiError, JsonBody, PathParam, StaffAuth, client_language, idempotency, retry_lost_races,
+    },
     messages::InvitationVars,
     ports::StoreError,
 };
@@ -21,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     InviteState,
-    templates::{asked_language, effective_templates, template_unusable},
+    templates::{effective_templates, template_unusable},
     view::InvitationView,
 };
 
@@ -356,7 +358,7 @@ pub async fn send(
     let fingerprint =
         idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
     let app = state.clone();
-    let speak = asked_language(&headers);
+    let speak = client_language(&headers);
     idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
         let customer = load_customer(&state, auth, &raw_customer).await?;
         check_invitable(&customer, &valid.channels)?;
@@ -511,7 +513,7 @@ pub async fn copy_link(
         None,
         None,
         now,
-        asked_language(&headers),
+        client_language(&headers),
     )
     .await?;
     issue(&state, auth, &customer, &prepared, now).await?;

@@ -3,11 +3,11 @@
 use axum::{
     Json,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
 };
 use portal::{
     domain::{Channel, FieldError, Language, Tenant, TenantId},
-    http::{ApiError, JsonBody, PathParam, StaffAuth},
+    http::{ApiError, JsonBody, PathParam, StaffAuth, client_language},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
 };
@@ -130,16 +130,6 @@ pub struct TemplateInput {
     body: Option<String>,
 }
 
-/// The language the client asks for (`Accept-Language`), English otherwise: the language of
-/// the reasons a template is refused.
-pub fn asked_language(headers: &HeaderMap) -> Language {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Language::first_accepted)
-        .unwrap_or(Language::En)
-}
-
 /// A saved template (or one stored before the save check rendered what sending renders)
 /// that fails with real or sample data: 422 naming the template's field and where to fix
 /// it. Sending does not fall back to the built-in wording: the agency chose its own, and
@@ -218,7 +208,7 @@ pub async fn save(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (language, channel) = parse_path(&language, &channel)?;
     let tenant = auth.tenant(&state).await?;
-    let speak = asked_language(&headers);
+    let speak = client_language(&headers);
     let template = checked(&tenant, language, channel, input, state.clock.now(), speak)?;
     state
         .templates
@@ -270,7 +260,7 @@ pub async fn preview(
     headers: HeaderMap,
     JsonBody(request): JsonBody<PreviewRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let speak = asked_language(&headers);
+    let speak = client_language(&headers);
     let (language, channel) =
         parse_path(&request.language, &request.channel).map_err(|e| match e {
             ApiError::InvalidParameter { field, message } => {

@@ -17,17 +17,18 @@ use crate::{
     i18n,
 };
 
-/// The first language of `Accept-Language` the portal speaks, English otherwise: the
-/// language of the field messages in a rejection.
-pub fn client_language(headers: &HeaderMap) -> Language {
+/// The first language of the request's `Accept-Language` that the portal speaks.
+pub fn asked_language(headers: &HeaderMap) -> Option<Language> {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .into_iter()
-        .flat_map(|v| v.split(','))
-        .filter_map(|part| part.split(';').next()?.trim().parse().ok())
-        .next()
-        .unwrap_or(Language::En)
+        .and_then(Language::first_accepted)
+}
+
+/// [`asked_language`], English otherwise: the language of field messages in a rejection, of
+/// the reasons a template is refused, and of pages no session or link ties to a language.
+pub fn client_language(headers: &HeaderMap) -> Language {
+    asked_language(headers).unwrap_or(Language::En)
 }
 
 /// `axum::extract::Path` whose rejection is ours: a segment that is not UTF-8 once

@@ -11,7 +11,10 @@ pub mod session;
 
 pub use auth::StaffAuth;
 pub use error::ApiError;
-pub use extract::{FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted};
+pub use extract::{
+    FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted, asked_language,
+    client_language,
+};
 pub use problem::Problem;
 pub use retry::retry_lost_races;
 pub use session::UserSession;
