@@ -9,7 +9,7 @@ use portal::{
     embedded::{self, Outbox},
     ports::Store,
 };
-use portal_infra::{admin, backend::Services};
+use portal_infra::backend::Services;
 
 use crate::{
     delivery_contract::{MotoSent, SentMessages, moto_config, verified_sender},
@@ -27,9 +27,8 @@ impl Setup {
     /// "Webagentur Berg" (German) with its portal at `base` and the accepted sender, and an
     /// API key for it (the plaintext).
     pub async fn agency_at(&self, base: &str) -> (Tenant, String) {
-        let store = self.services.store.as_ref();
-        let tenant = admin::create_tenant(
-            store,
+        let agency = testkit::agency(
+            self.services.store.as_ref(),
             &NewTenant {
                 name: "Webagentur Berg".into(),
                 portal_base_url: base.into(),
@@ -37,13 +36,10 @@ impl Setup {
                 default_language: "de".into(),
                 tier: "starter".into(),
             },
+            "journey",
         )
-        .await
-        .expect("the agency is created");
-        let (_, key) = admin::create_api_key(store, tenant.id, "journey")
-            .await
-            .expect("its key is created");
-        (tenant, key.expose().to_owned())
+        .await;
+        (agency.tenant, agency.key)
     }
 }
 

@@ -2,11 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::{
-    body::{Body, to_bytes},
-    http::{Method, Request},
-};
-use tower::ServiceExt;
+use axum::http::Method;
 
 type Routes = BTreeSet<(String, String)>;
 
@@ -78,14 +74,9 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
             .replace("{channel}", "email")
             .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
-            let request = Request::builder()
-                .method(Method::from_bytes(method.as_bytes()).unwrap())
-                .uri(&concrete)
-                .body(Body::empty())
-                .unwrap();
-            let response = app.clone().oneshot(request).await.unwrap();
-            let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-            let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let method_ = Method::from_bytes(method.as_bytes()).unwrap();
+            let answer = testkit::oneshot(&app, method_, &concrete, None, &[]).await;
+            let problem: serde_json::Value = serde_json::from_str(&answer.text).unwrap_or_default();
             let kind = problem["type"].as_str().unwrap_or_default();
             let routed =
                 kind != "/problems/route-not-found" && kind != "/problems/method-not-allowed";
@@ -98,18 +89,9 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
 #[tokio::test]
 async fn the_local_runner_serves_its_openapi_document() {
     let app = portal_infra::app(&portal_infra::backend::Services::in_memory());
-    let response = app
-        .oneshot(
-            Request::builder()
-                .uri("/openapi.json")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    assert_eq!(body, root("openapi.json").as_bytes());
+    let answer = testkit::oneshot(&app, Method::GET, "/openapi.json", None, &[]).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.text.as_bytes(), root("openapi.json").as_bytes());
 }
 
 /// axum's own extractors reject in `text/plain`, outside openapi.json: handlers read

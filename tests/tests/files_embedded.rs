@@ -11,34 +11,16 @@ mod on_disk {
     portal_tests::files_contract!(portal_tests::files_contract::local_on_disk());
 }
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
-use chrono::{DateTime, Utc};
 use portal::{
     embedded::LocalFileStore,
-    ports::{Clock, FileStore, SignedRequest},
+    ports::{FileStore, SignedRequest},
 };
 use portal_tests::files_contract::{send, serve_local, unique_key};
+use testkit::TestClock;
 
 const MINUTE: Duration = Duration::from_secs(60);
-
-/// A clock the test moves.
-struct ManualClock(Mutex<DateTime<Utc>>);
-
-impl ManualClock {
-    fn now_is(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap() = at;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
 
 /// `request` with one query parameter's value replaced.
 fn with_param(request: &SignedRequest, name: &str, value: &str) -> SignedRequest {
@@ -136,7 +118,7 @@ async fn a_link_whose_signed_details_were_changed_is_refused_with_403() {
 #[tokio::test]
 async fn an_expired_link_is_refused_with_403() {
     // Arrange: links made now, used after their expiry.
-    let clock = Arc::new(ManualClock(Mutex::new(Utc::now())));
+    let clock = Arc::new(TestClock::stopped());
     let store = serve_local(|base| LocalFileStore::in_memory(base).with_clock(clock.clone())).await;
     let key = unique_key("a.txt");
     let upload = store
@@ -147,7 +129,7 @@ async fn an_expired_link_is_refused_with_403() {
     assert_eq!(send(&upload, Some(b"in time".to_vec())).await.status(), 200);
 
     // Act
-    clock.now_is(upload.expires_at);
+    clock.set(upload.expires_at);
     let late_upload = send(&upload, Some(b"too late".to_vec())).await;
     let late_download = send(&download, None).await;
 

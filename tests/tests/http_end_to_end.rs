@@ -17,16 +17,11 @@ struct Staff {
 
 impl Staff {
     async fn of_new_agency(store: &dyn Store, base: &str, name: &str) -> Self {
-        let tenant = admin::create_tenant(store, &fixtures::new_tenant(name))
-            .await
-            .unwrap();
-        let (_, secret) = admin::create_api_key(store, tenant.id, "e2e")
-            .await
-            .unwrap();
+        let agency = testkit::agency(store, &fixtures::new_tenant(name), "e2e").await;
         Self {
             http: Client::new(),
             base: base.to_owned(),
-            key: secret.expose().to_owned(),
+            key: agency.key,
         }
     }
 

@@ -3,7 +3,6 @@
 //! the delivered messages back from each.
 
 use portal::domain::{Email, LinkToken, NewTenant};
-use portal_infra::admin;
 use portal_tests::{
     backends::{Setup, embedded, on_moto},
     delivery_contract::{unique, unique_mobile},
@@ -81,9 +80,8 @@ impl Staff {
 }
 
 async fn agency(setup: &Setup, base: &str, sender: &Email) -> Staff {
-    let store = setup.services.store.as_ref();
-    let tenant = admin::create_tenant(
-        store,
+    let agency = testkit::agency(
+        setup.services.store.as_ref(),
         &NewTenant {
             name: "Webagentur Berg".into(),
             portal_base_url: "https://kunden.berg.example".into(),
@@ -91,16 +89,13 @@ async fn agency(setup: &Setup, base: &str, sender: &Email) -> Staff {
             default_language: "de".into(),
             tier: "professional".into(),
         },
+        "e2e",
     )
-    .await
-    .unwrap();
-    let (_, secret) = admin::create_api_key(store, tenant.id, "e2e")
-        .await
-        .unwrap();
+    .await;
     Staff {
         http: Client::new(),
         base: base.to_owned(),
-        key: secret.expose().to_owned(),
+        key: agency.key,
     }
 }
 

@@ -1,15 +1,15 @@
 //! The auth router driven with `oneshot` and a clock the tests move: link pages in every
 //! language, expiry, revocation, concurrent use, lockout and its end, and isolation.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use auth::AuthState;
 use axum::{
     Router,
-    body::{Body, to_bytes},
+    body::Body,
     http::{Method, Request, StatusCode, header},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use portal::{
     AppState,
     domain::{
@@ -21,15 +21,7 @@ use portal::{
     ports::{Clock, Store},
 };
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
+use testkit::{Answer, TestClock};
 
 struct Portal {
     router: Router,
@@ -39,22 +31,10 @@ struct Portal {
     tenant: TenantId,
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or(Value::Null)
-    }
-}
-
 impl Portal {
     async fn new() -> Self {
         let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
-        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        let clock = Arc::new(TestClock::stopped());
         let mut app = AppState::from_store(store.clone());
         app.clock = clock.clone();
         let tenant = NewTenant {
@@ -63,10 +43,10 @@ impl Portal {
             sender_email: "portal@berg.example".into(),
             default_language: "de".into(),
             tier: "starter".into(),
-        }
-        .validate(Utc::now())
-        .unwrap();
-        store.create_tenant(&tenant).await.unwrap();
+        };
+        let tenant = testkit::agency(store.as_ref(), &tenant, "test")
+            .await
+            .tenant;
         let outbox = Arc::new(Outbox::in_memory());
         let router = auth::router(AuthState::new(app, outbox.clone()));
         Self {
@@ -138,29 +118,10 @@ impl Portal {
         body: Option<(&str, String)>,
         headers: &[(&str, &str)],
     ) -> Answer {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, "kunden.berg.example");
-        for (name, value) in headers {
-            builder = builder.header(*name, *value);
-        }
-        let request = match body {
-            Some((content_type, body)) => builder
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body)),
-            None => builder.body(Body::empty()),
-        }
-        .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        Answer {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        // Every request comes to the agency's portal address, as through its domain.
+        let mut all = vec![("host", "kunden.berg.example")];
+        all.extend_from_slice(headers);
+        testkit::oneshot(&self.router, method, uri, body, &all).await
     }
 
     async fn json(
@@ -200,7 +161,7 @@ impl Portal {
     }
 
     fn advance(&self, by: Duration) {
-        *self.clock.0.lock().unwrap() += by;
+        self.clock.advance(by);
     }
 }
 
@@ -723,19 +684,15 @@ async fn the_login_and_forgot_pages_wear_the_agencys_name_on_its_address() {
             "{path}: the browser's language first"
         );
     }
-    let request = Request::builder()
-        .uri("/login")
-        .header(header::HOST, "unknown.example")
-        .body(Body::empty())
-        .unwrap();
-    let response = portal.router.clone().oneshot(request).await.unwrap();
-    let text = String::from_utf8(
-        to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
+    let text = testkit::oneshot(
+        &portal.router,
+        Method::GET,
+        "/login",
+        None,
+        &[("host", "unknown.example")],
     )
-    .unwrap();
+    .await
+    .text;
     assert!(!text.contains("Webagentur Berg"));
     assert!(text.contains("lang=\"en\""));
 }
@@ -767,7 +724,7 @@ impl Portal {
                 json!({"email": email, "password": password}).to_string(),
             ))
             .unwrap();
-        self.router.clone().oneshot(request).await.unwrap().status()
+        testkit::send(&self.router, request).await.status
     }
 
     /// Moves the clock to `before` ahead of the next quarter hour, where a counting window ends.
@@ -775,7 +732,7 @@ impl Portal {
         use chrono::DurationRound;
         let now = self.clock.now();
         let end = now.duration_trunc(Duration::minutes(15)).unwrap() + Duration::minutes(15);
-        *self.clock.0.lock().unwrap() = end - before;
+        self.clock.set(end - before);
     }
 }
 

@@ -4,18 +4,17 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    body::{Body, to_bytes},
+    body::Body,
     http::{Method, Request, StatusCode, header},
 };
 use chrono::Utc;
 use portal::{
     AppState,
-    domain::{ApiKeyId, ApiKeyRecord, ApiKeySecret, NewTenant},
+    domain::{ApiKeySecret, NewTenant},
     embedded,
     ports::Store,
 };
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 struct Api {
     router: Router,
@@ -33,24 +32,8 @@ async fn staff_key(store: &dyn Store, name: &str) -> String {
         sender_email: "hello@agency.example".into(),
         default_language: "nl".into(),
         tier: "starter".into(),
-    }
-    .validate(Utc::now())
-    .unwrap();
-    store.create_tenant(&tenant).await.unwrap();
-    let secret = ApiKeySecret::generate().unwrap();
-    store
-        .create_api_key(&ApiKeyRecord {
-            id: ApiKeyId::new(),
-            tenant_id: tenant.id,
-            label: "test".into(),
-            hash: secret.hash(),
-            prefix: secret.display_prefix(),
-            created_at: Utc::now(),
-            revoked_at: None,
-        })
-        .await
-        .unwrap();
-    secret.expose().to_owned()
+    };
+    testkit::agency(store, &tenant, "test").await.key
 }
 
 impl Api {
@@ -65,15 +48,9 @@ impl Api {
     }
 
     async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
+        let answer = testkit::send(&self.router, request).await;
+        let (status, body) = (answer.status, answer.json());
+        let headers = answer.headers;
         if !status.is_success() {
             assert_eq!(
                 headers[header::CONTENT_TYPE],

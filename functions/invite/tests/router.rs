@@ -1,35 +1,26 @@
 //! The invite router driven with `oneshot`: sending, languages, templates, tokens, failures.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::{
     Router,
-    body::{Body, to_bytes},
-    http::{HeaderMap, Method, Request, StatusCode, header},
+    http::{HeaderMap, Method, StatusCode, header},
 };
 use chrono::{DateTime, Duration, Utc};
 use invite::InviteState;
 use portal::{
     AppState,
     domain::{
-        ApiKeyId, ApiKeyRecord, ApiKeySecret, Channel, CustomerChanges, CustomerId, LinkToken,
-        NewTenant, OutgoingEmail, OutgoingSms, TenantId,
+        Channel, CustomerChanges, CustomerId, LinkToken, NewTenant, OutgoingEmail, OutgoingSms,
+        TenantId,
     },
     embedded::{self, Outbox},
     messages::sms,
-    ports::{Clock, DeliveryError, Mailer, SmsSender, Store},
+    ports::{DeliveryError, Mailer, SmsSender, Store},
 };
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
+use testkit::TestClock;
 
 /// A delivery service that refuses everything in one way.
 struct Refusing(fn(String) -> DeliveryError);
@@ -90,22 +81,9 @@ async fn agency(store: &dyn Store, name: &str, language: &str) -> (TenantId, Str
         sender_email: "portal@berg.example".into(),
         default_language: language.into(),
         tier: "professional".into(),
-    }
-    .validate(Utc::now())
-    .unwrap();
-    store.create_tenant(&tenant).await.unwrap();
-    let secret = ApiKeySecret::generate().unwrap();
-    let record = ApiKeyRecord {
-        id: ApiKeyId::new(),
-        tenant_id: tenant.id,
-        label: "test".into(),
-        hash: secret.hash(),
-        prefix: secret.display_prefix(),
-        created_at: Utc::now(),
-        revoked_at: None,
     };
-    store.create_api_key(&record).await.unwrap();
-    (tenant.id, secret.expose().to_owned())
+    let agency = testkit::agency(store, &tenant, "test").await;
+    (agency.tenant.id, agency.key)
 }
 
 impl Portal {
@@ -126,7 +104,7 @@ impl Portal {
     ) -> Self {
         let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let outbox = Arc::new(Outbox::in_memory());
-        let clock = Arc::new(TestClock(Mutex::new(Utc::now())));
+        let clock = Arc::new(TestClock::stopped());
         let mut app = AppState::from_store(store.clone());
         app.clock = clock.clone();
         let (mailer, sms) = services(outbox.clone());
@@ -161,29 +139,13 @@ impl Portal {
         body: Option<Value>,
         extra: &[(&str, &str)],
     ) -> (StatusCode, HeaderMap, Value) {
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.key));
-        for (name, value) in extra {
-            builder = builder.header(*name, *value);
-        }
-        let request = match body {
-            Some(json) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json.to_string())),
-            None => builder.body(Body::empty()),
-        }
-        .unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
+        let bearer = format!("Bearer {}", self.key);
+        let mut headers = vec![("authorization", bearer.as_str())];
+        headers.extend_from_slice(extra);
+        let body = body.map(|json| ("application/json", json.to_string()));
+        let answer = testkit::oneshot(&self.router, method, uri, body, &headers).await;
+        let (status, value) = (answer.status, answer.json());
+        let headers = answer.headers;
         if !status.is_success() {
             assert_eq!(
                 headers[header::CONTENT_TYPE],
@@ -228,7 +190,7 @@ impl Portal {
     }
 
     fn advance(&self, by: Duration) {
-        *self.clock.0.lock().unwrap() += by;
+        self.clock.advance(by);
     }
 }
 
@@ -1444,32 +1406,20 @@ async fn staff_are_read_invited_again_and_removed_within_their_agency() {
 
     // Another agency sees none of it.
     let (other_tenant, other_key) = agency(portal.store.as_ref(), "Other Agency", "en").await;
+    let bearer = format!("Bearer {other_key}");
     let other = |method: Method, uri: String| {
-        let request = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {other_key}"))
-            .body(Body::empty())
-            .unwrap();
-        portal.router.clone().oneshot(request)
+        let (router, bearer) = (&portal.router, bearer.clone());
+        async move { testkit::oneshot(router, method, &uri, None, &[("authorization", &bearer)]).await }
     };
     assert_eq!(
-        other(Method::GET, format!("/staff/{id}"))
-            .await
-            .unwrap()
-            .status(),
+        other(Method::GET, format!("/staff/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        other(Method::DELETE, format!("/staff/{id}"))
-            .await
-            .unwrap()
-            .status(),
+        other(Method::DELETE, format!("/staff/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
-    let list = other(Method::GET, "/staff".into()).await.unwrap();
-    let list: Value =
-        serde_json::from_slice(&to_bytes(list.into_body(), usize::MAX).await.unwrap()).unwrap();
+    let list = other(Method::GET, "/staff".into()).await.json();
     assert_eq!(list["items"], json!([]));
     assert!(
         portal
