@@ -267,12 +267,12 @@ fn braced<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 macro_rules! builtin {
     ($language:expr, $file:literal) => {
         match $language {
-            Language::De => include_str!(concat!("../../templates/invitation/de/", $file)),
-            Language::En => include_str!(concat!("../../templates/invitation/en/", $file)),
-            Language::Fr => include_str!(concat!("../../templates/invitation/fr/", $file)),
-            Language::Es => include_str!(concat!("../../templates/invitation/es/", $file)),
-            Language::Nl => include_str!(concat!("../../templates/invitation/nl/", $file)),
-            Language::Sv => include_str!(concat!("../../templates/invitation/sv/", $file)),
+            Language::De => include_str!(concat!("../../../templates/invitation/de/", $file)),
+            Language::En => include_str!(concat!("../../../templates/invitation/en/", $file)),
+            Language::Fr => include_str!(concat!("../../../templates/invitation/fr/", $file)),
+            Language::Es => include_str!(concat!("../../../templates/invitation/es/", $file)),
+            Language::Nl => include_str!(concat!("../../../templates/invitation/nl/", $file)),
+            Language::Sv => include_str!(concat!("../../../templates/invitation/sv/", $file)),
         }
     };
 }
@@ -284,12 +284,12 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Templates are ours and fixed: a failure here is a bug caught by the tests.
     env.add_template(
         "invitation.html",
-        include_str!("../../templates/email/invitation.html"),
+        include_str!("../../../templates/email/invitation.html"),
     )
     .expect("the HTML layout parses");
     env.add_template(
         "invitation.txt",
-        include_str!("../../templates/email/invitation.txt"),
+        include_str!("../../../templates/email/invitation.txt"),
     )
     .expect("the text layout parses");
     env

@@ -191,36 +191,36 @@ const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 const TEMPLATES: [(&str, &str); 9] = [
     (
         "layout.html",
-        include_str!("../templates/pages/layout.html"),
+        include_str!("../../templates/pages/layout.html"),
     ),
     (
         "set_password.html",
-        include_str!("../templates/pages/set_password.html"),
+        include_str!("../../templates/pages/set_password.html"),
     ),
     (
         "link_problem.html",
-        include_str!("../templates/pages/link_problem.html"),
+        include_str!("../../templates/pages/link_problem.html"),
     ),
-    ("login.html", include_str!("../templates/pages/login.html")),
+    ("login.html", include_str!("../../templates/pages/login.html")),
     (
         "forgot.html",
-        include_str!("../templates/pages/forgot.html"),
+        include_str!("../../templates/pages/forgot.html"),
     ),
     (
         "my_data.html",
-        include_str!("../templates/pages/my_data.html"),
+        include_str!("../../templates/pages/my_data.html"),
     ),
     (
         "form_status.html",
-        include_str!("../templates/pages/form_status.html"),
+        include_str!("../../templates/pages/form_status.html"),
     ),
     (
         "account_forms.html",
-        include_str!("../templates/pages/account_forms.html"),
+        include_str!("../../templates/pages/account_forms.html"),
     ),
     (
         "staff_account.html",
-        include_str!("../templates/pages/staff_account.html"),
+        include_str!("../../templates/pages/staff_account.html"),
     ),
 ];
 
