@@ -17,6 +17,10 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     for (name, source) in [
         (
+            "layout.html",
+            include_str!("../../templates/email/layout.html"),
+        ),
+        (
             "link_email.html",
             include_str!("../../templates/email/link_email.html"),
         ),

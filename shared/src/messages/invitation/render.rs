@@ -35,6 +35,11 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.set_fuel(Some(FUEL));
     // Templates are ours and fixed: a failure here is a bug caught by the tests.
     env.add_template(
+        "layout.html",
+        include_str!("../../../templates/email/layout.html"),
+    )
+    .expect("the email frame parses");
+    env.add_template(
         "invitation.html",
         include_str!("../../../templates/email/invitation.html"),
     )
