@@ -10,6 +10,7 @@
 pub mod domain;
 pub mod http;
 pub mod i18n;
+pub mod invitations;
 pub mod items;
 pub mod links;
 pub mod messages;

@@ -9,7 +9,6 @@ mod settings;
 mod staff;
 mod state;
 mod templates;
-mod view;
 
 use axum::{
     Router,

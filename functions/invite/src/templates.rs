@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use portal::{
-    domain::{Channel, FieldError, Language, Tenant, TenantId},
+    domain::{Channel, FieldError, Language, Tenant},
     http::{ApiError, JsonBody, PathParam, StaffAuth, client_language},
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError, VARIABLES, sms},
     ports::{StoreError, TemplateOverride},
@@ -14,34 +14,6 @@ use portal::{
 use serde::{Deserialize, Serialize};
 
 use crate::InviteState;
-
-/// The agency's templates for `language` where it has them, the built-in ones otherwise.
-pub async fn effective_templates(
-    app: &InviteState,
-    tenant: TenantId,
-    language: Language,
-) -> Result<(EmailTemplate, SmsTemplate), ApiError> {
-    let overrides = app.templates.list_templates(tenant).await?;
-    let find = |channel| {
-        overrides
-            .iter()
-            .find(|t| t.channel == channel && t.language == language)
-    };
-    let email = match find(Channel::Email) {
-        Some(t) => EmailTemplate {
-            subject: t.subject.clone().unwrap_or_default(),
-            body: t.body.clone(),
-        },
-        None => EmailTemplate::builtin(language),
-    };
-    let sms = match find(Channel::Sms) {
-        Some(t) => SmsTemplate {
-            body: t.body.clone(),
-        },
-        None => SmsTemplate::builtin(language),
-    };
-    Ok((email, sms))
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -271,7 +243,8 @@ pub async fn preview(
     let tenant = auth.tenant(&state).await?;
     let now = state.clock.now();
     let sample = InvitationVars::sample(&tenant, language, now);
-    let (saved_email, saved_sms) = effective_templates(&state, tenant.id, language).await?;
+    let (saved_email, saved_sms) =
+        portal::invitations::effective_templates(&*state.templates, tenant.id, language).await?;
     let draft = request.subject.is_some() || request.body.is_some();
     // A draft was checked by rendering it; what fails here is the saved template.
     let unusable = |e: TemplateError| template_unusable(language, channel, &e, speak);

@@ -13,9 +13,19 @@ pub const WRITE_ATTEMPTS: usize = 3;
 /// ([`StoreError::VersionConflict`]), [`WRITE_ATTEMPTS`] times at most; then
 /// [`ApiError::ConcurrentChange`]. An `Err` from `attempt` itself (not found, invalid input)
 /// ends it at once, as does any other store error.
-pub async fn retry_lost_races<T, F>(mut attempt: impl FnMut() -> F) -> Result<T, ApiError>
+pub async fn retry_lost_races<T, F>(attempt: impl FnMut() -> F) -> Result<T, ApiError>
 where
     F: Future<Output = Result<Result<T, StoreError>, ApiError>>,
+{
+    retry_lost_races_as(attempt).await
+}
+
+/// [`retry_lost_races`] for a use case's own error enum `E`: a race lost every time is
+/// whatever `E` makes of [`StoreError::VersionConflict`].
+pub async fn retry_lost_races_as<T, E, F>(mut attempt: impl FnMut() -> F) -> Result<T, E>
+where
+    F: Future<Output = Result<Result<T, StoreError>, E>>,
+    E: From<StoreError>,
 {
     for _ in 0..WRITE_ATTEMPTS {
         match attempt().await? {
@@ -24,7 +34,7 @@ where
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::ConcurrentChange)
+    Err(StoreError::VersionConflict.into())
 }
 
 #[cfg(test)]

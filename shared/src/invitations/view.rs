@@ -1,8 +1,8 @@
-use chrono::{DateTime, Utc};
-use portal::domain::{
+use crate::domain::{
     Actor, Channel, CustomerId, Email, Invitation, InvitationEvent, InvitationId, InvitationState,
     Language, PortalArea,
 };
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// An invitation as staff see it: its state as of now, never its token.
