@@ -20,7 +20,7 @@ mod state;
 
 pub use state::{Config, CustomersState};
 
-/// Every route this function serves, as template.yaml and openapi.yaml name them.
+/// Every route this function serves, as template.yaml and openapi.json name them.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/customers"),
     ("POST", "/customers"),
@@ -31,7 +31,6 @@ pub const ROUTES: &[(&str, &str)] = &[
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
 pub const MAX_PAGE_SIZE: usize = 100;
-/// How often a change without `If-Match` is retried after losing a race to another writer.
 /// The function's router, as Lambda runs it.
 pub fn router(state: CustomersState) -> Router {
     finish_router(routes()).with_state(state)

@@ -355,44 +355,17 @@ mod tests {
                 "{expected:?} not made: {codes:?}"
             );
         }
-        let english = english_messages(&errors);
-        for error in &errors {
-            // The API's English message is the English catalogue's text.
-            assert_eq!(
-                field_message(Language::En, error),
-                error.message,
-                "{error:?}"
-            );
-            for language in Language::ALL {
-                let html = my_data(&MyDataPage {
-                    page: page(language),
-                    customer: &customer,
-                    csrf: "c",
-                    saved: false,
-                    errors: std::slice::from_ref(error),
-                    password_changed: false,
-                    password_error: None,
-                });
-                assert_page(&html, language);
-                let message = field_message(language, error);
-                assert!(
-                    !message.is_empty() && !message.contains("field-"),
-                    "{message}"
-                );
-                assert!(
-                    html.contains(&escaped(&message)),
-                    "{language} {error:?}: {message}"
-                );
-                if language != Language::En {
-                    for text in &english {
-                        assert!(
-                            !html.contains(&escaped(text)),
-                            "{language} {error:?}: English {text:?} in the page"
-                        );
-                    }
-                }
-            }
-        }
+        assert_every_error_in_the_readers_language(&errors, |language, error| {
+            my_data(&MyDataPage {
+                page: page(language),
+                customer: &customer,
+                csrf: "c",
+                saved: false,
+                errors: std::slice::from_ref(error),
+                password_changed: false,
+                password_error: None,
+            })
+        });
     }
 
     #[test]

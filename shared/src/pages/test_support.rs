@@ -103,3 +103,41 @@ pub(super) fn english_messages(errors: &[FieldError]) -> Vec<String> {
     english.dedup();
     english
 }
+
+/// Renders each of `errors` alone with `render` in every language and checks the page shows
+/// the catalogue's message for it (the API's English `message` being the English catalogue's
+/// text), and no English message on a page in another language.
+pub(super) fn assert_every_error_in_the_readers_language(
+    errors: &[FieldError],
+    render: impl Fn(Language, &FieldError) -> String,
+) {
+    let english = english_messages(errors);
+    for error in errors {
+        assert_eq!(
+            crate::i18n::field_message(Language::En, error),
+            error.message,
+            "{error:?}"
+        );
+        for language in Language::ALL {
+            let html = render(language, error);
+            assert_page(&html, language);
+            let message = crate::i18n::field_message(language, error);
+            assert!(
+                !message.is_empty() && !message.contains("field-"),
+                "{message}"
+            );
+            assert!(
+                html.contains(&escaped(&message)),
+                "{language} {error:?}: {message}"
+            );
+            if language != Language::En {
+                for text in &english {
+                    assert!(
+                        !html.contains(&escaped(text)),
+                        "{language} {error:?}: English {text:?} in the page"
+                    );
+                }
+            }
+        }
+    }
+}
