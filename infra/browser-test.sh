@@ -30,15 +30,21 @@ if [ ! -f "$suite/node_modules/.package-lock.json" ] ||
   (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-cargo build --quiet -p portal-infra --bin portal-local
-target_dir=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+# PORTAL_LOCAL: a runner binary built elsewhere (several worktrees sharing one target
+# directory each copy their own); by default the workspace's, built here.
+portal_local=${PORTAL_LOCAL:-}
+if [ -z "$portal_local" ]; then
+  cargo build --quiet -p portal-infra --bin portal-local
+  target_dir=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+  portal_local="$target_dir/debug/portal-local"
+fi
 
 data_dir=$(mktemp -d -t portal-browser.XXXXXX)
 log="$data_dir.log"
 # Port 0: the runner takes a free port itself and prints the address, so no other process
 # can take the port between choosing and binding it.
-RUST_LOG=warn "$target_dir/debug/portal-local" --addr 127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
+RUST_LOG=warn "$portal_local" --addr 127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
 portal_pid=$!
 trap 'kill "$portal_pid" 2>/dev/null || true; wait "$portal_pid" 2>/dev/null || true; rm -rf "$data_dir" "$log"' EXIT
 
