@@ -47,7 +47,11 @@ pub fn app(services: &Services) -> Router {
     }
     let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
     let functions = Router::new()
-        .merge(customers::routes().with_state(CustomersState::from(state)))
+        .merge(customers::routes().with_state(CustomersState::new(
+            state,
+            services.mailer.clone(),
+            services.sms.clone(),
+        )))
         .merge(invite::routes(invite_state))
         .merge(auth::routes(auth_state));
     finish_router(functions.merge(local))

@@ -6,11 +6,13 @@ use portal::{
     AppState,
     aws::config::{self, ConfigError, TableName},
     ports::{
-        AccountStore, ApiKeyStore, Clock, CustomerStore, InvitationStore, SessionStore, TenantStore,
+        AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore, Mailer,
+        SessionStore, SmsSender, TemplateStore, TenantStore,
     },
 };
 
-/// The function's settings, read once per cold start.
+/// The function's settings, read once per cold start. An invitation sent with a new
+/// customer goes out from the agency's own sender, so there is no sender setting here.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub table: TableName,
@@ -25,42 +27,57 @@ impl Config {
 }
 
 /// The ports the customer routes use: their own records, the invitations and accounts a
-/// changed login email voids, and what authenticating staff reads.
+/// changed login email voids, what authenticating staff reads, and for a customer created
+/// with `invite`: the agency's wording, the idempotency keys, and the two ways a message
+/// goes out.
 #[derive(Clone)]
 pub struct CustomersState {
     pub customers: Arc<dyn CustomerStore>,
     pub invitations: Arc<dyn InvitationStore>,
+    pub templates: Arc<dyn TemplateStore>,
+    pub idempotency: Arc<dyn IdempotencyStore>,
     pub accounts: Arc<dyn AccountStore>,
     pub tenants: Arc<dyn TenantStore>,
     pub api_keys: Arc<dyn ApiKeyStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn SmsSender>,
 }
 
 portal::provide_ports!(CustomersState {
     sessions,
     api_keys,
-    tenants
+    tenants,
+    idempotency
 });
 
 impl CustomersState {
-    /// The DynamoDB client, built once per cold start.
+    /// DynamoDB, SES and SNS clients built once per cold start from one SDK configuration.
     pub async fn connect(config: &Config) -> Self {
         let sdk = config::load(None).await;
-        AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)).into()
+        Self::new(
+            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
+            Arc::new(portal::aws::SnsSmsSender::from_conf(&sdk)),
+        )
     }
-}
 
-impl From<AppState> for CustomersState {
-    fn from(all: AppState) -> Self {
+    /// The ports this function uses out of `all`, with `mailer` and `sms` (which `AppState`,
+    /// a set of stores, does not carry).
+    pub fn new(all: AppState, mailer: Arc<dyn Mailer>, sms: Arc<dyn SmsSender>) -> Self {
         Self {
             customers: all.customers,
             invitations: all.invitations,
+            templates: all.templates,
+            idempotency: all.idempotency,
             accounts: all.accounts,
             tenants: all.tenants,
             api_keys: all.api_keys,
             sessions: all.sessions,
             clock: all.clock,
+            mailer,
+            sms,
         }
     }
 }

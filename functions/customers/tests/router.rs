@@ -11,8 +11,8 @@ use chrono::Utc;
 use portal::{
     AppState,
     domain::{ApiKeySecret, NewTenant},
-    embedded,
-    ports::Store,
+    embedded::{self, Outbox},
+    ports::{Mailer, Store},
 };
 use serde_json::{Value, json};
 
@@ -20,6 +20,8 @@ struct Api {
     router: Router,
     store: Arc<dyn Store>,
     key: String,
+    /// Every email and SMS the routes sent.
+    outbox: Arc<Outbox>,
 }
 
 async fn staff_key(store: &dyn Store, name: &str) -> String {
@@ -38,12 +40,24 @@ async fn staff_key(store: &dyn Store, name: &str) -> String {
 
 impl Api {
     async fn new() -> Self {
+        let outbox = Arc::new(Outbox::in_memory());
+        Self::with_mailer(outbox.clone(), outbox).await
+    }
+
+    /// Emails go to `mailer`; SMS to `outbox`.
+    async fn with_mailer(mailer: Arc<dyn Mailer>, outbox: Arc<Outbox>) -> Self {
         let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let key = staff_key(store.as_ref(), "Agency").await;
+        let state = customers::CustomersState::new(
+            AppState::from_store(store.clone()),
+            mailer,
+            outbox.clone(),
+        );
         Self {
-            router: customers::router(AppState::from_store(store.clone()).into()),
+            router: customers::router(state),
             store,
             key,
+            outbox,
         }
     }
 
@@ -417,6 +431,7 @@ async fn another_agencys_customers_are_invisible() {
         router: api.router.clone(),
         store: api.store.clone(),
         key: staff_key(api.store.as_ref(), "Other agency").await,
+        outbox: api.outbox.clone(),
     };
     for (method, body) in [
         (Method::GET, None),
@@ -668,4 +683,294 @@ async fn a_half_quoted_if_match_and_an_array_body_are_refused() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(fields(&problem), ["body"]);
+}
+
+/// A mail service that refuses every email, as SES refuses an unverified sender.
+struct RefusingMailer;
+
+#[async_trait::async_trait]
+impl Mailer for RefusingMailer {
+    async fn send_email(
+        &self,
+        _: &portal::domain::OutgoingEmail,
+    ) -> Result<String, portal::ports::DeliveryError> {
+        Err(portal::ports::DeliveryError::Rejected(
+            "Email address is not verified.".into(),
+        ))
+    }
+}
+
+impl Api {
+    fn create_request(&self, body: Value, key: Option<&str>) -> Request<Body> {
+        let mut request = self.request(Method::POST, "/customers", Some(body));
+        if let Some(key) = key {
+            request
+                .headers_mut()
+                .insert("idempotency-key", key.parse().unwrap());
+        }
+        request
+    }
+
+    async fn customer_count(&self) -> usize {
+        let (status, list) = self.call(Method::GET, "/customers", None).await;
+        assert_eq!(status, StatusCode::OK);
+        list["items"].as_array().unwrap().len()
+    }
+
+    async fn invitations_of(&self, customer: &Value) -> Vec<portal::domain::Invitation> {
+        let tenant = self
+            .store
+            .find_api_key(&ApiKeySecret::from_presented(&self.key).hash())
+            .await
+            .unwrap()
+            .unwrap()
+            .tenant_id;
+        self.store
+            .list_invitations(tenant, customer["id"].as_str().unwrap().parse().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_customer_created_with_invite_is_sent_the_invitation_email() {
+    let api = Api::new().await;
+    let (status, headers, created) = api
+        .send(api.create_request(
+            json!({"companyName": "Bloemen de Vries", "contactPerson": "Eva de Vries", "loginEmail": "eva@bloemen.example", "language": "en",
+                   "invite": {"channels": ["email"], "area": "files", "note": "Welcome!"}}),
+            None,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(headers[header::LOCATION], format!("/customers/{id}"));
+    assert_eq!(headers[header::ETAG], "\"1\"");
+    assert_eq!(created["companyName"], "Bloemen de Vries");
+    let invitation = &created["invitation"];
+    assert_eq!(invitation["status"], "sent", "{created}");
+    assert_eq!(invitation["state"], "sent");
+    assert_eq!(invitation["customerId"], id);
+    assert_eq!(invitation["area"], "files");
+    assert_eq!(invitation["channels"], json!(["email"]));
+
+    let sent = api.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "eva@bloemen.example");
+    assert!(sent[0].text.contains("/invite/"), "{}", sent[0].text);
+    assert!(
+        sent[0].text.contains("Welcome!"),
+        "the note is in the email"
+    );
+    let stored = api.invitations_of(&created).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].id.to_string(), invitation["id"].as_str().unwrap());
+
+    let (_, read) = api
+        .call(Method::GET, &format!("/customers/{id}"), None)
+        .await;
+    let mut without_invitation = created.clone();
+    without_invitation
+        .as_object_mut()
+        .unwrap()
+        .remove("invitation");
+    assert_eq!(read, without_invitation, "the record itself is as answered");
+}
+
+#[tokio::test]
+async fn the_email_can_go_to_another_address_on_the_new_record() {
+    let api = Api::new().await;
+    let created = api
+        .create(json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "emails": ["Office@Bloemen.example"],
+                       "invite": {"recipient": "office@bloemen.example"}}))
+        .await;
+    assert_eq!(created["invitation"]["status"], "sent", "{created}");
+    assert_eq!(created["invitation"]["recipient"], "Office@bloemen.example");
+    let sent = api.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "Office@bloemen.example");
+}
+
+#[tokio::test]
+async fn a_retried_create_with_invite_answers_the_same_and_sends_once() {
+    let api = Api::new().await;
+    let body = json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "invite": {"channels": ["email"]}});
+    let (status, headers, first) = api
+        .send(api.create_request(body.clone(), Some("create-1")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, replay_headers, again) = api
+        .send(api.create_request(body.clone(), Some("create-1")))
+        .await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &first));
+    assert_eq!(replay_headers["idempotent-replayed"], "true");
+    assert_eq!(
+        replay_headers[header::LOCATION],
+        headers[header::LOCATION],
+        "the same record"
+    );
+    assert_eq!(replay_headers[header::ETAG], headers[header::ETAG]);
+    assert_eq!(api.outbox.messages().unwrap().len(), 1, "sent once");
+    assert_eq!(api.customer_count().await, 1, "created once");
+    assert_eq!(api.invitations_of(&first).await.len(), 1);
+
+    // The same key for another request is refused, and does nothing.
+    let mut other = body.clone();
+    other["companyName"] = json!("Someone else");
+    let (status, _, problem) = api.send(api.create_request(other, Some("create-1"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["type"], "/problems/idempotency-key-reused");
+    let mut other_invite = body.clone();
+    other_invite["invite"] = json!({"channels": ["email"], "area": "files"});
+    let (status, _, problem) = api
+        .send(api.create_request(other_invite, Some("create-1")))
+        .await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("/problems/idempotency-key-reused")
+        ),
+        "the key covers the invitation too"
+    );
+    assert_eq!(api.customer_count().await, 1);
+    assert_eq!(api.outbox.messages().unwrap().len(), 1);
+
+    // A create without invite takes a key as well: a retry creates no second customer.
+    let plain = json!({"companyName": "Tuin Jansen"});
+    let (_, _, first) = api
+        .send(api.create_request(plain.clone(), Some("create-2")))
+        .await;
+    let (status, _, again) = api.send(api.create_request(plain, Some("create-2"))).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &first));
+    assert!(first.get("invitation").is_none(), "{first}");
+    assert_eq!(api.customer_count().await, 2);
+}
+
+#[tokio::test]
+async fn a_refused_email_keeps_the_customer_and_says_why() {
+    let api = Api::with_mailer(Arc::new(RefusingMailer), Arc::new(Outbox::in_memory())).await;
+    let (status, headers, created) = api
+        .send(api.create_request(
+            json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "invite": {}}),
+            None,
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(headers[header::LOCATION], format!("/customers/{id}"));
+    assert_eq!(headers[header::ETAG], "\"1\"");
+    let invitation = &created["invitation"];
+    assert_eq!(invitation["status"], "failed", "{created}");
+    let problem = &invitation["problem"];
+    assert_eq!(problem["type"], "/problems/delivery-failed");
+    assert_eq!(problem["status"], 502);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("not verified"),
+        "{problem}"
+    );
+    assert_eq!(
+        problem["invitation"]["state"], "failed",
+        "the recorded invitation"
+    );
+    let stored = api.invitations_of(&created).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        serde_json::to_value(stored[0].state).unwrap(),
+        json!("failed")
+    );
+    let (status, _) = api
+        .call(Method::GET, &format!("/customers/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "the customer exists");
+}
+
+#[tokio::test]
+async fn an_sms_invite_without_a_mobile_keeps_the_customer_and_names_the_field() {
+    let api = Api::new().await;
+    let created = api
+        .create(json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "invite": {"channels": ["email", "sms"]}}))
+        .await;
+    let invitation = &created["invitation"];
+    assert_eq!(invitation["status"], "failed", "{created}");
+    assert_eq!(
+        invitation["problem"]["type"],
+        "/problems/customer-not-invitable"
+    );
+    assert_eq!(fields(&invitation["problem"]), ["mobile"]);
+    assert!(api.outbox.messages().unwrap().is_empty(), "nothing sent");
+    assert!(api.invitations_of(&created).await.is_empty());
+    assert_eq!(api.customer_count().await, 1);
+
+    let created = api
+        .create(json!({"companyName": "Zonder Login BV", "invite": {"channels": ["email"]}}))
+        .await;
+    assert_eq!(created["invitation"]["status"], "failed");
+    assert_eq!(fields(&created["invitation"]["problem"]), ["loginEmail"]);
+}
+
+#[tokio::test]
+async fn an_invalid_invite_gets_422_naming_the_field_and_creates_nothing() {
+    let api = Api::new().await;
+    let customer = json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "emails": ["office@bloemen.example"], "mobile": "+31612345678"});
+    let cases: Vec<(Value, Vec<&str>)> = vec![
+        (json!({"channels": ["fax"]}), vec!["invite.channels[0]"]),
+        (json!({"channels": []}), vec!["invite.channels"]),
+        (
+            json!({"channels": ["email", "Email"]}),
+            vec!["invite.channels[1]"],
+        ),
+        (json!({"area": "moon"}), vec!["invite.area"]),
+        (
+            json!({"recipient": "someone@else.example"}),
+            vec!["invite.recipient"],
+        ),
+        (
+            json!({"channels": ["sms"], "recipient": "office@bloemen.example"}),
+            vec!["invite.recipient"],
+        ),
+        (
+            json!({"recipient": "not an address"}),
+            vec!["invite.recipient"],
+        ),
+        (json!({"note": "x".repeat(1_001)}), vec!["invite.note"]),
+        (json!({"colour": "red"}), vec!["invite.colour"]),
+        (json!({"channels": "email"}), vec!["invite.channels"]),
+        (json!("email"), vec!["invite"]),
+        (json!(["email"]), vec!["invite"]),
+    ];
+    for (invite, expected) in cases {
+        let mut body = customer.clone();
+        body["invite"] = invite.clone();
+        let (status, _, problem) = api.send(api.create_request(body, Some("k-1"))).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{invite}: {problem}"
+        );
+        assert_eq!(fields(&problem), expected, "{invite}: {problem}");
+    }
+    // The customer's fields and the invitation's are named together.
+    let (status, problem) = api
+        .call(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "", "invite": {"area": "moon"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&problem), ["companyName", "invite.area"]);
+
+    assert_eq!(api.customer_count().await, 0, "nothing was created");
+    assert!(
+        api.outbox.messages().unwrap().is_empty(),
+        "nothing was sent"
+    );
+    // A refused request did not use up its key.
+    let mut body = customer.clone();
+    body["invite"] = json!({"channels": ["sms"]});
+    let (status, _, created) = api.send(api.create_request(body, Some("k-1"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["invitation"]["status"], "sent");
+    assert_eq!(api.outbox.messages().unwrap()[0].to, "+31612345678");
 }

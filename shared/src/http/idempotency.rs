@@ -109,6 +109,11 @@ where
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        etag: parts
+            .headers
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     };
     state
         .idempotency
@@ -130,6 +135,9 @@ fn replay(stored: StoredResponse) -> Response {
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     if let Some(location) = stored.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         headers.insert(header::LOCATION, location);
+    }
+    if let Some(etag) = stored.etag.and_then(|e| HeaderValue::from_str(&e).ok()) {
+        headers.insert(header::ETAG, etag);
     }
     response
 }

@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 pub use request::{SendRequest, ValidSend, parse_area};
-pub use send::{Copied, Delivery, Issuing, Recorded, copy_link, effective_templates, revoke, send};
+pub use send::{
+    Copied, Delivery, Issuing, Recorded, check_recipient, copy_link, effective_templates, revoke,
+    send,
+};
 pub use view::InvitationView;
 
 use crate::{

@@ -97,6 +97,13 @@ fn recipient_on_record(
     }
 }
 
+/// Refuses, before anything is written, a recipient that is not one of `customer`'s
+/// addresses: what [`send`] would refuse, for a customer about to be created with the
+/// invitation.
+pub fn check_recipient(customer: &Customer, request: &ValidSend) -> Result<(), InviteError> {
+    recipient_on_record(customer, request.recipient.clone()).map(|_| ())
+}
+
 /// Refuses customers who can't be invited: no login email (their username), no mobile number
 /// for SMS, or a password already set.
 fn check_invitable(customer: &Customer, channels: &[Channel]) -> Result<(), InviteError> {

@@ -14,6 +14,9 @@ pub struct StoredResponse {
     pub body: String,
     #[serde(default)]
     pub location: Option<String>,
+    /// The `ETag` of a record the request created, so a retry can go on with `If-Match`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -43,6 +43,7 @@ where
         status: 201,
         body: "{\"id\":1}".into(),
         location: Some("/x/1".into()),
+        etag: Some("\"1\"".into()),
     };
     store.finish_request(t, key, &response).await.unwrap();
     assert_eq!(
