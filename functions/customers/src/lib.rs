@@ -10,20 +10,16 @@ use axum::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use portal::{
-    domain::{Customer, CustomerChanges, CustomerId, FieldError, ValidCustomerChanges},
-    http::{
-        ApiError, JsonBody, PathParam, QueryParam, StaffAuth, client_language, extract::parse_json,
-        finish_router, idempotency, retry_lost_races,
-    },
-    invitations::{
-        self, Delivery, InvitationView, InviteError, Issuing, Recorded, SendRequest, ValidSend,
-    },
+    domain::{Customer, CustomerChanges, CustomerId},
+    http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth, finish_router, retry_lost_races},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
 
+mod create;
 mod state;
+
+use create::create;
 
 pub use state::{Config, CustomersState};
 
@@ -65,155 +61,6 @@ struct ListParams {
 struct CustomerList {
     items: Vec<Customer>,
     next_cursor: Option<String>,
-}
-
-/// Creates a customer and, with `invite`, sends them the invitation in the same request: one
-/// `Idempotency-Key` covers both. Every field (the customer's and the invitation's) is
-/// checked before anything is written; once the customer is stored the answer is 201 with
-/// its `invitation` part saying whether the invitation went out, and why not.
-async fn create(
-    State(state): State<CustomersState>,
-    auth: StaffAuth,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<Map<String, Value>>,
-) -> Result<Response, ApiError> {
-    let fingerprint = idempotency::fingerprint("create-customer", &body);
-    let NewCustomer { changes, invite } = NewCustomer::parse(body)?;
-    let tenant = auth.tenant(&state).await?;
-    let customer = changes.into_new_customer(
-        CustomerId::new(),
-        tenant.id,
-        tenant.default_language,
-        state.clock.now(),
-    );
-    if let Some(invite) = &invite {
-        invitations::check_recipient(&customer, invite)
-            .map_err(|e| under_invite(ApiError::from(e)))?;
-    }
-    let speak = client_language(&headers);
-    let app = state.clone();
-    idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        state.customers.create_customer(&customer).await?;
-        tracing::info!(tenant = %tenant.id, customer = %customer.id, "customer created");
-        let invitation = match invite {
-            None => None,
-            Some(invite) => {
-                let sent = invitations::send(
-                    &Issuing {
-                        invitations: &*state.invitations,
-                        templates: &*state.templates,
-                        clock: &*state.clock,
-                    },
-                    &Delivery {
-                        mailer: &*state.mailer,
-                        sms: &*state.sms,
-                    },
-                    &tenant,
-                    &customer,
-                    auth.actor,
-                    invite,
-                    speak,
-                )
-                .await;
-                Some(invitation_outcome(customer.id, sent))
-            }
-        };
-        let location = format!("/customers/{}", customer.id);
-        let version = customer.version;
-        let mut body = serde_json::to_value(customer)
-            .map_err(|e| anyhow::anyhow!("Failed to serialize the customer: {e}"))?;
-        if let (Some(invitation), Some(fields)) = (invitation, body.as_object_mut()) {
-            fields.insert("invitation".into(), invitation);
-        }
-        let mut response = with_etag(StatusCode::CREATED, version, body);
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        Ok(response)
-    })
-    .await
-}
-
-/// A create's body: the customer's fields, and the invitation to send with it.
-struct NewCustomer {
-    changes: ValidCustomerChanges,
-    invite: Option<ValidSend>,
-}
-
-impl NewCustomer {
-    /// Both parts parsed and checked, every bad field named at once (the invitation's under
-    /// `invite.`).
-    fn parse(mut body: Map<String, Value>) -> Result<Self, ApiError> {
-        let invite = match body.remove("invite") {
-            None | Some(Value::Null) => None,
-            Some(raw) => {
-                Some(parse_json::<SendRequest>(raw.to_string().as_bytes()).map_err(under_invite)?)
-            }
-        };
-        let changes = parse_json::<CustomerChanges>(Value::Object(body).to_string().as_bytes())?;
-        let mut errors = Vec::new();
-        let changes = changes.validate(None).map_err(|e| errors.extend(e)).ok();
-        let invite = match invite.map(|i| i.validate()) {
-            None => None,
-            Some(Ok(valid)) => Some(valid),
-            Some(Err(e)) => {
-                errors.extend(e.into_iter().map(prefixed));
-                None
-            }
-        };
-        match changes {
-            Some(changes) if errors.is_empty() => Ok(Self { changes, invite }),
-            _ => Err(ApiError::Validation(errors)),
-        }
-    }
-}
-
-/// A field of the invitation, named as the client sent it: `invite.channels[0]`.
-fn prefixed(mut error: FieldError) -> FieldError {
-    error.field = match error.field.as_str() {
-        "body" | "" => "invite".to_owned(),
-        field => format!("invite.{field}"),
-    };
-    error
-}
-
-/// Field errors about the `invite` object named under it.
-fn under_invite(error: ApiError) -> ApiError {
-    match error {
-        ApiError::Validation(errors) => {
-            ApiError::Validation(errors.into_iter().map(prefixed).collect())
-        }
-        other => other,
-    }
-}
-
-/// The `invitation` part of the answer: the invitation as sent with `"status": "sent"`, or
-/// `"status": "failed"` and the problem that says why (the same problem
-/// `POST /customers/{id}/invitations` answers with). The customer exists either way.
-fn invitation_outcome(customer: CustomerId, sent: Result<Recorded, InviteError>) -> Value {
-    match sent {
-        Ok(sent) => {
-            let mut view = InvitationView::json(&sent.invitation, sent.at);
-            if let Some(fields) = view.as_object_mut() {
-                fields.insert("status".into(), json!("sent"));
-            }
-            view
-        }
-        Err(e) => {
-            let error = ApiError::from(e);
-            match &error {
-                ApiError::Unexpected(e) => tracing::error!(
-                    %customer,
-                    error = format!("{e:#}"),
-                    "the new customer's invitation failed"
-                ),
-                other => {
-                    tracing::warn!(%customer, error = %other, "the new customer's invitation failed")
-                }
-            }
-            json!({"status": "failed", "problem": error.problem()})
-        }
-    }
 }
 
 async fn list(
@@ -354,7 +201,7 @@ fn customer_with_etag(status: StatusCode, customer: Customer) -> Response {
     with_etag(status, version, customer)
 }
 
-fn with_etag(status: StatusCode, version: u64, body: impl Serialize) -> Response {
+pub(crate) fn with_etag(status: StatusCode, version: u64, body: impl Serialize) -> Response {
     let etag = format!("\"{version}\"");
     let mut response = (status, Json(body)).into_response();
     if let Ok(value) = HeaderValue::from_str(&etag) {
