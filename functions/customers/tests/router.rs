@@ -974,3 +974,43 @@ async fn an_invalid_invite_gets_422_naming_the_field_and_creates_nothing() {
     assert_eq!(created["invitation"]["status"], "sent");
     assert_eq!(api.outbox.messages().unwrap()[0].to, "+31612345678");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_retries_with_one_key_create_and_send_once() {
+    let api = Arc::new(Api::new().await);
+    let body = json!({"companyName": "Bloemen de Vries", "loginEmail": "eva@bloemen.example", "invite": {"channels": ["email"]}});
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let (api, body) = (api.clone(), body.clone());
+            tokio::spawn(async move {
+                let (status, _, answer) =
+                    api.send(api.create_request(body, Some("same-key"))).await;
+                (status, answer)
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let created: Vec<_> = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .map(|(_, body)| body)
+        .collect();
+    assert!(!created.is_empty(), "{answers:?}");
+    assert!(created.iter().all(|b| *b == created[0]), "one answer");
+    for (status, body) in &answers {
+        if *status != StatusCode::CREATED {
+            assert_eq!(
+                (*status, body["type"].as_str()),
+                (
+                    StatusCode::CONFLICT,
+                    Some("/problems/idempotency-in-progress")
+                )
+            );
+        }
+    }
+    assert_eq!(api.customer_count().await, 1, "created once");
+    assert_eq!(api.outbox.messages().unwrap().len(), 1, "sent once");
+}
