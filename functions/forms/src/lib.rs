@@ -1,0 +1,41 @@
+//! Forms of customers' websites: staff and customers register them (`/forms`), visitors post
+//! entries to the public intake (`/f/{formId}`), and entries are read, marked, exported and
+//! deleted (`/form-entries`).
+
+use axum::{Router, routing::get};
+use portal::http::finish_router;
+
+mod caller;
+pub mod intake;
+mod manage;
+mod state;
+
+pub use caller::Caller;
+pub use manage::FormView;
+pub use state::{Config, FormsState};
+
+/// Every route this function serves, as template.yaml and openapi.json name them.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/forms"),
+    ("POST", "/forms"),
+    ("GET", "/forms/{formId}"),
+    ("PATCH", "/forms/{formId}"),
+    ("DELETE", "/forms/{formId}"),
+];
+
+/// The function's router, as Lambda runs it.
+pub fn router(state: FormsState) -> Router {
+    finish_router(routes()).with_state(state)
+}
+
+/// The routes alone, for the local runner to merge with the other functions'.
+pub fn routes() -> Router<FormsState> {
+    Router::new()
+        .route("/forms", get(manage::list).post(manage::create))
+        .route(
+            "/forms/{formId}",
+            get(manage::read)
+                .patch(manage::update)
+                .delete(manage::remove),
+        )
+}
