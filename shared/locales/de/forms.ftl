@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = Vielen Dank!
+form-thanks-text = Ihre Nachricht wurde gesendet.
+form-back = Zurück zur Website
+form-accepted = Vielen Dank! Ihre Nachricht wurde gesendet.
+form-problem-title = Ihre Nachricht konnte nicht gesendet werden
+form-problem-not-found = Dieses Formular gibt es nicht (mehr).
+form-problem-origin = Dieses Formular nimmt keine Nachrichten von dieser Website an.
+form-problem-rate = Es wurden zu viele Nachrichten gesendet. Bitte versuchen Sie es in einigen Minuten erneut.
+form-problem-too-large = Die Nachricht ist zu lang.
+form-problem-invalid = Einige Felder konnten nicht angenommen werden. Bitte prüfen Sie sie und versuchen Sie es erneut.
+form-problem-files = Mit diesem Formular können keine Dateien gesendet werden.
+form-problem-verification = Die Prüfung gegen Bots ist fehlgeschlagen. Bitte laden Sie die Seite neu und versuchen Sie es erneut.
+form-problem-body = Das Formular konnte nicht gelesen werden.
+form-problem-unexpected = Etwas ist schiefgelaufen. Bitte versuchen Sie es später erneut.
+form-mail-subject = Neuer Eintrag: { $form }
+form-mail-intro = Ein Besucher hat das Formular „{ $form }“ gesendet:
+form-mail-unverified = Die Prüfung gegen Bots war nicht erreichbar: Dieser Eintrag ist ungeprüft.
+form-mail-empty = (leer)
+form-mail-footer = Alle Einträge finden Sie in Ihrem Portal unter „Formulareinträge“.

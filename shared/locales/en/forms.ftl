@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = Thank you!
+form-thanks-text = Your message has been sent.
+form-back = Back to the website
+form-accepted = Thank you! Your message has been sent.
+form-problem-title = Your message could not be sent
+form-problem-not-found = This form does not exist (any more).
+form-problem-origin = This form does not accept messages from this website.
+form-problem-rate = Too many messages were sent. Please try again in a few minutes.
+form-problem-too-large = The message is too long.
+form-problem-invalid = Some fields could not be accepted. Please check them and try again.
+form-problem-files = Files can't be sent with this form.
+form-problem-verification = The anti-bot check failed. Please reload the page and try again.
+form-problem-body = The form could not be read.
+form-problem-unexpected = Something went wrong. Please try again later.
+form-mail-subject = New entry: { $form }
+form-mail-intro = A visitor sent the form “{ $form }”:
+form-mail-unverified = The anti-bot check could not be reached: this entry is unverified.
+form-mail-empty = (empty)
+form-mail-footer = All entries are in your portal under “Form entries”.

@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = ¡Gracias!
+form-thanks-text = Su mensaje se ha enviado.
+form-back = Volver al sitio web
+form-accepted = ¡Gracias! Su mensaje se ha enviado.
+form-problem-title = No se pudo enviar su mensaje
+form-problem-not-found = Este formulario no existe (o ya no existe).
+form-problem-origin = Este formulario no acepta mensajes de este sitio web.
+form-problem-rate = Se enviaron demasiados mensajes. Vuelva a intentarlo en unos minutos.
+form-problem-too-large = El mensaje es demasiado largo.
+form-problem-invalid = Algunos campos no se pudieron aceptar. Revíselos y vuelva a intentarlo.
+form-problem-files = Con este formulario no se pueden enviar archivos.
+form-problem-verification = La comprobación contra bots ha fallado. Recargue la página y vuelva a intentarlo.
+form-problem-body = No se pudo leer el formulario.
+form-problem-unexpected = Algo salió mal. Vuelva a intentarlo más tarde.
+form-mail-subject = Nueva entrada: { $form }
+form-mail-intro = Un visitante envió el formulario «{ $form }»:
+form-mail-unverified = No se pudo contactar con la comprobación contra bots: esta entrada no está verificada.
+form-mail-empty = (vacío)
+form-mail-footer = Todas las entradas están en su portal, en «Entradas de formularios».

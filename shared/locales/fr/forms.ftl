@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = Merci !
+form-thanks-text = Votre message a été envoyé.
+form-back = Retour au site
+form-accepted = Merci ! Votre message a été envoyé.
+form-problem-title = Votre message n’a pas pu être envoyé
+form-problem-not-found = Ce formulaire n’existe pas (ou plus).
+form-problem-origin = Ce formulaire n’accepte pas de messages de ce site.
+form-problem-rate = Trop de messages ont été envoyés. Veuillez réessayer dans quelques minutes.
+form-problem-too-large = Le message est trop long.
+form-problem-invalid = Certains champs n’ont pas pu être acceptés. Veuillez les vérifier et réessayer.
+form-problem-files = Ce formulaire ne permet pas d’envoyer des fichiers.
+form-problem-verification = La vérification anti-robot a échoué. Veuillez recharger la page et réessayer.
+form-problem-body = Le formulaire n’a pas pu être lu.
+form-problem-unexpected = Une erreur s’est produite. Veuillez réessayer plus tard.
+form-mail-subject = Nouvelle entrée : { $form }
+form-mail-intro = Un visiteur a envoyé le formulaire « { $form } » :
+form-mail-unverified = La vérification anti-robot était injoignable : cette entrée n’est pas vérifiée.
+form-mail-empty = (vide)
+form-mail-footer = Toutes les entrées se trouvent dans votre portail, sous « Entrées de formulaire ».

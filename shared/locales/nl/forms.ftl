@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = Hartelijk dank!
+form-thanks-text = Uw bericht is verzonden.
+form-back = Terug naar de website
+form-accepted = Hartelijk dank! Uw bericht is verzonden.
+form-problem-title = Uw bericht kon niet worden verzonden
+form-problem-not-found = Dit formulier bestaat niet (meer).
+form-problem-origin = Dit formulier accepteert geen berichten van deze website.
+form-problem-rate = Er zijn te veel berichten verzonden. Probeer het over een paar minuten opnieuw.
+form-problem-too-large = Het bericht is te lang.
+form-problem-invalid = Sommige velden konden niet worden geaccepteerd. Controleer ze en probeer het opnieuw.
+form-problem-files = Met dit formulier kunnen geen bestanden worden verzonden.
+form-problem-verification = De controle tegen bots is mislukt. Laad de pagina opnieuw en probeer het nog eens.
+form-problem-body = Het formulier kon niet worden gelezen.
+form-problem-unexpected = Er ging iets mis. Probeer het later opnieuw.
+form-mail-subject = Nieuwe inzending: { $form }
+form-mail-intro = Een bezoeker heeft het formulier ‘{ $form }’ verzonden:
+form-mail-unverified = De controle tegen bots was niet bereikbaar: deze inzending is niet gecontroleerd.
+form-mail-empty = (leeg)
+form-mail-footer = Alle inzendingen staan in uw portaal onder ‘Formulierinzendingen’.

@@ -1,0 +1,20 @@
+# The public form intake: the thank-you page, its problems, and the notification email.
+form-thanks-title = Tack!
+form-thanks-text = Ditt meddelande har skickats.
+form-back = Tillbaka till webbplatsen
+form-accepted = Tack! Ditt meddelande har skickats.
+form-problem-title = Ditt meddelande kunde inte skickas
+form-problem-not-found = Det här formuläret finns inte (längre).
+form-problem-origin = Det här formuläret tar inte emot meddelanden från den här webbplatsen.
+form-problem-rate = För många meddelanden har skickats. Försök igen om några minuter.
+form-problem-too-large = Meddelandet är för långt.
+form-problem-invalid = Vissa fält kunde inte tas emot. Kontrollera dem och försök igen.
+form-problem-files = Det går inte att skicka filer med det här formuläret.
+form-problem-verification = Kontrollen mot robotar misslyckades. Ladda om sidan och försök igen.
+form-problem-body = Formuläret kunde inte läsas.
+form-problem-unexpected = Något gick fel. Försök igen senare.
+form-mail-subject = Nytt formulärsvar: { $form }
+form-mail-intro = En besökare skickade formuläret ”{ $form }”:
+form-mail-unverified = Kontrollen mot robotar kunde inte nås: det här svaret är inte kontrollerat.
+form-mail-empty = (tomt)
+form-mail-footer = Alla formulärsvar finns i din portal under ”Formulärsvar”.
