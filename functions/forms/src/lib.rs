@@ -2,13 +2,17 @@
 //! entries to the public intake (`/f/{formId}`), and entries are read, marked, exported and
 //! deleted (`/form-entries`).
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use portal::http::finish_router;
 
 mod caller;
 pub mod intake;
 mod manage;
 mod state;
+pub mod turnstile;
 
 pub use caller::Caller;
 pub use manage::FormView;
@@ -21,6 +25,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/forms/{formId}"),
     ("PATCH", "/forms/{formId}"),
     ("DELETE", "/forms/{formId}"),
+    ("POST", "/f/{formId}"),
+    ("OPTIONS", "/f/{formId}"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -37,5 +43,9 @@ pub fn routes() -> Router<FormsState> {
             get(manage::read)
                 .patch(manage::update)
                 .delete(manage::remove),
+        )
+        .route(
+            "/f/{formId}",
+            post(intake::intake).options(intake::preflight),
         )
 }

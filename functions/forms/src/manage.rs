@@ -10,7 +10,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use portal::{
-    domain::{Form, FormChanges, FormId, Language},
+    domain::{Form, FormChanges, FormId, Language, Tenant},
     http::{ApiError, JsonBody, PathParam, QueryParam, retry_lost_races},
 };
 use serde::{Deserialize, Serialize};
@@ -140,13 +140,20 @@ pub(crate) struct FormList {
     items: Vec<FormView>,
 }
 
-async fn base_url(state: &FormsState, caller: &Caller) -> Result<String, ApiError> {
-    let tenant = state
+async fn agency(state: &FormsState, caller: &Caller) -> Result<Tenant, ApiError> {
+    state
         .tenants
         .get_tenant(caller.tenant())
         .await?
-        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
-    Ok(tenant.portal_base_url.as_str().to_owned())
+        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))
+}
+
+async fn base_url(state: &FormsState, caller: &Caller) -> Result<String, ApiError> {
+    Ok(agency(state, caller)
+        .await?
+        .portal_base_url
+        .as_str()
+        .to_owned())
 }
 
 pub(crate) async fn list(
@@ -178,7 +185,8 @@ pub(crate) async fn create(
         .get_customer(caller.tenant(), customer_id)
         .await?
         .ok_or(ApiError::NotFound("customer"))?;
-    let form = changes
+    let tenant = agency(&state, &caller).await?;
+    let mut form = changes
         .apply(
             None,
             || {
@@ -192,10 +200,11 @@ pub(crate) async fn create(
             state.clock.now(),
         )
         .map_err(ApiError::Validation)?;
+    form.retention_days = tenant.form_entry_retention_days;
     state.forms.create_form(&form).await?;
     tracing::info!(tenant = %form.tenant_id, customer = %form.customer_id, form = %form.id, "form created");
-    let base = base_url(&state, &caller).await?;
-    let mut response = (StatusCode::CREATED, Json(FormView::of(&form, &base))).into_response();
+    let base = tenant.portal_base_url.as_str();
+    let mut response = (StatusCode::CREATED, Json(FormView::of(&form, base))).into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("/forms/{}", form.id)) {
         response.headers_mut().insert(header::LOCATION, value);
     }
@@ -238,10 +247,12 @@ pub(crate) async fn update(
     PathParam(id): PathParam<String>,
     JsonBody(changes): JsonBody<FormChanges>,
 ) -> Result<Json<FormView>, ApiError> {
+    let tenant = agency(&state, &caller).await?;
+    let retention = tenant.form_entry_retention_days;
     let (state_ref, caller_ref, id, changes) = (&state, &caller, &id, &changes);
     let next = retry_lost_races(move || async move {
         let current = load(state_ref, caller_ref, id).await?;
-        let next = changes
+        let mut next = changes
             .clone()
             .apply(
                 Some(&current),
@@ -249,12 +260,12 @@ pub(crate) async fn update(
                 state_ref.clock.now(),
             )
             .map_err(ApiError::Validation)?;
+        next.retention_days = retention;
         let written = state_ref.forms.update_form(&current, &next).await;
         Ok(written.map(|()| next))
     })
     .await?;
-    let base = base_url(&state, &caller).await?;
-    Ok(Json(FormView::of(&next, &base)))
+    Ok(Json(FormView::of(&next, tenant.portal_base_url.as_str())))
 }
 
 pub(crate) async fn remove(

@@ -257,6 +257,10 @@ pub struct Form {
     /// The thank-you page's and the notification's language.
     pub language: Language,
     pub turnstile_secret: Option<TurnstileSecret>,
+    /// The agency's retention of form entries, copied here whenever the form is saved so
+    /// the intake needs no second read to date an entry's end.
+    #[serde(default)]
+    pub retention_days: super::RetentionDays,
     /// Counted by the intake on the form's item, never by an edit.
     #[serde(default)]
     pub entry_count: u64,
@@ -378,6 +382,7 @@ impl FormChanges {
                     redirect_url,
                     language: language.unwrap_or(default_language),
                     turnstile_secret,
+                    retention_days: super::RetentionDays::default(),
                     entry_count: 0,
                     spam_count: 0,
                     refused_count: 0,
