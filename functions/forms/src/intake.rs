@@ -542,9 +542,13 @@ async fn multipart(
     let mut files = Vec::new();
     while let Some(field) = parts.next_field().await.map_err(|_| malformed())? {
         let name = field.name().unwrap_or_default().to_owned();
-        let file = field.file_name().is_some_and(|f| !f.is_empty());
+        let file_name = field.file_name().map(str::to_owned);
         let data = field.bytes().await.map_err(|_| malformed())?;
-        if file {
+        if let Some(file_name) = file_name {
+            // A file input left empty sends a part without name or content: no file.
+            if file_name.is_empty() && data.is_empty() {
+                continue;
+            }
             files.push(FieldError {
                 field: name,
                 message: "is a file; files can't be sent with this form".into(),
