@@ -9,6 +9,7 @@ use axum::{
 use portal::http::finish_router;
 
 mod caller;
+pub mod entries;
 pub mod intake;
 mod manage;
 mod state;
@@ -25,6 +26,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/forms/{formId}"),
     ("PATCH", "/forms/{formId}"),
     ("DELETE", "/forms/{formId}"),
+    ("GET", "/form-entries"),
+    ("GET", "/form-entries/csv"),
+    ("GET", "/form-entries/{entryId}"),
+    ("PATCH", "/form-entries/{entryId}"),
+    ("DELETE", "/form-entries/{entryId}"),
+    ("POST", "/form-entries/{entryId}/notification"),
     ("POST", "/f/{formId}"),
     ("OPTIONS", "/f/{formId}"),
 ];
@@ -43,6 +50,18 @@ pub fn routes() -> Router<FormsState> {
             get(manage::read)
                 .patch(manage::update)
                 .delete(manage::remove),
+        )
+        .route("/form-entries", get(entries::list))
+        .route("/form-entries/csv", get(entries::export))
+        .route(
+            "/form-entries/{entryId}",
+            get(entries::read)
+                .patch(entries::mark)
+                .delete(entries::remove),
+        )
+        .route(
+            "/form-entries/{entryId}/notification",
+            post(entries::resend),
         )
         .route(
             "/f/{formId}",

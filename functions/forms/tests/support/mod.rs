@@ -21,7 +21,21 @@ use portal::{
     ports::{Redemption, Store},
 };
 use serde_json::{Value, json};
-use testkit::TestClock;
+use std::time::Duration as StdDuration;
+
+use axum::{
+    body::Body,
+    http::{Request, header},
+};
+use portal::{
+    domain::{EmailState, FormEntry, FormId},
+    embedded::OutboxMessage,
+    http::ClientAddress,
+    ports::EntryFilter,
+};
+use testkit::{Answer, TestClock};
+
+pub const FORM: &str = "application/x-www-form-urlencoded";
 
 pub struct Portal {
     pub router: Router,
@@ -170,5 +184,152 @@ impl HumanCheck for NoCheck {
         _: Option<&str>,
     ) -> forms::turnstile::Verdict {
         panic!("a form without a Turnstile secret asked Turnstile")
+    }
+}
+
+pub const SITE: &str = "https://www.kunde.example";
+
+pub struct Site {
+    pub portal: Portal,
+    pub agency: Agency,
+    pub customer: portal::domain::Customer,
+}
+
+impl Site {
+    pub async fn new() -> Self {
+        Self::with(Portal::new().await).await
+    }
+
+    pub async fn with(portal: Portal) -> Self {
+        let agency = portal.agency("Berg").await;
+        let customer = portal.customer(agency.tenant, "anna@kunde.example").await;
+        Self {
+            portal,
+            agency,
+            customer,
+        }
+    }
+
+    /// A form with `settings` over a contact form's defaults; its id.
+    pub async fn form(&self, settings: Value) -> String {
+        let mut body = json!({
+            "name": "Kontakt",
+            "allowedOrigins": [SITE],
+            "recipients": ["info@kunde.example", "team@kunde.example"],
+            "language": "de",
+        });
+        for (k, v) in settings.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, form, text) = self
+            .portal
+            .call(
+                Method::POST,
+                &format!("/forms?customerId={}", self.customer.id),
+                &self.agency.key,
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{text}");
+        form["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn post(
+        &self,
+        form: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        self.post_from(form, content_type, body, headers, "203.0.113.7")
+            .await
+    }
+
+    pub async fn post_from(
+        &self,
+        form: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+        headers: &[(&str, &str)],
+        address: &str,
+    ) -> Answer {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/f/{form}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .extension(ClientAddress(address.to_owned()));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        testkit::send(&self.portal.router, request.body(body.into()).unwrap()).await
+    }
+
+    pub async fn entries(&self) -> Vec<FormEntry> {
+        self.portal
+            .store
+            .list_entries(
+                &EntryFilter {
+                    tenant: self.agency.tenant,
+                    customer: self.customer.id,
+                    form: None,
+                    from: None,
+                    to: None,
+                },
+                None,
+                100,
+                self.portal.clock_now(),
+            )
+            .await
+            .unwrap()
+            .items
+    }
+
+    pub async fn counts(&self, form: &str) -> (u64, u64, u64) {
+        let form = self
+            .portal
+            .store
+            .get_form(form.parse::<FormId>().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        (form.entry_count, form.spam_count, form.refused_count)
+    }
+
+    /// The emails in the outbox once `n` have arrived (the notification is sent after the
+    /// answer), at most two seconds later.
+    pub async fn emails(&self, n: usize) -> Vec<OutboxMessage> {
+        for _ in 0..100 {
+            let messages = self.portal.outbox.messages().unwrap();
+            if messages.len() >= n {
+                return messages;
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+        self.portal.outbox.messages().unwrap()
+    }
+
+    /// The entry once its email's state is no longer pending.
+    pub async fn settled(&self) -> FormEntry {
+        for _ in 0..100 {
+            let entries = self.entries().await;
+            if let Some(e) = entries.first()
+                && e.email_state != EmailState::Pending
+            {
+                return e.clone();
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+        panic!("the email's state stayed pending")
+    }
+}
+
+pub trait ClockNow {
+    fn clock_now(&self) -> chrono::DateTime<chrono::Utc>;
+}
+
+impl ClockNow for Portal {
+    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use portal::ports::Clock;
+        self.clock.now()
     }
 }
