@@ -17,7 +17,7 @@
 use std::net::IpAddr;
 
 use axum::{
-    body::{Body, Bytes},
+    body::Body,
     extract::{FromRequest, Multipart, Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
@@ -481,7 +481,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Submitted, IntakeE
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     let raw = match essence {
         "application/x-www-form-urlencoded" => urlencoded(&bytes)?,
-        "multipart/form-data" => multipart(headers, bytes).await?,
+        "multipart/form-data" => multipart(headers, &bytes).await?,
         "application/json" => json(&bytes)?,
         _ => return Err(IntakeError::UnsupportedBody),
     };
@@ -519,11 +519,8 @@ fn urlencoded(bytes: &[u8]) -> Result<Vec<(String, String)>, IntakeError> {
         .collect()
 }
 
-async fn multipart(
-    headers: &HeaderMap,
-    bytes: Bytes,
-) -> Result<Vec<(String, String)>, IntakeError> {
-    let mut request = Request::new(Body::from(bytes));
+async fn multipart(headers: &HeaderMap, raw: &[u8]) -> Result<Vec<(String, String)>, IntakeError> {
+    let mut request = Request::new(Body::from(raw.to_vec()));
     if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
         request
             .headers_mut()

@@ -21,7 +21,7 @@ async fn client_address(mut request: Request, next: Next) -> Response {
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = forms::Config::from_env()?;
-    let state = forms::FormsState::connect(&config).await?;
+    let state = forms::FormsState::connect(&config).await;
     let app = forms::router(state).layer(axum::middleware::from_fn(client_address));
     lambda_http::run(app).await
 }

@@ -59,13 +59,13 @@ portal::provide_ports!(FormsState {
 
 impl FormsState {
     /// The DynamoDB and SES clients, built once per cold start, and the Turnstile client.
-    pub async fn connect(config: &Config) -> anyhow::Result<Self> {
+    pub async fn connect(config: &Config) -> Self {
         let sdk = config::load(None).await;
-        Ok(Self::new(
+        Self::new(
             AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
             Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
-            Arc::new(Turnstile::new(&config.turnstile_url)?),
-        ))
+            Arc::new(Turnstile::new(&config.turnstile_url)),
+        )
     }
 
     /// The ports this function uses out of `all`, with `mailer` and `human_check`.

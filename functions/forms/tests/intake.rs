@@ -369,7 +369,7 @@ async fn turnstile_stub() -> String {
 #[tokio::test]
 async fn turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unverified() {
     let url = turnstile_stub().await;
-    let check: Arc<dyn HumanCheck> = Arc::new(Turnstile::new(&url).unwrap());
+    let check: Arc<dyn HumanCheck> = Arc::new(Turnstile::new(&url));
     let site = Site::with(Portal::with_check(check).await).await;
     let form = site
         .form(json!({"turnstileSecret": "0x4AAA-test-secret"}))
@@ -430,7 +430,7 @@ async fn turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unve
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}/siteverify", listener.local_addr().unwrap())
     };
-    let check: Arc<dyn HumanCheck> = Arc::new(Turnstile::new(&closed).unwrap());
+    let check: Arc<dyn HumanCheck> = Arc::new(Turnstile::new(&closed));
     let verdict = check
         .verify(
             &portal::domain::TurnstileSecret::parse("0x4AAA-test-secret").unwrap(),
