@@ -12,6 +12,7 @@ mod caller;
 pub mod entries;
 pub mod intake;
 mod manage;
+mod page;
 mod state;
 pub mod turnstile;
 
@@ -32,6 +33,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PATCH", "/form-entries/{entryId}"),
     ("DELETE", "/form-entries/{entryId}"),
     ("POST", "/form-entries/{entryId}/notification"),
+    ("GET", "/entries"),
+    ("POST", "/entries/{entryId}/read"),
+    ("POST", "/entries/{entryId}/delete"),
     ("POST", "/f/{formId}"),
     ("OPTIONS", "/f/{formId}"),
 ];
@@ -63,6 +67,9 @@ pub fn routes() -> Router<FormsState> {
             "/form-entries/{entryId}/notification",
             post(entries::resend),
         )
+        .route("/entries", get(page::show))
+        .route("/entries/{entryId}/read", post(page::mark))
+        .route("/entries/{entryId}/delete", post(page::remove))
         .route(
             "/f/{formId}",
             post(intake::intake).options(intake::preflight),

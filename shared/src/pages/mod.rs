@@ -16,6 +16,7 @@
 //!
 //! Every form carries a hidden `csrf` input when a csrf value is given.
 
+mod form_entries;
 mod forms;
 mod links;
 mod login;
@@ -38,6 +39,9 @@ use crate::{
     i18n::{Arg, field_message, t, t_args},
 };
 
+pub use form_entries::{
+    EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, form_entries,
+};
 pub use forms::{FormIntakePage, form_intake};
 pub use links::{
     LinkProblem, LinkProblemPage, Purpose, SetPasswordForm, link_problem, set_password,
@@ -67,7 +71,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 11] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -107,6 +111,10 @@ const TEMPLATES: [(&str, &str); 10] = [
     (
         "form_intake.html",
         include_str!("../../templates/pages/form_intake.html"),
+    ),
+    (
+        "form_entries.html",
+        include_str!("../../templates/pages/form_entries.html"),
     ),
 ];
 
