@@ -1,7 +1,10 @@
 //! Who asks: agency staff (API key or staff session) acting for a customer they name, or a
 //! customer in their own session. Every form and entry route is scoped by it.
 
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::FromRequestParts,
+    http::{Method, request::Parts},
+};
 use portal::{
     domain::{Actor, CustomerId, Form, Subject, TenantId},
     http::{ApiError, StaffAuth, UserSession},
@@ -30,6 +33,12 @@ impl FromRequestParts<FormsState> for Caller {
             // A customer's session: the same token, read as theirs (with its own CSRF check).
             Err(ApiError::StaffOnly) => {
                 let who = UserSession::from_request_parts(parts, state).await?;
+                // The session lets a cookie-authenticated form post through for its handler
+                // to check the body's token; these routes take no form posts, so every change
+                // by cookie must have sent the header.
+                if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+                    who.check_form_csrf(None)?;
+                }
                 match who.session.subject {
                     Subject::Customer(customer) => Ok(Caller::Customer {
                         tenant: who.session.tenant_id,

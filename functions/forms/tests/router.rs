@@ -282,3 +282,31 @@ async fn without_credentials_nothing_is_answered_but_401() {
     let answer = testkit::oneshot(&portal.router, Method::GET, "/forms", None, &[]).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_cookie_with_a_form_content_type_does_not_skip_the_csrf_check() {
+    let portal = Portal::new().await;
+    let agency = portal.agency("Berg").await;
+    let anna = portal.customer(agency.tenant, "anna@kunde.example").await;
+    let token = portal.session_of(&anna).await;
+    let cookie = format!("portal_session={token}");
+    for (method, path) in [
+        (Method::DELETE, "/forms/01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+        (
+            Method::POST,
+            "/form-entries/01ARZ3NDEKTSV4RRFFQ69G5FAV/notification",
+        ),
+        (Method::DELETE, "/form-entries/01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+    ] {
+        let answer = testkit::oneshot(
+            &portal.router,
+            method.clone(),
+            path,
+            Some(("application/x-www-form-urlencoded", "a=b".into())),
+            &[("cookie", &cookie)],
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{method} {path}");
+        assert_eq!(answer.json()["type"], "/problems/csrf-token-invalid");
+    }
+}
