@@ -158,6 +158,55 @@ async fn form_journey(setup: Setup) {
     let message = header.iter().position(|h| h == "message").unwrap();
     assert_eq!(&row[message], "'=1+1, \"bitte\" zurückrufen");
 
+    // A script on the site posts JSON; a file, a huge body and a preflight from elsewhere.
+    let response = http
+        .post(format!("{base}/f/{form_id}"))
+        .header("origin", "https://www.baeckerei.example")
+        .header("accept", "application/json")
+        .json(&json!({"name": "Grace", "message": "per fetch"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://www.baeckerei.example"
+    );
+    let file = reqwest::multipart::Form::new().text("name", "Grace").part(
+        "cv",
+        reqwest::multipart::Part::bytes(b"%PDF".to_vec()).file_name("cv.pdf"),
+    );
+    let response = http
+        .post(format!("{base}/f/{form_id}"))
+        .header("accept", "application/json")
+        .multipart(file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = http
+        .post(format!("{base}/f/{form_id}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(format!("message={}", "x".repeat(70 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    for (origin, expected) in [
+        ("https://www.baeckerei.example", StatusCode::NO_CONTENT),
+        ("https://evil.example", StatusCode::FORBIDDEN),
+    ] {
+        let response = http
+            .request(reqwest::Method::OPTIONS, format!("{base}/f/{form_id}"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected, "{origin}");
+    }
+
     // The notification, read back from where it went.
     let mut delivered = None;
     for _ in 0..100 {
@@ -196,6 +245,25 @@ async fn form_journey(setup: Setup) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(state, "sent");
+
+    // The same address keeps posting: the rate limit stops it.
+    let mut limited = None;
+    for n in 0..20 {
+        let response = http
+            .post(format!("{base}/f/{form_id}"))
+            .header("accept", "application/json")
+            .form(&[("n", n.to_string())])
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(response);
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let limited = limited.expect("the rate limit answered 429");
+    assert!(limited.headers().contains_key("retry-after"));
 }
 
 #[tokio::test]
@@ -203,7 +271,12 @@ async fn a_website_form_lands_in_the_portal_on_the_embedded_store() {
     let setup = embedded();
     let outbox = setup.services.outbox.clone().unwrap();
     form_journey(setup).await;
-    let email = outbox.messages().unwrap().pop().unwrap();
+    let email = outbox
+        .messages()
+        .unwrap()
+        .into_iter()
+        .find(|m| m.text.contains("Ada Lovelace"))
+        .unwrap();
     assert!(
         email
             .reply_to

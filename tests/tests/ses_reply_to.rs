@@ -61,7 +61,13 @@ async fn the_ses_adapter_sends_reply_to_only_when_the_email_has_one() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0]["ReplyToAddresses"], json!(["ada@visitor.example"]));
-    assert_eq!(seen[0]["Destination"]["ToAddresses"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        seen[0]["Destination"]["ToAddresses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(seen[1].get("ReplyToAddresses").is_none(), "{}", seen[1]);
 }
 
