@@ -13,6 +13,7 @@ pub mod entries;
 pub mod intake;
 mod manage;
 mod page;
+mod settings;
 mod state;
 pub mod turnstile;
 
@@ -33,6 +34,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PATCH", "/form-entries/{entryId}"),
     ("DELETE", "/form-entries/{entryId}"),
     ("POST", "/form-entries/{entryId}/notification"),
+    ("GET", "/form-settings"),
+    ("PUT", "/form-settings"),
     ("GET", "/entries"),
     ("POST", "/entries/{entryId}/read"),
     ("POST", "/entries/{entryId}/delete"),
@@ -67,6 +70,7 @@ pub fn routes() -> Router<FormsState> {
             "/form-entries/{entryId}/notification",
             post(entries::resend),
         )
+        .route("/form-settings", get(settings::read).put(settings::save))
         .route("/entries", get(page::show))
         .route("/entries/{entryId}/read", post(page::mark))
         .route("/entries/{entryId}/delete", post(page::remove))

@@ -227,16 +227,50 @@ async fn entries_are_marked_read_and_unread_and_deleted_by_their_customer_only()
 #[tokio::test]
 async fn entries_past_the_agencys_retention_are_gone_from_every_read() {
     let site = Site::new().await;
-    let mut tenant = site
-        .portal
-        .store
-        .get_tenant(site.agency.tenant)
-        .await
-        .unwrap()
-        .unwrap();
-    tenant.form_entry_retention_days = 30.try_into().unwrap();
-    site.portal.store.update_tenant(&tenant).await.unwrap();
+    // The form exists before the agency shortens its retention: the setting reaches it.
     let form = site.form(json!({"recipients": []})).await;
+    for bad in [
+        json!({"retentionDays": 0}),
+        json!({"retentionDays": 3651}),
+        json!({"retentionDays": "30"}),
+    ] {
+        let (status, _, _) = site
+            .portal
+            .call(
+                Method::PUT,
+                "/form-settings",
+                &site.agency.key,
+                Some(bad.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let (status, settings, _) = site
+        .portal
+        .call(
+            Method::PUT,
+            "/form-settings",
+            &site.agency.key,
+            Some(json!({"retentionDays": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{settings}");
+    let (_, settings, _) = site
+        .portal
+        .call(Method::GET, "/form-settings", &site.agency.key, None)
+        .await;
+    assert_eq!(settings, json!({"retentionDays": 30}));
+    let anna = site.portal.session_of(&site.customer).await;
+    let (status, _, _) = site
+        .portal
+        .call(
+            Method::PUT,
+            "/form-settings",
+            &anna,
+            Some(json!({"retentionDays": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "staff only");
     site.submit(&form, "message=old").await;
     let (_, list) = site.api(Method::GET, "/form-entries", None).await;
     let id = list["items"][0]["id"].as_str().unwrap().to_owned();

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::StoreError;
-use crate::domain::{CustomerId, Form, FormId, TenantId};
+use crate::domain::{CustomerId, Form, FormId, RetentionDays, TenantId};
 
 /// What the public intake counts on a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,13 @@ pub trait FormStore: Send + Sync {
     async fn update_form(&self, current: &Form, next: &Form) -> Result<(), StoreError>;
     /// Deletes `current` if unchanged. Its entries stay until their retention ends.
     async fn delete_form(&self, current: &Form) -> Result<(), StoreError>;
+    /// Sets the agency's entry retention on every form of the agency (the intake dates
+    /// entries from the form alone); answers how many forms it reached.
+    async fn set_retention(
+        &self,
+        tenant: TenantId,
+        days: RetentionDays,
+    ) -> Result<usize, StoreError>;
     /// Adds one to a count of the form; nothing (and no error) when the form is gone.
     async fn count(&self, id: FormId, what: FormCount) -> Result<(), StoreError>;
 }

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use super::{ItemStore, customer_sk};
 use crate::{
-    domain::{CustomerId, Form, FormId, TenantId},
+    domain::{CustomerId, Form, FormId, RetentionDays, TenantId},
     items::{self, Condition, Item, Key, Keys, Query, Update, Write},
     ports::{FormCount, FormStore, StoreError},
 };
@@ -87,6 +87,30 @@ impl FormStore for ItemStore {
             .await?
             .map_err(|_| StoreError::VersionConflict)?;
         Ok(())
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn set_retention(
+        &self,
+        tenant: TenantId,
+        days: RetentionDays,
+    ) -> Result<usize, StoreError> {
+        let forms: Vec<Form> = self
+            .list_all(
+                Query::gsi1(forms_gsi1pk(tenant)),
+                "Failed to list the agency's forms",
+            )
+            .await?;
+        for form in &forms {
+            let update = Update::new(form_key(form.id))
+                .set("retentionDays", days.days())
+                .when(Condition::Exists);
+            // A form deleted meanwhile needs no retention.
+            let _gone = self
+                .write(update.into(), "Failed to set a form's retention")
+                .await?;
+        }
+        Ok(forms.len())
     }
 
     #[tracing::instrument(skip(self))]

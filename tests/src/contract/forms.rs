@@ -105,3 +105,31 @@ pub async fn forms_are_found_by_public_id_listed_per_customer_and_edited_by_vers
         Err(StoreError::VersionConflict)
     ));
 }
+
+pub async fn changing_the_retention_reaches_every_form_of_the_agency<S>(store: Arc<S>)
+where
+    S: TenantStore + FormStore + ?Sized,
+{
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let other = saved_tenant(store.as_ref(), "B").await;
+    let mine = [
+        form_of(t.id, CustomerId::new(), json!({"name": "Eins"})),
+        form_of(t.id, CustomerId::new(), json!({"name": "Zwei"})),
+    ];
+    let theirs = form_of(other.id, CustomerId::new(), json!({"name": "Drei"}));
+    for form in mine.iter().chain([&theirs]) {
+        store.create_form(form).await.unwrap();
+    }
+    let days = portal::domain::RetentionDays::try_from(30).unwrap();
+    assert_eq!(store.set_retention(t.id, days).await.unwrap(), 2);
+    for form in &mine {
+        let stored = store.get_form(form.id).await.unwrap().unwrap();
+        assert_eq!(stored.retention_days, days);
+        assert_eq!(stored.version, form.version, "not an edit of the settings");
+    }
+    let untouched = store.get_form(theirs.id).await.unwrap().unwrap();
+    assert_eq!(
+        untouched.retention_days,
+        portal::domain::RetentionDays::default()
+    );
+}

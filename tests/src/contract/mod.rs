@@ -137,6 +137,7 @@ macro_rules! store_contract {
             deleting_a_customer_revokes_their_open_invitations,
             removing_a_staff_user_voids_their_reset_links,
             forms_are_found_by_public_id_listed_per_customer_and_edited_by_version,
+            changing_the_retention_reaches_every_form_of_the_agency,
             entries_list_newest_first_per_customer_and_per_form_within_dates,
             entries_past_their_retention_are_not_read,
             entries_are_marked_read_have_their_email_recorded_and_are_deleted,
