@@ -49,7 +49,6 @@ fn messages(list: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
 async fn entries_list_newest_first_in_pages_filtered_by_form_and_dates() {
     let site = Site::new().await;
     let contact = site.form(json!({"recipients": []})).await;
@@ -117,7 +116,6 @@ async fn entries_list_newest_first_in_pages_filtered_by_form_and_dates() {
     }
 }
 
-#[tokio::test]
 async fn entries_are_marked_read_and_unread_and_deleted_by_their_customer_only() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -224,7 +222,6 @@ async fn entries_are_marked_read_and_unread_and_deleted_by_their_customer_only()
     assert_eq!(list["items"], json!([]));
 }
 
-#[tokio::test]
 async fn entries_past_the_agencys_retention_are_gone_from_every_read() {
     let site = Site::new().await;
     // The form exists before the agency shortens its retention: the setting reaches it.
@@ -313,7 +310,6 @@ async fn entries_past_the_agencys_retention_are_gone_from_every_read() {
     assert!(!csv.text.contains("old"), "{}", csv.text);
 }
 
-#[tokio::test]
 async fn the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -427,7 +423,6 @@ impl Mailer for Flaky {
     }
 }
 
-#[tokio::test]
 async fn a_failed_notification_keeps_the_entry_is_recorded_and_can_be_resent() {
     let mut portal = Portal::new().await;
     let outbox = Arc::new(Outbox::in_memory());
@@ -465,3 +460,11 @@ async fn a_failed_notification_keeps_the_entry_is_recorded_and_can_be_resent() {
     assert_eq!(emails.len(), 1);
     assert_eq!(emails[0].reply_to.as_deref(), Some("ada@visitor.example"));
 }
+
+both_backends!(
+    entries_list_newest_first_in_pages_filtered_by_form_and_dates,
+    entries_are_marked_read_and_unread_and_deleted_by_their_customer_only,
+    entries_past_the_agencys_retention_are_gone_from_every_read,
+    the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name,
+    a_failed_notification_keeps_the_entry_is_recorded_and_can_be_resent,
+);

@@ -16,7 +16,6 @@ use portal::domain::{EmailState, FormId, Language, Verification};
 use serde_json::{Value, json};
 use support::{FORM, Portal, SITE, Site};
 
-#[tokio::test]
 async fn a_plain_html_post_is_stored_redirected_and_emailed_with_the_visitor_as_reply_to() {
     let site = Site::new().await;
     let form = site
@@ -74,7 +73,6 @@ async fn a_plain_html_post_is_stored_redirected_and_emailed_with_the_visitor_as_
     assert_eq!(site.counts(&form).await, (1, 0, 0));
 }
 
-#[tokio::test]
 async fn without_a_redirect_the_thank_you_page_speaks_the_forms_language_and_links_back() {
     let site = Site::new().await;
     for language in Language::ALL {
@@ -120,7 +118,6 @@ async fn without_a_redirect_the_thank_you_page_speaks_the_forms_language_and_lin
     }
 }
 
-#[tokio::test]
 async fn a_json_post_gets_201_json_and_a_bad_one_a_json_problem() {
     let site = Site::new().await;
     let form = site.form(json!({"language": "fr"})).await;
@@ -186,7 +183,6 @@ fn multipart(parts: &[(&str, Option<&str>, &str)]) -> (String, String) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-#[tokio::test]
 async fn a_multipart_post_keeps_its_text_fields_and_refuses_files_clearly() {
     let site = Site::new().await;
     let form = site.form(json!({})).await;
@@ -232,7 +228,6 @@ async fn a_multipart_post_keeps_its_text_fields_and_refuses_files_clearly() {
     assert_eq!(site.counts(&form).await, (1, 0, 2));
 }
 
-#[tokio::test]
 async fn cors_preflight_is_answered_for_allowed_origins_only_and_other_origins_are_refused() {
     let site = Site::new().await;
     let form = site.form(json!({})).await;
@@ -292,7 +287,6 @@ async fn cors_preflight_is_answered_for_allowed_origins_only_and_other_origins_a
     assert!(site.emails(0).await.is_empty());
 }
 
-#[tokio::test]
 async fn a_bot_filling_the_honeypot_is_answered_as_accepted_and_leaves_only_a_spam_count() {
     let site = Site::new().await;
     let form = site
@@ -366,7 +360,6 @@ async fn turnstile_stub() -> String {
     format!("http://{address}/siteverify")
 }
 
-#[tokio::test]
 async fn turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unverified() {
     let url = turnstile_stub().await;
     let check: Arc<dyn HumanCheck> = Arc::new(Turnstile::new(&url));
@@ -441,7 +434,6 @@ async fn turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unve
     assert_eq!(verdict, forms::turnstile::Verdict::Unreachable);
 }
 
-#[tokio::test]
 async fn too_many_entries_from_one_address_get_429_with_retry_after() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -496,7 +488,6 @@ async fn too_many_entries_from_one_address_get_429_with_retry_after() {
     assert_eq!(entry.email_state, EmailState::NoRecipients);
 }
 
-#[tokio::test]
 async fn huge_bodies_too_many_fields_and_too_long_values_are_refused_and_counted() {
     let site = Site::new().await;
     let form = site.form(json!({})).await;
@@ -528,7 +519,6 @@ async fn huge_bodies_too_many_fields_and_too_long_values_are_refused_and_counted
     assert_eq!(site.counts(&form).await, (0, 0, 4));
 }
 
-#[tokio::test]
 async fn visitor_input_adds_no_header_or_recipient_to_the_notification() {
     let site = Site::new().await;
     let form = site
@@ -565,7 +555,6 @@ async fn visitor_input_adds_no_header_or_recipient_to_the_notification() {
     );
 }
 
-#[tokio::test]
 async fn odd_unicode_in_names_and_values_is_kept_and_control_characters_in_names_are_refused() {
     let site = Site::new().await;
     let form = site.form(json!({})).await;
@@ -597,7 +586,6 @@ async fn odd_unicode_in_names_and_values_is_kept_and_control_characters_in_names
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
 async fn an_unknown_or_malformed_form_id_is_not_found() {
     let site = Site::new().await;
     for id in [FormId::new().to_string(), "not-an-id".to_owned()] {
@@ -617,7 +605,6 @@ async fn an_unknown_or_malformed_form_id_is_not_found() {
     }
 }
 
-#[tokio::test]
 async fn a_deleted_form_takes_no_more_entries() {
     let site = Site::new().await;
     let form = site.form(json!({})).await;
@@ -635,3 +622,19 @@ async fn a_deleted_form_takes_no_more_entries() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(site.entries().await.is_empty());
 }
+
+both_backends!(
+    a_plain_html_post_is_stored_redirected_and_emailed_with_the_visitor_as_reply_to,
+    without_a_redirect_the_thank_you_page_speaks_the_forms_language_and_links_back,
+    a_json_post_gets_201_json_and_a_bad_one_a_json_problem,
+    a_multipart_post_keeps_its_text_fields_and_refuses_files_clearly,
+    cors_preflight_is_answered_for_allowed_origins_only_and_other_origins_are_refused,
+    a_bot_filling_the_honeypot_is_answered_as_accepted_and_leaves_only_a_spam_count,
+    turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unverified,
+    too_many_entries_from_one_address_get_429_with_retry_after,
+    huge_bodies_too_many_fields_and_too_long_values_are_refused_and_counted,
+    visitor_input_adds_no_header_or_recipient_to_the_notification,
+    odd_unicode_in_names_and_values_is_kept_and_control_characters_in_names_are_refused,
+    an_unknown_or_malformed_form_id_is_not_found,
+    a_deleted_form_takes_no_more_entries,
+);

@@ -18,7 +18,6 @@ async fn page(site: &Site, cookie: &str, path: &str) -> testkit::Answer {
     .await
 }
 
-#[tokio::test]
 async fn the_page_shows_the_customers_entries_in_their_language_and_its_buttons_work() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -108,7 +107,6 @@ async fn the_page_shows_the_customers_entries_in_their_language_and_its_buttons_
     assert!(answer.text.contains("Aucune entrée."));
 }
 
-#[tokio::test]
 async fn without_a_session_the_page_asks_to_log_in_and_another_customers_entry_is_not_found() {
     let site = Site::new().await;
     let answer = page(&site, "portal_session=nonsense", "/entries").await;
@@ -147,3 +145,8 @@ async fn without_a_session_the_page_asks_to_log_in_and_another_customers_entry_i
     );
     assert_eq!(site.entries().await.len(), 1);
 }
+
+both_backends!(
+    the_page_shows_the_customers_entries_in_their_language_and_its_buttons_work,
+    without_a_session_the_page_asks_to_log_in_and_another_customers_entry_is_not_found,
+);

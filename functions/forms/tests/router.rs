@@ -18,7 +18,6 @@ fn contact_form() -> Value {
     })
 }
 
-#[tokio::test]
 async fn staff_register_a_form_for_a_customer_and_get_its_endpoint_and_snippets() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -87,7 +86,6 @@ async fn staff_register_a_form_for_a_customer_and_get_its_endpoint_and_snippets(
     assert_eq!(problem["type"], "/problems/not-found");
 }
 
-#[tokio::test]
 async fn a_form_defaults_to_the_customers_language() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -106,7 +104,6 @@ async fn a_form_defaults_to_the_customers_language() {
     assert_eq!(form["turnstile"], false);
 }
 
-#[tokio::test]
 async fn staff_must_name_a_customer_of_their_own_agency() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -136,7 +133,6 @@ async fn staff_must_name_a_customer_of_their_own_agency() {
     }
 }
 
-#[tokio::test]
 async fn every_bad_setting_is_named() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -190,7 +186,6 @@ async fn every_bad_setting_is_named() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
 }
 
-#[tokio::test]
 async fn a_customer_manages_their_own_forms_and_reaches_nobody_elses() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -257,7 +252,6 @@ async fn a_customer_manages_their_own_forms_and_reaches_nobody_elses() {
     assert_eq!(form["name"], "Anfrage");
 }
 
-#[tokio::test]
 async fn a_customer_session_by_cookie_needs_the_csrf_token_to_change_forms() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -276,14 +270,12 @@ async fn a_customer_session_by_cookie_needs_the_csrf_token_to_change_forms() {
     assert_eq!(answer.json()["type"], "/problems/csrf-token-invalid");
 }
 
-#[tokio::test]
 async fn without_credentials_nothing_is_answered_but_401() {
     let portal = Portal::new().await;
     let answer = testkit::oneshot(&portal.router, Method::GET, "/forms", None, &[]).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
 async fn a_cookie_with_a_form_content_type_does_not_skip_the_csrf_check() {
     let portal = Portal::new().await;
     let agency = portal.agency("Berg").await;
@@ -310,3 +302,14 @@ async fn a_cookie_with_a_form_content_type_does_not_skip_the_csrf_check() {
         assert_eq!(answer.json()["type"], "/problems/csrf-token-invalid");
     }
 }
+
+both_backends!(
+    staff_register_a_form_for_a_customer_and_get_its_endpoint_and_snippets,
+    a_form_defaults_to_the_customers_language,
+    staff_must_name_a_customer_of_their_own_agency,
+    every_bad_setting_is_named,
+    a_customer_manages_their_own_forms_and_reaches_nobody_elses,
+    a_customer_session_by_cookie_needs_the_csrf_token_to_change_forms,
+    without_credentials_nothing_is_answered_but_401,
+    a_cookie_with_a_form_content_type_does_not_skip_the_csrf_check,
+);

@@ -35,6 +35,65 @@ use portal::{
 };
 use testkit::{Answer, TestClock};
 
+/// Which store a test runs on; [`both_backends!`] runs each test on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Embedded,
+    Moto,
+}
+
+tokio::task_local! {
+    pub static BACKEND: Backend;
+}
+
+/// DynamoDB on moto's server (`MOTO_ENDPOINT`), in a table of its own.
+pub async fn moto_store() -> Arc<dyn Store> {
+    let endpoint = std::env::var("MOTO_ENDPOINT").expect(
+        "MOTO_ENDPOINT is not set: start `moto_server -H 127.0.0.1 -p 5000` and set \
+         MOTO_ENDPOINT=http://127.0.0.1:5000",
+    );
+    let sdk = portal::aws::config::load(Some(&endpoint)).await;
+    let table = format!(
+        "forms-test-{}",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    portal::aws::dynamodb_table::create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table)
+        .await
+        .expect("moto creates the table");
+    portal::aws::dynamodb_store(
+        &sdk,
+        &portal::aws::config::TableName::parse(&table).expect("a valid table name"),
+    )
+}
+
+/// Each named test (an `async fn` taking nothing) once on the embedded store and once on
+/// DynamoDB on moto.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    crate::support::BACKEND
+                        .scope(crate::support::Backend::Embedded, super::$name())
+                        .await
+                }
+            )*
+        }
+        mod on_moto {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    crate::support::BACKEND
+                        .scope(crate::support::Backend::Moto, super::$name())
+                        .await
+                }
+            )*
+        }
+    };
+}
+
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
 pub struct Portal {
@@ -55,9 +114,12 @@ impl Portal {
         Self::with_check(Arc::new(NoCheck)).await
     }
 
-    /// A portal whose Turnstile check is `check`.
+    /// A portal whose Turnstile check is `check`, on the backend of the running test.
     pub async fn with_check(check: Arc<dyn HumanCheck>) -> Self {
-        let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
+        let store = match BACKEND.try_with(|b| *b).unwrap_or(Backend::Embedded) {
+            Backend::Embedded => Arc::new(embedded::in_memory_store()) as Arc<dyn Store>,
+            Backend::Moto => moto_store().await,
+        };
         let clock = Arc::new(TestClock::stopped());
         let outbox = Arc::new(Outbox::in_memory());
         let mut all = AppState::from_store(store.clone());
