@@ -75,8 +75,8 @@ macro_rules! both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    crate::support::BACKEND
-                        .scope(crate::support::Backend::Embedded, super::$name())
+                    $crate::support::BACKEND
+                        .scope($crate::support::Backend::Embedded, super::$name())
                         .await
                 }
             )*
@@ -85,8 +85,8 @@ macro_rules! both_backends {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    crate::support::BACKEND
-                        .scope(crate::support::Backend::Moto, super::$name())
+                    $crate::support::BACKEND
+                        .scope($crate::support::Backend::Moto, super::$name())
                         .await
                 }
             )*
