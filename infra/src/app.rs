@@ -46,6 +46,16 @@ pub fn app(services: &Services) -> Router {
         );
     }
     let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
+    let forms_state = forms::FormsState::new(
+        state.clone(),
+        services.mailer.clone(),
+        Arc::new(forms::turnstile::Turnstile::new(
+            std::env::var("TURNSTILE_VERIFY_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| forms::turnstile::SITEVERIFY_URL.to_owned()),
+        )),
+    );
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::new(
             state,
@@ -53,7 +63,8 @@ pub fn app(services: &Services) -> Router {
             services.sms.clone(),
         )))
         .merge(invite::routes(invite_state))
-        .merge(auth::routes(auth_state));
+        .merge(auth::routes(auth_state))
+        .merge(forms::routes().with_state(forms_state));
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))

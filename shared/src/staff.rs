@@ -110,6 +110,7 @@ async fn send(
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
             to: member.email.clone(),
+            reply_to: None,
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use crate::ports::{
-    AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore,
-    RateLimitStore, SessionStore, StaffStore, Store, SystemClock, TemplateStore, TenantStore,
+    AccountStore, ApiKeyStore, Clock, CustomerStore, FormEntryStore, FormStore, IdempotencyStore,
+    InvitationStore, RateLimitStore, SessionStore, StaffStore, Store, SystemClock, TemplateStore,
+    TenantStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -23,6 +24,8 @@ pub struct AppState {
     pub sessions: Arc<dyn SessionStore>,
     pub rate_limits: Arc<dyn RateLimitStore>,
     pub staff: Arc<dyn StaffStore>,
+    pub forms: Arc<dyn FormStore>,
+    pub form_entries: Arc<dyn FormEntryStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -39,7 +42,9 @@ impl AppState {
             accounts: store.clone(),
             sessions: store.clone(),
             rate_limits: store.clone(),
-            staff: store,
+            staff: store.clone(),
+            forms: store.clone(),
+            form_entries: store,
             clock: Arc::new(SystemClock),
         }
     }

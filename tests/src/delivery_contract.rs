@@ -230,6 +230,7 @@ pub fn invitation_email(from: &Email, to: &Email, link: &str) -> OutgoingEmail {
         from: from.clone(),
         from_name: SENDER_NAME.into(),
         to: to.clone(),
+        reply_to: None,
         subject: "Ihre Einladung: Bäckerei Schmidt – Kundenportal öffnen".into(),
         text: format!(
             "Guten Tag Frau Schröder,\n\nbitte öffnen Sie Ihr Kundenportal: {link}\n\nGrüße"

@@ -12,6 +12,7 @@ fn served() -> Routes {
         .iter()
         .chain(invite::ROUTES)
         .chain(auth::ROUTES)
+        .chain(forms::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
@@ -26,7 +27,7 @@ fn openapi() -> Routes {
     let mut routes = Routes::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+            if ["get", "post", "put", "patch", "delete", "options"].contains(&method.as_str()) {
                 routes.insert((method.to_uppercase(), path.clone()));
             }
         }
@@ -72,7 +73,9 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
             .replace("{invitationId}", "01ARZ3NDEKTSV4RRFFQ69G5FAW")
             .replace("{language}", "de")
             .replace("{channel}", "email")
-            .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+            .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            .replace("{formId}", "01ARZ3NDEKTSV4RRFFQ69G5FAX")
+            .replace("{entryId}", "01ARZ3NDEKTSV4RRFFQ69G5FAY");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let method_ = Method::from_bytes(method.as_bytes()).unwrap();
             let answer = testkit::oneshot(&app, method_, &concrete, None, &[]).await;

@@ -155,6 +155,7 @@ async fn send_reset(state: &AuthState, email: &Email) -> anyhow::Result<()> {
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
             to: stored,
+            reply_to: None,
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,

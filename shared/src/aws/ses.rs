@@ -47,6 +47,7 @@ impl Mailer for SesMailer {
                     .to_addresses(email.to.as_str())
                     .build(),
             )
+            .set_reply_to_addresses(email.reply_to.as_ref().map(|r| vec![r.to_string()]))
             .content(content(email)?)
             .send()
             .await

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod country;
 pub mod customer;
 pub mod email;
+pub mod form;
 pub mod ids;
 pub mod invitation;
 pub mod language;
@@ -24,6 +25,10 @@ pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
+pub use form::{
+    EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, Origin, RedirectUrl,
+    TurnstileSecret, Verification,
+};
 pub use ids::{ApiKeyId, CustomerId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
@@ -35,5 +40,5 @@ pub use message::{OutgoingEmail, OutgoingSms};
 pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;
 pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatus, ValidNewStaff};
-pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
+pub use tenant::{NewTenant, PlanTier, PortalUrl, RetentionDays, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors, FieldProblem};

@@ -21,6 +21,9 @@ pub struct Tenant {
     /// How long invitation links stay valid.
     #[serde(default)]
     pub invitation_validity_days: ValidityDays,
+    /// How long form entries are kept.
+    #[serde(default)]
+    pub form_entry_retention_days: RetentionDays,
     pub created_at: DateTime<Utc>,
 }
 
@@ -58,6 +61,44 @@ impl TryFrom<u32> for ValidityDays {
 
 impl From<ValidityDays> for u32 {
     fn from(d: ValidityDays) -> u32 {
+        d.0
+    }
+}
+
+/// Days a form entry is kept: 1 to 3650, 365 unless the agency chose otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct RetentionDays(u32);
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("must be a whole number of days from 1 to 3650")]
+pub struct InvalidRetentionDays;
+
+impl RetentionDays {
+    pub fn days(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for RetentionDays {
+    fn default() -> Self {
+        Self(365)
+    }
+}
+
+impl TryFrom<u32> for RetentionDays {
+    type Error = InvalidRetentionDays;
+
+    fn try_from(days: u32) -> Result<Self, Self::Error> {
+        (1..=3650)
+            .contains(&days)
+            .then_some(Self(days))
+            .ok_or(InvalidRetentionDays)
+    }
+}
+
+impl From<RetentionDays> for u32 {
+    fn from(d: RetentionDays) -> u32 {
         d.0
     }
 }
@@ -184,6 +225,7 @@ impl NewTenant {
                 default_language,
                 tier,
                 invitation_validity_days: ValidityDays::default(),
+                form_entry_retention_days: RetentionDays::default(),
                 created_at: now,
             }),
             _ => Err(errors.into_vec()),

@@ -39,6 +39,9 @@ pub struct OutboxMessage {
     pub text: String,
     /// Email only.
     pub html: Option<String>,
+    /// Email only: the `Reply-To` address, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 pub struct Outbox {
@@ -170,6 +173,7 @@ impl Mailer for Outbox {
             subject: Some(email.subject.clone()),
             text: email.text.clone(),
             html: Some(email.html.clone()),
+            reply_to: email.reply_to.as_ref().map(ToString::to_string),
         };
         Ok(self
             .keep(message)
@@ -190,6 +194,7 @@ impl SmsSender for Outbox {
             subject: None,
             text: sms.text.clone(),
             html: None,
+            reply_to: None,
         };
         Ok(self
             .keep(message)
@@ -258,6 +263,7 @@ mod tests {
             from: Email::parse("portal@agency.example").unwrap(),
             from_name: "Agentur Müller".into(),
             to: Email::parse(to).unwrap(),
+            reply_to: None,
             subject: "Ihre Einladung".into(),
             text: "Hallo, bitte hier klicken: https://portal.agency.example/invite/abc.".into(),
             html: "<a href=\"https://portal.agency.example/invite/abc\">hier</a>".into(),
@@ -298,6 +304,7 @@ mod tests {
             subject: Some("Ihre Einladung".into()),
             text: "Bitte: https://portal.example/i/1 danke".into(),
             html: Some("<p>https://not-from-html.example</p>".into()),
+            reply_to: None,
         };
         let block = announcement(&message);
         assert!(block.contains("email to anna@kunde.example"), "{block}");

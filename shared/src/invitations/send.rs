@@ -203,6 +203,7 @@ async fn prepare(
             from: tenant.sender_email.clone(),
             from_name: tenant.name.clone(),
             to: recipient.clone().unwrap_or(login_email),
+            reply_to: None,
             subject: rendered.subject,
             text: rendered.text,
             html: rendered.html,

@@ -16,6 +16,8 @@
 //!
 //! Every form carries a hidden `csrf` input when a csrf value is given.
 
+mod form_entries;
+mod forms;
 mod links;
 mod login;
 mod my_data;
@@ -37,6 +39,10 @@ use crate::{
     i18n::{Arg, field_message, t, t_args},
 };
 
+pub use form_entries::{
+    EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, form_entries,
+};
+pub use forms::{FormIntakePage, form_intake};
 pub use links::{
     LinkProblem, LinkProblemPage, Purpose, SetPasswordForm, link_problem, set_password,
 };
@@ -65,7 +71,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 11] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -101,6 +107,14 @@ const TEMPLATES: [(&str, &str); 9] = [
     (
         "staff_account.html",
         include_str!("../../templates/pages/staff_account.html"),
+    ),
+    (
+        "form_intake.html",
+        include_str!("../../templates/pages/form_intake.html"),
+    ),
+    (
+        "form_entries.html",
+        include_str!("../../templates/pages/form_entries.html"),
     ),
 ];
 

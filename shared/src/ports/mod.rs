@@ -10,6 +10,8 @@ mod api_keys;
 mod customers;
 mod delivery;
 mod files;
+mod form_entries;
+mod forms;
 mod idempotency;
 mod invitations;
 mod rate_limits;
@@ -23,6 +25,8 @@ pub use api_keys::ApiKeyStore;
 pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
 pub use files::{FileStore, SignedRequest};
+pub use form_entries::{EntryFilter, FormEntryStore};
+pub use forms::{FormCount, FormStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use invitations::InvitationStore;
 pub use rate_limits::RateLimitStore;
@@ -72,6 +76,8 @@ pub trait Store:
     + SessionStore
     + RateLimitStore
     + StaffStore
+    + FormStore
+    + FormEntryStore
 {
 }
 impl<T> Store for T where
@@ -85,6 +91,8 @@ impl<T> Store for T where
         + SessionStore
         + RateLimitStore
         + StaffStore
+        + FormStore
+        + FormEntryStore
 {
 }
 

@@ -21,10 +21,14 @@
 //! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
 //! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
+//! | form        | `FORM#{f}`           | `FORM`            | `TENANT#{t}#FORMS` | `CUSTOMER#{c}#FORM#{f}` |
+//! | form entry  | `TENANT#{t}#CUSTOMER#{c}#ENTRIES` | `ENTRY#{e}` | `FORM#{f}#ENTRIES` | `ENTRY#{e}` |
 
 mod accounts;
 mod api_keys;
 mod customers;
+mod form_entries;
+mod forms;
 mod idempotency;
 mod invitations;
 mod rate_limits;

@@ -12,6 +12,8 @@
 mod accounts;
 mod api_keys;
 mod customers;
+mod form_entries;
+mod forms;
 mod idempotency;
 mod invitations;
 mod rate_limits;
@@ -23,6 +25,8 @@ mod tenants;
 pub use accounts::*;
 pub use api_keys::*;
 pub use customers::*;
+pub use form_entries::*;
+pub use forms::*;
 pub use idempotency::*;
 pub use invitations::*;
 pub use rate_limits::*;
@@ -132,6 +136,11 @@ macro_rules! store_contract {
             a_set_change_or_reset_of_the_password_voids_earlier_reset_links,
             deleting_a_customer_revokes_their_open_invitations,
             removing_a_staff_user_voids_their_reset_links,
+            forms_are_found_by_public_id_listed_per_customer_and_edited_by_version,
+            changing_the_retention_reaches_every_form_of_the_agency,
+            entries_list_newest_first_per_customer_and_per_form_within_dates,
+            entries_past_their_retention_are_not_read,
+            entries_are_marked_read_have_their_email_recorded_and_are_deleted,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

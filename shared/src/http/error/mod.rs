@@ -144,6 +144,18 @@ pub enum ApiError {
         retry_after: i64,
         field: Option<&'static str>,
     },
+    /// 403: a form entry posted from an origin the form does not allow.
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    /// 403: the form's Turnstile check said the visitor is a bot (or sent no token).
+    #[error("verification failed")]
+    VerificationFailed,
+    /// 429 with `Retry-After`: too many form entries from one address, or to one form.
+    #[error("too many submissions")]
+    TooManySubmissions { retry_after: i64 },
+    /// 415 on the public form intake: the body is neither a form, multipart nor JSON.
+    #[error("unsupported form body")]
+    UnsupportedFormBody,
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
@@ -487,6 +499,34 @@ impl ApiError {
                 // Whole seconds, at least one: `0` would invite an immediate retry.
                 problem.header(header::RETRY_AFTER, HeaderValue::from((*retry_after).max(1)))
             }
+            ApiError::OriginNotAllowed => Problem::new(
+                S::FORBIDDEN,
+                "origin-not-allowed",
+                "This form does not take entries from this website",
+            )
+            .detail("The page the form was sent from is not one of the form's allowed origins."),
+            ApiError::VerificationFailed => Problem::new(
+                S::FORBIDDEN,
+                "verification-failed",
+                "The anti-bot check failed",
+            )
+            .detail("The form's Turnstile check did not confirm that a person sent it. Reload the page and try again."),
+            ApiError::TooManySubmissions { retry_after } => {
+                let seconds = (*retry_after).max(1);
+                Problem::new(
+                    S::TOO_MANY_REQUESTS,
+                    "too-many-submissions",
+                    "Too many form entries",
+                )
+                .detail(format!("Too many entries were sent; try again in {seconds} seconds."))
+                .header(header::RETRY_AFTER, HeaderValue::from(seconds))
+            }
+            ApiError::UnsupportedFormBody => Problem::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "The request body must be a form or JSON",
+            )
+            .detail("Send application/x-www-form-urlencoded, multipart/form-data or application/json."),
             ApiError::RouteNotFound => Problem::new(S::NOT_FOUND, "route-not-found", "No such route")
                 .detail("No API route matches this path. See the OpenAPI document for the routes."),
             ApiError::MethodNotAllowed => Problem::new(

@@ -42,9 +42,13 @@ fn variant(e: &ApiError) -> usize {
         ApiError::RouteNotFound => 32,
         ApiError::MethodNotAllowed => 33,
         ApiError::Unexpected(_) => 34,
+        ApiError::OriginNotAllowed => 35,
+        ApiError::VerificationFailed => 36,
+        ApiError::TooManySubmissions { .. } => 37,
+        ApiError::UnsupportedFormBody => 38,
     }
 }
-const VARIANTS: usize = 35;
+const VARIANTS: usize = 39;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -127,6 +131,10 @@ fn examples() -> Vec<ApiError> {
         ApiError::RouteNotFound,
         ApiError::MethodNotAllowed,
         ApiError::Unexpected(anyhow::anyhow!("the table is gone")),
+        ApiError::OriginNotAllowed,
+        ApiError::VerificationFailed,
+        ApiError::TooManySubmissions { retry_after: 60 },
+        ApiError::UnsupportedFormBody,
     ]
 }
 
