@@ -278,11 +278,15 @@ pub struct Form {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FormChanges {
+    #[serde(default, deserialize_with = "not_null")]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     pub allowed_origins: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub recipients: Option<Vec<String>>,
     #[serde(default, deserialize_with = "double_option")]
     pub redirect_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     pub language: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     pub turnstile_secret: Option<Option<String>>,
@@ -292,6 +296,12 @@ fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A field that may be left out but not cleared: `null` is refused as the wrong type (a
+/// form always has a name, a language and lists, possibly empty).
+fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 pub const MAX_ORIGINS: usize = 20;
@@ -484,6 +494,23 @@ impl FormEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_clears_only_what_may_be_cleared() {
+        for field in ["name", "allowedOrigins", "recipients", "language"] {
+            let body = format!(r#"{{"{field}": null}}"#);
+            assert!(
+                serde_json::from_str::<FormChanges>(&body).is_err(),
+                "{field}: null must be refused"
+            );
+        }
+        let cleared: FormChanges =
+            serde_json::from_str(r#"{"redirectUrl": null, "turnstileSecret": null}"#).unwrap();
+        assert_eq!(cleared.redirect_url, Some(None));
+        assert_eq!(cleared.turnstile_secret, Some(None));
+        let absent: FormChanges = serde_json::from_str("{}").unwrap();
+        assert!(absent.name.is_none() && absent.redirect_url.is_none());
+    }
 
     #[test]
     fn origins_are_scheme_host_and_port_only() {
