@@ -22,7 +22,7 @@ pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
 pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
-pub use files::{FileStore, SignedRequest};
+pub use files::{FileStore, PresignedPost, SignedRequest};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use invitations::InvitationStore;
 pub use rate_limits::RateLimitStore;
