@@ -448,6 +448,15 @@ mod tests {
         fields.iter_mut().find(|(n, _)| n == name).unwrap().1 = value.to_owned();
     }
 
+    /// A name, the fields, the file's size, when it is sent, and the refusal expected.
+    type Case = (
+        &'static str,
+        Vec<(String, String)>,
+        u64,
+        DateTime<Utc>,
+        PostPolicyError,
+    );
+
     #[test]
     fn a_form_is_checked_as_s3_checks_it() {
         let identity = example_identity();
@@ -458,13 +467,7 @@ mod tests {
         };
         assert!(check(&signed, 1000, now).is_ok());
 
-        let cases: Vec<(
-            &str,
-            Vec<(String, String)>,
-            u64,
-            DateTime<Utc>,
-            PostPolicyError,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "too large",
                 signed.clone(),
