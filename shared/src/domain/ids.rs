@@ -70,6 +70,10 @@ ulid_id!(
     /// A staff user of an agency (a person who logs in, unlike an API key).
     StaffId
 );
+ulid_id!(
+    /// One file a customer or the agency uploaded.
+    FileId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod country;
 pub mod customer;
 pub mod email;
+pub mod file;
 pub mod ids;
 pub mod invitation;
 pub mod language;
@@ -24,7 +25,8 @@ pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use ids::{ApiKeyId, CustomerId, InvitationId, StaffId, TenantId};
+pub use file::{FileRecord, FileSettings, FileState, Uploader};
+pub use ids::{ApiKeyId, CustomerId, FileId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,

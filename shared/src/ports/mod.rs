@@ -9,6 +9,7 @@ mod accounts;
 mod api_keys;
 mod customers;
 mod delivery;
+mod file_records;
 mod files;
 mod idempotency;
 mod invitations;
@@ -22,6 +23,7 @@ pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
 pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
+pub use file_records::{FileCreation, FileRecordStore};
 pub use files::{FileStore, PresignedPost, SignedRequest};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use invitations::InvitationStore;
@@ -72,6 +74,7 @@ pub trait Store:
     + SessionStore
     + RateLimitStore
     + StaffStore
+    + FileRecordStore
 {
 }
 impl<T> Store for T where
@@ -85,6 +88,7 @@ impl<T> Store for T where
         + SessionStore
         + RateLimitStore
         + StaffStore
+        + FileRecordStore
 {
 }
 

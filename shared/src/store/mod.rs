@@ -21,10 +21,14 @@
 //! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
 //! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
+//! | file        | `TENANT#{t}#CUSTOMER#{c}` | `FILE#{f}`   | `TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}` | `FILE#{f}` |
+//! | file usage  | `TENANT#{t}#CUSTOMER#{c}` | `FILEUSAGE`  |                |                   |
+//! | file rules  | `TENANT#{t}`         | `FILESETTINGS`    |                |                   |
 
 mod accounts;
 mod api_keys;
 mod customers;
+mod file_records;
 mod idempotency;
 mod invitations;
 mod rate_limits;

@@ -12,6 +12,7 @@
 mod accounts;
 mod api_keys;
 mod customers;
+mod file_records;
 mod idempotency;
 mod invitations;
 mod rate_limits;
@@ -23,6 +24,7 @@ mod tenants;
 pub use accounts::*;
 pub use api_keys::*;
 pub use customers::*;
+pub use file_records::*;
 pub use idempotency::*;
 pub use invitations::*;
 pub use rate_limits::*;
@@ -132,6 +134,12 @@ macro_rules! store_contract {
             a_set_change_or_reset_of_the_password_voids_earlier_reset_links,
             deleting_a_customer_revokes_their_open_invitations,
             removing_a_staff_user_voids_their_reset_links,
+            files_are_listed_newest_first_in_pages_and_by_folder,
+            another_customers_files_are_not_reached,
+            the_quota_refuses_a_file_that_would_pass_it_even_in_a_race,
+            updates_and_deletes_follow_the_version_and_move_the_usage,
+            a_rejected_file_releases_its_bytes,
+            file_settings_default_until_the_agency_sets_its_own,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

@@ -1,0 +1,56 @@
+//! The records of customers' files (the bytes are in the [`super::FileStore`]), the bytes each
+//! customer's files hold against the agency's quota, and the agency's upload rules.
+
+use async_trait::async_trait;
+
+use super::{Page, StoreError};
+use crate::domain::{CustomerId, FileId, FileRecord, FileSettings, TenantId};
+
+/// What [`FileRecordStore::create_file`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileCreation {
+    Created,
+    /// Nothing was stored: the customer's files already hold `used` bytes, and this one would
+    /// take them past the quota.
+    QuotaExceeded {
+        used: u64,
+    },
+}
+
+#[async_trait]
+pub trait FileRecordStore: Send + Sync {
+    /// The agency's rules, or the defaults when it has set none.
+    async fn file_settings(&self, tenant: TenantId) -> Result<FileSettings, StoreError>;
+    async fn put_file_settings(
+        &self,
+        tenant: TenantId,
+        settings: &FileSettings,
+    ) -> Result<(), StoreError>;
+    /// Stores a new file and adds its [`FileRecord::quota_bytes`] to the customer's usage, in
+    /// one transaction, only if the usage stays within `quota` bytes.
+    async fn create_file(&self, file: &FileRecord, quota: u64) -> Result<FileCreation, StoreError>;
+    async fn get_file(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<FileRecord>, StoreError>;
+    /// The customer's files, newest first, all of them or those in `folder`, a page of at most
+    /// `limit` starting after the file `after`.
+    async fn list_files(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        folder: Option<&str>,
+        after: Option<FileId>,
+        limit: usize,
+    ) -> Result<Page<FileRecord, FileId>, StoreError>;
+    /// Replaces `current` by `next` if `current` is still what is stored
+    /// ([`StoreError::VersionConflict`] otherwise), moving the customer's usage by the change
+    /// in quota bytes, in one transaction. `next.version` is `current.version + 1`.
+    async fn update_file(&self, current: &FileRecord, next: &FileRecord) -> Result<(), StoreError>;
+    /// Deletes `file` if it is still what is stored and releases its bytes.
+    async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
+    /// The bytes the customer's files hold.
+    async fn file_usage(&self, tenant: TenantId, customer: CustomerId) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,204 @@
+//! A customer's files (`TENANT#{t}#CUSTOMER#{c}` / `FILE#{id}`, newest last by their ULIDs;
+//! on the index `gsi1pk = TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}`, `gsi1sk = FILE#{id}` for
+//! one folder's files), the bytes they hold (`.../FILEUSAGE`, attribute `bytes`) and the
+//! agency's upload rules (`TENANT#{t}` / `FILESETTINGS`).
+//!
+//! A file and the usage move together, in one transaction: creating one adds its declared
+//! size only while the usage stays within the quota, so two uploads at once can't both
+//! squeeze past it.
+
+use async_trait::async_trait;
+
+use super::{ItemStore, tenant_pk, unexpected};
+use crate::{
+    domain::{CustomerId, FileId, FileRecord, FileSettings, TenantId},
+    items::{self, Condition, Cursor, Key, Keys, Query, TableError, Update, Write},
+    ports::{FileCreation, FileRecordStore, Page, StoreError},
+};
+
+const USAGE_SK: &str = "FILEUSAGE";
+const SETTINGS_SK: &str = "FILESETTINGS";
+const BYTES: &str = "bytes";
+
+fn owner_pk(t: TenantId, c: CustomerId) -> String {
+    format!("TENANT#{t}#CUSTOMER#{c}")
+}
+
+fn file_sk(id: FileId) -> String {
+    format!("FILE#{id}")
+}
+
+fn folder_pk(t: TenantId, c: CustomerId, folder: &str) -> String {
+    format!("TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}")
+}
+
+fn file_key(t: TenantId, c: CustomerId, id: FileId) -> Key {
+    Key::new(owner_pk(t, c), file_sk(id))
+}
+
+fn usage_key(t: TenantId, c: CustomerId) -> Key {
+    Key::new(owner_pk(t, c), USAGE_SK)
+}
+
+pub(crate) fn file_item(f: &FileRecord) -> anyhow::Result<items::Item> {
+    let keys = Keys::new(owner_pk(f.tenant_id, f.customer_id), file_sk(f.id)).gsi1(
+        folder_pk(f.tenant_id, f.customer_id, &f.folder),
+        file_sk(f.id),
+    );
+    items::item(f, &keys)
+}
+
+fn signed(bytes: u64) -> anyhow::Result<i64> {
+    i64::try_from(bytes).map_err(|_| anyhow::anyhow!("A file size is out of range"))
+}
+
+/// Moves the customer's usage by `delta` bytes (no write when it is zero).
+fn usage_change(file: &FileRecord, delta: i64) -> Option<Write> {
+    (delta != 0).then(|| {
+        Update::new(usage_key(file.tenant_id, file.customer_id))
+            .add(BYTES, delta)
+            .into()
+    })
+}
+
+#[async_trait]
+impl FileRecordStore for ItemStore {
+    #[tracing::instrument(skip(self))]
+    async fn file_settings(&self, tenant: TenantId) -> Result<FileSettings, StoreError> {
+        let key = Key::new(tenant_pk(tenant), SETTINGS_SK);
+        let found = self
+            .get_record(key, false, "Failed to read the file settings")
+            .await?;
+        Ok(found.unwrap_or_default())
+    }
+
+    #[tracing::instrument(skip(self, settings))]
+    async fn put_file_settings(
+        &self,
+        tenant: TenantId,
+        settings: &FileSettings,
+    ) -> Result<(), StoreError> {
+        let item = items::item(settings, &Keys::new(tenant_pk(tenant), SETTINGS_SK))?;
+        self.write(Write::put(item), "Failed to store the file settings")
+            .await?
+            .map_err(|_| anyhow::anyhow!("An unconditional write failed its condition"))?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %file.tenant_id, customer = %file.customer_id, file = %file.id))]
+    async fn create_file(&self, file: &FileRecord, quota: u64) -> Result<FileCreation, StoreError> {
+        let bytes = file.quota_bytes();
+        let Some(room) = quota.checked_sub(bytes) else {
+            let used = self.file_usage(file.tenant_id, file.customer_id).await?;
+            return Ok(FileCreation::QuotaExceeded { used });
+        };
+        // `bytes <= room`, as `bytes < room + 1`; no usage yet is none used.
+        let within = Condition::absent(BYTES)
+            .or(Condition::less_than(BYTES, signed(room)?.saturating_add(1)));
+        let writes = vec![
+            Write::put(file_item(file)?).when(Condition::NotExists),
+            Update::new(usage_key(file.tenant_id, file.customer_id))
+                .add(BYTES, signed(bytes)?)
+                .when(within)
+                .into(),
+        ];
+        match self.table.transact(writes).await {
+            Ok(()) => Ok(FileCreation::Created),
+            Err(TableError::ConditionFailed { failed }) if failed.get(1) == Some(&true) => {
+                let used = self.file_usage(file.tenant_id, file.customer_id).await?;
+                Ok(FileCreation::QuotaExceeded { used })
+            }
+            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
+            Err(TableError::Conflict) => Err(StoreError::VersionConflict),
+            Err(e) => Err(unexpected(e, "Failed to store the file")),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_file(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<FileRecord>, StoreError> {
+        self.get_record(
+            file_key(tenant, customer, id),
+            true,
+            "Failed to read the file",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_files(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        folder: Option<&str>,
+        after: Option<FileId>,
+        limit: usize,
+    ) -> Result<Page<FileRecord, FileId>, StoreError> {
+        let query = match folder {
+            None => Query::primary(owner_pk(tenant, customer))
+                .after(after.map(|id| Cursor::from(file_key(tenant, customer, id)))),
+            Some(folder) => {
+                Query::gsi1(folder_pk(tenant, customer, folder)).after(after.map(|id| Cursor {
+                    key: file_key(tenant, customer, id),
+                    index_sk: Some(file_sk(id)),
+                }))
+            }
+        };
+        let query = query.begins_with("FILE#").descending().limit(limit.max(1));
+        let page = self
+            .list::<FileRecord>(query, "Failed to list the files")
+            .await?;
+        let next = page
+            .more
+            .then(|| page.records.last().map(|f| f.id))
+            .flatten();
+        Ok(Page {
+            items: page.records,
+            next,
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.customer_id, file = %current.id))]
+    async fn update_file(&self, current: &FileRecord, next: &FileRecord) -> Result<(), StoreError> {
+        if (next.tenant_id, next.customer_id, next.id)
+            != (current.tenant_id, current.customer_id, current.id)
+        {
+            return Err(anyhow::anyhow!("A file update must keep the file's identity").into());
+        }
+        let put = Write::put(file_item(next)?).when(Condition::equals("version", current.version));
+        let delta = signed(next.quota_bytes())? - signed(current.quota_bytes())?;
+        let mut writes = vec![put];
+        writes.extend(usage_change(current, delta));
+        self.transact(writes, None, "Failed to update the file")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %file.tenant_id, customer = %file.customer_id, file = %file.id))]
+    async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError> {
+        let delete = Write::delete(file_key(file.tenant_id, file.customer_id, file.id))
+            .when(Condition::equals("version", file.version));
+        let mut writes = vec![delete];
+        writes.extend(usage_change(file, -signed(file.quota_bytes())?));
+        self.transact(writes, None, "Failed to delete the file")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn file_usage(&self, tenant: TenantId, customer: CustomerId) -> Result<u64, StoreError> {
+        let item = self
+            .table
+            .get(&usage_key(tenant, customer), true)
+            .await
+            .map_err(|e| unexpected(e, "Failed to read the file usage"))?;
+        let bytes = item
+            .as_ref()
+            .and_then(|i| i.get(BYTES))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+}
