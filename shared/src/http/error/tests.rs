@@ -42,9 +42,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::RouteNotFound => 32,
         ApiError::MethodNotAllowed => 33,
         ApiError::Unexpected(_) => 34,
+        ApiError::FileNotDownloadable(_) => 35,
     }
 }
-const VARIANTS: usize = 35;
+const VARIANTS: usize = 36;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -75,6 +76,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::CustomerAlreadyActive,
         ApiError::InvitationClosed(InvitationState::Accepted),
         ApiError::NoOwnTemplate,
+        ApiError::FileNotDownloadable("pending"),
         ApiError::TemplateUnusable {
             language: Language::Fr,
             channel: Channel::Email,
