@@ -20,6 +20,7 @@ use portal::{
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod caller;
+mod links;
 mod state;
 pub mod upload;
 
@@ -34,6 +35,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/files/{fileId}"),
     ("DELETE", "/files/{fileId}"),
     ("GET", "/files/{fileId}/download"),
+    ("POST", "/files/{fileId}/links"),
+    ("GET", "/files/{fileId}/links"),
+    ("DELETE", "/files/{fileId}/links/{linkId}"),
+    ("GET", "/d/{token}"),
 ];
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -54,6 +59,15 @@ pub fn routes() -> Router<UploadsState> {
         .route("/files", get(list))
         .route("/files/{fileId}", get(read).delete(remove))
         .route("/files/{fileId}/download", get(download))
+        .route(
+            "/files/{fileId}/links",
+            get(links::list).post(links::create),
+        )
+        .route(
+            "/files/{fileId}/links/{linkId}",
+            axum::routing::delete(links::revoke),
+        )
+        .route("/d/{token}", get(links::follow))
 }
 
 /// A file as the API shows it.
@@ -225,7 +239,7 @@ async fn list(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OwnerParams {
+pub(crate) struct OwnerParams {
     customer_id: Option<String>,
 }
 
@@ -258,7 +272,12 @@ async fn download(
         .objects
         .presign_download(&file.key, &file.name, DOWNLOAD_LIFETIME)
         .await?;
-    let location = HeaderValue::from_str(&link.url)
+    see_other(&link.url)
+}
+
+/// `303 See Other` to a signed download, never cached.
+pub(crate) fn see_other(url: &str) -> Result<Response, ApiError> {
+    let location = HeaderValue::from_str(url)
         .map_err(|e| anyhow::anyhow!(e).context("A download link is no header value"))?;
     Ok((
         StatusCode::SEE_OTHER,
@@ -296,7 +315,11 @@ async fn remove(
 }
 
 /// The owner's file, or 404: another customer's file is not found either.
-async fn load(state: &UploadsState, owner: Owner, raw_id: &str) -> Result<FileRecord, ApiError> {
+pub(crate) async fn load(
+    state: &UploadsState,
+    owner: Owner,
+    raw_id: &str,
+) -> Result<FileRecord, ApiError> {
     let id: FileId = raw_id.parse().map_err(|_| {
         ApiError::invalid_parameter(
             "fileId",

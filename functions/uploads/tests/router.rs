@@ -44,6 +44,10 @@ fn unique_email() -> String {
 
 impl Api {
     async fn new() -> Self {
+        Self::with_clock(Arc::new(testkit::TestClock::default())).await
+    }
+
+    async fn with_clock(clock: Arc<testkit::TestClock>) -> Self {
         let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
         let agency = testkit::agency(store.as_ref(), &new_tenant("Agentur"), "test").await;
         let (customer, session) =
@@ -51,8 +55,9 @@ impl Api {
         let objects = Arc::new(LocalFileStore::in_memory(
             "http://127.0.0.1:9".parse().unwrap(),
         ));
-        let state =
-            uploads::UploadsState::new(AppState::from_store(store.clone()), objects.clone());
+        let mut all = AppState::from_store(store.clone());
+        all.clock = clock;
+        let state = uploads::UploadsState::new(all, objects.clone());
         Self {
             router: uploads::router(state),
             store,
@@ -509,10 +514,7 @@ async fn only_an_available_file_downloads_and_under_its_own_name() {
         .query_pairs()
         .map(|(k, v)| format!("{k}={v};"))
         .collect();
-    assert!(
-        signed.contains("dl=Grüße aus Köln.pdf;"),
-        "{signed}"
-    );
+    assert!(signed.contains("dl=Grüße aus Köln.pdf;"), "{signed}");
 }
 
 #[tokio::test]
@@ -571,4 +573,115 @@ async fn without_a_session_or_key_nothing_is_reached() {
         .call(&api.session, Method::GET, "/files/not-an-id", None)
         .await;
     assert_eq!(bad_id.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_direct_link_downloads_without_login_counts_and_stops_when_revoked_or_expired() {
+    // Arrange: an available file of the customer.
+    let clock = Arc::new(testkit::TestClock::default());
+    let api = Api::with_clock(clock.clone()).await;
+    let started = api.customer_upload("Grüße.pdf", 3).await;
+    let id = started["file"]["id"].as_str().unwrap().to_owned();
+    let owner = format!("customerId={}", api.customer);
+    let create =
+        |days: Value| json!({"customerId": api.customer.to_string(), "expiresInDays": days});
+    let links = format!("/files/{id}/links");
+    let not_yet = api
+        .call(&api.key, Method::POST, &links, Some(create(json!(2))))
+        .await;
+    api.make_available(api.customer, &id).await;
+
+    // Act
+    let made = api
+        .call(&api.key, Method::POST, &links, Some(create(json!(2))))
+        .await;
+    let too_long = api
+        .call(&api.key, Method::POST, &links, Some(create(json!(8))))
+        .await;
+    let by_customer = api
+        .call(&api.session, Method::POST, &links, Some(create(json!(2))))
+        .await;
+
+    // Assert
+    assert_eq!(not_yet.status, StatusCode::CONFLICT, "{}", not_yet.text);
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    assert_eq!(
+        too_long.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_long.text
+    );
+    assert!(too_long.text.contains("expiresInDays"));
+    assert_eq!(
+        by_customer.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        by_customer.text
+    );
+    let link = made.json();
+    let url = link["url"].as_str().unwrap();
+    let path = url.strip_prefix("https://agentur.agency.example").unwrap();
+    assert!(path.starts_with("/d/"), "{url}");
+    let stored = api
+        .store
+        .list_direct_links(api.tenant, api.customer, id.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        !path.contains(stored[0].hash.as_str()),
+        "the token is not its stored hash"
+    );
+
+    let public = |uri: &str| Request::builder().uri(uri).body(Body::empty()).unwrap();
+    for _ in 0..2 {
+        let followed = testkit::send(&api.router, public(path)).await;
+        assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.text);
+        assert!(
+            followed.headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .contains("/_local/files/")
+        );
+    }
+    let listed = api
+        .call(&api.key, Method::GET, &format!("{links}?{owner}"), None)
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["downloads"], 2);
+    let wrong = testkit::send(&api.router, public("/d/not-a-token")).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    // Expired after its two days.
+    clock.advance(chrono::Duration::days(2));
+    assert_eq!(
+        testkit::send(&api.router, public(path)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Revoked: a fresh link, then revoked, is dead at once.
+    let fresh = api
+        .call(&api.key, Method::POST, &links, Some(create(json!(7))))
+        .await
+        .json();
+    let fresh_path = fresh["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("https://agentur.agency.example")
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        testkit::send(&api.router, public(&fresh_path)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let revoke = format!("{links}/{}?{owner}", fresh["id"].as_str().unwrap());
+    let revoked = api.call(&api.key, Method::DELETE, &revoke, None).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text);
+    assert_eq!(revoked.json()["usable"], false);
+    assert_eq!(
+        testkit::send(&api.router, public(&fresh_path)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let other = testkit::agency(api.store.as_ref(), &new_tenant("Dritte"), "x").await;
+    let foreign = api.call(&other.key, Method::DELETE, &revoke, None).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::domain::{CustomerId, FileId, ObjectKey, StaffId, TenantId};
+use crate::domain::{
+    CustomerId, DirectLinkId, FileId, ObjectKey, StaffId, TenantId, invitation::TokenHash,
+};
 
 /// The longest display name kept, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 255;
@@ -96,6 +98,34 @@ impl FileRecord {
             FileState::Rejected => 0,
             _ => self.size.unwrap_or(self.declared_size),
         }
+    }
+}
+
+/// The longest a direct link lasts.
+pub const MAX_DIRECT_LINK_DAYS: i64 = 7;
+
+/// A link that downloads one file without logging in (`/d/{token}`), for the customer to pass
+/// on. Only the token's hash is stored; each use signs a fresh short download, so the link
+/// outlives the function's temporary credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectLink {
+    pub id: DirectLinkId,
+    pub hash: TokenHash,
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub file_id: FileId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub downloads: u64,
+}
+
+impl DirectLink {
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at
     }
 }
 

@@ -74,6 +74,10 @@ ulid_id!(
     /// One file a customer or the agency uploaded.
     FileId
 );
+ulid_id!(
+    /// A direct download link to a file (the public id, not the token).
+    DirectLinkId
+);
 
 #[cfg(test)]
 mod tests {

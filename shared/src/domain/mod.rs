@@ -25,8 +25,8 @@ pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use file::{FileRecord, FileSettings, FileState, Uploader};
-pub use ids::{ApiKeyId, CustomerId, FileId, InvitationId, StaffId, TenantId};
+pub use file::{DirectLink, FileRecord, FileSettings, FileState, Uploader};
+pub use ids::{ApiKeyId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,

@@ -4,7 +4,12 @@
 use async_trait::async_trait;
 
 use super::{Page, StoreError};
-use crate::domain::{CustomerId, FileId, FileRecord, FileSettings, TenantId};
+use chrono::{DateTime, Utc};
+
+use crate::domain::{
+    CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, TenantId,
+    invitation::TokenHash,
+};
 
 /// What [`FileRecordStore::create_file`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +56,33 @@ pub trait FileRecordStore: Send + Sync {
     async fn update_file(&self, current: &FileRecord, next: &FileRecord) -> Result<(), StoreError>;
     /// Deletes `file` if it is still what is stored and releases its bytes.
     async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
+    /// Stores a new direct link ([`StoreError::AlreadyExists`] for a token already stored).
+    async fn create_direct_link(&self, link: &DirectLink) -> Result<(), StoreError>;
+    async fn find_direct_link(&self, hash: &TokenHash) -> Result<Option<DirectLink>, StoreError>;
+    /// The file's direct links, oldest first.
+    async fn list_direct_links(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        file: FileId,
+    ) -> Result<Vec<DirectLink>, StoreError>;
+    /// Marks the link revoked (the first time is kept); [`StoreError::NotFound`] when the
+    /// file has no such link.
+    async fn revoke_direct_link(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        file: FileId,
+        id: DirectLinkId,
+        at: DateTime<Utc>,
+    ) -> Result<DirectLink, StoreError>;
+    /// Counts one download, only while the link is unrevoked and unexpired at `now`
+    /// ([`StoreError::NotFound`] otherwise); answers the link after it.
+    async fn count_direct_download(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<DirectLink, StoreError>;
     /// The bytes the customer's files hold.
     async fn file_usage(&self, tenant: TenantId, customer: CustomerId) -> Result<u64, StoreError>;
 }

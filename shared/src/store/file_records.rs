@@ -9,10 +9,15 @@
 
 use async_trait::async_trait;
 
-use super::{ItemStore, tenant_pk, unexpected};
+use chrono::{DateTime, Utc};
+
+use super::{ItemStore, tenant_pk, timestamp, ttl, unexpected};
 use crate::{
-    domain::{CustomerId, FileId, FileRecord, FileSettings, TenantId},
-    items::{self, Condition, Cursor, Key, Keys, Query, TableError, Update, Write},
+    domain::{
+        CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, TenantId,
+        invitation::TokenHash,
+    },
+    items::{self, Condition, Cursor, Key, Keys, Query, SkCondition, TableError, Update, Write},
     ports::{FileCreation, FileRecordStore, Page, StoreError},
 };
 
@@ -38,6 +43,26 @@ fn file_key(t: TenantId, c: CustomerId, id: FileId) -> Key {
 
 fn usage_key(t: TenantId, c: CustomerId) -> Key {
     Key::new(owner_pk(t, c), USAGE_SK)
+}
+
+fn link_key(hash: &TokenHash) -> Key {
+    Key::new(format!("DLINK#{}", hash.as_str()), "DLINK")
+}
+
+fn file_links_pk(t: TenantId, c: CustomerId, f: FileId) -> String {
+    format!("TENANT#{t}#CUSTOMER#{c}#FILE#{f}")
+}
+
+fn link_item(link: &DirectLink) -> anyhow::Result<items::Item> {
+    let key = link_key(&link.hash);
+    // The TTL is the expiry itself: counting a download checks it in its condition.
+    let keys = Keys::new(key.pk, key.sk)
+        .gsi1(
+            file_links_pk(link.tenant_id, link.customer_id, link.file_id),
+            format!("DLINK#{}", link.id),
+        )
+        .ttl(ttl(link.expires_at));
+    items::item(link, &keys)
 }
 
 pub(crate) fn file_item(f: &FileRecord) -> anyhow::Result<items::Item> {
@@ -185,6 +210,80 @@ impl FileRecordStore for ItemStore {
         writes.extend(usage_change(file, -signed(file.quota_bytes())?));
         self.transact(writes, None, "Failed to delete the file")
             .await
+    }
+
+    #[tracing::instrument(skip_all, fields(link = %link.id, file = %link.file_id))]
+    async fn create_direct_link(&self, link: &DirectLink) -> Result<(), StoreError> {
+        let put = Write::put(link_item(link)?).when(Condition::NotExists);
+        self.write(put, "Failed to store the direct link")
+            .await?
+            .map_err(|_| StoreError::AlreadyExists)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_direct_link(&self, hash: &TokenHash) -> Result<Option<DirectLink>, StoreError> {
+        self.get_record(link_key(hash), true, "Failed to look up the direct link")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_direct_links(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        file: FileId,
+    ) -> Result<Vec<DirectLink>, StoreError> {
+        let query = Query::gsi1(file_links_pk(tenant, customer, file)).begins_with("DLINK#");
+        self.list_all(query, "Failed to list the direct links")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn revoke_direct_link(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        file: FileId,
+        id: DirectLinkId,
+        at: DateTime<Utc>,
+    ) -> Result<DirectLink, StoreError> {
+        let query = Query::gsi1(file_links_pk(tenant, customer, file))
+            .sk(SkCondition::Equals(format!("DLINK#{id}")));
+        let found = self
+            .table
+            .query(&query)
+            .await
+            .map_err(|e| unexpected(e, "Failed to find the direct link"))?;
+        let Some(item) = found.items.into_iter().next() else {
+            return Err(StoreError::NotFound);
+        };
+        let link: DirectLink = items::record(item)?;
+        let update = Update::new(link_key(&link.hash))
+            .set_if_absent("revokedAt", timestamp(at))
+            .when(Condition::Exists);
+        let revoked = self
+            .write(update.into(), "Failed to revoke the direct link")
+            .await?
+            .map_err(|_| StoreError::NotFound)?;
+        Ok(items::record(revoked.unwrap_or_default())?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn count_direct_download(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<DirectLink, StoreError> {
+        let usable = Condition::Exists
+            .and(Condition::absent("revokedAt"))
+            .and(Condition::greater_than(items::TTL, now.timestamp()));
+        let update = Update::new(link_key(hash)).add("downloads", 1).when(usable);
+        let counted = self
+            .write(update.into(), "Failed to count a download")
+            .await?
+            .map_err(|_| StoreError::NotFound)?;
+        Ok(items::record(counted.unwrap_or_default())?)
     }
 
     #[tracing::instrument(skip(self))]

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use portal::{
     domain::{
-        CustomerId, FileId, FileRecord, FileSettings, FileState, ObjectKey, TenantId, Uploader,
+        CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, FileState,
+        LinkToken, ObjectKey, TenantId, Uploader,
     },
     ports::{FileCreation, FileRecordStore, StoreError},
 };
@@ -244,5 +245,92 @@ pub async fn file_settings_default_until_the_agency_sets_its_own(store: Arc<dyn 
     assert_eq!(
         store.file_settings(b).await.unwrap(),
         FileSettings::default()
+    );
+}
+
+pub async fn direct_links_count_downloads_until_revoked_or_expired(
+    store: Arc<dyn FileRecordStore>,
+) {
+    // Arrange
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let file = FileId::new();
+    let now = Utc::now();
+    let link = |days: i64| {
+        let token = LinkToken::generate().unwrap();
+        let link = DirectLink {
+            id: DirectLinkId::new(),
+            hash: token.hash(),
+            tenant_id: t,
+            customer_id: c,
+            file_id: file,
+            created_at: now,
+            expires_at: now + Duration::days(days),
+            revoked_at: None,
+            downloads: 0,
+        };
+        (token, link)
+    };
+    let (token, open) = link(7);
+    let (_, other) = link(1);
+    store.create_direct_link(&open).await.unwrap();
+    store.create_direct_link(&other).await.unwrap();
+    assert!(matches!(
+        store.create_direct_link(&open).await,
+        Err(StoreError::AlreadyExists)
+    ));
+
+    // Act / Assert: found by the token's hash only, counted while usable.
+    assert_eq!(
+        store.find_direct_link(&token.hash()).await.unwrap(),
+        Some(open.clone())
+    );
+    let once = store.count_direct_download(&open.hash, now).await.unwrap();
+    let twice = store.count_direct_download(&open.hash, now).await.unwrap();
+    assert_eq!((once.downloads, twice.downloads), (1, 2));
+    assert!(matches!(
+        store
+            .count_direct_download(&open.hash, open.expires_at + Duration::seconds(1))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let ids: Vec<_> = store
+        .list_direct_links(t, c, file)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    assert_eq!(ids, vec![open.id, other.id]);
+    assert!(
+        store
+            .list_direct_links(t, CustomerId::new(), file)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(matches!(
+        store
+            .revoke_direct_link(t, CustomerId::new(), file, open.id, now)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let revoked = store
+        .revoke_direct_link(t, c, file, open.id, now)
+        .await
+        .unwrap();
+    assert_eq!(revoked.revoked_at, Some(now));
+    assert_eq!(revoked.downloads, 2);
+    assert!(matches!(
+        store.count_direct_download(&open.hash, now).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .count_direct_download(&other.hash, now)
+            .await
+            .unwrap()
+            .downloads,
+        1
     );
 }

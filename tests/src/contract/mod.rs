@@ -140,6 +140,7 @@ macro_rules! store_contract {
             updates_and_deletes_follow_the_version_and_move_the_usage,
             a_rejected_file_releases_its_bytes,
             file_settings_default_until_the_agency_sets_its_own,
+            direct_links_count_downloads_until_revoked_or_expired,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
