@@ -49,7 +49,14 @@ pub fn app(services: &Services) -> Router {
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::from(state)))
         .merge(invite::routes(invite_state))
-        .merge(auth::routes(auth_state));
+        .merge(auth::routes(auth_state))
+        .merge(uploads::routes().with_state(uploads::UploadsState::new(
+            services.app_state(),
+            services.files.clone(),
+        )));
+    if let Some(files) = &services.local_files {
+        local = local.merge(crate::files_server::router(files.clone()));
+    }
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))

@@ -24,10 +24,15 @@ pub async fn spawn(services: &Services) -> String {
 /// `store` with an in-memory outbox for messages.
 pub fn with_outbox(store: Arc<dyn Store>) -> Services {
     let outbox = Arc::new(Outbox::in_memory());
+    let files = Arc::new(portal::embedded::LocalFileStore::in_memory(
+        url::Url::parse(portal_infra::backend::DEFAULT_FILES_BASE).expect("a valid URL"),
+    ));
     Services {
         store,
         mailer: outbox.clone(),
         sms: outbox.clone(),
         outbox: Some(outbox),
+        files: files.clone(),
+        local_files: Some(files),
     }
 }

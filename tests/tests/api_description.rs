@@ -12,6 +12,7 @@ fn served() -> Routes {
         .iter()
         .chain(invite::ROUTES)
         .chain(auth::ROUTES)
+        .chain(uploads::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
@@ -72,6 +73,8 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
             .replace("{invitationId}", "01ARZ3NDEKTSV4RRFFQ69G5FAW")
             .replace("{language}", "de")
             .replace("{channel}", "email")
+            .replace("{fileId}", "01ARZ3NDEKTSV4RRFFQ69G5FAX")
+            .replace("{linkId}", "01ARZ3NDEKTSV4RRFFQ69G5FAY")
             .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let method_ = Method::from_bytes(method.as_bytes()).unwrap();
