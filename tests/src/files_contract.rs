@@ -28,6 +28,7 @@ macro_rules! files_contract {
             keys_with_spaces_and_letters_beyond_ascii_round_trip,
             signed_requests_name_their_method_and_expiry,
             a_form_upload_is_stored_with_its_size_and_content_type,
+            the_first_bytes_of_a_file_are_read_without_the_rest,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -150,6 +151,30 @@ pub async fn a_form_upload_is_stored_with_its_size_and_content_type(files: Files
     assert_eq!(post.field("key"), Some(key.as_str()));
     let lifetime = (post.expires_at - Utc::now()).num_seconds();
     assert!((880..=900).contains(&lifetime), "{lifetime}");
+}
+
+pub async fn the_first_bytes_of_a_file_are_read_without_the_rest(files: Files) {
+    let key = unique_key("Bild.png");
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+    upload(&files, &key, "image/png", &bytes).await;
+    let empty = unique_key("leer.txt");
+    upload(&files, &empty, "text/plain", b"").await;
+
+    let start = files.store.read_prefix(&key, 16).await.unwrap();
+    let all = files.store.read_prefix(&key, 20_000).await.unwrap();
+    let none = files
+        .store
+        .read_prefix(&unique_key("x.png"), 16)
+        .await
+        .unwrap();
+
+    assert_eq!(start.as_deref(), Some(&bytes[..16]));
+    assert_eq!(all.as_deref(), Some(&bytes[..]));
+    assert_eq!(none, None);
+    assert_eq!(
+        files.store.read_prefix(&empty, 16).await.unwrap(),
+        Some(Vec::new())
+    );
 }
 
 async fn upload(files: &Files, key: &ObjectKey, content_type: &str, bytes: &[u8]) {

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::{
     Client,
-    operation::head_object::HeadObjectError,
+    operation::{get_object::GetObjectError, head_object::HeadObjectError},
     presigning::{PresignedRequest, PresigningConfig},
 };
 use chrono::{DateTime, SubsecRound, Utc};
@@ -233,6 +233,52 @@ impl FileStore for S3FileStore {
             size: u64::try_from(size).context("S3 described a file with a negative size")?,
             content_type: output.content_type().map(str::to_owned),
         }))
+    }
+
+    #[tracing::instrument(name = "s3_read_prefix", skip_all, fields(bucket = %self.bucket))]
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if len == 0 {
+            return Ok(self.head(key).await?.map(|_| Vec::new()));
+        }
+        let result = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .range(format!("bytes=0-{}", len - 1))
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(err) if matches!(err.as_service_error(), Some(GetObjectError::NoSuchKey(_))) => {
+                return Ok(None);
+            }
+            // An empty object has no byte 0: S3 answers 416 to the range.
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 416) =>
+            {
+                return Ok(Some(Vec::new()));
+            }
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context("Failed to read the start of a file in S3")
+                    .into());
+            }
+        };
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .context("Failed to read the start of a file in S3")?
+            .into_bytes();
+        // A server that ignores the range sends it all.
+        Ok(Some(bytes[..bytes.len().min(len)].to_vec()))
     }
 
     #[tracing::instrument(name = "s3_delete_object", skip_all, fields(bucket = %self.bucket))]

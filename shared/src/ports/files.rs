@@ -105,6 +105,13 @@ pub trait FileStore: Send + Sync {
         &self,
         key: &crate::domain::ObjectKey,
     ) -> Result<Option<crate::domain::FileInfo>, StoreError>;
+    /// The file's first bytes (at most `len`), or `None` when there is no such file: enough to
+    /// tell its real type by its signature.
+    async fn read_prefix(
+        &self,
+        key: &crate::domain::ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
     /// Deleting a file that isn't there succeeds, as on S3.
     async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
 }

@@ -292,6 +292,18 @@ impl FileStore for LocalFileStore {
         }
     }
 
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let found = self.read(key).await?;
+        Ok(found.map(|(_, mut bytes)| {
+            bytes.truncate(len);
+            bytes
+        }))
+    }
+
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
         match &self.storage {
             Storage::Memory(memory) => memory.delete(key),
