@@ -110,7 +110,7 @@ mod tests {
             check("image/png", PDF).unwrap_err().reason(),
             "content-is-application/pdf"
         );
-        assert_eq!(check("text/plain", EXE).is_err(), true);
+        assert!(check("text/plain", EXE).is_err());
         assert_eq!(
             check("application/pdf", b"just text"),
             Err(Mismatch::NoSignature)
