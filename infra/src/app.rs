@@ -18,7 +18,7 @@ use portal::{
 
 use tower_http::cors::CorsLayer;
 
-use crate::backend::Services;
+use crate::{backend::Services, files_server::UploadListener};
 
 /// The OpenAPI description of every route, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
@@ -55,11 +55,32 @@ pub fn app(services: &Services) -> Router {
             services.files.clone(),
         )));
     if let Some(files) = &services.local_files {
-        local = local.merge(crate::files_server::router(files.clone()));
+        let events = upload_events::EventsState::new(services.app_state(), files.clone());
+        let listener: Arc<dyn UploadListener> = Arc::new(InProcessEvents(events));
+        local = local.merge(crate::files_server::router_with(
+            files.clone(),
+            Some(listener),
+        ));
     }
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))
+}
+
+/// The upload-events handler, run in-process after each upload to the local endpoint with
+/// the code S3's events run in Lambda.
+struct InProcessEvents(upload_events::EventsState);
+
+#[async_trait::async_trait]
+impl UploadListener for InProcessEvents {
+    async fn uploaded(&self, key: &portal::domain::ObjectKey, etag: String) {
+        let at = self.0.clock.now();
+        match upload_events::handle_key(&self.0, key.clone(), Some(etag), at).await {
+            Ok(outcome) => tracing::info!(?outcome, "local upload handled"),
+            // As in Lambda, a failure is logged; the file stays pending.
+            Err(e) => tracing::error!(error = ?e, "a local upload could not be handled"),
+        }
+    }
 }
 
 /// The CORS rules template.yaml gives API Gateway (`CorsConfiguration`), for a browser front

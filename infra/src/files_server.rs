@@ -29,15 +29,50 @@ use portal::{
 /// Where the store's links point, under its base URL.
 pub const ROUTE: &str = "/_local/files/{*key}";
 
-/// `PUT` and `GET` on [`ROUTE`], for the local runner to merge into its app.
+/// Told of every upload the routes stored, as S3 tells the upload-events function.
+#[async_trait::async_trait]
+pub trait UploadListener: Send + Sync {
+    async fn uploaded(&self, key: &ObjectKey, etag: String);
+}
+
+#[derive(Clone)]
+struct Files {
+    store: Arc<LocalFileStore>,
+    listener: Option<Arc<dyn UploadListener>>,
+}
+
+impl axum::extract::FromRef<Files> for Arc<LocalFileStore> {
+    fn from_ref(files: &Files) -> Self {
+        files.store.clone()
+    }
+}
+
+/// `PUT` and `GET` on [`ROUTE`], `POST` on [`POST_ROUTE`], for the local runner to merge
+/// into its app.
 pub fn router(store: Arc<LocalFileStore>) -> Router {
+    router_with(store, None)
+}
+
+/// [`router`], telling `listener` of each stored upload before answering (the local runner
+/// runs the upload-events handler there, in-process).
+pub fn router_with(
+    store: Arc<LocalFileStore>,
+    listener: Option<Arc<dyn UploadListener>>,
+) -> Router {
     let limit = store.max_upload();
     Router::new()
         .route(ROUTE, put(upload).get(download))
         .route(POST_ROUTE, post(upload_form))
         // Overrides the runner's limit for JSON bodies on this route only.
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(store)
+        .with_state(Files { store, listener })
+}
+
+/// An ETag for stored bytes, as S3 gives one (a digest of the content, quoted).
+fn etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the file routes answer besides the file itself.
@@ -131,10 +166,8 @@ async fn route_key(
 }
 
 /// The link is checked before the body is read, so a refused upload costs nothing.
-async fn upload(
-    State(store): State<Arc<LocalFileStore>>,
-    request: Request,
-) -> Result<StatusCode, RouteError> {
+async fn upload(State(files): State<Files>, request: Request) -> Result<StatusCode, RouteError> {
+    let store = files.store.clone();
     let (mut parts, body) = request.into_parts();
     let key = route_key(&mut parts, &store).await?;
     let sent_type = parts
@@ -160,19 +193,24 @@ async fn upload(
                 RouteError::Unreadable(rejection.body_text())
             }
         })?;
+    let tag = etag(&bytes);
     store
         .write(&key, &content_type, Vec::from(bytes))
         .await
         .context("Failed to store an uploaded file")?;
+    if let Some(listener) = &files.listener {
+        listener.uploaded(&key, tag).await;
+    }
     Ok(StatusCode::OK)
 }
 
 /// A `multipart/form-data` upload as S3 takes one: the form's fields, then the file, named
 /// `file` (fields after it are ignored). Answers 204, S3's default.
 async fn upload_form(
-    State(store): State<Arc<LocalFileStore>>,
+    State(files): State<Files>,
     mut form: Multipart,
 ) -> Result<StatusCode, RouteError> {
+    let store = files.store.clone();
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             RouteError::TooLarge(store.max_upload())
@@ -197,10 +235,14 @@ async fn upload_form(
     let (key, content_type) = store
         .verify_post(&fields, file.len() as u64)
         .map_err(RouteError::Form)?;
+    let tag = etag(&file);
     store
         .write(&key, &content_type, Vec::from(file))
         .await
         .context("Failed to store an uploaded file")?;
+    if let Some(listener) = &files.listener {
+        listener.uploaded(&key, tag).await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

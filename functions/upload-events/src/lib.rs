@@ -131,6 +131,17 @@ pub async fn handle_object(
         tracing::warn!("an upload event for a key that is no file key was dropped");
         return Ok(Outcome::Unknown("bad-key"));
     };
+    handle_key(state, key, etag, at).await
+}
+
+/// Handles one created object under `key` (the local runner calls this after each upload to
+/// its own endpoint, with the very rules S3's events get).
+pub async fn handle_key(
+    state: &EventsState,
+    key: ObjectKey,
+    etag: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<Outcome, EventError> {
     let Some((tenant, customer, id)) = ids(&key) else {
         tracing::warn!("an upload event for a key outside the files was dropped");
         return Ok(Outcome::Unknown("not-a-file-key"));
