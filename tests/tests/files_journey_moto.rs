@@ -1,0 +1,171 @@
+//! The file journey against moto with the real SDK clients: DynamoDB holds the records, S3
+//! the bytes. A customer starts an upload through the uploads router, the form goes to
+//! moto's S3 as a real multipart POST, the upload-events handler checks what arrived (fed
+//! the key as S3 events carry it), and the file downloads through a presigned GET.
+//!
+//! moto checks no POST policy (AWS-LOCAL.md): the policy's enforcement is tested on the
+//! local endpoint (`files_embedded.rs`, `files_end_to_end.rs`).
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    http::{Method, Request, header},
+};
+use portal::{AppState, aws::S3FileStore, domain::NewTenant, ports::FileStore};
+use portal_tests::{
+    delivery_contract::moto_config,
+    files_contract::{fresh_bucket, post_form},
+    moto,
+};
+use serde_json::{Value, json};
+
+struct Moto {
+    router: axum::Router,
+    events: upload_events::EventsState,
+    objects: Arc<S3FileStore>,
+    session: String,
+}
+
+impl Moto {
+    async fn start() -> Self {
+        let config = moto_config().await;
+        let store = moto::dynamodb_store().await;
+        let objects = Arc::new(S3FileStore::from_conf(&config, fresh_bucket(&config).await));
+        let agency = testkit::agency(
+            store.as_ref(),
+            &NewTenant {
+                name: "Agentur".into(),
+                portal_base_url: "https://agentur.example".into(),
+                sender_email: "hello@agentur.example".into(),
+                default_language: "de".into(),
+                tier: "starter".into(),
+            },
+            "moto",
+        )
+        .await;
+        let email = format!(
+            "{}@kunde.example",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let (_, session) =
+            testkit::customer_session(store.as_ref(), agency.tenant.id, &email).await;
+        let all = AppState::from_store(store);
+        Self {
+            router: uploads::router(uploads::UploadsState::new(all.clone(), objects.clone())),
+            events: upload_events::EventsState::new(all, objects.clone()),
+            objects,
+            session,
+        }
+    }
+
+    async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> testkit::Answer {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.session));
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        testkit::send(&self.router, builder.body(body).unwrap()).await
+    }
+
+    /// Starts an upload and posts `bytes` with its form to moto's S3; the started file.
+    async fn upload(&self, name: &str, content_type: &str, bytes: &[u8]) -> Value {
+        let started = self
+            .call(
+                Method::POST,
+                "/files/uploads",
+                Some(json!({"filename": name, "contentType": content_type, "size": bytes.len()})),
+            )
+            .await;
+        assert_eq!(started.status, 201, "{}", started.text);
+        let body = started.json();
+        let upload = &body["upload"];
+        let post = portal::ports::PresignedPost {
+            url: upload["url"].as_str().unwrap().to_owned(),
+            fields: upload["fields"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect(),
+            expires_at: chrono::Utc::now(),
+        };
+        let posted = post_form(&post, content_type, bytes).await;
+        assert!(posted.status().is_success(), "{}", posted.status());
+        body
+    }
+
+    /// Runs the handler as S3's event would: the key form-encoded.
+    async fn event(&self, key: &str) -> upload_events::Outcome {
+        let encoded = url::form_urlencoded::byte_serialize(key.as_bytes())
+            .collect::<String>()
+            .replace("%2F", "/");
+        upload_events::handle_object(
+            &self.events,
+            &encoded,
+            Some("\"etag\"".into()),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_upload_to_s3_on_moto_is_recorded_once_and_downloads() {
+    let moto = Moto::start().await;
+    let pdf = b"%PDF-1.7\nHallo aus Koeln\n";
+    let started = moto
+        .upload("Grüße aus Köln.pdf", "application/pdf", pdf)
+        .await;
+    let id = started["file"]["id"].as_str().unwrap();
+    let key = started["upload"]["fields"]["key"].as_str().unwrap();
+
+    let first = moto.event(key).await;
+    let duplicate = moto.event(key).await;
+    let file = moto
+        .call(Method::GET, &format!("/files/{id}"), None)
+        .await
+        .json();
+    let download = moto
+        .call(Method::GET, &format!("/files/{id}/download"), None)
+        .await;
+
+    assert!(
+        matches!(first, upload_events::Outcome::Available(_)),
+        "{first:?}"
+    );
+    assert!(
+        matches!(duplicate, upload_events::Outcome::AlreadyHandled(_)),
+        "{duplicate:?}"
+    );
+    assert_eq!(file["state"], "available");
+    assert_eq!(download.status, 303, "{}", download.text);
+    let location = download.headers[header::LOCATION].to_str().unwrap();
+    let bytes = reqwest::get(location).await.unwrap().bytes().await.unwrap();
+    assert_eq!(bytes.as_ref(), pdf);
+}
+
+#[tokio::test]
+async fn a_mismatching_upload_on_moto_is_rejected_and_its_object_deleted() {
+    let moto = Moto::start().await;
+    let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
+    let started = moto.upload("Rechnung.pdf", "application/pdf", exe).await;
+    let key = started["upload"]["fields"]["key"].as_str().unwrap();
+    let object = portal::domain::ObjectKey::parse(key).unwrap();
+    assert!(moto.objects.head(&object).await.unwrap().is_some());
+
+    let outcome = moto.event(key).await;
+
+    assert!(
+        matches!(outcome, upload_events::Outcome::Rejected { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(moto.objects.head(&object).await.unwrap(), None);
+}
