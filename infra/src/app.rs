@@ -55,7 +55,11 @@ pub fn app(services: &Services) -> Router {
             services.files.clone(),
         )));
     if let Some(files) = &services.local_files {
-        let events = upload_events::EventsState::new(services.app_state(), files.clone());
+        let events = upload_events::EventsState::new(
+            services.app_state(),
+            files.clone(),
+            services.mailer.clone(),
+        );
         let listener: Arc<dyn UploadListener> = Arc::new(InProcessEvents(events));
         local = local.merge(crate::files_server::router_with(
             files.clone(),
@@ -65,6 +69,26 @@ pub fn app(services: &Services) -> Router {
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))
+}
+
+/// Sends the batched file notices every 30 seconds, as the EventBridge schedule does in
+/// AWS every minute.
+pub fn spawn_notice_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+    let events = upload_events::EventsState::new(
+        services.app_state(),
+        services.files.clone(),
+        services.mailer.clone(),
+    );
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let now = events.clock.now();
+            if let Err(e) = upload_events::notices::sweep(&events, now).await {
+                tracing::error!(error = ?e, "the file notices could not be swept");
+            }
+        }
+    })
 }
 
 /// The upload-events handler, run in-process after each upload to the local endpoint with

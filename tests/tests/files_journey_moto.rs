@@ -53,7 +53,11 @@ impl Moto {
         let all = AppState::from_store(store);
         Self {
             router: uploads::router(uploads::UploadsState::new(all.clone(), objects.clone())),
-            events: upload_events::EventsState::new(all, objects.clone()),
+            events: upload_events::EventsState::new(
+                all,
+                objects.clone(),
+                Arc::new(portal::aws::SesMailer::from_conf(&config)),
+            ),
             objects,
             session,
         }

@@ -13,11 +13,14 @@ use chrono::{DateTime, Utc};
 use lambda_runtime::Diagnostic;
 use percent_encoding::percent_decode_str;
 use portal::{
-    domain::{CustomerId, FileId, FileRecord, FileState, ObjectKey, TenantId},
+    domain::{
+        CustomerId, FileId, FileNotice, FileRecord, FileState, NoticeTo, ObjectKey, TenantId,
+    },
     ports::StoreError,
 };
 use thiserror::Error;
 
+pub mod notices;
 pub mod sniff;
 mod state;
 
@@ -204,7 +207,19 @@ async fn check_and_record(
     match problem {
         None => {
             next.state = FileState::Available;
-            state.files.update_file(file, &next).await?;
+            // The other side is told later, with the other uploads of these minutes.
+            let notice = FileNotice {
+                tenant_id: file.tenant_id,
+                customer_id: file.customer_id,
+                file_id: file.id,
+                to: NoticeTo::of(file.uploaded_by),
+                name: file.name.clone(),
+                created_at: state.clock.now(),
+            };
+            state
+                .files
+                .update_file_with_notice(file, &next, &notice)
+                .await?;
             tracing::info!(file = %file.id, "upload recorded");
             Ok(Outcome::Available(file.id))
         }

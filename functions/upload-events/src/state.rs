@@ -8,7 +8,7 @@ use portal::{
         S3FileStore,
         config::{self, ConfigError, TableName},
     },
-    ports::{Clock, FileRecordStore, FileStore},
+    ports::{Clock, CustomerStore, FileRecordStore, FileStore, Mailer, TenantStore},
 };
 
 /// The function's settings, read once per cold start.
@@ -27,11 +27,15 @@ impl Config {
     }
 }
 
-/// The file records and the bytes: all the handler touches.
+/// The file records and the bytes the handler checks; the agency, the customer and the
+/// mailer the notices go out with.
 #[derive(Clone)]
 pub struct EventsState {
     pub files: Arc<dyn FileRecordStore>,
     pub objects: Arc<dyn FileStore>,
+    pub tenants: Arc<dyn TenantStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -40,16 +44,21 @@ impl EventsState {
     pub async fn connect(config: &Config) -> Self {
         let sdk = config::load(None).await;
         let objects = Arc::new(S3FileStore::from_conf(&sdk, config.bucket.clone()));
+        let mailer = Arc::new(portal::aws::SesMailer::from_conf(&sdk));
         Self::new(
             AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
             objects,
+            mailer,
         )
     }
 
-    pub fn new(all: AppState, objects: Arc<dyn FileStore>) -> Self {
+    pub fn new(all: AppState, objects: Arc<dyn FileStore>, mailer: Arc<dyn Mailer>) -> Self {
         Self {
             files: all.files,
             objects,
+            tenants: all.tenants,
+            customers: all.customers,
+            mailer,
             clock: all.clock,
         }
     }

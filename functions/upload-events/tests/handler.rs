@@ -11,7 +11,7 @@ use portal::{
     embedded::{self, LocalFileStore},
     ports::{FileCreation, FileStore, Store},
 };
-use upload_events::{EventsState, Outcome, handle_event};
+use upload_events::{EventsState, Outcome, handle_event, notices};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
@@ -19,6 +19,7 @@ const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
 struct World {
     store: Arc<dyn Store>,
     objects: Arc<LocalFileStore>,
+    outbox: Arc<embedded::Outbox>,
     state: EventsState,
     tenant: TenantId,
     customer: CustomerId,
@@ -30,10 +31,16 @@ impl World {
         let objects = Arc::new(LocalFileStore::in_memory(
             "http://127.0.0.1:9".parse().unwrap(),
         ));
-        let state = EventsState::new(AppState::from_store(store.clone()), objects.clone());
+        let outbox = Arc::new(embedded::Outbox::in_memory());
+        let state = EventsState::new(
+            AppState::from_store(store.clone()),
+            objects.clone(),
+            outbox.clone(),
+        );
         Self {
             store,
             objects,
+            outbox,
             state,
             tenant: TenantId::new(),
             customer: CustomerId::new(),
@@ -44,6 +51,18 @@ impl World {
     /// under its key.
     async fn uploaded(
         &self,
+        name: &str,
+        content_type: &str,
+        declared: u64,
+        bytes: &[u8],
+    ) -> FileRecord {
+        self.uploaded_by(Uploader::Customer, name, content_type, declared, bytes)
+            .await
+    }
+
+    async fn uploaded_by(
+        &self,
+        uploader: Uploader,
         name: &str,
         content_type: &str,
         declared: u64,
@@ -62,7 +81,7 @@ impl World {
             size: None,
             etag: None,
             state: FileState::Pending,
-            uploaded_by: Uploader::Customer,
+            uploaded_by: uploader,
             created_at: Utc::now(),
             uploaded_at: None,
             reason: None,
@@ -295,4 +314,141 @@ async fn other_event_kinds_are_ignored() {
 
     assert!(outcomes.is_empty());
     assert_eq!(world.reread(&file).await.state, FileState::Pending);
+}
+
+/// A world whose tenant and customer exist (the notices need their addresses).
+async fn world_with_people() -> World {
+    let mut world = World::new();
+    let agency = testkit::agency(
+        world.store.as_ref(),
+        &portal::domain::NewTenant {
+            name: "Webagentur Berg".into(),
+            portal_base_url: "https://berg.example".into(),
+            sender_email: "portal@berg.example".into(),
+            default_language: "en".into(),
+            tier: "starter".into(),
+        },
+        "notices",
+    )
+    .await;
+    let (customer, _) =
+        testkit::customer_session(world.store.as_ref(), agency.tenant.id, "anna@kunde.example")
+            .await;
+    world.tenant = agency.tenant.id;
+    world.customer = customer;
+    world
+}
+
+#[tokio::test]
+async fn uploads_within_minutes_share_one_email_to_the_agency() {
+    let world = world_with_people().await;
+    let a = world
+        .uploaded("Logo.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    let b = world
+        .uploaded("Texte.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(a.key.as_str()))
+        .await
+        .unwrap();
+    handle_event(&world.state, event_for(b.key.as_str()))
+        .await
+        .unwrap();
+    handle_event(&world.state, event_for(a.key.as_str()))
+        .await
+        .unwrap(); // a duplicate
+
+    let early = notices::sweep(&world.state, Utc::now()).await.unwrap();
+    let due = notices::sweep(
+        &world.state,
+        Utc::now() + notices::WINDOW + chrono::Duration::seconds(1),
+    )
+    .await
+    .unwrap();
+    let again = notices::sweep(&world.state, Utc::now() + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+
+    assert_eq!(early.sent, 0);
+    assert_eq!(due.sent, 1);
+    assert_eq!(again.sent, 0);
+    let sent = world.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].to, "portal@berg.example");
+    assert!(
+        sent[0].text.contains("Logo.pdf") && sent[0].text.contains("Texte.pdf"),
+        "{}",
+        sent[0].text
+    );
+    assert!(
+        sent[0]
+            .subject
+            .as_deref()
+            .unwrap_or_default()
+            .contains("2 new files"),
+        "{:?}",
+        sent[0].subject
+    );
+}
+
+#[tokio::test]
+async fn a_file_the_agency_shares_is_told_to_the_customer_in_their_language() {
+    let world = world_with_people().await;
+    let shared = world
+        .uploaded_by(
+            Uploader::Agency { staff: None },
+            "Entwurf.pdf",
+            "application/pdf",
+            PDF.len() as u64,
+            PDF,
+        )
+        .await;
+    handle_event(&world.state, event_for(shared.key.as_str()))
+        .await
+        .unwrap();
+
+    notices::sweep(
+        &world.state,
+        Utc::now() + notices::WINDOW + chrono::Duration::seconds(1),
+    )
+    .await
+    .unwrap();
+
+    let sent = world.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].to, "anna@kunde.example");
+    assert!(sent[0].text.contains("Entwurf.pdf"));
+    assert!(
+        sent[0]
+            .text
+            .contains("Im Kundenportal von Webagentur Berg liegt eine neue Datei"),
+        "{}",
+        sent[0].text
+    );
+}
+
+#[tokio::test]
+async fn two_sweeps_at_once_send_one_email() {
+    let world = Arc::new(world_with_people().await);
+    let file = world
+        .uploaded("a.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let later = Utc::now() + notices::WINDOW + chrono::Duration::seconds(1);
+
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let world = world.clone();
+            tokio::spawn(async move { notices::sweep(&world.state, later).await.unwrap() })
+        })
+        .collect();
+    let mut sent = 0;
+    for run in runs {
+        sent += run.await.unwrap().sent;
+    }
+
+    assert_eq!(sent, 1);
+    assert_eq!(world.outbox.messages().unwrap().len(), 1);
 }

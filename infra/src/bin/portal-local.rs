@@ -116,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
             args.cors_origin.join(", ")
         );
     }
+    let _sweep = portal_infra::app::spawn_notice_sweep(&services);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -101,6 +101,44 @@ impl FileRecord {
     }
 }
 
+/// Who is told of a new file: the agency when the customer uploaded it, the customer when
+/// the agency shared it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeTo {
+    Agency,
+    Customer,
+}
+
+impl NoticeTo {
+    pub fn of(uploader: Uploader) -> Self {
+        match uploader {
+            Uploader::Customer => NoticeTo::Agency,
+            Uploader::Agency { .. } => NoticeTo::Customer,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeTo::Agency => "agency",
+            NoticeTo::Customer => "customer",
+        }
+    }
+}
+
+/// A new file the other side has not been told of yet. Notices of one customer and side
+/// wait together, so several uploads within minutes share one email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileNotice {
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub file_id: FileId,
+    pub to: NoticeTo,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// The longest a direct link lasts.
 pub const MAX_DIRECT_LINK_DAYS: i64 = 7;
 

@@ -7,8 +7,8 @@ use super::{Page, StoreError};
 use chrono::{DateTime, Utc};
 
 use crate::domain::{
-    CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, TenantId,
-    invitation::TokenHash,
+    CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings, NoticeTo,
+    TenantId, invitation::TokenHash,
 };
 
 /// What [`FileRecordStore::create_file`] did.
@@ -54,6 +54,29 @@ pub trait FileRecordStore: Send + Sync {
     /// ([`StoreError::VersionConflict`] otherwise), moving the customer's usage by the change
     /// in quota bytes, in one transaction. `next.version` is `current.version + 1`.
     async fn update_file(&self, current: &FileRecord, next: &FileRecord) -> Result<(), StoreError>;
+    /// [`FileRecordStore::update_file`], storing `notice` in the same transaction (a replay
+    /// that loses the version race stores no second notice).
+    async fn update_file_with_notice(
+        &self,
+        current: &FileRecord,
+        next: &FileRecord,
+        notice: &FileNotice,
+    ) -> Result<(), StoreError>;
+    /// Which customers' notices to whom have one at or before `cutoff`: their groups are due.
+    async fn due_notices(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<Vec<(TenantId, CustomerId, NoticeTo)>, StoreError>;
+    /// The waiting notices of one customer to one side, oldest first (at most 100).
+    async fn notices(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        to: NoticeTo,
+    ) -> Result<Vec<FileNotice>, StoreError>;
+    /// Takes `notices` away, all or none ([`StoreError::VersionConflict`] when another sweep
+    /// took any of them first): whoever claims them sends the one email.
+    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError>;
     /// Deletes `file` if it is still what is stored and releases its bytes.
     async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
     /// Stores a new direct link ([`StoreError::AlreadyExists`] for a token already stored).

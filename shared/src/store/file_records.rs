@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use super::{ItemStore, tenant_pk, timestamp, ttl, unexpected};
 use crate::{
     domain::{
-        CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, TenantId,
-        invitation::TokenHash,
+        CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings,
+        NoticeTo, TenantId, invitation::TokenHash,
     },
     items::{self, Condition, Cursor, Key, Keys, Query, SkCondition, TableError, Update, Write},
     ports::{FileCreation, FileRecordStore, Page, StoreError},
@@ -63,6 +63,36 @@ fn link_item(link: &DirectLink) -> anyhow::Result<items::Item> {
         )
         .ttl(ttl(link.expires_at));
     items::item(link, &keys)
+}
+
+const NOTICES: &str = "FILENOTICES";
+
+fn notice_key(n: &FileNotice) -> Key {
+    Key::new(
+        owner_pk(n.tenant_id, n.customer_id),
+        format!("FILENOTICE#{}#{}", n.to.as_str(), n.file_id),
+    )
+}
+
+/// On the index, in time order across every tenant, for the sweep to find what is due.
+fn notice_index_sk(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn notice_item(n: &FileNotice) -> anyhow::Result<items::Item> {
+    let key = notice_key(n);
+    let keys = Keys::new(key.pk, key.sk).gsi1(
+        NOTICES,
+        format!(
+            "{}#{}#{}#{}#{}",
+            notice_index_sk(n.created_at),
+            n.tenant_id,
+            n.customer_id,
+            n.to.as_str(),
+            n.file_id
+        ),
+    );
+    items::item(n, &keys)
 }
 
 pub(crate) fn file_item(f: &FileRecord) -> anyhow::Result<items::Item> {
@@ -199,6 +229,71 @@ impl FileRecordStore for ItemStore {
         let mut writes = vec![put];
         writes.extend(usage_change(current, delta));
         self.transact(writes, None, "Failed to update the file")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant = %current.tenant_id, customer = %current.customer_id, file = %current.id))]
+    async fn update_file_with_notice(
+        &self,
+        current: &FileRecord,
+        next: &FileRecord,
+        notice: &FileNotice,
+    ) -> Result<(), StoreError> {
+        let put = Write::put(file_item(next)?).when(Condition::equals("version", current.version));
+        let delta = signed(next.quota_bytes())? - signed(current.quota_bytes())?;
+        let mut writes = vec![put, Write::put(notice_item(notice)?)];
+        writes.extend(usage_change(current, delta));
+        self.transact(writes, None, "Failed to update the file")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn due_notices(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<Vec<(TenantId, CustomerId, NoticeTo)>, StoreError> {
+        // `~` sorts after every character a key part holds: all notices up to the cutoff.
+        let query = Query::gsi1(NOTICES).sk(SkCondition::Between(
+            String::new(),
+            format!("{}~", notice_index_sk(cutoff)),
+        ));
+        let due: Vec<FileNotice> = self.list_all(query, "Failed to find due notices").await?;
+        let mut groups: Vec<(TenantId, CustomerId, NoticeTo)> = due
+            .iter()
+            .map(|n| (n.tenant_id, n.customer_id, n.to))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        Ok(groups)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn notices(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        to: NoticeTo,
+    ) -> Result<Vec<FileNotice>, StoreError> {
+        let query = Query::primary(owner_pk(tenant, customer))
+            .begins_with(format!("FILENOTICE#{}#", to.as_str()))
+            .limit(100)
+            .consistent();
+        Ok(self
+            .list(query, "Failed to read the notices")
+            .await?
+            .records)
+    }
+
+    #[tracing::instrument(skip_all, fields(count = notices.len()))]
+    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        let writes = notices
+            .iter()
+            .map(|n| Write::delete(notice_key(n)).when(Condition::Exists))
+            .collect();
+        self.transact(writes, None, "Failed to claim the notices")
             .await
     }
 
