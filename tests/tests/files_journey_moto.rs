@@ -14,13 +14,14 @@ use axum::{
 };
 use portal::{AppState, aws::S3FileStore, domain::NewTenant, ports::FileStore};
 use portal_tests::{
-    delivery_contract::moto_config,
+    delivery_contract::{MotoSent, SentMessages, moto_config, verified_sender},
     files_contract::{fresh_bucket, post_form},
     moto,
 };
 use serde_json::{Value, json};
 
 struct Moto {
+    sender: portal::domain::Email,
     router: axum::Router,
     events: upload_events::EventsState,
     objects: Arc<S3FileStore>,
@@ -32,12 +33,13 @@ impl Moto {
         let config = moto_config().await;
         let store = moto::dynamodb_store().await;
         let objects = Arc::new(S3FileStore::from_conf(&config, fresh_bucket(&config).await));
+        let sender = verified_sender(&config).await;
         let agency = testkit::agency(
             store.as_ref(),
             &NewTenant {
                 name: "Agentur".into(),
                 portal_base_url: "https://agentur.example".into(),
-                sender_email: "hello@agentur.example".into(),
+                sender_email: sender.to_string(),
                 default_language: "de".into(),
                 tier: "starter".into(),
             },
@@ -52,6 +54,7 @@ impl Moto {
             testkit::customer_session(store.as_ref(), agency.tenant.id, &email).await;
         let all = AppState::from_store(store);
         Self {
+            sender,
             router: uploads::router(uploads::UploadsState::new(all.clone(), objects.clone())),
             events: upload_events::EventsState::new(
                 all,
@@ -172,4 +175,38 @@ async fn a_mismatching_upload_on_moto_is_rejected_and_its_object_deleted() {
         "{outcome:?}"
     );
     assert_eq!(moto.objects.head(&object).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn two_uploads_within_minutes_reach_the_agency_as_one_email_through_ses_on_moto() {
+    let moto = Moto::start().await;
+    let pdf = b"%PDF-1.7\nA\n";
+    for name in ["Logo-Entwurf.pdf", "Impressum.pdf"] {
+        let started = moto.upload(name, "application/pdf", pdf).await;
+        let key = started["upload"]["fields"]["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        moto.event(&key).await;
+        moto.event(&key).await; // a duplicate
+    }
+
+    let later = chrono::Utc::now() + upload_events::notices::WINDOW + chrono::Duration::seconds(1);
+    let swept = upload_events::notices::sweep(&moto.events, later)
+        .await
+        .unwrap();
+
+    assert_eq!(swept.sent, 1, "{swept:?}");
+    let to_agency: Vec<_> = MotoSent::default()
+        .sent_emails()
+        .await
+        .into_iter()
+        .filter(|e| e.to.iter().any(|to| to == moto.sender.as_str()))
+        .collect();
+    assert_eq!(to_agency.len(), 1, "{to_agency:?}");
+    let body = to_agency[0].bodies.join("\n");
+    assert!(
+        body.contains("Logo-Entwurf.pdf") && body.contains("Impressum.pdf"),
+        "{body}"
+    );
 }

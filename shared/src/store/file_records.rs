@@ -252,9 +252,10 @@ impl FileRecordStore for ItemStore {
         &self,
         cutoff: DateTime<Utc>,
     ) -> Result<Vec<(TenantId, CustomerId, NoticeTo)>, StoreError> {
-        // `~` sorts after every character a key part holds: all notices up to the cutoff.
+        // Every index key starts with a year; `~` sorts after every character a key part
+        // holds: all notices up to the cutoff. (DynamoDB refuses an empty bound.)
         let query = Query::gsi1(NOTICES).sk(SkCondition::Between(
-            String::new(),
+            "0".to_owned(),
             format!("{}~", notice_index_sk(cutoff)),
         ));
         let due: Vec<FileNotice> = self.list_all(query, "Failed to find due notices").await?;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use portal::{
     domain::{
-        CustomerId, DirectLink, DirectLinkId, FileId, FileRecord, FileSettings, FileState,
-        LinkToken, ObjectKey, TenantId, Uploader,
+        CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings,
+        FileState, LinkToken, NoticeTo, ObjectKey, TenantId, Uploader,
     },
     ports::{FileCreation, FileRecordStore, StoreError},
 };
@@ -332,5 +332,77 @@ pub async fn direct_links_count_downloads_until_revoked_or_expired(
             .unwrap()
             .downloads,
         1
+    );
+}
+
+pub async fn notices_wait_per_customer_and_side_and_are_claimed_once(
+    store: Arc<dyn FileRecordStore>,
+) {
+    // Arrange: two files of one customer become available, each leaving a notice.
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let at = Utc::now();
+    let mut notices = Vec::new();
+    for _ in 0..2 {
+        let pending = pending_file(t, c, "", 10);
+        store.create_file(&pending, QUOTA).await.unwrap();
+        let available = FileRecord {
+            state: FileState::Available,
+            version: 2,
+            ..pending.clone()
+        };
+        let notice = FileNotice {
+            tenant_id: t,
+            customer_id: c,
+            file_id: pending.id,
+            to: NoticeTo::Agency,
+            name: pending.name.clone(),
+            created_at: at,
+        };
+        store
+            .update_file_with_notice(&pending, &available, &notice)
+            .await
+            .unwrap();
+        // A replay from the same read loses the version race and leaves no second notice.
+        assert!(matches!(
+            store
+                .update_file_with_notice(&pending, &available, &notice)
+                .await,
+            Err(StoreError::VersionConflict)
+        ));
+        notices.push(notice);
+    }
+
+    // Act / Assert
+    let before = store.due_notices(at - Duration::seconds(1)).await.unwrap();
+    assert!(!before.contains(&(t, c, NoticeTo::Agency)), "{before:?}");
+    let due = store.due_notices(at).await.unwrap();
+    assert!(due.contains(&(t, c, NoticeTo::Agency)), "{due:?}");
+    let waiting = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+    assert_eq!(waiting, notices);
+    assert!(
+        store
+            .notices(t, c, NoticeTo::Customer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.claim_notices(&waiting).await.unwrap();
+    assert!(matches!(
+        store.claim_notices(&waiting).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert!(
+        store
+            .notices(t, c, NoticeTo::Agency)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .due_notices(at)
+            .await
+            .unwrap()
+            .contains(&(t, c, NoticeTo::Agency))
     );
 }

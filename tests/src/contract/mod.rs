@@ -141,6 +141,7 @@ macro_rules! store_contract {
             a_rejected_file_releases_its_bytes,
             file_settings_default_until_the_agency_sets_its_own,
             direct_links_count_downloads_until_revoked_or_expired,
+            notices_wait_per_customer_and_side_and_are_claimed_once,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
