@@ -21,6 +21,7 @@ use portal_tests::{
 use serde_json::{Value, json};
 
 struct Moto {
+    config: aws_config::SdkConfig,
     sender: portal::domain::Email,
     router: axum::Router,
     events: upload_events::EventsState,
@@ -54,6 +55,7 @@ impl Moto {
             testkit::customer_session(store.as_ref(), agency.tenant.id, &email).await;
         let all = AppState::from_store(store);
         Self {
+            config: config.clone(),
             sender,
             router: uploads::router(uploads::UploadsState::new(all.clone(), objects.clone())),
             events: upload_events::EventsState::new(
@@ -209,4 +211,112 @@ async fn two_uploads_within_minutes_reach_the_agency_as_one_email_through_ses_on
         body.contains("Logo-Entwurf.pdf") && body.contains("Impressum.pdf"),
         "{body}"
     );
+}
+
+impl Moto {
+    /// Tags the object as GuardDuty Malware Protection for S3 does after a scan.
+    async fn tag(&self, key: &str, verdict: &str) {
+        let client = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config)
+                .force_path_style(true)
+                .build(),
+        );
+        let tag = aws_sdk_s3::types::Tag::builder()
+            .key("GuardDutyMalwareScanStatus")
+            .value(verdict)
+            .build()
+            .unwrap();
+        client
+            .put_object_tagging()
+            .bucket(self.objects.bucket())
+            .key(key)
+            .tagging(
+                aws_sdk_s3::types::Tagging::builder()
+                    .tag_set(tag)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("moto tags the object");
+    }
+}
+
+#[tokio::test]
+async fn with_scanning_on_a_file_waits_for_the_verdict_and_a_threat_is_quarantined() {
+    let mut moto = Moto::start().await;
+    moto.events.scanning = true;
+    let pdf = b"%PDF-1.7\nclean\n";
+    let clean = moto.upload("sauber.pdf", "application/pdf", pdf).await;
+    let infected = moto.upload("verdaechtig.pdf", "application/pdf", pdf).await;
+    let key = |f: &Value| f["upload"]["fields"]["key"].as_str().unwrap().to_owned();
+    let id = |f: &Value| f["file"]["id"].as_str().unwrap().to_owned();
+
+    // Checked, then waiting: not downloadable, and no verdict yet changes nothing.
+    let waiting = moto.event(&key(&clean)).await;
+    moto.event(&key(&infected)).await;
+    let early = upload_events::handle_scan_result(&moto.events, &key(&clean))
+        .await
+        .unwrap();
+    let blocked = moto
+        .call(
+            Method::GET,
+            &format!("/files/{}/download", id(&clean)),
+            None,
+        )
+        .await;
+
+    assert!(
+        matches!(waiting, upload_events::Outcome::AwaitingScan(_)),
+        "{waiting:?}"
+    );
+    assert!(
+        matches!(early, upload_events::Outcome::AlreadyHandled(_)),
+        "{early:?}"
+    );
+    assert_eq!(blocked.status, 409, "{}", blocked.text);
+    assert_eq!(blocked.json()["fileState"], "awaiting-scan");
+
+    // GuardDuty's verdicts, as tags.
+    moto.tag(&key(&clean), "NO_THREATS_FOUND").await;
+    moto.tag(&key(&infected), "THREATS_FOUND").await;
+    let passed = upload_events::handle_scan_result(&moto.events, &key(&clean))
+        .await
+        .unwrap();
+    let caught = upload_events::handle_scan_result(&moto.events, &key(&infected))
+        .await
+        .unwrap();
+    let replay = upload_events::handle_scan_result(&moto.events, &key(&infected))
+        .await
+        .unwrap();
+
+    assert!(
+        matches!(passed, upload_events::Outcome::Available(_)),
+        "{passed:?}"
+    );
+    assert!(
+        matches!(caught, upload_events::Outcome::Quarantined(_)),
+        "{caught:?}"
+    );
+    assert!(
+        matches!(replay, upload_events::Outcome::AlreadyHandled(_)),
+        "{replay:?}"
+    );
+    let ok = moto
+        .call(
+            Method::GET,
+            &format!("/files/{}/download", id(&clean)),
+            None,
+        )
+        .await;
+    let quarantined = moto
+        .call(
+            Method::GET,
+            &format!("/files/{}/download", id(&infected)),
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.text);
+    assert_eq!(quarantined.status, 409, "{}", quarantined.text);
+    assert_eq!(quarantined.json()["fileState"], "quarantined");
 }

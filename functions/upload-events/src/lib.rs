@@ -31,6 +31,10 @@ pub use state::{Config, EventsState};
 pub enum Outcome {
     /// Checked and downloadable.
     Available(FileId),
+    /// Checked, waiting for the malware scan's verdict.
+    AwaitingScan(FileId),
+    /// The scan found a threat: nobody can download it.
+    Quarantined(FileId),
     /// Not what was declared: rejected, the object deleted.
     Rejected { file: FileId, reason: String },
     /// The file was handled before (a duplicate or late event): nothing changed.
@@ -205,6 +209,12 @@ async fn check_and_record(
         ..file.clone()
     };
     match problem {
+        None if state.scanning => {
+            next.state = FileState::AwaitingScan;
+            state.files.update_file(file, &next).await?;
+            tracing::info!(file = %file.id, "upload recorded, awaiting the malware scan");
+            Ok(Outcome::AwaitingScan(file.id))
+        }
         None => {
             next.state = FileState::Available;
             // The other side is told later, with the other uploads of these minutes.
@@ -236,4 +246,75 @@ async fn check_and_record(
             })
         }
     }
+}
+
+/// The verdict GuardDuty tags a clean object with.
+pub const NO_THREATS_FOUND: &str = "NO_THREATS_FOUND";
+/// The verdict GuardDuty tags an infected object with.
+pub const THREATS_FOUND: &str = "THREATS_FOUND";
+
+/// GuardDuty scanned the object under `raw_key` (as its result event names it): a file
+/// `awaiting-scan` becomes `available` on `NO_THREATS_FOUND` (and its notice waits) or
+/// `quarantined` on `THREATS_FOUND`; the verdict is read from the object's own tag, never
+/// taken from the event. Anything else changes nothing (idempotent, like the upload events).
+pub async fn handle_scan_result(state: &EventsState, raw_key: &str) -> Result<Outcome, EventError> {
+    let Some(key) = ObjectKey::parse(raw_key).ok() else {
+        return Ok(Outcome::Unknown("bad-key"));
+    };
+    let Some((tenant, customer, id)) = ids(&key) else {
+        return Ok(Outcome::Unknown("not-a-file-key"));
+    };
+    for _ in 0..3 {
+        let Some(file) = state.files.get_file(tenant, customer, id).await? else {
+            return Ok(Outcome::Unknown("no-such-file"));
+        };
+        if file.key != key {
+            return Ok(Outcome::Unknown("key-mismatch"));
+        }
+        if file.state != FileState::AwaitingScan {
+            return Ok(Outcome::AlreadyHandled(id));
+        }
+        let verdict = state.objects.scan_status(&file.key).await?;
+        let mut next = FileRecord {
+            version: file.version + 1,
+            ..file.clone()
+        };
+        let written = match verdict.as_deref() {
+            Some(NO_THREATS_FOUND) => {
+                next.state = FileState::Available;
+                let notice = FileNotice {
+                    tenant_id: file.tenant_id,
+                    customer_id: file.customer_id,
+                    file_id: file.id,
+                    to: NoticeTo::of(file.uploaded_by),
+                    name: file.name.clone(),
+                    created_at: state.clock.now(),
+                };
+                state
+                    .files
+                    .update_file_with_notice(&file, &next, &notice)
+                    .await
+                    .map(|()| Outcome::Available(id))
+            }
+            Some(THREATS_FOUND) => {
+                next.state = FileState::Quarantined;
+                next.reason = Some("threats-found".into());
+                tracing::warn!(file = %id, "the malware scan found threats: quarantined");
+                state
+                    .files
+                    .update_file(&file, &next)
+                    .await
+                    .map(|()| Outcome::Quarantined(id))
+            }
+            other => {
+                tracing::info!(file = %id, verdict = ?other, "no final scan verdict yet");
+                return Ok(Outcome::AlreadyHandled(id));
+            }
+        };
+        match written {
+            Err(StoreError::VersionConflict) => continue,
+            other => return other.map_err(EventError::from),
+        }
+    }
+    Err(EventError::KeptChanging)
 }

@@ -26,6 +26,14 @@ async fn handle(state: &upload_events::EventsState, payload: Value) -> Result<()
         })?;
         let outcomes = upload_events::handle_event(state, event).await?;
         tracing::info!(handled = outcomes.len(), "upload events handled");
+    } else if payload.get("source").and_then(Value::as_str) == Some("aws.guardduty") {
+        // "GuardDuty Malware Protection Object Scan Result": the key is plain text there.
+        let key = payload
+            .pointer("/detail/s3ObjectDetails/objectKey")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let outcome = upload_events::handle_scan_result(state, key).await?;
+        tracing::info!(?outcome, "scan result handled");
     } else if payload.get("source").and_then(Value::as_str) == Some("aws.events") {
         let swept = upload_events::notices::sweep(state, state.clock.now()).await?;
         tracing::info!(sent = swept.sent, skipped = swept.skipped, "notices swept");

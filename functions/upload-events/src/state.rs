@@ -16,6 +16,8 @@ use portal::{
 pub struct Config {
     pub table: TableName,
     pub bucket: String,
+    /// `MALWARE_SCANNING=on` (template.yaml's switch): files wait for GuardDuty's verdict.
+    pub scanning: bool,
 }
 
 impl Config {
@@ -23,6 +25,16 @@ impl Config {
         Ok(Self {
             table: TableName::from_env()?,
             bucket: config::required("FILES_BUCKET", "the S3 bucket customers' files are kept in")?,
+            scanning: match std::env::var("MALWARE_SCANNING").as_deref() {
+                Ok("on") => true,
+                Ok("off") | Err(std::env::VarError::NotPresent) => false,
+                Ok(_) | Err(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "MALWARE_SCANNING",
+                        reason: "it is on or off",
+                    });
+                }
+            },
         })
     }
 }
@@ -37,6 +49,8 @@ pub struct EventsState {
     pub customers: Arc<dyn CustomerStore>,
     pub mailer: Arc<dyn Mailer>,
     pub clock: Arc<dyn Clock>,
+    /// Whether a checked file waits for the malware scan (`awaiting-scan`).
+    pub scanning: bool,
 }
 
 impl EventsState {
@@ -45,11 +59,13 @@ impl EventsState {
         let sdk = config::load(None).await;
         let objects = Arc::new(S3FileStore::from_conf(&sdk, config.bucket.clone()));
         let mailer = Arc::new(portal::aws::SesMailer::from_conf(&sdk));
-        Self::new(
+        let mut state = Self::new(
             AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
             objects,
             mailer,
-        )
+        );
+        state.scanning = config.scanning;
+        state
     }
 
     pub fn new(all: AppState, objects: Arc<dyn FileStore>, mailer: Arc<dyn Mailer>) -> Self {
@@ -60,6 +76,7 @@ impl EventsState {
             customers: all.customers,
             mailer,
             clock: all.clock,
+            scanning: false,
         }
     }
 }

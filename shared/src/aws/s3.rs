@@ -26,6 +26,9 @@ use crate::{
     post_policy::{PostPolicy, SigningIdentity},
 };
 
+/// The tag GuardDuty Malware Protection for S3 puts on each object it scanned.
+pub const SCAN_STATUS_TAG: &str = "GuardDutyMalwareScanStatus";
+
 #[derive(Clone)]
 pub struct S3FileStore {
     client: Client,
@@ -279,6 +282,37 @@ impl FileStore for S3FileStore {
             .into_bytes();
         // A server that ignores the range sends it all.
         Ok(Some(bytes[..bytes.len().min(len)].to_vec()))
+    }
+
+    #[tracing::instrument(name = "s3_get_object_tagging", skip_all, fields(bucket = %self.bucket))]
+    async fn scan_status(&self, key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        let result = self
+            .client
+            .get_object_tagging()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                return Ok(None);
+            }
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context("Failed to read a file's tags in S3")
+                    .into());
+            }
+        };
+        Ok(output
+            .tag_set()
+            .iter()
+            .find(|tag| tag.key() == SCAN_STATUS_TAG)
+            .map(|tag| tag.value().to_owned()))
     }
 
     #[tracing::instrument(name = "s3_delete_object", skip_all, fields(bucket = %self.bucket))]

@@ -112,6 +112,13 @@ pub trait FileStore: Send + Sync {
         key: &crate::domain::ObjectKey,
         len: usize,
     ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The malware scanner's verdict on the file: the value of its
+    /// `GuardDutyMalwareScanStatus` tag (`NO_THREATS_FOUND`, `THREATS_FOUND`, ...), or `None`
+    /// while it has none (or there is no such file).
+    async fn scan_status(
+        &self,
+        key: &crate::domain::ObjectKey,
+    ) -> Result<Option<String>, StoreError>;
     /// Deleting a file that isn't there succeeds, as on S3.
     async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
 }

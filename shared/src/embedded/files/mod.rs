@@ -304,6 +304,12 @@ impl FileStore for LocalFileStore {
         }))
     }
 
+    /// The local twin has no malware scanner: locally, scanning is off (upload-events never
+    /// waits for a verdict), so no file has one.
+    async fn scan_status(&self, _key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
+
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
         match &self.storage {
             Storage::Memory(memory) => memory.delete(key),
