@@ -188,6 +188,8 @@ struct ListParams {
 struct FileList {
     items: Vec<FileView>,
     next_cursor: Option<String>,
+    /// Every folder of the customer, sorted (a folder exists once a file was put in it).
+    folders: Vec<String>,
 }
 
 async fn list(
@@ -231,9 +233,14 @@ async fn list(
             limit,
         )
         .await?;
+    let folders = state
+        .files
+        .list_folders(owner.tenant, owner.customer)
+        .await?;
     Ok(Json(FileList {
         items: page.items.iter().map(FileView::from).collect(),
         next_cursor: page.next.map(encode_cursor),
+        folders,
     }))
 }
 

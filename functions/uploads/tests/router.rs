@@ -411,6 +411,7 @@ async fn files_are_listed_newest_first_in_pages_and_by_folder() {
     );
     assert_eq!(second["nextCursor"], Value::Null);
     assert_eq!(names(&logos), ["2.pdf"]);
+    assert_eq!(first["folders"], json!(["Logos"]));
     assert_eq!(names(&by_staff), ["3.pdf", "2.pdf", "1.pdf"]);
     for bad in [
         "/files?limit=0",

@@ -34,6 +34,12 @@ pub trait FileRecordStore: Send + Sync {
     /// Stores a new file and adds its [`FileRecord::quota_bytes`] to the customer's usage, in
     /// one transaction, only if the usage stays within `quota` bytes.
     async fn create_file(&self, file: &FileRecord, quota: u64) -> Result<FileCreation, StoreError>;
+    /// The names of the customer's folders (every folder a file was put in), sorted.
+    async fn list_folders(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<String>, StoreError>;
     async fn get_file(
         &self,
         tenant: TenantId,

@@ -150,13 +150,25 @@ impl FileRecordStore for ItemStore {
         // `bytes <= room`, as `bytes < room + 1`; no usage yet is none used.
         let within = Condition::absent(BYTES)
             .or(Condition::less_than(BYTES, signed(room)?.saturating_add(1)));
-        let writes = vec![
+        let mut writes = vec![
             Write::put(file_item(file)?).when(Condition::NotExists),
             Update::new(usage_key(file.tenant_id, file.customer_id))
                 .add(BYTES, signed(bytes)?)
                 .when(within)
                 .into(),
         ];
+        // A folder exists once a file was put in it (like a directory, it stays).
+        if !file.folder.is_empty() {
+            let key = Key::new(
+                owner_pk(file.tenant_id, file.customer_id),
+                format!("FOLDER#{}", file.folder),
+            );
+            let mut item = items::Item::new();
+            item.insert(items::PK.into(), key.pk.into());
+            item.insert(items::SK.into(), key.sk.into());
+            item.insert("name".into(), file.folder.clone().into());
+            writes.push(Write::put(item));
+        }
         match self.table.transact(writes).await {
             Ok(()) => Ok(FileCreation::Created),
             Err(TableError::ConditionFailed { failed }) if failed.get(1) == Some(&true) => {
@@ -167,6 +179,21 @@ impl FileRecordStore for ItemStore {
             Err(TableError::Conflict) => Err(StoreError::VersionConflict),
             Err(e) => Err(unexpected(e, "Failed to store the file")),
         }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_folders(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<String>, StoreError> {
+        let query = Query::primary(owner_pk(tenant, customer)).begins_with("FOLDER#");
+        #[derive(serde::Deserialize)]
+        struct Folder {
+            name: String,
+        }
+        let folders: Vec<Folder> = self.list_all(query, "Failed to list the folders").await?;
+        Ok(folders.into_iter().map(|f| f.name).collect())
     }
 
     #[tracing::instrument(skip(self))]

@@ -80,6 +80,14 @@ pub async fn files_are_listed_newest_first_in_pages_and_by_folder(store: Arc<dyn
         vec![made[3].id, made[1].id]
     );
     assert_eq!(drafts_rest.next, None);
+    assert_eq!(store.list_folders(t, c).await.unwrap(), vec!["Entwürfe"]);
+    assert!(
+        store
+            .list_folders(t, CustomerId::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         store.get_file(t, c, made[0].id).await.unwrap(),
         Some(made[0].clone())
