@@ -18,7 +18,7 @@ use portal::{
 
 use tower_http::cors::CorsLayer;
 
-use crate::backend::Services;
+use crate::{backend::Services, files_server::UploadListener};
 
 /// The OpenAPI description of every route, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
@@ -64,10 +64,62 @@ pub fn app(services: &Services) -> Router {
         )))
         .merge(invite::routes(invite_state))
         .merge(auth::routes(auth_state))
-        .merge(forms::routes().with_state(forms_state));
+        .merge(forms::routes().with_state(forms_state))
+        .merge(uploads::routes().with_state(uploads::UploadsState::new(
+            services.app_state(),
+            services.files.clone(),
+        )));
+    if let Some(files) = &services.local_files {
+        let events = upload_events::EventsState::new(
+            services.app_state(),
+            files.clone(),
+            services.mailer.clone(),
+        );
+        let listener: Arc<dyn UploadListener> = Arc::new(InProcessEvents(events));
+        local = local.merge(crate::files_server::router_with(
+            files.clone(),
+            Some(listener),
+        ));
+    }
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))
+}
+
+/// Sends the batched file notices every 30 seconds, as the EventBridge schedule does in
+/// AWS every minute.
+pub fn spawn_notice_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+    let events = upload_events::EventsState::new(
+        services.app_state(),
+        services.files.clone(),
+        services.mailer.clone(),
+    );
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let now = events.clock.now();
+            if let Err(e) = upload_events::notices::sweep(&events, now).await {
+                tracing::error!(error = ?e, "the file notices could not be swept");
+            }
+        }
+    })
+}
+
+/// The upload-events handler, run in-process after each upload to the local endpoint with
+/// the code S3's events run in Lambda.
+struct InProcessEvents(upload_events::EventsState);
+
+#[async_trait::async_trait]
+impl UploadListener for InProcessEvents {
+    async fn uploaded(&self, key: &portal::domain::ObjectKey, etag: String) {
+        let at = self.0.clock.now();
+        match upload_events::handle_key(&self.0, key.clone(), Some(etag), at).await {
+            Ok(outcome) => tracing::info!(?outcome, "local upload handled"),
+            // As in Lambda, a failure is logged; the file stays pending.
+            Err(e) => tracing::error!(error = ?e, "a local upload could not be handled"),
+        }
+    }
 }
 
 /// The CORS rules template.yaml gives API Gateway (`CorsConfiguration`), for a browser front

@@ -4,13 +4,19 @@ use anyhow::Context;
 use portal::{
     AppState,
     aws::{
-        SesMailer, SnsSmsSender,
+        S3FileStore, SesMailer, SnsSmsSender,
         config::{self, TableName},
         dynamodb_store, dynamodb_table,
     },
-    embedded::{self, Outbox},
-    ports::{Mailer, SmsSender, Store},
+    embedded::{self, LocalFileStore, Outbox},
+    ports::{FileStore, Mailer, SmsSender, Store},
 };
+
+/// Where the local twin's file links point until the runner knows its own address
+/// ([`Services::with_local_files`]).
+pub const DEFAULT_FILES_BASE: &str = "http://127.0.0.1:3000";
+/// The bucket the runner uses with `--endpoint-url` or `--aws`, unless `FILES_BUCKET` says.
+pub const DEFAULT_BUCKET: &str = "portal-local-files";
 
 /// Where the portal keeps its data and sends its messages when run outside Lambda.
 #[derive(Debug, Clone)]
@@ -32,18 +38,35 @@ pub struct Services {
     pub sms: Arc<dyn SmsSender>,
     /// The local outbox, when messages go there instead of to SES and SNS.
     pub outbox: Option<Arc<Outbox>>,
+    /// Where customers' files are: S3, or the local twin.
+    pub files: Arc<dyn FileStore>,
+    /// The local twin, when files are kept locally: the runner serves its upload and
+    /// download routes.
+    pub local_files: Option<Arc<LocalFileStore>>,
 }
 
 impl Services {
     /// Embedded storage and an outbox, all in memory (tests).
     pub fn in_memory() -> Self {
         let outbox = Arc::new(Outbox::in_memory());
+        let files = Arc::new(LocalFileStore::in_memory(default_files_base()));
         Self {
             store: Arc::new(embedded::in_memory_store()),
             mailer: outbox.clone(),
             sms: outbox.clone(),
             outbox: Some(outbox),
+            files: files.clone(),
+            local_files: Some(files),
         }
+    }
+
+    /// Files kept by the local twin `files` instead (built on the runner's own address, once
+    /// it listens).
+    pub fn with_local_files(mut self, files: LocalFileStore) -> Self {
+        let files = Arc::new(files);
+        self.files = files.clone();
+        self.local_files = Some(files);
+        self
     }
 
     /// Every port, for the local runner to narrow into each function's state.
@@ -64,11 +87,14 @@ impl Backend {
         match self {
             Backend::Embedded { data_dir } => {
                 let outbox = Arc::new(Outbox::open(data_dir)?.announce(announce));
+                let files = Arc::new(LocalFileStore::open(data_dir, default_files_base())?);
                 Ok(Services {
                     store: Arc::new(embedded::open_store(data_dir).await?),
                     mailer: outbox.clone(),
                     sms: outbox.clone(),
                     outbox: Some(outbox),
+                    files: files.clone(),
+                    local_files: Some(files),
                 })
             }
             Backend::Aws { table, endpoint } => {
@@ -86,11 +112,20 @@ impl Backend {
                         .await
                         .with_context(|| format!("Failed to find the DynamoDB table {table}"))?;
                 }
+                let bucket = std::env::var("FILES_BUCKET")
+                    .ok()
+                    .filter(|b| !b.trim().is_empty())
+                    .unwrap_or_else(|| DEFAULT_BUCKET.to_owned());
+                if endpoint.is_some() {
+                    ensure_bucket(&config, &bucket).await?;
+                }
                 Ok(Services {
                     store: dynamodb_store(&config, &table),
                     mailer: Arc::new(SesMailer::from_conf(&config)),
                     sms: Arc::new(SnsSmsSender::from_conf(&config)),
                     outbox: None,
+                    files: Arc::new(S3FileStore::from_conf(&config, bucket)),
+                    local_files: None,
                 })
             }
         }
@@ -124,6 +159,29 @@ impl Backend {
             }
         }
     }
+}
+
+fn default_files_base() -> url::Url {
+    url::Url::parse(DEFAULT_FILES_BASE).expect("a valid URL")
+}
+
+/// Creates the bucket on a local endpoint (moto) if it isn't there.
+async fn ensure_bucket(config: &aws_config::SdkConfig, bucket: &str) -> anyhow::Result<()> {
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    );
+    if client.head_bucket().bucket(bucket).send().await.is_ok() {
+        return Ok(());
+    }
+    client
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .with_context(|| format!("Failed to create the bucket {bucket}"))?;
+    Ok(())
 }
 
 /// A DynamoDB client on the one SDK configuration ([`config::load`]) every function uses.

@@ -1,5 +1,6 @@
 //! The local runner's stand-in for S3's endpoint: `PUT` and `GET` on the links that
-//! [`LocalFileStore`] signs. The store checks a link and keeps the bytes; this module is
+//! [`LocalFileStore`] signs, and `POST` of the upload forms it signs (checked as S3 checks a
+//! POST policy: signature, expiry, exact key and Content-Type, size range). The store checks a link and keeps the bytes; this module is
 //! only the HTTP around it (the route, the body limit, the headers, the problem+json
 //! answers), so that the embedded adapter knows no HTTP types.
 
@@ -9,37 +10,77 @@ use anyhow::Context;
 use axum::{
     Router,
     body::Bytes,
+    extract::Multipart,
     extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State},
     http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
-    routing::put,
+    routing::{post, put},
 };
 use portal::{
     domain::{ObjectKey, object_key::attachment_disposition},
     embedded::{
         LocalFileStore,
-        files::{FileLink, FileLinkError},
+        files::{FileLink, FileLinkError, POST_ROUTE},
     },
     http::{ApiError, Problem},
+    post_policy::PostPolicyError,
 };
 
 /// Where the store's links point, under its base URL.
 pub const ROUTE: &str = "/_local/files/{*key}";
 
-/// `PUT` and `GET` on [`ROUTE`], for the local runner to merge into its app.
+/// Told of every upload the routes stored, as S3 tells the upload-events function.
+#[async_trait::async_trait]
+pub trait UploadListener: Send + Sync {
+    async fn uploaded(&self, key: &ObjectKey, etag: String);
+}
+
+#[derive(Clone)]
+struct Files {
+    store: Arc<LocalFileStore>,
+    listener: Option<Arc<dyn UploadListener>>,
+}
+
+impl axum::extract::FromRef<Files> for Arc<LocalFileStore> {
+    fn from_ref(files: &Files) -> Self {
+        files.store.clone()
+    }
+}
+
+/// `PUT` and `GET` on [`ROUTE`], `POST` on [`POST_ROUTE`], for the local runner to merge
+/// into its app.
 pub fn router(store: Arc<LocalFileStore>) -> Router {
+    router_with(store, None)
+}
+
+/// [`router`], telling `listener` of each stored upload before answering (the local runner
+/// runs the upload-events handler there, in-process).
+pub fn router_with(
+    store: Arc<LocalFileStore>,
+    listener: Option<Arc<dyn UploadListener>>,
+) -> Router {
     let limit = store.max_upload();
     Router::new()
         .route(ROUTE, put(upload).get(download))
+        .route(POST_ROUTE, post(upload_form))
         // Overrides the runner's limit for JSON bodies on this route only.
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(store)
+        .with_state(Files { store, listener })
+}
+
+/// An ETag for stored bytes, as S3 gives one (a digest of the content, quoted).
+fn etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the file routes answer besides the file itself.
 enum RouteError {
     /// 403, as S3 answers a refused presigned request.
     Link(FileLinkError),
+    /// 403, or 400 for a size outside the range, as S3 answers a refused form.
+    Form(PostPolicyError),
     NotFound,
     TooLarge(usize),
     Unreadable(String),
@@ -65,6 +106,20 @@ impl IntoResponse for RouteError {
                 StatusCode::FORBIDDEN,
                 "file-link-refused",
                 "The file link was refused",
+            )
+            .detail(format!("{}.", capitalized(&e.to_string())))
+            .into_response(),
+            RouteError::Form(PostPolicyError::SizeOutOfRange) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "file-size-out-of-range",
+                "The file's size is not allowed",
+            )
+            .detail("The file is larger or smaller than the upload form allows.")
+            .into_response(),
+            RouteError::Form(e) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "upload-form-refused",
+                "The upload form was refused",
             )
             .detail(format!("{}.", capitalized(&e.to_string())))
             .into_response(),
@@ -111,10 +166,8 @@ async fn route_key(
 }
 
 /// The link is checked before the body is read, so a refused upload costs nothing.
-async fn upload(
-    State(store): State<Arc<LocalFileStore>>,
-    request: Request,
-) -> Result<StatusCode, RouteError> {
+async fn upload(State(files): State<Files>, request: Request) -> Result<StatusCode, RouteError> {
+    let store = files.store.clone();
     let (mut parts, body) = request.into_parts();
     let key = route_key(&mut parts, &store).await?;
     let sent_type = parts
@@ -140,11 +193,57 @@ async fn upload(
                 RouteError::Unreadable(rejection.body_text())
             }
         })?;
+    let tag = etag(&bytes);
     store
         .write(&key, &content_type, Vec::from(bytes))
         .await
         .context("Failed to store an uploaded file")?;
+    if let Some(listener) = &files.listener {
+        listener.uploaded(&key, tag).await;
+    }
     Ok(StatusCode::OK)
+}
+
+/// A `multipart/form-data` upload as S3 takes one: the form's fields, then the file, named
+/// `file` (fields after it are ignored). Answers 204, S3's default.
+async fn upload_form(
+    State(files): State<Files>,
+    mut form: Multipart,
+) -> Result<StatusCode, RouteError> {
+    let store = files.store.clone();
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            RouteError::TooLarge(store.max_upload())
+        } else {
+            RouteError::Unreadable(e.body_text())
+        }
+    };
+    let mut fields = Vec::new();
+    let file = loop {
+        let Some(field) = form.next_field().await.map_err(unreadable)? else {
+            return Err(RouteError::Unreadable(
+                "The form has no part named `file`.".to_owned(),
+            ));
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            break field.bytes().await.map_err(unreadable)?;
+        }
+        let value = field.text().await.map_err(unreadable)?;
+        fields.push((name, value));
+    };
+    let (key, content_type) = store
+        .verify_post(&fields, file.len() as u64)
+        .map_err(RouteError::Form)?;
+    let tag = etag(&file);
+    store
+        .write(&key, &content_type, Vec::from(file))
+        .await
+        .context("Failed to store an uploaded file")?;
+    if let Some(listener) = &files.listener {
+        listener.uploaded(&key, tag).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn download(

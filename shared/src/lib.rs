@@ -17,6 +17,8 @@ pub mod messages;
 pub mod pages;
 pub mod password_hash;
 pub mod ports;
+#[cfg(any(feature = "s3", feature = "embedded"))]
+pub mod post_policy;
 pub mod staff;
 pub mod state;
 pub mod store;

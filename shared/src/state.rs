@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use crate::ports::{
-    AccountStore, ApiKeyStore, Clock, CustomerStore, FormEntryStore, FormStore, IdempotencyStore,
-    InvitationStore, RateLimitStore, SessionStore, StaffStore, Store, SystemClock, TemplateStore,
-    TenantStore,
+    AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, FormEntryStore, FormStore,
+    IdempotencyStore, InvitationStore, RateLimitStore, SessionStore, StaffStore, Store,
+    SystemClock, TemplateStore, TenantStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -26,6 +26,7 @@ pub struct AppState {
     pub staff: Arc<dyn StaffStore>,
     pub forms: Arc<dyn FormStore>,
     pub form_entries: Arc<dyn FormEntryStore>,
+    pub files: Arc<dyn FileRecordStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -44,7 +45,8 @@ impl AppState {
             rate_limits: store.clone(),
             staff: store.clone(),
             forms: store.clone(),
-            form_entries: store,
+            form_entries: store.clone(),
+            files: store,
             clock: Arc::new(SystemClock),
         }
     }

@@ -5,7 +5,9 @@
 pub mod agency;
 pub mod clock;
 pub mod oneshot;
+pub mod session;
 
 pub use agency::{Agency, agency};
 pub use clock::TestClock;
 pub use oneshot::{Answer, oneshot, send};
+pub use session::customer_session;

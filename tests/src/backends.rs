@@ -46,12 +46,17 @@ impl Setup {
 pub fn embedded() -> Setup {
     let outbox = Arc::new(Outbox::in_memory());
     let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
+    let local_files = Arc::new(embedded::LocalFileStore::in_memory(
+        url::Url::parse(portal_infra::backend::DEFAULT_FILES_BASE).expect("a valid URL"),
+    ));
     Setup {
         services: Services {
             store,
             mailer: outbox.clone(),
             sms: outbox.clone(),
             outbox: Some(outbox.clone()),
+            files: local_files.clone(),
+            local_files: Some(local_files),
         },
         sent: outbox,
         sender: Email::parse("portal@berg.example").expect("a valid address"),
@@ -66,6 +71,11 @@ pub async fn on_moto() -> Setup {
             mailer: Arc::new(SesMailer::from_conf(&config)),
             sms: Arc::new(SnsSmsSender::from_conf(&config)),
             outbox: None,
+            files: Arc::new(portal::aws::S3FileStore::from_conf(
+                &config,
+                crate::files_contract::fresh_bucket(&config).await,
+            )),
+            local_files: None,
         },
         sent: Arc::new(MotoSent::default()),
         sender: verified_sender(&config).await,

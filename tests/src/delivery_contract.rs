@@ -160,16 +160,25 @@ pub struct MotoSent {
 impl MotoSent {
     async fn data(&self, service: &str, kind: &str) -> Vec<serde_json::Value> {
         let url = format!("{}/moto-api/data.json", crate::moto::endpoint());
-        let data: serde_json::Value = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("moto answers data.json")
-            .json()
-            .await
-            .expect("data.json is JSON");
+        // moto can't serialize its DynamoDB state while another test's transaction is half
+        // applied (a 500, "keys must be str ..., not DynamoType"): ask again.
+        let mut attempt = 0;
+        let data: serde_json::Value = loop {
+            let answer = self
+                .http
+                .get(&url)
+                .send()
+                .await
+                .and_then(|r| r.error_for_status());
+            match answer {
+                Ok(response) => break response.json().await.expect("data.json is JSON"),
+                Err(e) if attempt < 10 && e.status().is_some_and(|s| s.is_server_error()) => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("moto answers data.json: {e}"),
+            }
+        };
         data[service][kind].as_array().cloned().unwrap_or_default()
     }
 }

@@ -12,7 +12,7 @@ use portal::{
     aws::S3FileStore,
     domain::{CustomerId, ObjectKey, TenantId, object_key::attachment_disposition},
     embedded::LocalFileStore,
-    ports::{FileStore, SignedRequest},
+    ports::{FileStore, PresignedPost, SignedRequest},
 };
 use ulid::Ulid;
 
@@ -27,6 +27,8 @@ macro_rules! files_contract {
             a_missing_file_has_no_info_and_its_download_is_not_found,
             keys_with_spaces_and_letters_beyond_ascii_round_trip,
             signed_requests_name_their_method_and_expiry,
+            a_form_upload_is_stored_with_its_size_and_content_type,
+            the_first_bytes_of_a_file_are_read_without_the_rest,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -73,6 +75,106 @@ pub async fn send(request: &SignedRequest, body: Option<Vec<u8>>) -> reqwest::Re
         builder = builder.body(body);
     }
     builder.send().await.expect("the file endpoint answers")
+}
+
+/// POSTs `post`'s fields and then `bytes` as the part `file`, as a browser submits the form:
+/// a real `multipart/form-data` body, built here so every byte of it is visible.
+pub async fn post_form(post: &PresignedPost, file_type: &str, bytes: &[u8]) -> reqwest::Response {
+    post_fields(&post.url, &post.fields, file_type, bytes).await
+}
+
+/// [`post_form`] with fields of the caller's choosing (tampered ones, say).
+pub async fn post_fields(
+    url: &str,
+    fields: &[(String, String)],
+    file_type: &str,
+    bytes: &[u8],
+) -> reqwest::Response {
+    let boundary = format!("----portal{}", Ulid::new());
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\nContent-Type: {file_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    reqwest::Client::new()
+        .post(url)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("the upload endpoint answers")
+}
+
+pub async fn a_form_upload_is_stored_with_its_size_and_content_type(files: Files) {
+    // Arrange
+    let key = unique_key("Übersicht 2026.pdf");
+    let bytes = b"%PDF-1.7 posted".to_vec();
+    let post = files
+        .store
+        .presign_post(&key, "application/pdf", 1..=1024, Duration::from_secs(900))
+        .await
+        .expect("a form is signed");
+
+    // Act
+    let response = post_form(&post, "application/pdf", &bytes).await;
+
+    // Assert
+    assert!(
+        response.status().is_success(),
+        "{}: {}",
+        response.status(),
+        response.text().await.unwrap_or_default()
+    );
+    let info = files
+        .store
+        .head(&key)
+        .await
+        .unwrap()
+        .expect("the file exists");
+    assert_eq!(info.size, bytes.len() as u64);
+    assert_eq!(info.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(post.field("key"), Some(key.as_str()));
+    let lifetime = (post.expires_at - Utc::now()).num_seconds();
+    assert!((880..=900).contains(&lifetime), "{lifetime}");
+}
+
+pub async fn the_first_bytes_of_a_file_are_read_without_the_rest(files: Files) {
+    let key = unique_key("Bild.png");
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+    upload(&files, &key, "image/png", &bytes).await;
+    let empty = unique_key("leer.txt");
+    upload(&files, &empty, "text/plain", b"").await;
+
+    let start = files.store.read_prefix(&key, 16).await.unwrap();
+    let all = files.store.read_prefix(&key, 20_000).await.unwrap();
+    let none = files
+        .store
+        .read_prefix(&unique_key("x.png"), 16)
+        .await
+        .unwrap();
+
+    assert_eq!(start.as_deref(), Some(&bytes[..16]));
+    assert_eq!(all.as_deref(), Some(&bytes[..]));
+    assert_eq!(none, None);
+    assert_eq!(
+        files.store.read_prefix(&empty, 16).await.unwrap(),
+        Some(Vec::new())
+    );
 }
 
 async fn upload(files: &Files, key: &ObjectKey, content_type: &str, bytes: &[u8]) {

@@ -13,6 +13,7 @@ fn served() -> Routes {
         .chain(invite::ROUTES)
         .chain(auth::ROUTES)
         .chain(forms::ROUTES)
+        .chain(uploads::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
@@ -75,7 +76,9 @@ async fn the_local_runner_serves_every_route_and_no_other_method_on_those_paths(
             .replace("{channel}", "email")
             .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
             .replace("{formId}", "01ARZ3NDEKTSV4RRFFQ69G5FAX")
-            .replace("{entryId}", "01ARZ3NDEKTSV4RRFFQ69G5FAY");
+            .replace("{entryId}", "01ARZ3NDEKTSV4RRFFQ69G5FAY")
+            .replace("{fileId}", "01ARZ3NDEKTSV4RRFFQ69G5FAX")
+            .replace("{linkId}", "01ARZ3NDEKTSV4RRFFQ69G5FAY");
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let method_ = Method::from_bytes(method.as_bytes()).unwrap();
             let answer = testkit::oneshot(&app, method_, &concrete, None, &[]).await;

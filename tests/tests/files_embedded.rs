@@ -15,9 +15,9 @@ use std::{sync::Arc, time::Duration};
 
 use portal::{
     embedded::LocalFileStore,
-    ports::{FileStore, SignedRequest},
+    ports::{FileStore, PresignedPost, SignedRequest},
 };
-use portal_tests::files_contract::{send, serve_local, unique_key};
+use portal_tests::files_contract::{post_fields, post_form, send, serve_local, unique_key};
 use testkit::TestClock;
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -291,4 +291,116 @@ async fn on_disk_a_file_is_its_key_under_files_and_links_survive_a_restart() {
     }
     let info = after.head(&key).await.unwrap().unwrap();
     assert_eq!(info.content_type.as_deref(), Some("image/svg+xml"));
+}
+
+/// Asserts a refused form (problem+json with `status`, `kind`) and returns its detail.
+async fn form_refused(response: reqwest::Response, status: u16, kind: &str) -> String {
+    assert_eq!(response.status(), status);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["type"], format!("/problems/{kind}"));
+    problem["detail"].as_str().unwrap_or_default().to_owned()
+}
+
+fn set_field(post: &PresignedPost, name: &str, value: &str) -> Vec<(String, String)> {
+    post.fields
+        .iter()
+        .map(|(n, v)| {
+            let v = if n == name { value } else { v.as_str() };
+            (n.clone(), v.to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_form_upload_outside_the_size_range_is_refused_and_stores_nothing() {
+    let store = serve_local(LocalFileStore::in_memory).await;
+    let key = unique_key("a.txt");
+    let post = store
+        .presign_post(&key, "text/plain", 2..=10, MINUTE)
+        .await
+        .unwrap();
+
+    let too_large = post_form(&post, "text/plain", b"eleven byte").await;
+    let too_small = post_form(&post, "text/plain", b"1").await;
+
+    form_refused(too_large, 400, "file-size-out-of-range").await;
+    form_refused(too_small, 400, "file-size-out-of-range").await;
+    assert_eq!(store.head(&key).await.unwrap(), None);
+    assert_eq!(
+        post_form(&post, "text/plain", b"ten bytes!").await.status(),
+        204
+    );
+    assert_eq!(store.head(&key).await.unwrap().unwrap().size, 10);
+}
+
+#[tokio::test]
+async fn a_form_with_another_key_type_or_signature_is_refused_with_403() {
+    let store = serve_local(LocalFileStore::in_memory).await;
+    let key = unique_key("a.pdf");
+    let other = unique_key("b.pdf");
+    let post = store
+        .presign_post(&key, "application/pdf", 1..=100, MINUTE)
+        .await
+        .unwrap();
+    let cases = [
+        ("key", other.as_str().to_owned(), "key"),
+        ("Content-Type", "text/html".to_owned(), "Content-Type"),
+        ("x-amz-signature", "0".repeat(64), "signature"),
+        ("x-amz-date", "20200101T000000Z".to_owned(), "credentials"),
+    ];
+
+    for (field, value, mention) in cases {
+        let fields = set_field(&post, field, &value);
+        let response = post_fields(&post.url, &fields, "application/pdf", b"%PDF").await;
+        let detail = form_refused(response, 403, "upload-form-refused").await;
+        assert!(detail.contains(mention), "{field}: {detail}");
+    }
+    let mut extra = post.fields.clone();
+    extra.insert(0, ("acl".to_owned(), "public-read".to_owned()));
+    let response = post_fields(&post.url, &extra, "application/pdf", b"%PDF").await;
+    assert!(
+        form_refused(response, 403, "upload-form-refused")
+            .await
+            .contains("acl")
+    );
+    assert_eq!(store.head(&key).await.unwrap(), None);
+    assert_eq!(store.head(&other).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn an_expired_form_is_refused_with_403() {
+    let clock = Arc::new(TestClock::stopped());
+    let store = serve_local(|base| LocalFileStore::in_memory(base).with_clock(clock.clone())).await;
+    let key = unique_key("a.txt");
+    let post = store
+        .presign_post(&key, "text/plain", 1..=100, Duration::from_secs(900))
+        .await
+        .unwrap();
+
+    clock.set(post.expires_at);
+    let response = post_form(&post, "text/plain", b"late").await;
+
+    assert!(
+        form_refused(response, 403, "upload-form-refused")
+            .await
+            .contains("expired")
+    );
+    assert_eq!(store.head(&key).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_form_without_a_file_part_is_a_clear_400() {
+    let store = serve_local(LocalFileStore::in_memory).await;
+    let post = store
+        .presign_post(&unique_key("a.txt"), "text/plain", 1..=100, MINUTE)
+        .await
+        .unwrap();
+    let response = reqwest::Client::new()
+        .post(&post.url)
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("--x\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nk\r\n--x--\r\n")
+        .send()
+        .await
+        .unwrap();
+    form_refused(response, 400, "unreadable-body").await;
 }

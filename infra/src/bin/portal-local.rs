@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
             data_dir: args.data_dir.clone(),
         }
     };
-    let services = backend.open().await?;
+    let mut services = backend.open().await?;
     let store = services.store.clone();
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -62,6 +62,11 @@ async fn main() -> anyhow::Result<()> {
             )
         })?;
     let base = format!("http://{}", listener.local_addr()?);
+    if let Backend::Embedded { data_dir } = &backend {
+        // The twin's links and upload forms point at this runner's own address.
+        let files = portal::embedded::LocalFileStore::open(data_dir, url::Url::parse(&base)?)?;
+        services = services.with_local_files(files);
+    }
     let demo = demo::ensure(store.as_ref(), &args.data_dir, &base).await?;
 
     println!(
@@ -111,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
             args.cors_origin.join(", ")
         );
     }
+    let _sweep = portal_infra::app::spawn_notice_sweep(&services);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -144,3 +144,18 @@ page-staff-title = Mein Mitarbeiterkonto
 page-staff-intro = Sie sind als Mitarbeiterin oder Mitarbeiter von { $agency } angemeldet. Mit dieser Sitzung können Sie alles nutzen, was die API-Schlüssel der Agentur dürfen.
 page-label-name = Name
 page-staff-hint-email = Für eine andere E-Mail-Adresse lassen Sie diese bitte von einer Kollegin oder einem Kollegen als neues Mitarbeiterkonto einladen.
+
+files-notice-subject = { $count ->
+    [one] Eine neue Datei im Kundenportal von { $agency }
+   *[other] { $count } neue Dateien im Kundenportal von { $agency }
+}
+files-notice-greeting = Guten Tag,
+files-notice-intro = { $count ->
+    [one] Im Kundenportal von { $agency } liegt eine neue Datei für Sie bereit: { $names }
+   *[other] Im Kundenportal von { $agency } liegen { $count } neue Dateien für Sie bereit: { $names }
+}
+files-notice-button = Dateien öffnen
+files-notice-expiry = Melden Sie sich an, um sie herunterzuladen.
+files-notice-ignore = Dateien werden nur über das Portal geteilt, nie als E-Mail-Anhang.
+files-notice-signoff = Freundliche Grüße
+files-notice-footer = Diese E-Mail wurde automatisch vom Kundenportal von { $agency } versendet.

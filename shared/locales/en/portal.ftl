@@ -144,3 +144,18 @@ page-staff-title = My staff account
 page-staff-intro = You are logged in as staff of { $agency }. With this session you can use everything the agency's API keys can.
 page-label-name = Name
 page-staff-hint-email = To use another email address, ask a colleague to invite it as a new staff account.
+
+files-notice-subject = { $count ->
+    [one] A new file in the { $agency } customer portal
+   *[other] { $count } new files in the { $agency } customer portal
+}
+files-notice-greeting = Hello,
+files-notice-intro = { $count ->
+    [one] A new file is waiting for you in the { $agency } customer portal: { $names }
+   *[other] { $count } new files are waiting for you in the { $agency } customer portal: { $names }
+}
+files-notice-button = Open the files
+files-notice-expiry = Log in to download them.
+files-notice-ignore = Files are shared through the portal only, never as email attachments.
+files-notice-signoff = Kind regards,
+files-notice-footer = This email was sent automatically by the { $agency } customer portal.

@@ -144,3 +144,18 @@ page-staff-title = Mi cuenta de personal
 page-staff-intro = Ha iniciado sesión como personal de { $agency }. Con esta sesión puede hacer todo lo que permiten las claves de API de la agencia.
 page-label-name = Nombre
 page-staff-hint-email = Para usar otra dirección de correo, pida a un compañero que la invite como nueva cuenta de personal.
+
+files-notice-subject = { $count ->
+    [one] Un archivo nuevo en el portal de clientes de { $agency }
+   *[other] { $count } archivos nuevos en el portal de clientes de { $agency }
+}
+files-notice-greeting = Hola:
+files-notice-intro = { $count ->
+    [one] Tiene un archivo nuevo en el portal de clientes de { $agency }: { $names }
+   *[other] Tiene { $count } archivos nuevos en el portal de clientes de { $agency }: { $names }
+}
+files-notice-button = Abrir los archivos
+files-notice-expiry = Inicie sesión para descargarlos.
+files-notice-ignore = Los archivos se comparten solo a través del portal, nunca como adjuntos.
+files-notice-signoff = Saludos cordiales,
+files-notice-footer = Este correo fue enviado automáticamente por el portal de clientes de { $agency }.

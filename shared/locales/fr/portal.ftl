@@ -144,3 +144,18 @@ page-staff-title = Mon compte collaborateur
 page-staff-intro = Vous êtes connecté en tant que collaborateur de { $agency }. Avec cette session, vous pouvez faire tout ce que permettent les clés d’API de l’agence.
 page-label-name = Nom
 page-staff-hint-email = Pour utiliser une autre adresse e-mail, demandez à un collègue de l’inviter comme nouveau compte collaborateur.
+
+files-notice-subject = { $count ->
+    [one] Un nouveau fichier dans le portail client de { $agency }
+   *[other] { $count } nouveaux fichiers dans le portail client de { $agency }
+}
+files-notice-greeting = Bonjour,
+files-notice-intro = { $count ->
+    [one] Un nouveau fichier vous attend dans le portail client de { $agency } : { $names }
+   *[other] { $count } nouveaux fichiers vous attendent dans le portail client de { $agency } : { $names }
+}
+files-notice-button = Ouvrir les fichiers
+files-notice-expiry = Connectez-vous pour les télécharger.
+files-notice-ignore = Les fichiers sont partagés uniquement via le portail, jamais en pièce jointe.
+files-notice-signoff = Cordialement,
+files-notice-footer = Cet e-mail a été envoyé automatiquement par le portail client de { $agency }.

@@ -144,3 +144,18 @@ page-staff-title = Mijn medewerkersaccount
 page-staff-intro = U bent ingelogd als medewerker van { $agency }. Met deze sessie kunt u alles wat de API-sleutels van het bureau mogen.
 page-label-name = Naam
 page-staff-hint-email = Wilt u een ander e-mailadres gebruiken, vraag dan een collega om dat als nieuw medewerkersaccount uit te nodigen.
+
+files-notice-subject = { $count ->
+    [one] Een nieuw bestand in het klantenportaal van { $agency }
+   *[other] { $count } nieuwe bestanden in het klantenportaal van { $agency }
+}
+files-notice-greeting = Hallo,
+files-notice-intro = { $count ->
+    [one] Er staat een nieuw bestand voor u klaar in het klantenportaal van { $agency }: { $names }
+   *[other] Er staan { $count } nieuwe bestanden voor u klaar in het klantenportaal van { $agency }: { $names }
+}
+files-notice-button = Bestanden openen
+files-notice-expiry = Log in om ze te downloaden.
+files-notice-ignore = Bestanden worden alleen via het portaal gedeeld, nooit als bijlage.
+files-notice-signoff = Met vriendelijke groet,
+files-notice-footer = Deze e-mail is automatisch verstuurd door het klantenportaal van { $agency }.

@@ -144,3 +144,18 @@ page-staff-title = Mitt personalkonto
 page-staff-intro = Du är inloggad som personal hos { $agency }. Med den här sessionen kan du göra allt som byråns API-nycklar får göra.
 page-label-name = Namn
 page-staff-hint-email = Om du vill använda en annan e-postadress, be en kollega att bjuda in den som ett nytt personalkonto.
+
+files-notice-subject = { $count ->
+    [one] En ny fil i kundportalen hos { $agency }
+   *[other] { $count } nya filer i kundportalen hos { $agency }
+}
+files-notice-greeting = Hej,
+files-notice-intro = { $count ->
+    [one] En ny fil väntar på dig i kundportalen hos { $agency }: { $names }
+   *[other] { $count } nya filer väntar på dig i kundportalen hos { $agency }: { $names }
+}
+files-notice-button = Öppna filerna
+files-notice-expiry = Logga in för att ladda ner dem.
+files-notice-ignore = Filer delas bara via portalen, aldrig som e-postbilagor.
+files-notice-signoff = Vänliga hälsningar,
+files-notice-footer = Det här e-postmeddelandet skickades automatiskt av kundportalen hos { $agency }.

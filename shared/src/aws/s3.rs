@@ -11,22 +11,33 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use async_trait::async_trait;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::{
     Client,
-    operation::head_object::HeadObjectError,
+    operation::{get_object::GetObjectError, head_object::HeadObjectError},
     presigning::{PresignedRequest, PresigningConfig},
 };
 use chrono::{DateTime, SubsecRound, Utc};
+use secrecy::SecretString;
 
 use crate::{
     domain::{FileInfo, ObjectKey, object_key::attachment_disposition},
-    ports::{FileStore, SignedRequest, StoreError},
+    ports::{FileStore, PresignedPost, SignedRequest, StoreError},
+    post_policy::{PostPolicy, SigningIdentity},
 };
+
+/// The tag GuardDuty Malware Protection for S3 puts on each object it scanned.
+pub const SCAN_STATUS_TAG: &str = "GuardDutyMalwareScanStatus";
 
 #[derive(Clone)]
 pub struct S3FileStore {
     client: Client,
     bucket: String,
+    /// An endpoint override (moto's server): POST forms go to `{endpoint}/{bucket}`.
+    endpoint: Option<String>,
+    /// What signs POST forms. The client keeps its provider to itself (its accessor is
+    /// deprecated and answers `None`), so the store holds the shared configuration's.
+    credentials: Option<SharedCredentialsProvider>,
 }
 
 impl S3FileStore {
@@ -34,6 +45,8 @@ impl S3FileStore {
         Self {
             client,
             bucket: bucket.into(),
+            endpoint: None,
+            credentials: None,
         }
     }
 
@@ -45,7 +58,44 @@ impl S3FileStore {
         if config.endpoint_url().is_some() {
             builder = builder.force_path_style(true);
         }
-        Self::new(Client::from_conf(builder.build()), bucket)
+        let mut store = Self::new(Client::from_conf(builder.build()), bucket);
+        store.endpoint = config
+            .endpoint_url()
+            .map(|e| e.trim_end_matches('/').to_owned());
+        store.credentials = config.credentials_provider();
+        store
+    }
+
+    /// Where a browser POSTs an upload form: the bucket's regional virtual-host endpoint on
+    /// AWS, `{endpoint}/{bucket}` (path style) with an override.
+    fn post_url(&self, region: &str) -> String {
+        match &self.endpoint {
+            Some(endpoint) => format!("{endpoint}/{}", self.bucket),
+            None => format!("https://{}.s3.{region}.amazonaws.com/", self.bucket),
+        }
+    }
+
+    /// The client's current credentials and region, which sign a POST policy. In Lambda these
+    /// are the role's session credentials (from the environment, so asking is cheap).
+    async fn signing_identity(&self) -> anyhow::Result<SigningIdentity> {
+        let config = self.client.config();
+        let region = config
+            .region()
+            .context("The S3 client has no region to sign for")?
+            .to_string();
+        let credentials = self
+            .credentials
+            .as_ref()
+            .context("The S3 store was made without credentials to sign forms with")?
+            .provide_credentials()
+            .await
+            .context("Failed to load credentials to sign an upload form")?;
+        Ok(SigningIdentity {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: SecretString::from(credentials.secret_access_key()),
+            session_token: credentials.session_token().map(SecretString::from),
+            region,
+        })
     }
 
     pub fn bucket(&self) -> &str {
@@ -78,6 +128,12 @@ fn signed(request: &PresignedRequest, expires_at: DateTime<Utc>) -> SignedReques
     }
 }
 
+/// What may stand in a form field and in a header alike (tab, and bytes from space up but
+/// DEL): a line break would let a value forge another field of the form.
+fn is_form_value(text: &str) -> bool {
+    text.bytes().all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
+}
+
 // Keys carry customers' file names: they stay out of the spans.
 #[async_trait]
 impl FileStore for S3FileStore {
@@ -99,6 +155,38 @@ impl FileStore for S3FileStore {
             .await
             .context("Failed to presign an upload to S3")?;
         Ok(signed(&request, expires_at))
+    }
+
+    #[tracing::instrument(name = "s3_presign_post", skip_all, fields(bucket = %self.bucket))]
+    async fn presign_post(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        size: std::ops::RangeInclusive<u64>,
+        expires_in: Duration,
+    ) -> Result<PresignedPost, StoreError> {
+        // The same bounds as a presigned PUT: whole seconds, at most seven days.
+        let (_, expires_at) = presigning(expires_in)?;
+        if !is_form_value(content_type) {
+            return Err(anyhow::anyhow!("The content type is not a valid form value").into());
+        }
+        let identity = self.signing_identity().await?;
+        let policy = PostPolicy {
+            bucket: self.bucket.clone(),
+            key: key.clone(),
+            content_type: content_type.to_owned(),
+            size,
+            expires_at,
+        };
+        let signed_at = expires_at
+            - chrono::Duration::seconds(
+                i64::try_from(expires_in.as_secs()).context("The expiry is out of range")?,
+            );
+        Ok(PresignedPost {
+            url: self.post_url(&identity.region),
+            fields: policy.sign(&identity, signed_at),
+            expires_at,
+        })
     }
 
     #[tracing::instrument(name = "s3_presign_download", skip_all, fields(bucket = %self.bucket))]
@@ -148,6 +236,83 @@ impl FileStore for S3FileStore {
             size: u64::try_from(size).context("S3 described a file with a negative size")?,
             content_type: output.content_type().map(str::to_owned),
         }))
+    }
+
+    #[tracing::instrument(name = "s3_read_prefix", skip_all, fields(bucket = %self.bucket))]
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if len == 0 {
+            return Ok(self.head(key).await?.map(|_| Vec::new()));
+        }
+        let result = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .range(format!("bytes=0-{}", len - 1))
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(err) if matches!(err.as_service_error(), Some(GetObjectError::NoSuchKey(_))) => {
+                return Ok(None);
+            }
+            // An empty object has no byte 0: S3 answers 416 to the range.
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 416) =>
+            {
+                return Ok(Some(Vec::new()));
+            }
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context("Failed to read the start of a file in S3")
+                    .into());
+            }
+        };
+        let bytes = output
+            .body
+            .collect()
+            .await
+            .context("Failed to read the start of a file in S3")?
+            .into_bytes();
+        // A server that ignores the range sends it all.
+        Ok(Some(bytes[..bytes.len().min(len)].to_vec()))
+    }
+
+    #[tracing::instrument(name = "s3_get_object_tagging", skip_all, fields(bucket = %self.bucket))]
+    async fn scan_status(&self, key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        let result = self
+            .client
+            .get_object_tagging()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(err)
+                if err
+                    .raw_response()
+                    .is_some_and(|r| r.status().as_u16() == 404) =>
+            {
+                return Ok(None);
+            }
+            Err(err) => {
+                return Err(anyhow::Error::new(err)
+                    .context("Failed to read a file's tags in S3")
+                    .into());
+            }
+        };
+        Ok(output
+            .tag_set()
+            .iter()
+            .find(|tag| tag.key() == SCAN_STATUS_TAG)
+            .map(|tag| tag.value().to_owned()))
     }
 
     #[tracing::instrument(name = "s3_delete_object", skip_all, fields(bucket = %self.bucket))]
@@ -268,6 +433,79 @@ mod tests {
                 .starts_with("http://127.0.0.1:5000/b1/tenants/t1/"),
             "{}",
             request.url
+        );
+    }
+
+    #[tokio::test]
+    async fn an_upload_form_is_signed_with_the_clients_credentials_for_its_region() {
+        let store = S3FileStore::from_conf(&config(None), "portal-files");
+        let before = Utc::now().trunc_subsecs(0);
+
+        let post = store
+            .presign_post(
+                &key(),
+                "application/pdf",
+                1..=5_000,
+                Duration::from_secs(900),
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(
+            post.url,
+            "https://portal-files.s3.eu-central-1.amazonaws.com/"
+        );
+        assert_eq!(post.field("key"), Some(key().as_str()));
+        assert_eq!(post.field("Content-Type"), Some("application/pdf"));
+        let credential = post.field("x-amz-credential").unwrap();
+        assert!(
+            credential.starts_with("AKIDEXAMPLE/")
+                && credential.ends_with("/eu-central-1/s3/aws4_request"),
+            "{credential}"
+        );
+        let lifetime = (post.expires_at - before).num_seconds();
+        assert!((900..=901).contains(&lifetime), "{lifetime}");
+        // The form checks out under the very credentials and bucket it was signed for.
+        let identity = SigningIdentity {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: SecretString::from("secret"),
+            session_token: None,
+            region: "eu-central-1".into(),
+        };
+        let verified =
+            crate::post_policy::verify(&post.fields, 5_000, &identity, "portal-files", Utc::now());
+        assert_eq!(verified.map(|v| v.key), Ok(key().as_str().to_owned()));
+        let debug = format!("{post:?}");
+        assert!(
+            !debug.contains(post.field("x-amz-signature").unwrap()),
+            "{debug}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_upload_form_goes_to_the_bucket_path_on_an_endpoint_override() {
+        let store = S3FileStore::from_conf(&config(Some("http://127.0.0.1:5000/")), "b1");
+        let post = store
+            .presign_post(&key(), "text/plain", 1..=5, Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(post.url, "http://127.0.0.1:5000/b1");
+    }
+
+    #[tokio::test]
+    async fn an_upload_form_refuses_a_content_type_that_would_forge_a_field() {
+        let store = S3FileStore::from_conf(&config(None), "portal-files");
+        let result = store
+            .presign_post(
+                &key(),
+                "text/plain\r\nX-Evil: 1",
+                1..=5,
+                Duration::from_secs(60),
+            )
+            .await;
+        assert!(
+            matches!(result, Err(StoreError::Unexpected(_))),
+            "{result:?}"
         );
     }
 

@@ -70,6 +70,14 @@ ulid_id!(
     /// A staff user of an agency (a person who logs in, unlike an API key).
     StaffId
 );
+ulid_id!(
+    /// One file a customer or the agency uploaded.
+    FileId
+);
+ulid_id!(
+    /// A direct download link to a file (the public id, not the token).
+    DirectLinkId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod country;
 pub mod customer;
 pub mod email;
+pub mod file;
 pub mod form;
 pub mod ids;
 pub mod invitation;
@@ -25,11 +26,12 @@ pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
+pub use file::{DirectLink, FileNotice, FileRecord, FileSettings, FileState, NoticeTo, Uploader};
 pub use form::{
     EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, Origin, RedirectUrl,
     TurnstileSecret, Verification,
 };
-pub use ids::{ApiKeyId, CustomerId, InvitationId, StaffId, TenantId};
+pub use ids::{ApiKeyId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,

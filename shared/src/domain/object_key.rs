@@ -58,7 +58,7 @@ impl ObjectKey {
         Ok(Self(raw.to_owned()))
     }
 
-    /// `tenants/{tenant}/customers/{customer}/uploads/{file_id}/{name}`, with `file_name`
+    /// `tenants/{tenant}/customers/{customer}/files/{file_id}/{name}`, with `file_name`
     /// reduced to a safe name by [`sanitize_file_name`]. `file_id` (a ULID, say) keeps two
     /// uploads of one name apart.
     pub fn for_upload(
@@ -76,7 +76,7 @@ impl ObjectKey {
         }
         let name = sanitize_file_name(file_name);
         Self::parse(&format!(
-            "tenants/{tenant}/customers/{customer}/uploads/{file_id}/{name}"
+            "tenants/{tenant}/customers/{customer}/files/{file_id}/{name}"
         ))
     }
 
@@ -232,7 +232,7 @@ mod tests {
     fn valid_keys_are_kept_as_they_are() {
         for raw in [
             "a",
-            "tenants/01J/customers/01K/uploads/01L/Angebot.pdf",
+            "tenants/01J/customers/01K/files/01L/Angebot.pdf",
             "folder/Grüße aus Köln (1).txt",
             "a.b/..c/d..",
             &"x".repeat(1024),
@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(
             key.as_str(),
             format!(
-                "tenants/{tenant}/customers/{customer}/uploads/01JABCDEF/Logo_Bäckerei_final.png"
+                "tenants/{tenant}/customers/{customer}/files/01JABCDEF/Logo_Bäckerei_final.png"
             )
         );
     }

@@ -84,6 +84,23 @@ pub fn staff_invitation(
     link_email(language, "staff-invite", agency, &args, link)
 }
 
+/// The email that tells one side of new files (`names`, in upload order), with a link to the
+/// portal.
+pub fn files_notice(
+    language: Language,
+    agency: &str,
+    names: &[String],
+    link: &str,
+) -> RenderedEmail {
+    let listed = names.join(", ");
+    let args = [
+        ("agency", agency.into()),
+        ("count", names.len().into()),
+        ("names", listed.as_str().into()),
+    ];
+    link_email(language, "files-notice", agency, &args, link)
+}
+
 /// Renders the catalogue's `{prefix}-subject`, `-greeting`, `-intro`, `-button`, `-expiry`,
 /// `-ignore`, `-signoff` and `-footer` around `link`.
 fn link_email(

@@ -33,6 +33,45 @@ impl std::fmt::Debug for SignedRequest {
     }
 }
 
+/// An HTML form that uploads one file straight to the store with `multipart/form-data`: the
+/// browser POSTs `fields` in this order, then the file as the last part, named `file`. The
+/// store itself refuses another key, another Content-Type, a size outside the range or a
+/// late upload. `Debug` leaves out the signature and any session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PresignedPost {
+    pub url: String,
+    pub fields: Vec<(String, String)>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl PresignedPost {
+    /// The value of the form field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl std::fmt::Debug for PresignedPost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "x-amz-signature" | "x-amz-security-token" => (name.as_str(), "…"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        f.debug_struct("PresignedPost")
+            .field("url", &self.url)
+            .field("fields", &fields)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
 /// Files that clients upload and download themselves, with signed requests.
 #[async_trait]
 pub trait FileStore: Send + Sync {
@@ -44,6 +83,15 @@ pub trait FileStore: Send + Sync {
         content_type: &str,
         expires_in: std::time::Duration,
     ) -> Result<SignedRequest, StoreError>;
+    /// A form that uploads exactly `key` with exactly `content_type` and a size within `size`
+    /// (bytes, both ends included), until `expires_in` has passed.
+    async fn presign_post(
+        &self,
+        key: &crate::domain::ObjectKey,
+        content_type: &str,
+        size: std::ops::RangeInclusive<u64>,
+        expires_in: std::time::Duration,
+    ) -> Result<PresignedPost, StoreError>;
     /// A request that downloads the file, offered under `download_name` (Content-Disposition
     /// attachment, RFC 6266, with an RFC 5987 `filename*` for names beyond ASCII).
     async fn presign_download(
@@ -57,6 +105,20 @@ pub trait FileStore: Send + Sync {
         &self,
         key: &crate::domain::ObjectKey,
     ) -> Result<Option<crate::domain::FileInfo>, StoreError>;
+    /// The file's first bytes (at most `len`), or `None` when there is no such file: enough to
+    /// tell its real type by its signature.
+    async fn read_prefix(
+        &self,
+        key: &crate::domain::ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The malware scanner's verdict on the file: the value of its
+    /// `GuardDutyMalwareScanStatus` tag (`NO_THREATS_FOUND`, `THREATS_FOUND`, ...), or `None`
+    /// while it has none (or there is no such file).
+    async fn scan_status(
+        &self,
+        key: &crate::domain::ObjectKey,
+    ) -> Result<Option<String>, StoreError>;
     /// Deleting a file that isn't there succeeds, as on S3.
     async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod api_keys;
 mod customers;
 mod delivery;
+mod file_records;
 mod files;
 mod form_entries;
 mod forms;
@@ -24,7 +25,8 @@ pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
 pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
-pub use files::{FileStore, SignedRequest};
+pub use file_records::{FileCreation, FileRecordStore};
+pub use files::{FileStore, PresignedPost, SignedRequest};
 pub use form_entries::{EntryFilter, FormEntryStore};
 pub use forms::{FormCount, FormStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
@@ -78,6 +80,7 @@ pub trait Store:
     + StaffStore
     + FormStore
     + FormEntryStore
+    + FileRecordStore
 {
 }
 impl<T> Store for T where
@@ -93,6 +96,7 @@ impl<T> Store for T where
         + StaffStore
         + FormStore
         + FormEntryStore
+        + FileRecordStore
 {
 }
 

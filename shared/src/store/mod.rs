@@ -23,10 +23,14 @@
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
 //! | form        | `FORM#{f}`           | `FORM`            | `TENANT#{t}#FORMS` | `CUSTOMER#{c}#FORM#{f}` |
 //! | form entry  | `TENANT#{t}#CUSTOMER#{c}#ENTRIES` | `ENTRY#{e}` | `FORM#{f}#ENTRIES` | `ENTRY#{e}` |
+//! | file        | `TENANT#{t}#CUSTOMER#{c}` | `FILE#{f}`   | `TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}` | `FILE#{f}` |
+//! | file usage  | `TENANT#{t}#CUSTOMER#{c}` | `FILEUSAGE`  |                |                   |
+//! | file rules  | `TENANT#{t}`         | `FILESETTINGS`    |                |                   |
 
 mod accounts;
 mod api_keys;
 mod customers;
+mod file_records;
 mod form_entries;
 mod forms;
 mod idempotency;

@@ -12,6 +12,7 @@
 mod accounts;
 mod api_keys;
 mod customers;
+mod file_records;
 mod form_entries;
 mod forms;
 mod idempotency;
@@ -25,6 +26,7 @@ mod tenants;
 pub use accounts::*;
 pub use api_keys::*;
 pub use customers::*;
+pub use file_records::*;
 pub use form_entries::*;
 pub use forms::*;
 pub use idempotency::*;
@@ -141,6 +143,14 @@ macro_rules! store_contract {
             entries_list_newest_first_per_customer_and_per_form_within_dates,
             entries_past_their_retention_are_not_read,
             entries_are_marked_read_have_their_email_recorded_and_are_deleted,
+            files_are_listed_newest_first_in_pages_and_by_folder,
+            another_customers_files_are_not_reached,
+            the_quota_refuses_a_file_that_would_pass_it_even_in_a_race,
+            updates_and_deletes_follow_the_version_and_move_the_usage,
+            a_rejected_file_releases_its_bytes,
+            file_settings_default_until_the_agency_sets_its_own,
+            direct_links_count_downloads_until_revoked_or_expired,
+            notices_wait_per_customer_and_side_and_are_claimed_once,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

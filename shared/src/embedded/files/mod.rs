@@ -14,24 +14,33 @@ mod memory;
 mod secret;
 mod signing;
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{ops::RangeInclusive, path::Path, sync::Arc, time::Duration};
 
 use anyhow::{Context, bail};
 use async_trait::async_trait;
 use chrono::DateTime;
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
 use url::Url;
 
 pub use self::signing::{FileLink, FileLinkError};
 use self::{disk::Disk, memory::Memory, signing::LinkSigner};
 use crate::{
     domain::{FileInfo, ObjectKey},
-    ports::{Clock, FileStore, SignedRequest, StoreError, SystemClock},
+    ports::{Clock, FileStore, PresignedPost, SignedRequest, StoreError, SystemClock},
+    post_policy::{self, PostPolicy, PostPolicyError, SigningIdentity},
 };
 
 /// The largest upload the local runner takes, unless [`LocalFileStore::with_max_upload`].
 pub const DEFAULT_MAX_UPLOAD: usize = 100 * 1024 * 1024;
 /// As on S3, where a SigV4 presigned request lasts at most seven days.
 const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// Where the local runner takes upload forms (`portal_infra::files_server`).
+pub const POST_ROUTE: &str = "/_local/uploads";
+/// The names a local form is signed under, standing in for a bucket, a key id and a region.
+const POST_BUCKET: &str = "portal-local";
+const POST_ACCESS_KEY: &str = "PORTALLOCAL";
+const POST_REGION: &str = "local";
 /// In the data directory, so links survive a restart.
 const SECRET_FILE: &str = "files.secret";
 
@@ -39,6 +48,9 @@ pub struct LocalFileStore {
     base_url: Url,
     storage: Storage,
     signer: LinkSigner,
+    /// Signs and checks upload forms with S3's own POST-policy code, under a secret of the
+    /// twin's (derived from the link secret, so it too survives a restart).
+    post_identity: SigningIdentity,
     clock: Arc<dyn Clock>,
     max_upload: usize,
 }
@@ -67,10 +79,23 @@ impl LocalFileStore {
     }
 
     fn new(base_url: Url, storage: Storage, secret: [u8; 32]) -> Self {
+        // A secret of its own for forms, so a form signature can never pass as a link's.
+        let post_secret: String = Sha256::new_with_prefix(b"portal-local post policy")
+            .chain_update(secret)
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Self {
             base_url,
             storage,
             signer: LinkSigner::new(secret),
+            post_identity: SigningIdentity {
+                access_key_id: POST_ACCESS_KEY.to_owned(),
+                secret_access_key: SecretString::from(post_secret),
+                session_token: None,
+                region: POST_REGION.to_owned(),
+            },
             clock: Arc::new(SystemClock),
             max_upload: DEFAULT_MAX_UPLOAD,
         }
@@ -112,6 +137,32 @@ impl LocalFileStore {
     ) -> Result<FileLink, FileLinkError> {
         self.signer
             .verify(method, key, query, content_type, self.clock.now())
+    }
+
+    /// Where the local runner takes upload forms, as S3 takes them at the bucket's URL.
+    pub fn post_url(&self) -> anyhow::Result<Url> {
+        self.base_url
+            .join(POST_ROUTE)
+            .context("The base URL can't hold the upload route")
+    }
+
+    /// Checks an upload form (its fields besides the file, and the file's size) as S3 checks
+    /// a POST policy, and answers the key and Content-Type the file may be stored under.
+    pub fn verify_post(
+        &self,
+        fields: &[(String, String)],
+        file_size: u64,
+    ) -> Result<(ObjectKey, String), PostPolicyError> {
+        let verified = post_policy::verify(
+            fields,
+            file_size,
+            &self.post_identity,
+            POST_BUCKET,
+            self.clock.now(),
+        )?;
+        let key = ObjectKey::parse(&verified.key)
+            .map_err(|_| PostPolicyError::ConditionFailed("key".to_owned()))?;
+        Ok((key, verified.content_type))
     }
 
     /// Stores `bytes` under `key`, replacing what was there. On disk the file appears whole
@@ -188,6 +239,40 @@ impl FileStore for LocalFileStore {
         Ok(request)
     }
 
+    async fn presign_post(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        size: RangeInclusive<u64>,
+        expires_in: Duration,
+    ) -> Result<PresignedPost, StoreError> {
+        if !is_header_value(content_type) {
+            return Err(anyhow::anyhow!("The content type is not a valid form value").into());
+        }
+        if expires_in > MAX_EXPIRY {
+            return Err(anyhow::anyhow!("A signed form lasts at most seven days, as on S3").into());
+        }
+        // Whole seconds, as `x-amz-date` has them.
+        let signed_at = DateTime::from_timestamp(self.clock.now().timestamp(), 0)
+            .context("The clock is out of range")?;
+        let expires_at = signed_at
+            + chrono::Duration::seconds(
+                i64::try_from(expires_in.as_secs()).context("The expiry is out of range")?,
+            );
+        let policy = PostPolicy {
+            bucket: POST_BUCKET.to_owned(),
+            key: key.clone(),
+            content_type: content_type.to_owned(),
+            size,
+            expires_at,
+        };
+        Ok(PresignedPost {
+            url: self.post_url()?.into(),
+            fields: policy.sign(&self.post_identity, signed_at),
+            expires_at,
+        })
+    }
+
     async fn presign_download(
         &self,
         key: &ObjectKey,
@@ -205,6 +290,24 @@ impl FileStore for LocalFileStore {
             Storage::Memory(memory) => Ok(memory.head(key)),
             Storage::Disk(disk) => Ok(disk.head(key).await?),
         }
+    }
+
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let found = self.read(key).await?;
+        Ok(found.map(|(_, mut bytes)| {
+            bytes.truncate(len);
+            bytes
+        }))
+    }
+
+    /// The local twin has no malware scanner: locally, scanning is off (upload-events never
+    /// waits for a verdict), so no file has one.
+    async fn scan_status(&self, _key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        Ok(None)
     }
 
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {

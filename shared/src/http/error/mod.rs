@@ -156,6 +156,10 @@ pub enum ApiError {
     /// 415 on the public form intake: the body is neither a form, multipart nor JSON.
     #[error("unsupported form body")]
     UnsupportedFormBody,
+    /// 409: the file can't be downloaded in its state (`pending`, `rejected`,
+    /// `awaiting-scan`, `quarantined`); the state is carried as `fileState`.
+    #[error("file not downloadable")]
+    FileNotDownloadable(&'static str),
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
@@ -326,6 +330,15 @@ impl ApiError {
                     .as_str()
                     .unwrap_or("closed")
             )),
+            ApiError::FileNotDownloadable(state) => Problem::new(
+                S::CONFLICT,
+                "file-not-downloadable",
+                "The file can't be downloaded",
+            )
+            .detail(format!(
+                "The file is {state}: only an uploaded, checked file can be downloaded."
+            ))
+            .extension("fileState", serde_json::Value::from(*state)),
             ApiError::NoOwnTemplate => Problem::new(S::NOT_FOUND, "not-found", "Not found").detail(
                 "The agency has no template of its own for this language and channel; the built-in one is in use.",
             ),

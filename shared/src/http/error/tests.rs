@@ -46,9 +46,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::VerificationFailed => 36,
         ApiError::TooManySubmissions { .. } => 37,
         ApiError::UnsupportedFormBody => 38,
+        ApiError::FileNotDownloadable(_) => 39,
     }
 }
-const VARIANTS: usize = 39;
+const VARIANTS: usize = 40;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -79,6 +80,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::CustomerAlreadyActive,
         ApiError::InvitationClosed(InvitationState::Accepted),
         ApiError::NoOwnTemplate,
+        ApiError::FileNotDownloadable("pending"),
         ApiError::TemplateUnusable {
             language: Language::Fr,
             channel: Channel::Email,

@@ -1,0 +1,82 @@
+//! What the upload-events function is configured with and what it touches.
+
+use std::sync::Arc;
+
+use portal::{
+    AppState,
+    aws::{
+        S3FileStore,
+        config::{self, ConfigError, TableName},
+    },
+    ports::{Clock, CustomerStore, FileRecordStore, FileStore, Mailer, TenantStore},
+};
+
+/// The function's settings, read once per cold start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table: TableName,
+    pub bucket: String,
+    /// `MALWARE_SCANNING=on` (template.yaml's switch): files wait for GuardDuty's verdict.
+    pub scanning: bool,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: TableName::from_env()?,
+            bucket: config::required("FILES_BUCKET", "the S3 bucket customers' files are kept in")?,
+            scanning: match std::env::var("MALWARE_SCANNING").as_deref() {
+                Ok("on") => true,
+                Ok("off") | Err(std::env::VarError::NotPresent) => false,
+                Ok(_) | Err(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "MALWARE_SCANNING",
+                        reason: "it is on or off",
+                    });
+                }
+            },
+        })
+    }
+}
+
+/// The file records and the bytes the handler checks; the agency, the customer and the
+/// mailer the notices go out with.
+#[derive(Clone)]
+pub struct EventsState {
+    pub files: Arc<dyn FileRecordStore>,
+    pub objects: Arc<dyn FileStore>,
+    pub tenants: Arc<dyn TenantStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Arc<dyn Clock>,
+    /// Whether a checked file waits for the malware scan (`awaiting-scan`).
+    pub scanning: bool,
+}
+
+impl EventsState {
+    /// The DynamoDB and S3 clients, built once per cold start.
+    pub async fn connect(config: &Config) -> Self {
+        let sdk = config::load(None).await;
+        let objects = Arc::new(S3FileStore::from_conf(&sdk, config.bucket.clone()));
+        let mailer = Arc::new(portal::aws::SesMailer::from_conf(&sdk));
+        let mut state = Self::new(
+            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            objects,
+            mailer,
+        );
+        state.scanning = config.scanning;
+        state
+    }
+
+    pub fn new(all: AppState, objects: Arc<dyn FileStore>, mailer: Arc<dyn Mailer>) -> Self {
+        Self {
+            files: all.files,
+            objects,
+            tenants: all.tenants,
+            customers: all.customers,
+            mailer,
+            clock: all.clock,
+            scanning: false,
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Files between an agency and its customers: upload forms that go straight to S3, the file
+//! list, a file's details, downloads by short presigned GET, and deletes. No file body passes
+//! through the function. A customer reaches their own files; staff reach a customer's files
+//! by `customerId` (see [`caller`]).
+
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Utc};
+use portal::{
+    domain::{FileId, FileRecord, FileState, Uploader},
+    http::{ApiError, JsonBody, PathParam, QueryParam, finish_router},
+    ports::{PresignedPost, StoreError},
+};
+use serde::{Deserialize, Serialize, Serializer};
+
+pub mod caller;
+mod links;
+mod state;
+pub mod upload;
+
+pub use state::{Config, FILES_BUCKET, UploadsState};
+
+use crate::caller::{Caller, Owner};
+
+/// Every route this function serves, as template.yaml and openapi.json name them.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/files/uploads"),
+    ("GET", "/files"),
+    ("GET", "/files/{fileId}"),
+    ("DELETE", "/files/{fileId}"),
+    ("GET", "/files/{fileId}/download"),
+    ("POST", "/files/{fileId}/links"),
+    ("GET", "/files/{fileId}/links"),
+    ("DELETE", "/files/{fileId}/links/{linkId}"),
+    ("GET", "/d/{token}"),
+];
+
+pub const DEFAULT_PAGE_SIZE: usize = 25;
+pub const MAX_PAGE_SIZE: usize = 100;
+/// How long a download link lasts: long enough to start the download, short enough that a
+/// link copied out of the browser soon dies.
+pub const DOWNLOAD_LIFETIME: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// The function's router, as Lambda runs it.
+pub fn router(state: UploadsState) -> Router {
+    finish_router(routes()).with_state(state)
+}
+
+/// The routes alone, for the local runner to merge with the other functions'.
+pub fn routes() -> Router<UploadsState> {
+    Router::new()
+        .route("/files/uploads", post(start_upload))
+        .route("/files", get(list))
+        .route("/files/{fileId}", get(read).delete(remove))
+        .route("/files/{fileId}/download", get(download))
+        .route(
+            "/files/{fileId}/links",
+            get(links::list).post(links::create),
+        )
+        .route(
+            "/files/{fileId}/links/{linkId}",
+            axum::routing::delete(links::revoke),
+        )
+        .route("/d/{token}", get(links::follow))
+}
+
+/// A file as the API shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileView {
+    pub id: FileId,
+    pub customer_id: String,
+    pub name: String,
+    pub folder: String,
+    pub content_type: String,
+    /// What arrived, or what was declared while it is on its way.
+    pub size: u64,
+    pub state: FileState,
+    /// `customer`, or `agency` for a file the agency shared.
+    pub uploaded_by: &'static str,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploaded_at: Option<DateTime<Utc>>,
+    pub downloadable: bool,
+}
+
+impl From<&FileRecord> for FileView {
+    fn from(f: &FileRecord) -> Self {
+        Self {
+            id: f.id,
+            customer_id: f.customer_id.to_string(),
+            name: f.name.clone(),
+            folder: f.folder.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size.unwrap_or(f.declared_size),
+            state: f.state,
+            uploaded_by: match f.uploaded_by {
+                Uploader::Customer => "customer",
+                Uploader::Agency { .. } => "agency",
+            },
+            created_at: f.created_at,
+            uploaded_at: f.uploaded_at,
+            downloadable: f.state.is_downloadable(),
+        }
+    }
+}
+
+/// The form a browser sends to upload: POST `url` with `fields` in this order, then the
+/// file as the part `file`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UploadForm {
+    method: &'static str,
+    url: String,
+    #[serde(serialize_with = "in_order")]
+    fields: Vec<(String, String)>,
+    expires_at: DateTime<Utc>,
+}
+
+/// A JSON object whose members keep the form's order.
+fn in_order<S: Serializer>(fields: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(fields.iter().map(|(k, v)| (k, v)))
+}
+
+impl From<PresignedPost> for UploadForm {
+    fn from(post: PresignedPost) -> Self {
+        Self {
+            method: "POST",
+            url: post.url,
+            fields: post.fields,
+            expires_at: post.expires_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Started {
+    file: FileView,
+    upload: UploadForm,
+}
+
+async fn start_upload(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    JsonBody(request): JsonBody<upload::UploadRequest>,
+) -> Result<Response, ApiError> {
+    let owner = caller.owner(&state, request.customer_id.as_deref()).await?;
+    let now = state.clock.now();
+    let started = upload::start(&state, owner, request, now).await?;
+    tracing::info!(
+        tenant = %owner.tenant,
+        customer = %owner.customer,
+        file = %started.file.id,
+        "upload started"
+    );
+    let location = format!("/files/{}", started.file.id);
+    let mut response = (
+        StatusCode::CREATED,
+        Json(Started {
+            file: FileView::from(&started.file),
+            upload: started.form.into(),
+        }),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ListParams {
+    customer_id: Option<String>,
+    folder: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileList {
+    items: Vec<FileView>,
+    next_cursor: Option<String>,
+    /// Every folder of the customer, sorted (a folder exists once a file was put in it).
+    folders: Vec<String>,
+}
+
+async fn list(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    QueryParam(params): QueryParam<ListParams>,
+) -> Result<Json<FileList>, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let limit = match params.limit.as_deref() {
+        None => DEFAULT_PAGE_SIZE,
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                )
+            })?,
+    };
+    let folder = params
+        .folder
+        .as_deref()
+        .map(portal::domain::file::folder_name)
+        .transpose()
+        .map_err(|_| {
+            ApiError::invalid_parameter(
+                "folder",
+                "must be a folder name without slashes, at most 100 characters",
+            )
+        })?;
+    let after = params.cursor.as_deref().map(decode_cursor).transpose()?;
+    let page = state
+        .files
+        .list_files(
+            owner.tenant,
+            owner.customer,
+            folder.as_deref(),
+            after,
+            limit,
+        )
+        .await?;
+    let folders = state
+        .files
+        .list_folders(owner.tenant, owner.customer)
+        .await?;
+    Ok(Json(FileList {
+        items: page.items.iter().map(FileView::from).collect(),
+        next_cursor: page.next.map(encode_cursor),
+        folders,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct OwnerParams {
+    customer_id: Option<String>,
+}
+
+async fn read(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<Json<FileView>, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let file = load(&state, owner, &id).await?;
+    Ok(Json(FileView::from(&file)))
+}
+
+/// Answers `303 See Other` to a short-lived presigned GET that offers the file under its
+/// name, so a plain link downloads it (no script needed). A file that isn't `available` is
+/// `409`.
+async fn download(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<Response, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let file = load(&state, owner, &id).await?;
+    if !file.state.is_downloadable() {
+        return Err(ApiError::FileNotDownloadable(file.state.as_str()));
+    }
+    let link = state
+        .objects
+        .presign_download(&file.key, &file.name, DOWNLOAD_LIFETIME)
+        .await?;
+    see_other(&link.url)
+}
+
+/// `303 See Other` to a signed download, never cached.
+pub(crate) fn see_other(url: &str) -> Result<Response, ApiError> {
+    let location = HeaderValue::from_str(url)
+        .map_err(|e| anyhow::anyhow!(e).context("A download link is no header value"))?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, location),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+    )
+        .into_response())
+}
+
+/// Deletes the bytes, then the record (a failure in between leaves a record whose delete
+/// can be retried, never bytes nobody can see).
+async fn remove(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<StatusCode, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    for _ in 0..3 {
+        let file = load(&state, owner, &id).await?;
+        state.objects.delete(&file.key).await?;
+        match state.files.delete_file(&file).await {
+            Ok(()) => {
+                tracing::info!(tenant = %owner.tenant, customer = %owner.customer, file = %file.id, "file deleted");
+                return Ok(StatusCode::NO_CONTENT);
+            }
+            // Changed meanwhile (an upload event): read again and retry.
+            Err(StoreError::VersionConflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::ConcurrentChange)
+}
+
+/// The owner's file, or 404: another customer's file is not found either.
+pub(crate) async fn load(
+    state: &UploadsState,
+    owner: Owner,
+    raw_id: &str,
+) -> Result<FileRecord, ApiError> {
+    let id: FileId = raw_id.parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            "fileId",
+            "is not a file id (26 characters, as returned when the upload started)",
+        )
+    })?;
+    state
+        .files
+        .get_file(owner.tenant, owner.customer, id)
+        .await?
+        .ok_or(ApiError::NotFound("file"))
+}
+
+fn encode_cursor(after: FileId) -> String {
+    URL_SAFE_NO_PAD.encode(format!("f1:{after}"))
+}
+
+fn decode_cursor(raw: &str) -> Result<FileId, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|s| s.strip_prefix("f1:").and_then(|id| id.parse().ok()))
+        .ok_or_else(|| ApiError::invalid_parameter("cursor", "is not a cursor this API returned"))
+}

@@ -1,0 +1,9 @@
+//! The uploads Lambda function: `lambda_http` over the router in `lib.rs`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = uploads::Config::from_env()?;
+    let state = uploads::UploadsState::connect(&config).await;
+    lambda_http::run(uploads::router(state)).await
+}

@@ -1,0 +1,80 @@
+//! What the uploads function is configured with and what its handlers may touch.
+
+use std::sync::Arc;
+
+use portal::{
+    AppState,
+    aws::{
+        S3FileStore,
+        config::{self, ConfigError, TableName},
+    },
+    ports::{
+        AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, FileStore, SessionStore,
+        TenantStore,
+    },
+};
+
+/// The variable the function reads its bucket from (template.yaml sets it).
+pub const FILES_BUCKET: &str = "FILES_BUCKET";
+
+/// The function's settings, read once per cold start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table: TableName,
+    pub bucket: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: TableName::from_env()?,
+            bucket: config::required(FILES_BUCKET, "the S3 bucket customers' files are kept in")?,
+        })
+    }
+}
+
+/// The ports the file routes use: the file records, the bytes in the file store, the
+/// customers staff act for, and what authenticating a customer or staff reads.
+#[derive(Clone)]
+pub struct UploadsState {
+    pub files: Arc<dyn FileRecordStore>,
+    pub objects: Arc<dyn FileStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub tenants: Arc<dyn TenantStore>,
+    pub api_keys: Arc<dyn ApiKeyStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+portal::provide_ports!(UploadsState {
+    sessions,
+    api_keys,
+    tenants
+});
+
+impl UploadsState {
+    /// The DynamoDB and S3 clients, built once per cold start.
+    pub async fn connect(config: &Config) -> Self {
+        let sdk = config::load(None).await;
+        let objects = Arc::new(S3FileStore::from_conf(&sdk, config.bucket.clone()));
+        Self::new(
+            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            objects,
+        )
+    }
+
+    /// Every store from `all`, the bytes in `objects`.
+    pub fn new(all: AppState, objects: Arc<dyn FileStore>) -> Self {
+        Self {
+            files: all.files,
+            objects,
+            customers: all.customers,
+            tenants: all.tenants,
+            api_keys: all.api_keys,
+            sessions: all.sessions,
+            accounts: all.accounts,
+            clock: all.clock,
+        }
+    }
+}

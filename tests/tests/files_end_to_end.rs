@@ -1,0 +1,205 @@
+//! The file journey on the local runner over real HTTP: a customer starts an upload, posts
+//! the form to the runner's upload endpoint (which checks it as S3 checks a POST policy),
+//! the upload-events handler runs in-process, and the file downloads under its name.
+
+use portal::embedded::LocalFileStore;
+use portal_infra::backend::Services;
+use portal_tests::{files_contract::post_form, server};
+use serde_json::{Value, json};
+
+struct Portal {
+    base: String,
+    services: Services,
+    http: reqwest::Client,
+}
+
+impl Portal {
+    async fn start() -> Self {
+        let (base, services) =
+            server::spawn_with_files(Services::in_memory(), LocalFileStore::in_memory).await;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base,
+            services,
+            http,
+        }
+    }
+
+    async fn json(
+        &self,
+        bearer: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(bearer);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn form(upload: &Value) -> portal::ports::PresignedPost {
+    portal::ports::PresignedPost {
+        url: upload["url"].as_str().unwrap().to_owned(),
+        fields: upload["fields"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect(),
+        expires_at: chrono::Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn an_upload_through_the_local_endpoint_is_checked_recorded_and_downloads() {
+    // Arrange: an agency and a logged-in customer on the runner.
+    let portal = Portal::start().await;
+    let agency = testkit::agency(
+        portal.services.store.as_ref(),
+        &portal::domain::NewTenant {
+            name: "Agentur".into(),
+            portal_base_url: portal.base.clone(),
+            sender_email: "hello@agency.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        },
+        "e2e",
+    )
+    .await;
+    let (_, session) = testkit::customer_session(
+        portal.services.store.as_ref(),
+        agency.tenant.id,
+        "kunde@e2e.example",
+    )
+    .await;
+    let pdf = b"%PDF-1.7\nGruesse\n".to_vec();
+
+    // Act: start, post the form, read the file, download it.
+    let (status, started) = portal
+        .json(
+            &session,
+            reqwest::Method::POST,
+            "/files/uploads",
+            Some(json!({"filename": "Grüße aus Köln.pdf", "contentType": "application/pdf", "size": pdf.len()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{started}");
+    let posted = post_form(&form(&started["upload"]), "application/pdf", &pdf).await;
+    assert_eq!(
+        posted.status(),
+        204,
+        "{}",
+        posted.text().await.unwrap_or_default()
+    );
+    let id = started["file"]["id"].as_str().unwrap();
+    let (_, file) = portal
+        .json(
+            &session,
+            reqwest::Method::GET,
+            &format!("/files/{id}"),
+            None,
+        )
+        .await;
+    let download = portal
+        .http
+        .get(format!("{}/files/{id}/download", portal.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(file["state"], "available", "{file}");
+    assert_eq!(file["size"], pdf.len());
+    assert_eq!(download.status(), 303);
+    let location = download.headers()["location"].to_str().unwrap().to_owned();
+    let bytes = portal.http.get(&location).send().await.unwrap();
+    let disposition = bytes.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''Gr%C3%BC%C3%9Fe%20aus%20K%C3%B6ln.pdf"),
+        "{disposition}"
+    );
+    assert_eq!(bytes.bytes().await.unwrap().as_ref(), &pdf[..]);
+}
+
+#[tokio::test]
+async fn a_local_upload_of_another_type_or_size_is_refused_or_rejected() {
+    let portal = Portal::start().await;
+    let agency = testkit::agency(
+        portal.services.store.as_ref(),
+        &portal::domain::NewTenant {
+            name: "Agentur".into(),
+            portal_base_url: portal.base.clone(),
+            sender_email: "hello@agency.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        },
+        "e2e",
+    )
+    .await;
+    let (_, session) = testkit::customer_session(
+        portal.services.store.as_ref(),
+        agency.tenant.id,
+        "kunde2@e2e.example",
+    )
+    .await;
+    let exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec();
+    let start = |size: usize| json!({"filename": "Rechnung.pdf", "contentType": "application/pdf", "size": size});
+
+    // A bigger file than declared: the endpoint refuses it as S3 would.
+    let (_, first) = portal
+        .json(
+            &session,
+            reqwest::Method::POST,
+            "/files/uploads",
+            Some(start(4)),
+        )
+        .await;
+    let too_big = post_form(&form(&first["upload"]), "application/pdf", b"%PDF-1.7").await;
+    assert_eq!(too_big.status(), 400);
+
+    // The declared size, but not a PDF: stored, then rejected by the handler and deleted.
+    let (_, second) = portal
+        .json(
+            &session,
+            reqwest::Method::POST,
+            "/files/uploads",
+            Some(start(exe.len())),
+        )
+        .await;
+    let posted = post_form(&form(&second["upload"]), "application/pdf", &exe).await;
+    assert_eq!(posted.status(), 204);
+    let id = second["file"]["id"].as_str().unwrap();
+    let (_, file) = portal
+        .json(
+            &session,
+            reqwest::Method::GET,
+            &format!("/files/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(file["state"], "rejected", "{file}");
+    let (status, problem) = portal
+        .json(
+            &session,
+            reqwest::Method::GET,
+            &format!("/files/{id}/download"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+}
