@@ -17,6 +17,7 @@ use portal::{
 };
 
 use tower_http::cors::CorsLayer;
+use wishes::WishesState;
 
 use crate::backend::Services;
 
@@ -46,10 +47,12 @@ pub fn app(services: &Services) -> Router {
         );
     }
     let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
+    let wishes_state = WishesState::new(state.clone(), services.mailer.clone());
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::from(state)))
         .merge(invite::routes(invite_state))
-        .merge(auth::routes(auth_state));
+        .merge(auth::routes(auth_state))
+        .merge(wishes::routes().with_state(wishes_state));
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))

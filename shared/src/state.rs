@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use crate::ports::{
     AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore,
-    RateLimitStore, SessionStore, StaffStore, Store, SystemClock, TemplateStore, TenantStore,
+    RateLimitStore, SessionStore, StaffStore, StatusStore, Store, SystemClock, TemplateStore,
+    TenantStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -23,6 +24,7 @@ pub struct AppState {
     pub sessions: Arc<dyn SessionStore>,
     pub rate_limits: Arc<dyn RateLimitStore>,
     pub staff: Arc<dyn StaffStore>,
+    pub status: Arc<dyn StatusStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -39,7 +41,8 @@ impl AppState {
             accounts: store.clone(),
             sessions: store.clone(),
             rate_limits: store.clone(),
-            staff: store,
+            staff: store.clone(),
+            status: store,
             clock: Arc::new(SystemClock),
         }
     }

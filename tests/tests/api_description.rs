@@ -12,6 +12,7 @@ fn served() -> Routes {
         .iter()
         .chain(invite::ROUTES)
         .chain(auth::ROUTES)
+        .chain(wishes::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod precondition;
 pub mod problem;
 pub mod retry;
 pub mod session;
@@ -15,8 +16,9 @@ pub use extract::{
     FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted, asked_language,
     client_language,
 };
+pub use precondition::if_match;
 pub use problem::Problem;
-pub use retry::retry_lost_races;
+pub use retry::{retry_lost_races, retry_lost_races_as};
 pub use session::UserSession;
 
 use axum::{

@@ -15,6 +15,7 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
 
@@ -28,6 +29,7 @@ pub use invitations::InvitationStore;
 pub use rate_limits::RateLimitStore;
 pub use sessions::SessionStore;
 pub use staff::StaffStore;
+pub use status::StatusStore;
 pub use templates::{TemplateOverride, TemplateStore};
 pub use tenants::TenantStore;
 
@@ -72,6 +74,7 @@ pub trait Store:
     + SessionStore
     + RateLimitStore
     + StaffStore
+    + StatusStore
 {
 }
 impl<T> Store for T where
@@ -85,6 +88,7 @@ impl<T> Store for T where
         + SessionStore
         + RateLimitStore
         + StaffStore
+        + StatusStore
 {
 }
 

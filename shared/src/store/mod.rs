@@ -21,6 +21,7 @@
 //! | template    | `TENANT#{t}`         | `TEMPLATE#{channel}#{lang}` |      |                   |
 //! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
+//! | status change | `TENANT#{t}#CUSTOMER#{c}` | `STATUS#{version, 20 digits}` |  |                |
 
 mod accounts;
 mod api_keys;
@@ -30,6 +31,7 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
 

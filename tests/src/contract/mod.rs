@@ -17,6 +17,7 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
 
@@ -28,6 +29,7 @@ pub use invitations::*;
 pub use rate_limits::*;
 pub use sessions::*;
 pub use staff::*;
+pub use status::*;
 pub use templates::*;
 pub use tenants::*;
 
@@ -132,6 +134,11 @@ macro_rules! store_contract {
             a_set_change_or_reset_of_the_password_voids_earlier_reset_links,
             deleting_a_customer_revokes_their_open_invitations,
             removing_a_staff_user_voids_their_reset_links,
+            a_status_change_writes_the_customer_and_its_history_together,
+            a_status_change_from_a_stale_version_writes_neither,
+            of_two_concurrent_status_changes_exactly_one_is_recorded,
+            status_histories_are_per_customer_and_tenant_and_newest_first,
+            a_change_that_is_not_the_customers_move_is_refused,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
