@@ -18,6 +18,7 @@ pub mod pages;
 pub mod password_hash;
 pub mod ports;
 pub mod staff;
+pub mod start;
 pub mod state;
 pub mod store;
 

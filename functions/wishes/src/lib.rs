@@ -1,9 +1,11 @@
 //! The customer's project: staff move its status (recorded as a history, the customer
-//! emailed when there is something to look at). The start page and the brief (wishes) follow.
+//! emailed when there is something to look at); the portal's home and the customer's start
+//! page follow the status. The brief (wishes) is to come.
 
 use axum::{Router, routing::get};
 use portal::http::finish_router;
 
+mod start;
 mod state;
 mod status;
 
@@ -14,6 +16,9 @@ pub use status::{Notification, StatusError};
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/customers/{customerId}/status"),
     ("PUT", "/customers/{customerId}/status"),
+    ("GET", "/"),
+    ("GET", "/start"),
+    ("GET", "/me/start"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -23,8 +28,12 @@ pub fn router(state: WishesState) -> Router {
 
 /// The routes alone, for the local runner to merge with the other functions'.
 pub fn routes() -> Router<WishesState> {
-    Router::new().route(
-        "/customers/{customerId}/status",
-        get(status::history).put(status::change),
-    )
+    Router::new()
+        .route(
+            "/customers/{customerId}/status",
+            get(status::history).put(status::change),
+        )
+        .route("/", get(start::home))
+        .route("/start", get(start::page))
+        .route("/me/start", get(start::read))
 }

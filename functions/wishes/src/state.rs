@@ -9,6 +9,7 @@ use portal::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
         TenantStore,
     },
+    start::Waiting,
 };
 
 /// The function's settings, read once per cold start. Emails go out from each agency's own
@@ -38,6 +39,8 @@ pub struct WishesState {
     pub sessions: Arc<dyn SessionStore>,
     pub clock: Arc<dyn Clock>,
     pub mailer: Arc<dyn Mailer>,
+    /// What the start page asks each area: does something wait for the customer?
+    pub waiting: Waiting,
 }
 
 portal::provide_ports!(WishesState {
@@ -67,6 +70,7 @@ impl WishesState {
             sessions: all.sessions,
             clock: all.clock,
             mailer,
+            waiting: Waiting::default(),
         }
     }
 }

@@ -470,3 +470,19 @@ async fn without_a_key_nothing_is_answered() {
     .await;
     assert_eq!(revoked_key.status, 401);
 }
+
+#[tokio::test]
+async fn without_a_session_the_home_and_start_page_send_to_login() {
+    let portal = Portal::new().await;
+    for path in ["/", "/start"] {
+        let answer = testkit::oneshot(&portal.router, Method::GET, path, None, &[]).await;
+        assert_eq!(answer.status, 303, "{path}");
+        assert_eq!(answer.headers["location"], "/login?next=/start", "{path}");
+    }
+    let json = testkit::oneshot(&portal.router, Method::GET, "/me/start", None, &[]).await;
+    assert_eq!(json.status, 401);
+    assert_eq!(json.headers["content-type"], "application/problem+json");
+    // An agency's API key is no customer's session.
+    let with_key = portal.call(Method::GET, "/me/start", None).await;
+    assert_eq!(with_key.status, 401);
+}

@@ -20,6 +20,7 @@ mod links;
 mod login;
 mod my_data;
 mod staff;
+mod start;
 #[cfg(test)]
 mod test_support;
 
@@ -43,6 +44,7 @@ pub use links::{
 pub use login::{ForgotForm, LoginForm, Notice, forgot, login};
 pub use my_data::{MY_DATA_FIELDS, MyDataPage, my_data};
 pub use staff::{StaffAccountPage, staff_account};
+pub use start::{Nav, NavItem, StartPage, start};
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
 /// customer's language.
@@ -65,7 +67,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 10] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -101,6 +103,10 @@ const TEMPLATES: [(&str, &str); 9] = [
     (
         "staff_account.html",
         include_str!("../../templates/pages/staff_account.html"),
+    ),
+    (
+        "start.html",
+        include_str!("../../templates/pages/start.html"),
     ),
 ];
 

@@ -1,0 +1,62 @@
+//! The customer's start page, and the navigation every logged-in customer page shares.
+
+use minijinja::{context, value::Serde};
+use serde::Serialize;
+
+use super::{Page, render};
+use crate::domain::Customer;
+use crate::start::{Area, StartView, areas_for};
+
+/// What the layout's navigation shows: the areas of the customer's status, which one is
+/// open, whose session it is and the log-out form's CSRF token. A page passes it as `nav`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nav {
+    pub areas: Vec<NavItem>,
+    /// The open area's code, or `start`.
+    pub current: &'static str,
+    pub company: String,
+    pub csrf: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub area: &'static str,
+    pub path: &'static str,
+}
+
+impl Nav {
+    /// The navigation for `customer`, with `current` (an [`Area`] code or `start`) open.
+    pub fn for_customer(customer: &Customer, current: &'static str, csrf: &str) -> Self {
+        Nav {
+            areas: areas_for(customer.status)
+                .iter()
+                .map(|a: &Area| NavItem {
+                    area: a.code(),
+                    path: a.path(),
+                })
+                .collect(),
+            current,
+            company: customer.company_name.clone(),
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+pub struct StartPage<'a> {
+    pub page: Page,
+    pub nav: Nav,
+    pub start: &'a StartView,
+}
+
+pub fn start(p: &StartPage) -> String {
+    render(
+        "start.html",
+        p.page.language,
+        context! {
+            lang => p.page.language.code(),
+            agency => &p.page.agency,
+            nav => Serde(&p.nav),
+            start => Serde(p.start),
+        },
+    )
+}
