@@ -6,7 +6,7 @@
 use portal::{domain::Language, i18n::t};
 use portal_tests::{
     backends::{Setup, embedded, on_moto},
-    browser::{Browser, link_in},
+    browser::{Browser, csrf_in, link_in},
     delivery_contract::unique,
     server,
 };
@@ -159,6 +159,58 @@ async fn start_journey(setup: Setup) {
         })
     );
 
+    // The language switch in the navigation is remembered on the customer's record.
+    let csrf = csrf_in(&page.text);
+    let forged = browser
+        .post_form("/me/language", &[("language", "de"), ("next", "/start")])
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF token, no change"
+    );
+    let switched = browser
+        .post_form(
+            "/me/language",
+            &[
+                ("csrf", &csrf),
+                ("language", "de"),
+                ("next", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER, "{}", switched.text);
+    assert_eq!(switched.headers["location"], "/start", "never elsewhere");
+    let page = browser.get("/start").await;
+    assert!(page.text.contains("<html lang=\"de\">"));
+    assert!(
+        page.text
+            .contains(&t(Language::De, "page-start-first-wishes"))
+    );
+    let (_, record) = staff
+        .send(
+            reqwest::Method::GET,
+            &format!("/customers/{id}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(record["language"], "de");
+    let bad = browser
+        .post_form("/me/language", &[("csrf", &csrf), ("language", "xx")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["errors"][0]["field"], "language");
+
+    // My data wears the same navigation and offers countries by name, in German now.
+    let me = browser.get("/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert!(
+        me.text.contains("<option value=\"AT\">Österreich</option>"),
+        "{}",
+        me.text
+    );
+    assert!(me.text.contains("id=\"nav-language\""));
+
     // Staff move the project on: the start page leads to feedback, then rests.
     staff.move_to(&id, "feedback").await;
     let start = browser
@@ -166,7 +218,10 @@ async fn start_journey(setup: Setup) {
         .await;
     assert_eq!(start.json()["first"], "feedback");
     let page = browser.get("/start").await;
-    assert!(page.text.contains(&sv("page-start-first-feedback")));
+    assert!(
+        page.text
+            .contains(&t(Language::De, "page-start-first-feedback"))
+    );
     let html = page.text.replace("&#x2f;", "/");
     assert!(
         html.contains("class=\"button\" href=\"/feedback\""),
@@ -180,7 +235,7 @@ async fn start_journey(setup: Setup) {
     assert_eq!(start.json()["onHold"], true);
     assert_eq!(start.json()["first"], Value::Null);
     let page = browser.get("/start").await;
-    assert!(page.text.contains(&sv("page-start-on-hold")));
+    assert!(page.text.contains(&t(Language::De, "page-start-on-hold")));
     assert!(
         !page.text.contains("class=\"button\""),
         "nothing to do first"

@@ -2,9 +2,13 @@
 //! emailed when there is something to look at); the portal's home and the customer's start
 //! page follow the status. The brief (wishes) is to come.
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use portal::http::finish_router;
 
+mod language;
 mod start;
 mod state;
 mod status;
@@ -19,6 +23,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/start"),
     ("GET", "/me/start"),
+    ("POST", "/me/language"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -36,4 +41,5 @@ pub fn routes() -> Router<WishesState> {
         .route("/", get(start::home))
         .route("/start", get(start::page))
         .route("/me/start", get(start::read))
+        .route("/me/language", post(language::switch))
 }

@@ -18,3 +18,5 @@ page-start-first-form-entries = Ihre Website ist online. Hier finden Sie, was Be
 page-start-on-hold = Ihr Projekt ruht im Moment. Sie müssen nichts tun; wir melden uns, sobald es weitergeht.
 page-start-waiting = Hier wartet etwas auf Sie
 page-start-open = Öffnen
+page-nav-language = Sprache
+page-nav-language-switch = Wechseln

@@ -18,3 +18,5 @@ page-start-first-form-entries = Your website is online. Here you find what visit
 page-start-on-hold = Your project is on hold at the moment. There is nothing you need to do; we will let you know when it continues.
 page-start-waiting = Something waits for you here
 page-start-open = Open
+page-nav-language = Language
+page-nav-language-switch = Switch

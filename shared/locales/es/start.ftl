@@ -18,3 +18,5 @@ page-start-first-form-entries = Su sitio web está en línea. Aquí encontrará 
 page-start-on-hold = Su proyecto está en pausa por ahora. No tiene que hacer nada; le avisaremos cuando continúe.
 page-start-waiting = Aquí le espera algo
 page-start-open = Abrir
+page-nav-language = Idioma
+page-nav-language-switch = Cambiar

@@ -18,3 +18,5 @@ page-start-first-form-entries = Votre site est en ligne. Vous trouverez ici ce q
 page-start-on-hold = Votre projet est en pause pour le moment. Vous n’avez rien à faire ; nous vous préviendrons dès qu’il reprendra.
 page-start-waiting = Quelque chose vous attend ici
 page-start-open = Ouvrir
+page-nav-language = Langue
+page-nav-language-switch = Changer

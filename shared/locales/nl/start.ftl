@@ -18,3 +18,5 @@ page-start-first-form-entries = Uw website staat online. Hier vindt u wat bezoek
 page-start-on-hold = Uw project ligt op dit moment stil. U hoeft niets te doen; we laten het u weten zodra het verdergaat.
 page-start-waiting = Hier wacht iets op u
 page-start-open = Openen
+page-nav-language = Taal
+page-nav-language-switch = Wisselen

@@ -18,3 +18,5 @@ page-start-first-form-entries = Din webbplats är publicerad. Här ser du vad be
 page-start-on-hold = Ditt projekt är pausat just nu. Du behöver inte göra något; vi hör av oss när det fortsätter.
 page-start-waiting = Här väntar något på dig
 page-start-open = Öppna
+page-nav-language = Språk
+page-nav-language-switch = Byt

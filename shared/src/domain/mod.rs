@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_key;
 pub mod country;
+pub mod country_names;
 pub mod customer;
 pub mod email;
 pub mod ids;

@@ -3,7 +3,7 @@
 use minijinja::{context, value::Serde};
 use serde::Serialize;
 
-use super::{Page, render};
+use super::{LANGUAGE_NAMES, Page, render};
 use crate::domain::Customer;
 use crate::start::{Area, StartView, areas_for};
 
@@ -16,6 +16,16 @@ pub struct Nav {
     pub current: &'static str,
     pub company: String,
     pub csrf: String,
+    /// The language switch: the customer's language now, and where to come back to.
+    pub language: &'static str,
+    pub languages: Vec<NavLanguage>,
+    pub back: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLanguage {
+    pub code: &'static str,
+    pub name: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +48,18 @@ impl Nav {
             current,
             company: customer.company_name.clone(),
             csrf: csrf.to_owned(),
+            language: customer.language.code(),
+            languages: LANGUAGE_NAMES
+                .iter()
+                .map(|(language, name)| NavLanguage {
+                    code: language.code(),
+                    name,
+                })
+                .collect(),
+            back: Area::ALL
+                .into_iter()
+                .find(|a| a.code() == current)
+                .map_or("/start", Area::path),
         }
     }
 }
