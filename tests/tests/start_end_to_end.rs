@@ -121,8 +121,26 @@ async fn start_journey(setup: Setup) {
     assert_eq!(home.status, StatusCode::SEE_OTHER);
     assert_eq!(home.headers["location"], "/start");
 
+    let (status, _) = staff
+        .send(
+            reqwest::Method::PUT,
+            "/branding",
+            json!({"logoUrl": "https://cdn.berg.example/logo.svg", "colour": "#c81e1e"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let page = browser.get("/start").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text.contains("border-top:6px solid #c81e1e"),
+        "the agency's colour"
+    );
+    assert!(
+        page.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("img-src https:")
+    );
     let html = page.text.replace("&#x2f;", "/");
     assert_eq!(page.headers["cache-control"], "no-store");
     assert!(page.text.contains("<html lang=\"sv\">"));
@@ -140,6 +158,7 @@ async fn start_journey(setup: Setup) {
     assert!(html.contains("href=\"/files\""));
     assert!(!html.contains("href=\"/feedback\""));
     assert!(html.contains("action=\"/logout\""));
+    assert!(html.contains("<img class=\"logo\" src=\"https://cdn.berg.example/logo.svg\""));
 
     let start = browser
         .send(reqwest::Method::GET, "/me/start", None, &[])

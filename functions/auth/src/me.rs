@@ -130,6 +130,7 @@ fn page(
             password_error: password.1,
             nav: Some(pages::Nav::for_customer(
                 customer,
+                tenant,
                 "my-data",
                 &who.session.csrf,
             )),

@@ -8,6 +8,7 @@ use axum::{
 };
 use portal::http::finish_router;
 
+mod branding;
 mod language;
 mod start;
 mod state;
@@ -24,6 +25,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/start"),
     ("GET", "/me/start"),
     ("POST", "/me/language"),
+    ("GET", "/branding"),
+    ("PUT", "/branding"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -42,4 +45,5 @@ pub fn routes() -> Router<WishesState> {
         .route("/start", get(start::page))
         .route("/me/start", get(start::read))
         .route("/me/language", post(language::switch))
+        .route("/branding", get(branding::read).put(branding::save))
 }

@@ -57,7 +57,7 @@ pub async fn page(
             language: customer.language,
             agency: tenant.name.clone(),
         },
-        nav: Nav::for_customer(&customer, "start", &who.session.csrf),
+        nav: Nav::for_customer(&customer, &tenant, "start", &who.session.csrf),
         start: &start,
     });
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())

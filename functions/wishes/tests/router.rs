@@ -486,3 +486,62 @@ async fn without_a_session_the_home_and_start_page_send_to_login() {
     let with_key = portal.call(Method::GET, "/me/start", None).await;
     assert_eq!(with_key.status, 401);
 }
+
+#[tokio::test]
+async fn the_agency_sets_its_logo_and_colour_and_bad_ones_are_named() {
+    let portal = Portal::new().await;
+    let empty = portal.call(Method::GET, "/branding", None).await;
+    assert_eq!(empty.status, 200);
+    assert_eq!(empty.json(), json!({"logoUrl": null, "colour": null}));
+
+    let saved = portal
+        .call(
+            Method::PUT,
+            "/branding",
+            Some(json!({"logoUrl": "https://cdn.berg.example/logo.svg", "colour": "#C81E1E"})),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(
+        saved.json(),
+        json!({"logoUrl": "https://cdn.berg.example/logo.svg", "colour": "#c81e1e"})
+    );
+    let stored = portal
+        .store
+        .get_tenant(portal.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.branding.colour.unwrap().as_str(), "#c81e1e");
+
+    let bad = portal
+        .call(
+            Method::PUT,
+            "/branding",
+            Some(json!({"logoUrl": "javascript:alert(1)", "colour": "red;}body{x"})),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["logoUrl", "colour"]);
+    let unknown = portal
+        .call(
+            Method::PUT,
+            "/branding",
+            Some(json!({"font": "Comic Sans"})),
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+
+    let cleared = portal
+        .call(Method::PUT, "/branding", Some(json!({"colour": ""})))
+        .await;
+    assert_eq!(cleared.json(), json!({"logoUrl": null, "colour": null}));
+    let anonymous = testkit::oneshot(&portal.router, Method::GET, "/branding", None, &[]).await;
+    assert_eq!(anonymous.status, 401);
+}

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api_key;
+pub mod branding;
 pub mod country;
 pub mod country_names;
 pub mod customer;
@@ -23,6 +24,7 @@ pub mod validation;
 
 pub use account::{Account, LoginOwner, SessionRecord, Subject};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
+pub use branding::{Branding, BrandingInput, HexColour, LogoUrl};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;

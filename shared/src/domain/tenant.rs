@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use super::{Email, FieldError, FieldErrors, Language, TenantId, text::SingleLine};
+use super::{Branding, Email, FieldError, FieldErrors, Language, TenantId, text::SingleLine};
 
 /// An agency: the tenant whose staff look after many customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +21,9 @@ pub struct Tenant {
     /// How long invitation links stay valid.
     #[serde(default)]
     pub invitation_validity_days: ValidityDays,
+    /// The logo and colour of its portal pages.
+    #[serde(default)]
+    pub branding: Branding,
     pub created_at: DateTime<Utc>,
 }
 
@@ -184,6 +187,7 @@ impl NewTenant {
                 default_language,
                 tier,
                 invitation_validity_days: ValidityDays::default(),
+                branding: Branding::default(),
                 created_at: now,
             }),
             _ => Err(errors.into_vec()),

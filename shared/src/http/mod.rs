@@ -37,7 +37,7 @@ pub struct ClientAddress(pub String);
 /// The Content-Security-Policy of every page. The pages carry it in a `<meta>` too, but
 /// browsers ignore `frame-ancestors` there: only the header stops another site framing a
 /// login or password form (clickjacking).
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The layers and fallbacks every function's router gets, so unknown routes, wrong methods
 /// and oversized bodies answer in problem+json like everything else, and no page can be

@@ -144,6 +144,25 @@ mod tests {
         pages::test_support::*,
     };
 
+    fn branded() -> crate::domain::Tenant {
+        let mut agency = crate::domain::NewTenant {
+            name: "Berg".into(),
+            portal_base_url: "https://kunden.berg.example".into(),
+            sender_email: "portal@berg.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        }
+        .validate(Utc::now())
+        .unwrap();
+        agency.branding = crate::domain::BrandingInput {
+            logo_url: Some("https://cdn.berg.example/logo.svg?v=\"2\"".into()),
+            colour: Some("#C81E1E".into()),
+        }
+        .validate()
+        .unwrap();
+        agency
+    }
+
     /// The country list of the page, from its `<select>` to its end.
     fn country_select(html: &str) -> &str {
         let start = html
@@ -193,7 +212,12 @@ mod tests {
                 errors: &errors,
                 password_changed: false,
                 password_error: Some(t(language, "password-common")),
-                nav: Some(Nav::for_customer(&customer, "my-data", "csrf-token-123")),
+                nav: Some(Nav::for_customer(
+                    &customer,
+                    &branded(),
+                    "my-data",
+                    "csrf-token-123",
+                )),
             });
             assert_page(&html, language);
             // The shared navigation: the status's areas in the reader's language, this one
@@ -214,6 +238,12 @@ mod tests {
             assert!(nav.contains("<select id=\"nav-language\" name=\"language\">"));
             assert!(nav.contains("<option value=\"fr\" lang=\"fr\" selected>Français</option>"));
             assert!(nav.contains(&t(language, "page-logout")));
+            // The agency's logo and colour, the address escaped as it was encoded.
+            assert!(
+                html.contains("<img class=\"logo\" src=\"https:&#x2f;&#x2f;cdn.berg.example&#x2f;logo.svg?v=%222%22\" alt=\"\">"),
+                "{html}"
+            );
+            assert!(html.contains("<style>header{border-top:6px solid #c81e1e}</style>"));
             let expected = t(language, "page-my-data-title");
             assert_eq!(title(&html), format!("{expected} – {AGENCY_HTML}"));
             titles.push(expected);

@@ -4,7 +4,7 @@ use minijinja::{context, value::Serde};
 use serde::Serialize;
 
 use super::{LANGUAGE_NAMES, Page, render};
-use crate::domain::Customer;
+use crate::domain::{Customer, Tenant};
 use crate::start::{Area, StartView, areas_for};
 
 /// What the layout's navigation shows: the areas of the customer's status, which one is
@@ -20,6 +20,9 @@ pub struct Nav {
     pub language: &'static str,
     pub languages: Vec<NavLanguage>,
     pub back: &'static str,
+    /// The agency's logo and colour, when it set them.
+    pub logo: Option<String>,
+    pub colour: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,8 +38,14 @@ pub struct NavItem {
 }
 
 impl Nav {
-    /// The navigation for `customer`, with `current` (an [`Area`] code or `start`) open.
-    pub fn for_customer(customer: &Customer, current: &'static str, csrf: &str) -> Self {
+    /// The navigation for `customer` of `agency`, with `current` (an [`Area`] code or
+    /// `start`) open.
+    pub fn for_customer(
+        customer: &Customer,
+        agency: &Tenant,
+        current: &'static str,
+        csrf: &str,
+    ) -> Self {
         Nav {
             areas: areas_for(customer.status)
                 .iter()
@@ -60,6 +69,16 @@ impl Nav {
                 .into_iter()
                 .find(|a| a.code() == current)
                 .map_or("/start", Area::path),
+            logo: agency
+                .branding
+                .logo_url
+                .as_ref()
+                .map(|u| u.as_str().to_owned()),
+            colour: agency
+                .branding
+                .colour
+                .as_ref()
+                .map(|c| c.as_str().to_owned()),
         }
     }
 }
