@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::ports::{
     AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore,
     RateLimitStore, SessionStore, StaffStore, StatusStore, Store, SystemClock, TemplateStore,
-    TenantStore,
+    TenantStore, WishesStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -25,6 +25,7 @@ pub struct AppState {
     pub rate_limits: Arc<dyn RateLimitStore>,
     pub staff: Arc<dyn StaffStore>,
     pub status: Arc<dyn StatusStore>,
+    pub wishes: Arc<dyn WishesStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -42,7 +43,8 @@ impl AppState {
             sessions: store.clone(),
             rate_limits: store.clone(),
             staff: store.clone(),
-            status: store,
+            status: store.clone(),
+            wishes: store,
             clock: Arc::new(SystemClock),
         }
     }

@@ -21,6 +21,7 @@ pub mod status;
 pub mod tenant;
 pub mod text;
 pub mod validation;
+pub mod wishes;
 
 pub use account::{Account, LoginOwner, SessionRecord, Subject};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
@@ -42,3 +43,4 @@ pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatu
 pub use status::StatusChange;
 pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors, FieldProblem};
+pub use wishes::{Brief, WishesDraft, WishesSubmission};

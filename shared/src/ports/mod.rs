@@ -18,6 +18,7 @@ mod staff;
 mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
@@ -32,6 +33,7 @@ pub use staff::StaffStore;
 pub use status::StatusStore;
 pub use templates::{TemplateOverride, TemplateStore};
 pub use tenants::TenantStore;
+pub use wishes::WishesStore;
 
 use chrono::{DateTime, Utc};
 use thiserror::Error;
@@ -75,6 +77,7 @@ pub trait Store:
     + RateLimitStore
     + StaffStore
     + StatusStore
+    + WishesStore
 {
 }
 impl<T> Store for T where
@@ -89,6 +92,7 @@ impl<T> Store for T where
         + RateLimitStore
         + StaffStore
         + StatusStore
+        + WishesStore
 {
 }
 

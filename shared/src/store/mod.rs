@@ -22,6 +22,8 @@
 //! | idempotency | `IDEMPOTENCY#{t}#{key}` | `IDEMPOTENCY`  |                |                   |
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
 //! | status change | `TENANT#{t}#CUSTOMER#{c}` | `STATUS#{version, 20 digits}` |  |                |
+//! | wishes draft | `TENANT#{t}#CUSTOMER#{c}` | `WISHES`        |                |                   |
+//! | wishes submission | `TENANT#{t}#CUSTOMER#{c}` | `WISHES#SUBMISSION#{n, 10 digits}` | |          |
 
 mod accounts;
 mod api_keys;
@@ -34,6 +36,7 @@ mod staff;
 mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 /// The items the ports write for each kind of record, for moving records in from elsewhere
 /// (the old embedded store's file, see `embedded::migrate`).

@@ -20,6 +20,7 @@ mod staff;
 mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 pub use accounts::*;
 pub use api_keys::*;
@@ -32,6 +33,7 @@ pub use staff::*;
 pub use status::*;
 pub use templates::*;
 pub use tenants::*;
+pub use wishes::*;
 
 use std::{
     future::Future,
@@ -139,6 +141,9 @@ macro_rules! store_contract {
             of_two_concurrent_status_changes_exactly_one_is_recorded,
             status_histories_are_per_customer_and_tenant_and_newest_first,
             a_change_that_is_not_the_customers_move_is_refused,
+            wishes_drafts_are_saved_over_their_own_version_only,
+            a_wishes_submission_is_written_with_the_draft_and_kept,
+            wishes_are_found_only_under_their_own_customer_and_agency,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
