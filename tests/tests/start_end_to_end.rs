@@ -171,7 +171,7 @@ async fn start_journey(setup: Setup) {
             "onHold": false,
             "first": "wishes",
             "areas": [
-                {"area": "wishes", "path": "/wishes", "waiting": null},
+                {"area": "wishes", "path": "/wishes", "waiting": true},
                 {"area": "files", "path": "/files", "waiting": null},
                 {"area": "my-data", "path": "/me", "waiting": false},
             ]

@@ -9,6 +9,7 @@ use axum::{
 use portal::http::finish_router;
 
 mod branding;
+mod brief;
 mod language;
 mod start;
 mod state;
@@ -27,6 +28,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/me/language"),
     ("GET", "/branding"),
     ("PUT", "/branding"),
+    ("GET", "/me/wishes"),
+    ("PUT", "/me/wishes"),
+    ("POST", "/me/wishes/submit"),
+    ("GET", "/me/wishes/submissions"),
+    ("GET", "/customers/{customerId}/wishes"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -46,4 +52,8 @@ pub fn routes() -> Router<WishesState> {
         .route("/me/start", get(start::read))
         .route("/me/language", post(language::switch))
         .route("/branding", get(branding::read).put(branding::save))
+        .route("/me/wishes", get(brief::read).put(brief::save))
+        .route("/me/wishes/submit", post(brief::submit))
+        .route("/me/wishes/submissions", get(brief::submissions))
+        .route("/customers/{customerId}/wishes", get(brief::staff_read))
 }

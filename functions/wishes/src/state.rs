@@ -7,7 +7,7 @@ use portal::{
     aws::config::{self, ConfigError, TableName},
     ports::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
-        TenantStore,
+        TenantStore, WishesStore,
     },
     start::Waiting,
 };
@@ -33,6 +33,7 @@ impl Config {
 pub struct WishesState {
     pub customers: Arc<dyn CustomerStore>,
     pub status: Arc<dyn StatusStore>,
+    pub wishes: Arc<dyn WishesStore>,
     pub tenants: Arc<dyn TenantStore>,
     pub api_keys: Arc<dyn ApiKeyStore>,
     pub accounts: Arc<dyn AccountStore>,
@@ -64,13 +65,16 @@ impl WishesState {
         Self {
             customers: all.customers,
             status: all.status,
+            wishes: all.wishes.clone(),
             tenants: all.tenants,
             api_keys: all.api_keys,
             accounts: all.accounts,
             sessions: all.sessions,
             clock: all.clock,
             mailer,
-            waiting: Waiting::default(),
+            waiting: Waiting {
+                wishes: Some(Arc::new(crate::brief::BriefWaits(all.wishes))),
+            },
         }
     }
 }

@@ -42,9 +42,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::RouteNotFound => 32,
         ApiError::MethodNotAllowed => 33,
         ApiError::Unexpected(_) => 34,
+        ApiError::DraftOutdated { .. } => 35,
     }
 }
-const VARIANTS: usize = 35;
+const VARIANTS: usize = 36;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -61,6 +62,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::NotFound("customer"),
         ApiError::LoginEmailTaken,
         ApiError::ConcurrentChange,
+        ApiError::DraftOutdated { current: 4 },
         ApiError::PreconditionFailed,
         ApiError::StaffOnly,
         ApiError::CsrfTokenInvalid,
