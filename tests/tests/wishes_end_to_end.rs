@@ -239,6 +239,56 @@ async fn wishes_journey(setup: Setup) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(read["draft"]["version"], 3);
     assert_eq!(read["submissions"].as_array().unwrap().len(), 2);
+    let export = Client::new()
+        .get(format!(
+            "{base}/customers/{id}/wishes/export?format=markdown"
+        ))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(
+        export.headers()["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+    let md = export.text().await.unwrap();
+    for expected in [
+        "# Wishes of Bäckerei Sonne\n",
+        "Submission 2,",
+        "### 1. Home\n\nFresh bread daily\n",
+        "#### 1.1. Our team\n",
+        "We need a logo.",
+        "- `#c81e1e` primary",
+        "- <https://example.com/bakery>: The photos",
+        "## Tone of voice\n\nWarm and cheeky\n",
+    ] {
+        assert!(md.contains(expected), "{expected:?} in\n{md}");
+    }
+    let (status, json_export) = staff_call(
+        &base,
+        &key,
+        Method::GET,
+        &format!("/customers/{id}/wishes/export"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json_export["schema"], "portal-brief/1");
+    assert_eq!(json_export["number"], 2);
+    assert_eq!(
+        json_export["brief"]["pages"][0]["children"][0]["title"],
+        "Our team"
+    );
+    let (status, _) = staff_call(
+        &base,
+        &key,
+        Method::GET,
+        &format!("/customers/{id}/wishes/export?format=pdf"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let other = testkit::agency(
         setup.services.store.as_ref(),
         &portal::domain::NewTenant {

@@ -315,3 +315,79 @@ pub async fn staff_read(
         submissions: state.wishes.list_submissions(auth.tenant_id, id).await?,
     }))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    format: Option<String>,
+}
+
+/// `GET /customers/{customerId}/wishes/export?format=json|markdown`: the latest submission
+/// (or the draft, before the first), for a site generator or a person.
+pub async fn export(
+    State(state): State<WishesState>,
+    auth: StaffAuth,
+    PathParam(raw): PathParam<String>,
+    portal::http::QueryParam(params): portal::http::QueryParam<ExportParams>,
+) -> Result<Response, ApiError> {
+    let markdown = match params.format.as_deref() {
+        None | Some("json") => false,
+        Some("markdown") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "format",
+                "must be json or markdown",
+            ));
+        }
+    };
+    let id: CustomerId = raw.parse().map_err(|_| {
+        ApiError::invalid_parameter("customerId", "is not a customer id (26 characters)")
+    })?;
+    let customer = state
+        .customers
+        .get_customer(auth.tenant_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("customer"))?;
+    let tenant = auth.tenant(&state).await?;
+    let latest = state
+        .wishes
+        .list_submissions(auth.tenant_id, id)
+        .await?
+        .into_iter()
+        .next();
+    let draft = match latest {
+        Some(_) => None,
+        None => state.wishes.get_wishes(auth.tenant_id, id).await?,
+    };
+    let empty = Brief::default();
+    let brief = latest
+        .as_ref()
+        .map(|s| &s.brief)
+        .or(draft.as_ref().map(|d| &d.brief))
+        .unwrap_or(&empty);
+    let logo_download = match &brief.logo {
+        Some(portal::domain::wishes::Logo::File { file_id }) => Some(
+            portal::domain::wishes_export::file_link(tenant.portal_base_url.as_str(), file_id),
+        ),
+        _ => None,
+    };
+    let export = portal::domain::wishes_export::BriefExport {
+        schema: portal::domain::wishes_export::EXPORT_SCHEMA,
+        company_name: &customer.company_name,
+        number: latest.as_ref().map(|s| s.number),
+        submitted_at: latest.as_ref().map(|s| s.submitted_at),
+        logo_download,
+        brief,
+    };
+    if markdown {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/markdown; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            export.markdown(),
+        )
+            .into_response());
+    }
+    Ok(Json(export).into_response())
+}

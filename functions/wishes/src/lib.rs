@@ -33,6 +33,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/me/wishes/submit"),
     ("GET", "/me/wishes/submissions"),
     ("GET", "/customers/{customerId}/wishes"),
+    ("GET", "/customers/{customerId}/wishes/export"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -56,4 +57,5 @@ pub fn routes() -> Router<WishesState> {
         .route("/me/wishes/submit", post(brief::submit))
         .route("/me/wishes/submissions", get(brief::submissions))
         .route("/customers/{customerId}/wishes", get(brief::staff_read))
+        .route("/customers/{customerId}/wishes/export", get(brief::export))
 }

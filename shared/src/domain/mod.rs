@@ -22,6 +22,7 @@ pub mod tenant;
 pub mod text;
 pub mod validation;
 pub mod wishes;
+pub mod wishes_export;
 
 pub use account::{Account, LoginOwner, SessionRecord, Subject};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
