@@ -289,6 +289,53 @@ async fn wishes_journey(setup: Setup) {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Staff comment on a page's text and mark it done; the customer sees both.
+    let comments = format!("/customers/{id}/wishes/comments");
+    let (status, comment) = staff_call(&base, &key, Method::POST, &comments, Some(json!({"submission": 2, "target": "pages[0].texts", "text": "Could you add opening hours?"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{comment}");
+    let (status, bad) = staff_call(
+        &base,
+        &key,
+        Method::POST,
+        &comments,
+        Some(json!({"submission": 9, "target": "pages[7].texts", "text": ""})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["submission", "text"]);
+    let (status, bad_target) = staff_call(
+        &base,
+        &key,
+        Method::POST,
+        &comments,
+        Some(json!({"submission": 2, "target": "pages[0].children[5]", "text": "x"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_target["errors"][0]["field"], "target");
+    let comment_path = format!("{comments}/{}", comment["id"].as_str().unwrap());
+    let (status, done) = staff_call(
+        &base,
+        &key,
+        Method::PATCH,
+        &comment_path,
+        Some(json!({"done": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["done"], true);
+    let (_, seen) = json_call(&mut anna, Method::GET, "/me/wishes/comments", None).await;
+    assert_eq!(seen["items"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["items"][0]["text"], "Could you add opening hours?");
+    assert_eq!(seen["items"][0]["target"], "pages[0].texts");
+    assert_eq!(seen["items"][0]["done"], true);
+
     let other = testkit::agency(
         setup.services.store.as_ref(),
         &portal::domain::NewTenant {
@@ -310,7 +357,22 @@ async fn wishes_journey(setup: Setup) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = staff_call(
+        &base,
+        &other.key,
+        Method::PATCH,
+        &comment_path,
+        Some(json!({"done": false})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another agency can't touch the comment"
+    );
     let (_, mut ben) = customer(&setup, &base, &key, "Ben's Bikes").await;
+    let (_, his_comments) = json_call(&mut ben, Method::GET, "/me/wishes/comments", None).await;
+    assert_eq!(his_comments["items"], json!([]));
     let (_, his) = json_call(&mut ben, Method::GET, "/me/wishes", None).await;
     assert_eq!(his["version"], 0, "his own, empty brief");
     let (status, _) = json_call(

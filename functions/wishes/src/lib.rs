@@ -4,12 +4,13 @@
 
 use axum::{
     Router,
-    routing::{get, post},
+    routing::{get, patch, post},
 };
 use portal::http::finish_router;
 
 mod branding;
 mod brief;
+mod comments;
 mod language;
 mod start;
 mod state;
@@ -34,6 +35,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/me/wishes/submissions"),
     ("GET", "/customers/{customerId}/wishes"),
     ("GET", "/customers/{customerId}/wishes/export"),
+    ("GET", "/customers/{customerId}/wishes/comments"),
+    ("POST", "/customers/{customerId}/wishes/comments"),
+    (
+        "PATCH",
+        "/customers/{customerId}/wishes/comments/{commentId}",
+    ),
+    ("GET", "/me/wishes/comments"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -58,4 +66,13 @@ pub fn routes() -> Router<WishesState> {
         .route("/me/wishes/submissions", get(brief::submissions))
         .route("/customers/{customerId}/wishes", get(brief::staff_read))
         .route("/customers/{customerId}/wishes/export", get(brief::export))
+        .route(
+            "/customers/{customerId}/wishes/comments",
+            get(comments::staff_list).post(comments::add),
+        )
+        .route(
+            "/customers/{customerId}/wishes/comments/{commentId}",
+            patch(comments::change),
+        )
+        .route("/me/wishes/comments", get(comments::mine))
 }

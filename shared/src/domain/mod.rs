@@ -30,7 +30,7 @@ pub use branding::{Branding, BrandingInput, HexColour, LogoUrl};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use ids::{ApiKeyId, CustomerId, InvitationId, StaffId, TenantId};
+pub use ids::{ApiKeyId, CommentId, CustomerId, InvitationId, StaffId, TenantId};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,
@@ -44,4 +44,4 @@ pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatu
 pub use status::StatusChange;
 pub use tenant::{NewTenant, PlanTier, PortalUrl, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors, FieldProblem};
-pub use wishes::{Brief, WishesDraft, WishesSubmission};
+pub use wishes::{Brief, WishesComment, WishesDraft, WishesSubmission};

@@ -346,6 +346,73 @@ pub struct WishesSubmission {
     pub changed: Vec<String>,
 }
 
+/// Longest staff comment.
+pub const COMMENT_MAX: usize = 2_000;
+
+/// A staff comment on one part of a submitted brief, and whether that part is done. It names
+/// the submission, so its `target` keeps pointing at the same part however the draft moves
+/// on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WishesComment {
+    pub id: super::CommentId,
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub submission: u64,
+    /// A section (`tone`) or a part by its path (`pages[0].children[1].texts`).
+    pub target: String,
+    pub text: String,
+    pub done: bool,
+    pub by: super::Actor,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl Brief {
+    /// Whether `target` names a part of this brief: a section, or an element of a list
+    /// section (`colours[1]`, `examples[0].notes`), or a page or a page's field by its path.
+    pub fn has_target(&self, target: &str) -> bool {
+        let mut parts = target.split('.');
+        let Some(first) = parts.next() else {
+            return false;
+        };
+        let rest: Vec<&str> = parts.collect();
+        let (name, index) = match first.split_once('[') {
+            Some((name, index)) => match index
+                .strip_suffix(']')
+                .and_then(|i| i.parse::<usize>().ok())
+            {
+                Some(i) => (name, Some(i)),
+                None => return false,
+            },
+            None => (first, None),
+        };
+        match (name, index) {
+            (section, None) => rest.is_empty() && SECTIONS.contains(&section),
+            ("pages", Some(i)) => self.pages.get(i).is_some_and(|p| page_has(p, &rest)),
+            ("colours", Some(i)) => rest.is_empty() && i < self.colours.len(),
+            ("fonts", Some(i)) => rest.is_empty() && i < self.fonts.len(),
+            ("examples", Some(i)) => {
+                i < self.examples.len() && matches!(rest.as_slice(), [] | ["url"] | ["notes"])
+            }
+            _ => false,
+        }
+    }
+}
+
+fn page_has(page: &BriefPage, rest: &[&str]) -> bool {
+    match rest {
+        [] | ["title"] | ["purpose"] | ["texts"] => true,
+        [child, more @ ..] => child
+            .strip_prefix("children[")
+            .and_then(|i| i.strip_suffix(']'))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| page.children.get(i))
+            .is_some_and(|c| page_has(c, more)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -427,6 +494,41 @@ mod tests {
             .is_err()
         );
         assert!(serde_json::from_value::<Brief>(json!({"unknown": 1})).is_err());
+    }
+
+    #[test]
+    fn comment_targets_must_name_a_part_that_exists() {
+        let b = brief(
+            json!({"pages": [{"title": "Home", "children": [{"title": "Team"}]}],
+            "colours": [{"hex": "#fff", "role": "text"}], "examples": [{"url": "https://a.example"}]}),
+        );
+        for good in [
+            "tone",
+            "pages",
+            "pages[0]",
+            "pages[0].texts",
+            "pages[0].children[0].title",
+            "colours[0]",
+            "examples[0].notes",
+            "other",
+        ] {
+            assert!(b.has_target(good), "{good}");
+        }
+        for bad in [
+            "",
+            "pages[1]",
+            "pages[0].children[1]",
+            "pages[0].secret",
+            "colours[1]",
+            "tone[0]",
+            "pages[-1]",
+            "pages[0].children[0].children[0]",
+            "nope",
+            "pages[0]..texts",
+            "fonts[0]",
+        ] {
+            assert!(!b.has_target(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 
 use super::StoreError;
-use crate::domain::{CustomerId, TenantId, WishesDraft, WishesSubmission};
+use crate::domain::{
+    CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission,
+};
 
 #[async_trait]
 pub trait WishesStore: Send + Sync {
@@ -33,4 +35,24 @@ pub trait WishesStore: Send + Sync {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Vec<WishesSubmission>, StoreError>;
+    /// Stores a new comment; [`StoreError::AlreadyExists`] if its id is taken.
+    async fn add_comment(&self, comment: &WishesComment) -> Result<(), StoreError>;
+    /// Replaces `current` by `next` if unchanged since read ([`StoreError::VersionConflict`]).
+    async fn update_comment(
+        &self,
+        current: &WishesComment,
+        next: &WishesComment,
+    ) -> Result<(), StoreError>;
+    async fn get_comment(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: CommentId,
+    ) -> Result<Option<WishesComment>, StoreError>;
+    /// The customer's comments, oldest first.
+    async fn list_comments(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<WishesComment>, StoreError>;
 }

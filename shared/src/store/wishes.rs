@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use super::ItemStore;
 use crate::{
-    domain::{CustomerId, TenantId, WishesDraft, WishesSubmission},
+    domain::{CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission},
     items::{self, Condition, Item, Key, Keys, Query, Write},
     ports::{StoreError, WishesStore},
 };
@@ -15,6 +15,15 @@ fn wishes_pk(t: TenantId, c: CustomerId) -> String {
 }
 
 const DRAFT_SK: &str = "WISHES";
+
+fn comment_key(t: TenantId, c: CustomerId, id: CommentId) -> Key {
+    Key::new(wishes_pk(t, c), format!("WISHES#COMMENT#{id}"))
+}
+
+fn comment_item(comment: &WishesComment) -> anyhow::Result<Item> {
+    let key = comment_key(comment.tenant_id, comment.customer_id, comment.id);
+    items::item(comment, &Keys::new(key.pk, key.sk))
+}
 
 fn submission_sk(number: u64) -> String {
     format!("WISHES#SUBMISSION#{number:010}")
@@ -110,5 +119,61 @@ impl WishesStore for ItemStore {
             .consistent();
         self.list_all(query, "Failed to list the submitted wishes")
             .await
+    }
+
+    #[tracing::instrument(skip_all, fields(comment = %comment.id))]
+    async fn add_comment(&self, comment: &WishesComment) -> Result<(), StoreError> {
+        let put = Write::put(comment_item(comment)?).when(Condition::NotExists);
+        match self.write(put, "Failed to store the comment").await? {
+            Ok(_) => Ok(()),
+            Err(_) => Err(StoreError::AlreadyExists),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(comment = %current.id))]
+    async fn update_comment(
+        &self,
+        current: &WishesComment,
+        next: &WishesComment,
+    ) -> Result<(), StoreError> {
+        let same = current.id == next.id
+            && current.tenant_id == next.tenant_id
+            && current.customer_id == next.customer_id;
+        if !same {
+            return Err(anyhow::anyhow!("A comment can only replace itself").into());
+        }
+        let put =
+            Write::put(comment_item(next)?).when(Condition::equals("version", current.version));
+        match self.write(put, "Failed to update the comment").await? {
+            Ok(_) => Ok(()),
+            Err(_) => Err(StoreError::VersionConflict),
+        }
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn get_comment(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: CommentId,
+    ) -> Result<Option<WishesComment>, StoreError> {
+        self.get_record(
+            comment_key(tenant, customer, id),
+            true,
+            "Failed to read the comment",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn list_comments(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Vec<WishesComment>, StoreError> {
+        let query = Query::primary(wishes_pk(tenant, customer))
+            .begins_with("WISHES#COMMENT#")
+            .consistent();
+        self.list_all(query, "Failed to list the comments").await
     }
 }

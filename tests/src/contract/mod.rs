@@ -144,6 +144,7 @@ macro_rules! store_contract {
             wishes_drafts_are_saved_over_their_own_version_only,
             a_wishes_submission_is_written_with_the_draft_and_kept,
             wishes_are_found_only_under_their_own_customer_and_agency,
+            wishes_comments_are_kept_per_customer_and_changed_over_their_version,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

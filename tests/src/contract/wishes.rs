@@ -127,3 +127,67 @@ pub async fn wishes_are_found_only_under_their_own_customer_and_agency(
         "no draft moves to another agency"
     );
 }
+
+pub async fn wishes_comments_are_kept_per_customer_and_changed_over_their_version(
+    store: Arc<dyn WishesStore>,
+) {
+    use portal::domain::{Actor, CommentId, WishesComment};
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let comment = |target: &str| WishesComment {
+        id: CommentId::new(),
+        tenant_id: t,
+        customer_id: c,
+        submission: 1,
+        target: target.into(),
+        text: "Shorter, please".into(),
+        done: false,
+        by: Actor::System,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+        version: 1,
+    };
+    let first = comment("pages[0].texts");
+    let second = comment("tone");
+    store.add_comment(&first).await.unwrap();
+    store.add_comment(&second).await.unwrap();
+    assert!(matches!(
+        store.add_comment(&first).await,
+        Err(StoreError::AlreadyExists)
+    ));
+
+    let mut done = first.clone();
+    done.done = true;
+    done.version = 2;
+    store.update_comment(&first, &done).await.unwrap();
+    let mut stale = first.clone();
+    stale.text = "lost".into();
+    stale.version = 2;
+    assert!(matches!(
+        store.update_comment(&first, &stale).await,
+        Err(StoreError::VersionConflict)
+    ));
+
+    assert_eq!(
+        store.get_comment(t, c, first.id).await.unwrap(),
+        Some(done.clone())
+    );
+    assert_eq!(store.list_comments(t, c).await.unwrap(), vec![done, second]);
+    assert!(
+        store
+            .list_comments(t, CustomerId::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .get_comment(TenantId::new(), c, first.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store.list_submissions(t, c).await.unwrap().is_empty(),
+        "comments are not submissions"
+    );
+}
