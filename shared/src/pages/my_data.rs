@@ -247,13 +247,14 @@ mod tests {
             let expected = t(language, "page-my-data-title");
             assert_eq!(title(&html), format!("{expected} – {AGENCY_HTML}"));
             titles.push(expected);
-            // Three forms of the page and two of the navigation (language, log out), each
-            // with the csrf input.
+            // Two forms of the page (data, password) and two of the navigation (language,
+            // log out, so the page has one log-out button), each with the csrf input.
             assert_eq!(
                 html.matches("<input type=\"hidden\" name=\"csrf\" value=\"csrf-token-123\">")
                     .count(),
-                5
+                4
             );
+            assert_eq!(html.matches("action=\"&#x2f;logout\"").count() + html.matches("action=\"/logout\"").count(), 1);
             for action in ["/me\"", "/me/password\"", "/logout\""] {
                 assert!(html.contains(&format!("<form method=\"post\" action=\"{action}")));
             }
