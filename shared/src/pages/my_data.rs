@@ -254,7 +254,11 @@ mod tests {
                     .count(),
                 4
             );
-            assert_eq!(html.matches("action=\"&#x2f;logout\"").count() + html.matches("action=\"/logout\"").count(), 1);
+            assert_eq!(
+                html.matches("action=\"&#x2f;logout\"").count()
+                    + html.matches("action=\"/logout\"").count(),
+                1
+            );
             for action in ["/me\"", "/me/password\"", "/logout\""] {
                 assert!(html.contains(&format!("<form method=\"post\" action=\"{action}")));
             }
