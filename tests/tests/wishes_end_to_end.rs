@@ -149,6 +149,46 @@ async fn wishes_journey(setup: Setup) {
         .collect();
     assert_eq!(fields, ["pages[0].title", "examples[0].url"]);
 
+    // Hostile input: a line separator in a title, pages nested too deep, too many pages, a
+    // body over 64 KiB. Each is refused by name and nothing is saved.
+    let deep = json!([{"title": "1", "children": [{"title": "2", "children": [{"title": "3",
+        "children": [{"title": "4"}]}]}]}]);
+    let many: Vec<Value> = (0..51).map(|i| json!({"title": format!("P{i}")})).collect();
+    for (brief, field) in [
+        (
+            json!({"pages": [{"title": "Home\u{2028}Evil"}]}),
+            "pages[0].title",
+        ),
+        (
+            json!({"pages": deep}),
+            "pages[0].children[0].children[0].children",
+        ),
+        (json!({"pages": many}), "pages"),
+        (
+            json!({"examples": [{"url": "https://user:pw@example.com/"}]}),
+            "examples[0].url",
+        ),
+    ] {
+        let (status, problem) = json_call(
+            &mut anna,
+            Method::PUT,
+            "/me/wishes",
+            Some(json!({"version": 2, "brief": brief})),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let huge = json!({"version": 2, "brief": {"other": "x".repeat(70 * 1024)}});
+    let (status, _) = json_call(&mut anna, Method::PUT, "/me/wishes", Some(huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (_, unchanged) = json_call(&mut anna, Method::GET, "/me/wishes", None).await;
+    assert_eq!(unchanged["version"], 2);
+
     // Submit: the agency is emailed, in its language (German), and the start page calms.
     let (status, submitted) = json_call(
         &mut anna,
