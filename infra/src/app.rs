@@ -17,6 +17,7 @@ use portal::{
 };
 
 use tower_http::cors::CorsLayer;
+use wishes::WishesState;
 
 use crate::{backend::Services, files_server::UploadListener};
 
@@ -56,6 +57,7 @@ pub fn app(services: &Services) -> Router {
                 .unwrap_or_else(|| forms::turnstile::SITEVERIFY_URL.to_owned()),
         )),
     );
+    let wishes_state = WishesState::new(state.clone(), services.mailer.clone());
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::new(
             state,
@@ -65,6 +67,7 @@ pub fn app(services: &Services) -> Router {
         .merge(invite::routes(invite_state))
         .merge(auth::routes(auth_state))
         .merge(forms::routes().with_state(forms_state))
+        .merge(wishes::routes().with_state(wishes_state))
         .merge(uploads::routes().with_state(uploads::UploadsState::new(
             services.app_state(),
             services.files.clone(),

@@ -20,6 +20,7 @@ pub mod ports;
 #[cfg(any(feature = "s3", feature = "embedded"))]
 pub mod post_policy;
 pub mod staff;
+pub mod start;
 pub mod state;
 pub mod store;
 

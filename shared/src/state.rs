@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use crate::ports::{
     AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, FormEntryStore, FormStore,
-    IdempotencyStore, InvitationStore, RateLimitStore, SessionStore, StaffStore, Store,
-    SystemClock, TemplateStore, TenantStore,
+    IdempotencyStore, InvitationStore, RateLimitStore, SessionStore, StaffStore, StatusStore,
+    Store, SystemClock, TemplateStore, TenantStore, WishesStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -27,6 +27,8 @@ pub struct AppState {
     pub forms: Arc<dyn FormStore>,
     pub form_entries: Arc<dyn FormEntryStore>,
     pub files: Arc<dyn FileRecordStore>,
+    pub status: Arc<dyn StatusStore>,
+    pub wishes: Arc<dyn WishesStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -46,7 +48,9 @@ impl AppState {
             staff: store.clone(),
             forms: store.clone(),
             form_entries: store.clone(),
-            files: store,
+            files: store.clone(),
+            status: store.clone(),
+            wishes: store,
             clock: Arc::new(SystemClock),
         }
     }

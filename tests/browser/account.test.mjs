@@ -109,8 +109,9 @@ describe('a forgotten password', () => {
     assert.equal(await heading(page), t(lang, 'page-reset-password-title'));
     await page.getByLabel(t(lang, 'page-label-new-password'), { exact: true }).fill(SECOND);
     await page.getByRole('button', { name: t(lang, 'page-set-password-submit') }).click();
-    await page.waitForURL((url) => url.pathname === '/me');
-    assert.equal(await heading(page), t(lang, 'page-my-data-title'));
+    // The portal's home, which sends a customer on to their start page.
+    await page.waitForURL((url) => url.pathname === '/start');
+    assert.equal(await heading(page), t(lang, 'page-start-title'));
   });
 
   test('the old password no longer works, the new one does', async () => {

@@ -14,6 +14,7 @@ fn served() -> Routes {
         .chain(auth::ROUTES)
         .chain(forms::ROUTES)
         .chain(uploads::ROUTES)
+        .chain(wishes::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }

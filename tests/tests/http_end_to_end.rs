@@ -111,13 +111,13 @@ async fn journey(store: Arc<dyn Store>) {
         .call(
             M::PATCH,
             &uri,
-            Some(json!({"status": "online", "contactPerson": "Jonas Weber"})),
+            Some(json!({"notes": "Goes live in May", "contactPerson": "Jonas Weber"})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(
-        (changed["status"].as_str(), changed["version"].as_u64()),
-        (Some("online"), Some(2))
+        (changed["notes"].as_str(), changed["version"].as_u64()),
+        (Some("Goes live in May"), Some(2))
     );
 
     let stranger = Staff::of_new_agency(store.as_ref(), &base, "Other agency").await;

@@ -76,7 +76,7 @@ async fn a_login_leaves_the_customers_etag_alone(setup: Setup) {
         .patch(format!("{base}/customers/{id}"))
         .bearer_auth(&key)
         .header("if-match", &etag)
-        .json(&json!({"status": "design"}))
+        .json(&json!({"notes": "Design starts Monday"}))
         .send()
         .await
         .unwrap();
@@ -94,7 +94,7 @@ async fn a_login_leaves_the_customers_etag_alone(setup: Setup) {
         .json()
         .await
         .unwrap();
-    assert_eq!(after["status"], "design");
+    assert_eq!(after["notes"], "Design starts Monday");
     assert!(
         after["lastLoginAt"].is_string(),
         "staff still see when the customer last logged in, after their edit: {after}"

@@ -346,17 +346,14 @@ async fn submit_form(
     let kept = link.clone();
     match redeem(state, link, password).await {
         Ok(done) => {
-            let area = done.area_path;
-            let next = if area == "/" {
-                "/me".to_owned()
-            } else {
-                format!("/me?next={area}")
-            };
+            // Straight into the area the invitation named; `/` (the home) sends a customer
+            // on to the start page and a staff user to their account page.
+            let next = done.area_path;
             Ok((
                 StatusCode::SEE_OTHER,
                 [(
                     header::LOCATION,
-                    crate::safe_next(Some(&next)).header_value(),
+                    crate::safe_next(Some(next)).header_value(),
                 )],
                 [(
                     header::SET_COOKIE,

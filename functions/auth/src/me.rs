@@ -128,6 +128,12 @@ fn page(
             errors,
             password_changed: password.0,
             password_error: password.1,
+            nav: Some(pages::Nav::for_customer(
+                customer,
+                tenant,
+                "my-data",
+                &who.session.csrf,
+            )),
         }),
         Holder::Staff(member) => pages::staff_account(&StaffAccountPage {
             page,

@@ -11,7 +11,10 @@ use axum::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use portal::{
     domain::{Customer, CustomerChanges, CustomerId},
-    http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth, finish_router, retry_lost_races},
+    http::{
+        ApiError, JsonBody, PathParam, QueryParam, StaffAuth, finish_router, if_match,
+        retry_lost_races,
+    },
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -208,31 +211,6 @@ pub(crate) fn with_etag(status: StatusCode, version: u64, body: impl Serialize) 
         response.headers_mut().insert(header::ETAG, value);
     }
     response
-}
-
-/// The version named by `If-Match` (`"3"`, `W/"3"`); `*` or no header means any version.
-fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let raw = value.to_str().unwrap_or_default().trim();
-    if raw == "*" {
-        return Ok(None);
-    }
-    // An entity tag is quoted (RFC 9110); a bare `3` is taken too, as openapi.json says, but
-    // half a quote is not.
-    let tag = raw.strip_prefix("W/").unwrap_or(raw);
-    let version = match tag.strip_prefix('"') {
-        Some(quoted) => quoted.strip_suffix('"'),
-        None => Some(tag),
-    };
-    version
-        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|v| v.parse().ok())
-        .map(Some)
-        .ok_or_else(|| {
-            ApiError::invalid_parameter("If-Match", "must be the ETag of the record, such as \"3\"")
-        })
 }
 
 fn check_version(current: &Customer, expected: Option<u64>) -> Result<(), ApiError> {

@@ -141,12 +141,12 @@ async fn a_created_customer_can_be_read_changed_and_deleted() {
         .send(api.request(
             Method::PATCH,
             &format!("/customers/{id}"),
-            Some(json!({"status": "feedback", "phone": null})),
+            Some(json!({"notes": "Preview in May", "phone": null})),
         ))
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::ETAG], "\"2\"");
-    assert_eq!(changed["status"], "feedback");
+    assert_eq!(changed["notes"], "Preview in May");
     assert_eq!(changed["phone"], Value::Null);
     assert_eq!(changed["companyName"], "Bloemen de Vries");
 
@@ -1013,4 +1013,44 @@ async fn concurrent_retries_with_one_key_create_and_send_once() {
     }
     assert_eq!(api.customer_count().await, 1, "created once");
     assert_eq!(api.outbox.messages().unwrap().len(), 1, "sent once");
+}
+
+#[tokio::test]
+async fn a_status_move_is_refused_here_but_the_same_status_passes() {
+    let api = Api::new().await;
+    let (_, created) = api
+        .call(
+            Method::POST,
+            "/customers",
+            Some(json!({"companyName": "A", "status": "design"})),
+        )
+        .await;
+    let uri = format!("/customers/{}", created["id"].as_str().unwrap());
+
+    let (status, problem) = api
+        .call(
+            Method::PATCH,
+            &uri,
+            Some(json!({"status": "feedback", "notes": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "status");
+    assert_eq!(problem["errors"][0]["code"], "status-own-route");
+    let (_, unchanged) = api.call(Method::GET, &uri, None).await;
+    assert_eq!(
+        (unchanged["status"].as_str(), unchanged["version"].as_u64()),
+        (Some("design"), Some(1))
+    );
+
+    // A client that sends the whole record back, status unchanged, is not refused.
+    let (status, same) = api
+        .call(
+            Method::PATCH,
+            &uri,
+            Some(json!({"status": "Design", "notes": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{same}");
+    assert_eq!(same["notes"], "x");
 }

@@ -31,3 +31,4 @@ field-phone-not-mobile = Das ist eine Festnetznummer; für SMS wird eine Mobilnu
 field-country-unknown = Bitte einen Ländercode aus zwei Buchstaben angeben, zum Beispiel DE, AT, CH oder SE.
 field-language-unknown = Erlaubt sind de, en, fr, es, nl und sv.
 field-status-unknown = Erlaubt sind preparation, design, feedback, launch, online und paused.
+field-status-own-route = Der Status wird über die eigene Status-Route geändert, die den Verlauf festhält.

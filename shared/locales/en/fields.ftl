@@ -32,3 +32,4 @@ field-phone-not-mobile = is a landline number; a mobile number is needed to rece
 field-country-unknown = must be an ISO 3166-1 alpha-2 country code such as DE, AT, CH or SE
 field-language-unknown = must be one of de, en, fr, es, nl, sv
 field-status-unknown = must be one of preparation, design, feedback, launch, online, paused
+field-status-own-route = is changed through the status route, which keeps its history

@@ -31,3 +31,4 @@ field-phone-not-mobile = Es un número fijo; para recibir SMS hace falta un núm
 field-country-unknown = Indique un código de país de dos letras, por ejemplo ES, MX, DE o SE.
 field-language-unknown = Valores posibles: de, en, fr, es, nl, sv.
 field-status-unknown = Valores posibles: preparation, design, feedback, launch, online, paused.
+field-status-own-route = El estado se cambia con su propia ruta de estado, que guarda el historial.

@@ -31,3 +31,4 @@ field-phone-not-mobile = C’est un numéro de ligne fixe ; il faut un numéro d
 field-country-unknown = Indiquez un code pays à deux lettres, par exemple FR, BE, CH ou DE.
 field-language-unknown = Valeurs possibles : de, en, fr, es, nl, sv.
 field-status-unknown = Valeurs possibles : preparation, design, feedback, launch, online, paused.
+field-status-own-route = Le statut se change par sa propre route de statut, qui en garde l’historique.

@@ -31,3 +31,4 @@ field-phone-not-mobile = Dit is een vast nummer; voor sms is een mobiel nummer n
 field-country-unknown = Vul een landcode van twee letters in, bijvoorbeeld NL, BE, DE of SE.
 field-language-unknown = Mogelijke waarden: de, en, fr, es, nl, sv.
 field-status-unknown = Mogelijke waarden: preparation, design, feedback, launch, online, paused.
+field-status-own-route = De status wordt gewijzigd via de eigen statusroute, die de geschiedenis bijhoudt.

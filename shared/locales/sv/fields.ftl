@@ -31,3 +31,4 @@ field-phone-not-mobile = Det är ett fast nummer; för sms behövs ett mobilnumm
 field-country-unknown = Ange en landskod med två bokstäver, till exempel SE, FI, DE eller NO.
 field-language-unknown = Möjliga värden: de, en, fr, es, nl, sv.
 field-status-unknown = Möjliga värden: preparation, design, feedback, launch, online, paused.
+field-status-own-route = Statusen ändras via den egna statusvägen, som sparar historiken.

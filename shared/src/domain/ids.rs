@@ -98,3 +98,7 @@ mod tests {
         assert!("not-an-id".parse::<CustomerId>().is_err());
     }
 }
+ulid_id!(
+    /// A staff comment on a part of a customer's submitted brief.
+    CommentId
+);

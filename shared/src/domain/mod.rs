@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod api_key;
+pub mod branding;
 pub mod country;
+pub mod country_names;
 pub mod customer;
 pub mod email;
 pub mod file;
@@ -17,12 +19,16 @@ pub mod password;
 pub mod phone;
 pub mod secret;
 pub mod staff;
+pub mod status;
 pub mod tenant;
 pub mod text;
 pub mod validation;
+pub mod wishes;
+pub mod wishes_export;
 
 pub use account::{Account, LoginOwner, SessionRecord, Subject};
 pub use api_key::{ApiKeyHash, ApiKeyRecord, ApiKeySecret};
+pub use branding::{Branding, BrandingInput, HexColour, LogoUrl};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
@@ -31,7 +37,9 @@ pub use form::{
     EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, Origin, RedirectUrl,
     TurnstileSecret, Verification,
 };
-pub use ids::{ApiKeyId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId};
+pub use ids::{
+    ApiKeyId, CommentId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId,
+};
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,
     PortalArea, TokenHash, TokenPurpose, TokenRecord, VoidReason, Voided,
@@ -42,5 +50,7 @@ pub use message::{OutgoingEmail, OutgoingSms};
 pub use object_key::{FileInfo, ObjectKey};
 pub use phone::PhoneNumber;
 pub use staff::{NewStaff, StaffChanges, StaffInvitation, StaffMember, StaffStatus, ValidNewStaff};
+pub use status::StatusChange;
 pub use tenant::{NewTenant, PlanTier, PortalUrl, RetentionDays, Tenant, ValidityDays};
 pub use validation::{FieldError, FieldErrors, FieldProblem};
+pub use wishes::{Brief, WishesComment, WishesDraft, WishesSubmission};

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use super::{Email, FieldError, FieldErrors, Language, TenantId, text::SingleLine};
+use super::{Branding, Email, FieldError, FieldErrors, Language, TenantId, text::SingleLine};
 
 /// An agency: the tenant whose staff look after many customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +24,9 @@ pub struct Tenant {
     /// How long form entries are kept.
     #[serde(default)]
     pub form_entry_retention_days: RetentionDays,
+    /// The logo and colour of its portal pages.
+    #[serde(default)]
+    pub branding: Branding,
     pub created_at: DateTime<Utc>,
 }
 
@@ -226,6 +229,7 @@ impl NewTenant {
                 tier,
                 invitation_validity_days: ValidityDays::default(),
                 form_entry_retention_days: RetentionDays::default(),
+                branding: Branding::default(),
                 created_at: now,
             }),
             _ => Err(errors.into_vec()),

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
+pub mod precondition;
 pub mod problem;
 pub mod retry;
 pub mod session;
@@ -15,8 +16,9 @@ pub use extract::{
     FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted, asked_language,
     client_language,
 };
+pub use precondition::if_match;
 pub use problem::Problem;
-pub use retry::retry_lost_races;
+pub use retry::{retry_lost_races, retry_lost_races_as};
 pub use session::UserSession;
 
 use axum::{
@@ -35,7 +37,7 @@ pub struct ClientAddress(pub String);
 /// The Content-Security-Policy of every page. The pages carry it in a `<meta>` too, but
 /// browsers ignore `frame-ancestors` there: only the header stops another site framing a
 /// login or password form (clickjacking).
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+pub const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The layers and fallbacks every function's router gets, so unknown routes, wrong methods
 /// and oversized bodies answer in problem+json like everything else, and no page can be

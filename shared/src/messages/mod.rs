@@ -4,6 +4,8 @@
 pub mod invitation;
 pub mod password_reset;
 pub mod sms;
+pub mod status;
+pub mod wishes;
 
 pub use invitation::{
     BODY_LINES_MAX, BODY_RENDERED_MAX, EmailTemplate, InvitationVars, RenderedEmail,

@@ -110,7 +110,37 @@ fn link_email(
     args: &[(&'static str, Arg<'_>)],
     link: &str,
 ) -> RenderedEmail {
+    render_link_email(language, prefix, agency, args, link, true)
+}
+
+/// The same frame for a notice whose link is no credential: `{prefix}-subject`, `-greeting`,
+/// `-intro`, `-button`, `-signoff` and `-footer`, without the expiry and "ignore this" lines.
+pub(crate) fn notice_email(
+    language: Language,
+    prefix: &str,
+    agency: &str,
+    args: &[(&'static str, Arg<'_>)],
+    link: &str,
+) -> RenderedEmail {
+    render_link_email(language, prefix, agency, args, link, false)
+}
+
+fn render_link_email(
+    language: Language,
+    prefix: &str,
+    agency: &str,
+    args: &[(&'static str, Arg<'_>)],
+    link: &str,
+    credential: bool,
+) -> RenderedEmail {
     let text = |part: &str| t_args(language, &format!("{prefix}-{part}"), args);
+    let credential_text = |part: &str| {
+        if credential {
+            text(part)
+        } else {
+            String::new()
+        }
+    };
     let subject = text("subject")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -119,8 +149,8 @@ fn link_email(
         greeting: text("greeting"),
         intro: text("intro"),
         button: text("button"),
-        expiry: text("expiry"),
-        ignore: text("ignore"),
+        expiry: credential_text("expiry"),
+        ignore: credential_text("ignore"),
         signoff: text("signoff"),
         fallback: t_args(language, "email-link-fallback", &[]),
         footer: text("footer"),
@@ -162,10 +192,17 @@ fn layout(name: &str, ctx: &Value) -> Option<String> {
 
 /// The same message without the layout, should a template ever fail.
 fn fallback_text(labels: &Labels, agency: &str, reset_link: &str) -> String {
-    format!(
-        "{}\n\n{}\n\n{}:\n{reset_link}\n\n{}\n\n{}\n\n{}\n{agency}\n",
-        labels.greeting, labels.intro, labels.button, labels.expiry, labels.ignore, labels.signoff
-    )
+    let mut text = format!(
+        "{}\n\n{}\n\n{}:\n{reset_link}\n\n",
+        labels.greeting, labels.intro, labels.button
+    );
+    for line in [&labels.expiry, &labels.ignore] {
+        if !line.is_empty() {
+            text.push_str(line);
+            text.push_str("\n\n");
+        }
+    }
+    text + &format!("{}\n{agency}\n", labels.signoff)
 }
 
 fn fallback_html(language: Language, subject: &str, labels: &Labels, reset_link: &str) -> String {
@@ -182,6 +219,7 @@ fn fallback_html(language: Language, subject: &str, labels: &Labels, reset_link:
         &labels.ignore,
     ]
     .into_iter()
+    .filter(|p| !p.is_empty())
     .map(|p| format!("<p>{}</p>\n", escape(p)))
     .collect();
     format!(

@@ -22,6 +22,7 @@ mod links;
 mod login;
 mod my_data;
 mod staff;
+mod start;
 #[cfg(test)]
 mod test_support;
 
@@ -49,6 +50,7 @@ pub use links::{
 pub use login::{ForgotForm, LoginForm, Notice, forgot, login};
 pub use my_data::{MY_DATA_FIELDS, MyDataPage, my_data};
 pub use staff::{StaffAccountPage, staff_account};
+pub use start::{Nav, NavItem, StartPage, start};
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
 /// customer's language.
@@ -71,7 +73,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 11] = [
+const TEMPLATES: [(&str, &str); 12] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -115,6 +117,10 @@ const TEMPLATES: [(&str, &str); 11] = [
     (
         "form_entries.html",
         include_str!("../../templates/pages/form_entries.html"),
+    ),
+    (
+        "start.html",
+        include_str!("../../templates/pages/start.html"),
     ),
 ];
 

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use minijinja::{context, value::Serde};
 use serde::Serialize;
 
-use super::{Page, errors_by_field, language_options, render};
+use super::{Nav, Page, errors_by_field, language_options, render};
 use crate::domain::{
     Customer, FieldError,
+    country_names::country_names,
     password::{MAX_CHARS, MIN_CHARS},
 };
 
@@ -24,6 +25,8 @@ pub struct MyDataPage<'a> {
     pub errors: &'a [FieldError],
     pub password_changed: bool,
     pub password_error: Option<String>,
+    /// The navigation every logged-in customer page shares.
+    pub nav: Option<Nav>,
 }
 
 /// The fields of the My details form, named as in the customer JSON (`address.*` flattened).
@@ -103,6 +106,10 @@ pub fn my_data(p: &MyDataPage) -> String {
     ]);
     let (field_errors, other_errors) = errors_by_field(p.errors, &MY_DATA_FIELDS, p.page.language);
     let languages = language_options();
+    let countries: Vec<_> = country_names(p.page.language)
+        .into_iter()
+        .map(|(code, name)| context! { code => code.alpha2(), name })
+        .collect();
     let ctx = context! {
         lang => p.page.language.code(),
         agency => &p.page.agency,
@@ -114,6 +121,8 @@ pub fn my_data(p: &MyDataPage) -> String {
         values => Serde(values),
         language => c.language.code(),
         languages,
+        countries,
+        nav => Serde(&p.nav),
         login_email => c.login_email.as_ref().map(|e| e.as_str()).unwrap_or_default(),
         status => c.status.code(),
         password_changed => p.password_changed,
@@ -130,10 +139,38 @@ mod tests {
 
     use super::*;
     use crate::{
-        domain::{CustomerChanges, CustomerId, Language, TenantId},
+        domain::{CustomerChanges, CustomerId, Language, TenantId, country_names::country_name},
         i18n::{field_message, t},
         pages::test_support::*,
     };
+
+    fn branded() -> crate::domain::Tenant {
+        let mut agency = crate::domain::NewTenant {
+            name: "Berg".into(),
+            portal_base_url: "https://kunden.berg.example".into(),
+            sender_email: "portal@berg.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        }
+        .validate(Utc::now())
+        .unwrap();
+        agency.branding = crate::domain::BrandingInput {
+            logo_url: Some("https://cdn.berg.example/logo.svg?v=\"2\"".into()),
+            colour: Some("#C81E1E".into()),
+        }
+        .validate()
+        .unwrap();
+        agency
+    }
+
+    /// The country list of the page, from its `<select>` to its end.
+    fn country_select(html: &str) -> &str {
+        let start = html
+            .find("<select id=\"f-address.country\"")
+            .expect("a country list");
+        let end = start + html[start..].find("</select>").unwrap();
+        &html[start..end]
+    }
 
     fn customer() -> Customer {
         let changes: CustomerChanges = serde_json::from_value(serde_json::json!({
@@ -175,16 +212,52 @@ mod tests {
                 errors: &errors,
                 password_changed: false,
                 password_error: Some(t(language, "password-common")),
+                nav: Some(Nav::for_customer(
+                    &customer,
+                    &branded(),
+                    "my-data",
+                    "csrf-token-123",
+                )),
             });
             assert_page(&html, language);
+            // The shared navigation: the status's areas in the reader's language, this one
+            // open, and the language switch with the customer's language chosen.
+            let nav = &html[html.find("<nav").unwrap()..html.find("</header>").unwrap()];
+            // In feedback: feedback, files, wishes and My data; form entries come online.
+            for area in ["feedback", "files", "wishes", "my-data"] {
+                assert!(
+                    nav.contains(&t(language, &format!("page-area-{area}"))),
+                    "{language}"
+                );
+            }
+            assert!(
+                !nav.contains(&t(language, "page-area-form-entries")),
+                "not yet online"
+            );
+            assert!(nav.contains("aria-current=\"page\">"), "{language}");
+            assert!(nav.contains("<select id=\"nav-language\" name=\"language\">"));
+            assert!(nav.contains("<option value=\"fr\" lang=\"fr\" selected>Français</option>"));
+            assert!(nav.contains(&t(language, "page-logout")));
+            // The agency's logo and colour, the address escaped as it was encoded.
+            assert!(
+                html.contains("<img class=\"logo\" src=\"https:&#x2f;&#x2f;cdn.berg.example&#x2f;logo.svg?v=%222%22\" alt=\"\">"),
+                "{html}"
+            );
+            assert!(html.contains("<style>header{border-top:6px solid #c81e1e}</style>"));
             let expected = t(language, "page-my-data-title");
             assert_eq!(title(&html), format!("{expected} – {AGENCY_HTML}"));
             titles.push(expected);
-            // Three forms, each with the csrf input.
+            // Two forms of the page (data, password) and two of the navigation (language,
+            // log out, so the page has one log-out button), each with the csrf input.
             assert_eq!(
                 html.matches("<input type=\"hidden\" name=\"csrf\" value=\"csrf-token-123\">")
                     .count(),
-                3
+                4
+            );
+            assert_eq!(
+                html.matches("action=\"&#x2f;logout\"").count()
+                    + html.matches("action=\"/logout\"").count(),
+                1
             );
             for action in ["/me\"", "/me/password\"", "/logout\""] {
                 assert!(html.contains(&format!("<form method=\"post\" action=\"{action}")));
@@ -198,7 +271,17 @@ mod tests {
             assert!(input(&html, "address.postalCode").contains("value=\"10115\""));
             assert!(input(&html, "address.city").contains("value=\"Berlin\""));
             assert!(input(&html, "address.region").contains("value=\"Berlin\""));
-            assert!(input(&html, "address.country").contains("value=\"DE\""));
+            let germany = country_name("DE".parse().unwrap(), language).unwrap();
+            assert_eq!(
+                country_select(&html).matches(" selected").count(),
+                1,
+                "{language}"
+            );
+            assert!(
+                country_select(&html)
+                    .contains(&format!("<option value=\"DE\" selected>{germany}</option>")),
+                "{language}: the country is chosen by its name in the reader's language"
+            );
             assert!(input(&html, "mobile").contains("value=\"+4915123456789\""));
             assert!(input(&html, "phone").contains("value=\"+4930901820\""));
             assert!(input(&html, "fax").contains("value=\"\""));
@@ -259,6 +342,7 @@ mod tests {
             errors: &[],
             password_changed: true,
             password_error: None,
+            nav: None,
         });
         assert!(saved.contains("Your changes have been saved."));
         assert!(saved.contains("Your password has been changed."));
@@ -364,6 +448,7 @@ mod tests {
                 errors: std::slice::from_ref(error),
                 password_changed: false,
                 password_error: None,
+                nav: None,
             })
         });
     }
@@ -382,9 +467,17 @@ mod tests {
             errors: &[],
             password_changed: false,
             password_error: None,
+            nav: None,
         });
         assert_page(&html, Language::Sv);
-        assert!(input(&html, "address.country").contains("value=\"\""));
+        assert!(
+            !country_select(&html).contains("selected"),
+            "no country yet"
+        );
+        assert!(country_select(&html).contains(&format!(
+            "<option value=\"\">{}</option>",
+            t(Language::Sv, "page-country-choose")
+        )));
         assert!(input(&html, "emails").contains("value=\"\""));
     }
 }

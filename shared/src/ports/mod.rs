@@ -18,8 +18,10 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
@@ -34,8 +36,10 @@ pub use invitations::InvitationStore;
 pub use rate_limits::RateLimitStore;
 pub use sessions::SessionStore;
 pub use staff::StaffStore;
+pub use status::StatusStore;
 pub use templates::{TemplateOverride, TemplateStore};
 pub use tenants::TenantStore;
+pub use wishes::WishesStore;
 
 use chrono::{DateTime, Utc};
 use thiserror::Error;
@@ -81,6 +85,8 @@ pub trait Store:
     + FormStore
     + FormEntryStore
     + FileRecordStore
+    + StatusStore
+    + WishesStore
 {
 }
 impl<T> Store for T where
@@ -97,6 +103,8 @@ impl<T> Store for T where
         + FormStore
         + FormEntryStore
         + FileRecordStore
+        + StatusStore
+        + WishesStore
 {
 }
 

@@ -29,7 +29,7 @@ pub(crate) fn customer_item(c: &Customer) -> anyhow::Result<Item> {
 /// Replaces `current`'s attributes by `next`'s if `current` is what is stored, all but
 /// `lastLoginAt`: logins write it without moving the version, so an edit from a read made
 /// before a login must neither fail on it nor undo it.
-fn customer_edit(current: &Customer, next: &Customer) -> anyhow::Result<Write> {
+pub(super) fn customer_edit(current: &Customer, next: &Customer) -> anyhow::Result<Write> {
     let mut edit = Update::new(customer_key(next.tenant_id, next.id))
         .when(Condition::equals("version", current.version));
     for (name, value) in customer_item(next)? {

@@ -26,6 +26,9 @@
 //! | file        | `TENANT#{t}#CUSTOMER#{c}` | `FILE#{f}`   | `TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}` | `FILE#{f}` |
 //! | file usage  | `TENANT#{t}#CUSTOMER#{c}` | `FILEUSAGE`  |                |                   |
 //! | file rules  | `TENANT#{t}`         | `FILESETTINGS`    |                |                   |
+//! | status change | `TENANT#{t}#CUSTOMER#{c}` | `STATUS#{version, 20 digits}` |  |                |
+//! | wishes draft | `TENANT#{t}#CUSTOMER#{c}` | `WISHES`        |                |                   |
+//! | wishes submission | `TENANT#{t}#CUSTOMER#{c}` | `WISHES#SUBMISSION#{n, 10 digits}` | |          |
 
 mod accounts;
 mod api_keys;
@@ -38,8 +41,10 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 /// The items the ports write for each kind of record, for moving records in from elsewhere
 /// (the old embedded store's file, see `embedded::migrate`).

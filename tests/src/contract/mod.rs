@@ -20,8 +20,10 @@ mod invitations;
 mod rate_limits;
 mod sessions;
 mod staff;
+mod status;
 mod templates;
 mod tenants;
+mod wishes;
 
 pub use accounts::*;
 pub use api_keys::*;
@@ -34,8 +36,10 @@ pub use invitations::*;
 pub use rate_limits::*;
 pub use sessions::*;
 pub use staff::*;
+pub use status::*;
 pub use templates::*;
 pub use tenants::*;
+pub use wishes::*;
 
 use std::{
     future::Future,
@@ -151,6 +155,15 @@ macro_rules! store_contract {
             file_settings_default_until_the_agency_sets_its_own,
             direct_links_count_downloads_until_revoked_or_expired,
             notices_wait_per_customer_and_side_and_are_claimed_once,
+            a_status_change_writes_the_customer_and_its_history_together,
+            a_status_change_from_a_stale_version_writes_neither,
+            of_two_concurrent_status_changes_exactly_one_is_recorded,
+            status_histories_are_per_customer_and_tenant_and_newest_first,
+            a_change_that_is_not_the_customers_move_is_refused,
+            wishes_drafts_are_saved_over_their_own_version_only,
+            a_wishes_submission_is_written_with_the_draft_and_kept,
+            wishes_are_found_only_under_their_own_customer_and_agency,
+            wishes_comments_are_kept_per_customer_and_changed_over_their_version,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

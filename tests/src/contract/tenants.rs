@@ -29,6 +29,12 @@ pub async fn tenants_round_trip_and_an_id_is_created_once(store: Arc<dyn TenantS
 pub async fn a_tenant_update_replaces_its_settings(store: Arc<dyn TenantStore>) {
     let mut t = saved_tenant(store.as_ref(), "A").await;
     t.invitation_validity_days = ValidityDays::try_from(14).unwrap();
+    t.branding = portal::domain::BrandingInput {
+        logo_url: Some("https://cdn.a.example/logo.svg".into()),
+        colour: Some("#0a0".into()),
+    }
+    .validate()
+    .unwrap();
     store.update_tenant(&t).await.unwrap();
     assert_eq!(store.get_tenant(t.id).await.unwrap(), Some(t.clone()));
     let mut ghost = tenant("Ghost");

@@ -79,6 +79,17 @@ pub enum ProjectStatus {
 #[error("must be one of preparation, design, feedback, launch, online, paused")]
 pub struct UnknownStatus;
 
+/// A status sent in a change of the record that differs from the stored one.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("is changed through the status route, which keeps its history")]
+pub struct StatusHasItsOwnRoute;
+
+impl FieldProblem for StatusHasItsOwnRoute {
+    fn code(&self) -> &'static str {
+        "status-own-route"
+    }
+}
+
 impl Customer {
     /// Whether `address` is on the record: the login email or one of the further emails
     /// (compared as logins are, see [`Email::normalized`]).
@@ -263,7 +274,13 @@ impl CustomerChanges {
             None => {}
         }
         match blank_is_none(self.status) {
-            Some(Some(raw)) => valid.status = errors.check("status", raw.parse::<ProjectStatus>()),
+            Some(Some(raw)) => match (errors.check("status", raw.parse()), current) {
+                // A move has a history and may email the customer: it has a route of its own.
+                (Some(to), Some(c)) if to != c.status => {
+                    errors.report("status", StatusHasItsOwnRoute)
+                }
+                (to, _) => valid.status = to,
+            },
             Some(None) => errors.report("status", Common::Empty),
             None => {}
         }

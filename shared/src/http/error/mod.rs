@@ -43,6 +43,10 @@ pub enum ApiError {
     /// 409: a concurrent change won; the client should reload and retry.
     #[error("concurrent change")]
     ConcurrentChange,
+    /// 409: a draft saved or submitted from an older version than the stored one (another
+    /// tab saved since); carries the current version.
+    #[error("the draft was saved elsewhere since")]
+    DraftOutdated { current: u64 },
     /// 412: `If-Match` named an older version.
     #[error("precondition failed")]
     PreconditionFailed,
@@ -238,6 +242,13 @@ impl ApiError {
                 "The record was changed at the same time",
             )
             .detail("Someone else changed this record while your change was being saved. Load it again and repeat your change."),
+            ApiError::DraftOutdated { current } => Problem::new(
+                S::CONFLICT,
+                "draft-outdated",
+                "The draft was saved elsewhere since",
+            )
+            .detail("Another tab or device saved a newer version of this draft. Load it again (currentVersion) and make your change there, so neither is lost.")
+            .extension("currentVersion", serde_json::json!(current)),
             ApiError::PreconditionFailed => Problem::new(
                 S::PRECONDITION_FAILED,
                 "precondition-failed",

@@ -47,9 +47,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::TooManySubmissions { .. } => 37,
         ApiError::UnsupportedFormBody => 38,
         ApiError::FileNotDownloadable(_) => 39,
+        ApiError::DraftOutdated { .. } => 40,
     }
 }
-const VARIANTS: usize = 40;
+const VARIANTS: usize = 41;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -66,6 +67,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::NotFound("customer"),
         ApiError::LoginEmailTaken,
         ApiError::ConcurrentChange,
+        ApiError::DraftOutdated { current: 4 },
         ApiError::PreconditionFailed,
         ApiError::StaffOnly,
         ApiError::CsrfTokenInvalid,

@@ -1,0 +1,9 @@
+//! The wishes Lambda function: `lambda_http` over the router in `lib.rs`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = wishes::Config::from_env()?;
+    let state = wishes::WishesState::connect(&config).await;
+    lambda_http::run(wishes::router(state)).await
+}

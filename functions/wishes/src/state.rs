@@ -1,0 +1,80 @@
+//! What the wishes function is configured with and what its handlers may touch.
+
+use std::sync::Arc;
+
+use portal::{
+    AppState,
+    aws::config::{self, ConfigError, TableName},
+    ports::{
+        AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
+        TenantStore, WishesStore,
+    },
+    start::Waiting,
+};
+
+/// The function's settings, read once per cold start. Emails go out from each agency's own
+/// sender address, so there is no sender setting here.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table: TableName,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: TableName::from_env()?,
+        })
+    }
+}
+
+/// The ports the project routes use: the customer and its status history, the agency (name,
+/// sender, portal address) for the emails, what authenticating staff reads, and the mailer.
+#[derive(Clone)]
+pub struct WishesState {
+    pub customers: Arc<dyn CustomerStore>,
+    pub status: Arc<dyn StatusStore>,
+    pub wishes: Arc<dyn WishesStore>,
+    pub tenants: Arc<dyn TenantStore>,
+    pub api_keys: Arc<dyn ApiKeyStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn Mailer>,
+    /// What the start page asks each area: does something wait for the customer?
+    pub waiting: Waiting,
+}
+
+portal::provide_ports!(WishesState {
+    sessions,
+    api_keys,
+    tenants
+});
+
+impl WishesState {
+    /// The DynamoDB and SES clients, built once per cold start from one SDK configuration.
+    pub async fn connect(config: &Config) -> Self {
+        let sdk = config::load(None).await;
+        Self::new(
+            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
+        )
+    }
+
+    /// The ports this function uses out of `all`, with `mailer`.
+    pub fn new(all: AppState, mailer: Arc<dyn Mailer>) -> Self {
+        Self {
+            customers: all.customers,
+            status: all.status,
+            wishes: all.wishes.clone(),
+            tenants: all.tenants,
+            api_keys: all.api_keys,
+            accounts: all.accounts,
+            sessions: all.sessions,
+            clock: all.clock,
+            mailer,
+            waiting: Waiting {
+                wishes: Some(Arc::new(crate::brief::BriefWaits(all.wishes))),
+            },
+        }
+    }
+}

@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Bereiche des Portals
+page-nav-start = Start
+page-nav-signed-in = Angemeldet als { $company }
+page-area-wishes = Wünsche
+page-area-files = Dateien
+page-area-feedback = Feedback
+page-area-form-entries = Formulareingänge
+page-area-my-data = Meine Daten
+page-start-title = Ihr Website-Projekt
+page-start-status-label = Stand Ihres Projekts
+page-start-first-label = Was Sie zuerst tun können
+page-start-more-label = Außerdem in Ihrem Portal
+page-start-first-wishes = Erzählen Sie uns, was Sie sich von Ihrer Website wünschen: Seiten, Farben, Schriften und Websites, die Ihnen gefallen. Sie können einen Entwurf speichern und jederzeit weitermachen.
+page-start-first-files = Schicken Sie uns Ihre Texte, Fotos und Ihr Logo, damit wir sie in Ihre Website einbauen können.
+page-start-first-feedback = Eine Vorschau Ihrer Website ist fertig. Schauen Sie sie sich an und sagen Sie uns, was Sie denken.
+page-start-first-form-entries = Ihre Website ist online. Hier finden Sie, was Besucher über die Formulare geschickt haben.
+page-start-on-hold = Ihr Projekt ruht im Moment. Sie müssen nichts tun; wir melden uns, sobald es weitergeht.
+page-start-waiting = Hier wartet etwas auf Sie
+page-start-open = Öffnen
+page-nav-language = Sprache
+page-nav-language-switch = Wechseln

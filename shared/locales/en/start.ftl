@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Portal areas
+page-nav-start = Start
+page-nav-signed-in = Logged in as { $company }
+page-area-wishes = Wishes
+page-area-files = Files
+page-area-feedback = Feedback
+page-area-form-entries = Form entries
+page-area-my-data = My details
+page-start-title = Your website project
+page-start-status-label = Where your project stands
+page-start-first-label = What to do first
+page-start-more-label = Also in your portal
+page-start-first-wishes = Tell us what you want from your website: its pages, colours, fonts and websites you like. You can save a draft and come back any time.
+page-start-first-files = Share your texts, photos and logo with us, so we can build them into your website.
+page-start-first-feedback = A preview of your website is ready. Take a look and tell us what you think.
+page-start-first-form-entries = Your website is online. Here you find what visitors sent through its forms.
+page-start-on-hold = Your project is on hold at the moment. There is nothing you need to do; we will let you know when it continues.
+page-start-waiting = Something waits for you here
+page-start-open = Open
+page-nav-language = Language
+page-nav-language-switch = Switch

@@ -1,0 +1,2 @@
+# The country list on My data (the names come from shared/data/country-names.tsv).
+page-country-choose = Elija un país

@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Áreas del portal
+page-nav-start = Inicio
+page-nav-signed-in = Sesión iniciada como { $company }
+page-area-wishes = Deseos
+page-area-files = Archivos
+page-area-feedback = Comentarios
+page-area-form-entries = Mensajes de formularios
+page-area-my-data = Mis datos
+page-start-title = Su proyecto web
+page-start-status-label = En qué punto está su proyecto
+page-start-first-label = Por dónde empezar
+page-start-more-label = También en su portal
+page-start-first-wishes = Cuéntenos qué quiere de su sitio web: sus páginas, colores, tipografías y sitios que le gustan. Puede guardar un borrador y volver cuando quiera.
+page-start-first-files = Envíenos sus textos, fotos y logotipo para que los incorporemos a su sitio web.
+page-start-first-feedback = Ya hay una vista previa de su sitio web. Échele un vistazo y díganos qué le parece.
+page-start-first-form-entries = Su sitio web está en línea. Aquí encontrará lo que los visitantes enviaron por sus formularios.
+page-start-on-hold = Su proyecto está en pausa por ahora. No tiene que hacer nada; le avisaremos cuando continúe.
+page-start-waiting = Aquí le espera algo
+page-start-open = Abrir
+page-nav-language = Idioma
+page-nav-language-switch = Cambiar

@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Espaces du portail
+page-nav-start = Accueil
+page-nav-signed-in = Connecté en tant que { $company }
+page-area-wishes = Souhaits
+page-area-files = Fichiers
+page-area-feedback = Retours
+page-area-form-entries = Messages des formulaires
+page-area-my-data = Mes données
+page-start-title = Votre projet de site web
+page-start-status-label = Où en est votre projet
+page-start-first-label = Par quoi commencer
+page-start-more-label = Aussi dans votre portail
+page-start-first-wishes = Dites-nous ce que vous attendez de votre site : ses pages, ses couleurs, ses polices et les sites qui vous plaisent. Vous pouvez enregistrer un brouillon et revenir à tout moment.
+page-start-first-files = Envoyez-nous vos textes, vos photos et votre logo pour que nous les intégrions à votre site.
+page-start-first-feedback = Un aperçu de votre site est prêt. Jetez-y un œil et dites-nous ce que vous en pensez.
+page-start-first-form-entries = Votre site est en ligne. Vous trouverez ici ce que les visiteurs ont envoyé par ses formulaires.
+page-start-on-hold = Votre projet est en pause pour le moment. Vous n’avez rien à faire ; nous vous préviendrons dès qu’il reprendra.
+page-start-waiting = Quelque chose vous attend ici
+page-start-open = Ouvrir
+page-nav-language = Langue
+page-nav-language-switch = Changer

@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Onderdelen van het portaal
+page-nav-start = Start
+page-nav-signed-in = Ingelogd als { $company }
+page-area-wishes = Wensen
+page-area-files = Bestanden
+page-area-feedback = Feedback
+page-area-form-entries = Formulierberichten
+page-area-my-data = Mijn gegevens
+page-start-title = Uw websiteproject
+page-start-status-label = Stand van uw project
+page-start-first-label = Waar u mee begint
+page-start-more-label = Verder in uw portaal
+page-start-first-wishes = Vertel ons wat u van uw website verwacht: de pagina’s, kleuren, lettertypen en websites die u mooi vindt. U kunt een concept opslaan en later verdergaan.
+page-start-first-files = Stuur ons uw teksten, foto’s en logo, zodat we ze in uw website kunnen verwerken.
+page-start-first-feedback = Er staat een voorvertoning van uw website klaar. Bekijk hem en laat ons weten wat u ervan vindt.
+page-start-first-form-entries = Uw website staat online. Hier vindt u wat bezoekers via de formulieren hebben gestuurd.
+page-start-on-hold = Uw project ligt op dit moment stil. U hoeft niets te doen; we laten het u weten zodra het verdergaat.
+page-start-waiting = Hier wacht iets op u
+page-start-open = Openen
+page-nav-language = Taal
+page-nav-language-switch = Wisselen

@@ -1,0 +1,22 @@
+# The start page and the navigation every logged-in page shares.
+page-nav-label = Portalens delar
+page-nav-start = Start
+page-nav-signed-in = Inloggad som { $company }
+page-area-wishes = Önskemål
+page-area-files = Filer
+page-area-feedback = Feedback
+page-area-form-entries = Formulärmeddelanden
+page-area-my-data = Mina uppgifter
+page-start-title = Ditt webbplatsprojekt
+page-start-status-label = Så långt har projektet kommit
+page-start-first-label = Börja här
+page-start-more-label = Också i din portal
+page-start-first-wishes = Berätta vad du vill ha av din webbplats: sidor, färger, typsnitt och webbplatser du gillar. Du kan spara ett utkast och fortsätta när du vill.
+page-start-first-files = Skicka dina texter, foton och din logotyp till oss, så bygger vi in dem i webbplatsen.
+page-start-first-feedback = En förhandsversion av din webbplats är klar. Titta på den och berätta vad du tycker.
+page-start-first-form-entries = Din webbplats är publicerad. Här ser du vad besökarna har skickat via formulären.
+page-start-on-hold = Ditt projekt är pausat just nu. Du behöver inte göra något; vi hör av oss när det fortsätter.
+page-start-waiting = Här väntar något på dig
+page-start-open = Öppna
+page-nav-language = Språk
+page-nav-language-switch = Byt
