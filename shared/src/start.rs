@@ -3,8 +3,9 @@
 //!
 //! The table is [`areas_for`]; whether something waits is one small function per area in
 //! [`Waiting::check`]. An area whose function is not written yet answers `None` ("cannot
-//! tell"), never a guess: the files, feedback and form-entries work fills in its arm (and its
-//! port in [`Waiting`]) when it lands.
+//! tell"), never a guess: the files and feedback work fills in its arm (and its port in
+//! [`Waiting`]) when it lands. Form entries are there for an online project and, whatever
+//! the status (but paused), as soon as the customer has a form ([`FormsArea`]).
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     domain::{Customer, ProjectStatus},
-    ports::StoreError,
+    ports::{Clock, EntryFilter, FormEntryStore, FormStore, StoreError},
 };
 
 /// One area of the portal, as the start page and the navigation name it.
@@ -56,7 +57,8 @@ impl Area {
             Area::Wishes => "/wishes",
             Area::Files => "/files",
             Area::Feedback => "/feedback",
-            Area::FormEntries => "/form-entries",
+            // The page; `/form-entries` is its JSON API.
+            Area::FormEntries => "/entries",
             Area::MyData => "/me",
         }
     }
@@ -83,13 +85,27 @@ pub trait WaitCheck: Send + Sync {
     async fn waits(&self, customer: &Customer) -> Result<bool, StoreError>;
 }
 
+/// Whether an area that is not in the status's table has something in it, so it is shown
+/// anyway (the form entries area as soon as a form exists).
+#[async_trait::async_trait]
+pub trait AreaPresence: Send + Sync {
+    async fn present(&self, customer: &Customer) -> Result<bool, StoreError>;
+}
+
 /// The checks the start page can run, one per area that has one. A new area's work adds its
 /// port here and its arm in [`Waiting::check`].
 #[derive(Clone, Default)]
 pub struct Waiting {
     /// The brief is not submitted yet (or changed since): see the wishes function.
     pub wishes: Option<Arc<dyn WaitCheck>>,
+    /// Unread form entries, and whether the customer has a form at all: see [`FormsArea`].
+    pub form_entries: Option<Arc<dyn FormsCheck>>,
 }
+
+/// What the start page asks about forms: whether an entry is unread, and whether a form
+/// exists (then the area is shown in any status but paused).
+pub trait FormsCheck: WaitCheck + AreaPresence {}
+impl<T: WaitCheck + AreaPresence> FormsCheck for T {}
 
 impl Waiting {
     /// Whether something in `area` waits for `customer`; `None` when the area cannot tell
@@ -101,8 +117,12 @@ impl Waiting {
             Area::Files => None,
             // Replies to the customer's feedback: the feedback work (issue 12).
             Area::Feedback => None,
-            // New form entries: the form-intake work (issue 13).
-            Area::FormEntries => None,
+            Area::FormEntries => {
+                return match &self.form_entries {
+                    Some(check) => check.waits(customer).await.map(Some),
+                    None => Ok(None),
+                };
+            }
             // The customer's own data never waits for them.
             Area::MyData => return Ok(Some(false)),
         };
@@ -138,9 +158,17 @@ pub struct StartView {
 /// The start page of `customer`, each area asked whether something waits.
 pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartView, StoreError> {
     let on_hold = customer.status == ProjectStatus::Paused;
-    let table = areas_for(customer.status);
+    let mut table = areas_for(customer.status).to_vec();
+    if !on_hold
+        && !table.contains(&Area::FormEntries)
+        && let Some(forms) = &waiting.form_entries
+        && forms.present(customer).await?
+    {
+        // Before "My data", which stays last.
+        table.insert(table.len() - 1, Area::FormEntries);
+    }
     let mut areas = Vec::with_capacity(table.len());
-    for area in table {
+    for area in &table {
         areas.push(AreaView {
             area: *area,
             path: area.path(),
@@ -153,6 +181,47 @@ pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartV
         first: (!on_hold).then(|| table[0]),
         areas,
     })
+}
+
+/// The form entries area over the forms ports: present once the customer has a form;
+/// waiting while one of the newest entries is unread.
+pub struct FormsArea {
+    pub forms: Arc<dyn FormStore>,
+    pub entries: Arc<dyn FormEntryStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// How many of the newest entries the start page looks at for an unread one: the page marks
+/// new entries itself; this only says "something new" on the start page.
+const NEWEST_ENTRIES: usize = 50;
+
+#[async_trait::async_trait]
+impl AreaPresence for FormsArea {
+    async fn present(&self, customer: &Customer) -> Result<bool, StoreError> {
+        let forms = self
+            .forms
+            .list_forms(customer.tenant_id, customer.id)
+            .await?;
+        Ok(!forms.is_empty())
+    }
+}
+
+#[async_trait::async_trait]
+impl WaitCheck for FormsArea {
+    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
+        let filter = EntryFilter {
+            tenant: customer.tenant_id,
+            customer: customer.id,
+            form: None,
+            from: None,
+            to: None,
+        };
+        let newest = self
+            .entries
+            .list_entries(&filter, None, NEWEST_ENTRIES, self.clock.now())
+            .await?;
+        Ok(newest.items.iter().any(|e| e.read_at.is_none()))
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +284,7 @@ mod tests {
         assert_eq!(table.len(), ProjectStatus::ALL.len());
         let waiting = Waiting {
             wishes: Some(Arc::new(Always(true))),
+            form_entries: None,
         };
         for (status, first, areas) in table {
             let view = start_view(&customer(status), &waiting).await.unwrap();
@@ -244,11 +314,71 @@ mod tests {
         assert_eq!(view.areas[0].waiting, None);
         let done = Waiting {
             wishes: Some(Arc::new(Always(false))),
+            form_entries: None,
         };
         let view = start_view(&customer(ProjectStatus::Preparation), &done)
             .await
             .unwrap();
         assert_eq!(view.areas[0].waiting, Some(false));
+    }
+
+    /// A customer with (or without) a form, whose entries are (or are not) unread.
+    struct Forms {
+        exist: bool,
+        unread: bool,
+    }
+
+    #[async_trait::async_trait]
+    impl WaitCheck for Forms {
+        async fn waits(&self, _: &Customer) -> Result<bool, StoreError> {
+            Ok(self.unread)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl AreaPresence for Forms {
+        async fn present(&self, _: &Customer) -> Result<bool, StoreError> {
+            Ok(self.exist)
+        }
+    }
+
+    #[tokio::test]
+    async fn form_entries_are_shown_once_a_form_exists_in_every_status_but_paused() {
+        for status in ProjectStatus::ALL {
+            let with_form = Waiting {
+                wishes: None,
+                form_entries: Some(Arc::new(Forms {
+                    exist: true,
+                    unread: true,
+                })),
+            };
+            let view = start_view(&customer(status), &with_form).await.unwrap();
+            let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
+            let mut expected = areas_for(status).to_vec();
+            if status != ProjectStatus::Paused && !expected.contains(&Area::FormEntries) {
+                expected.insert(expected.len() - 1, Area::FormEntries);
+            }
+            assert_eq!(shown, expected, "{status}");
+            assert_eq!(
+                view.first,
+                (status != ProjectStatus::Paused).then(|| expected[0])
+            );
+            if let Some(entries) = view.areas.iter().find(|a| a.area == Area::FormEntries) {
+                assert_eq!(entries.waiting, Some(true), "{status}");
+                assert_eq!(entries.path, "/entries");
+            }
+
+            let without_form = Waiting {
+                wishes: None,
+                form_entries: Some(Arc::new(Forms {
+                    exist: false,
+                    unread: false,
+                })),
+            };
+            let view = start_view(&customer(status), &without_form).await.unwrap();
+            let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
+            assert_eq!(shown, areas_for(status), "{status}");
+        }
     }
 
     #[test]

@@ -247,12 +247,77 @@ async fn start_journey(setup: Setup) {
         "{html}"
     );
 
+    // Once the customer has a form, the start page shows its entries in any status, and
+    // says when one is unread.
+    let areas = |start: &Value| -> Vec<(String, Value)> {
+        start["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["area"].as_str().unwrap().to_owned(), a["waiting"].clone()))
+            .collect()
+    };
+    let start = browser
+        .send(reqwest::Method::GET, "/me/start", None, &[])
+        .await;
+    assert!(
+        !areas(&start.json())
+            .iter()
+            .any(|(a, _)| a == "form-entries"),
+        "no form yet"
+    );
+    let (code, form) = staff
+        .post(
+            &format!("/forms?customerId={id}"),
+            json!({"name": "Kontakt", "allowedOrigins": [], "recipients": []}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{form}");
+    let start = browser
+        .send(reqwest::Method::GET, "/me/start", None, &[])
+        .await;
+    let shown = areas(&start.json());
+    let entries = shown.iter().position(|(a, _)| a == "form-entries");
+    assert_eq!(
+        entries.map(|i| &shown[i].1),
+        Some(&json!(false)),
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown.last().map(|(a, _)| a.as_str()),
+        Some("my-data"),
+        "My data stays last"
+    );
+    let posted = staff
+        .http
+        .post(format!("{}/f/{}", staff.base, form["id"].as_str().unwrap()))
+        .header("accept", "application/json")
+        .json(&json!({"email": "besok@example.org", "message": "Hej!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let start = browser
+        .send(reqwest::Method::GET, "/me/start", None, &[])
+        .await;
+    assert!(
+        areas(&start.json()).contains(&("form-entries".to_owned(), json!(true))),
+        "an unread entry waits"
+    );
+    let html = browser.get("/start").await.text.replace("&#x2f;", "/");
+    assert!(html.contains("href=\"/entries\""), "{html}");
+
     staff.move_to(&id, "paused").await;
     let start = browser
         .send(reqwest::Method::GET, "/me/start", None, &[])
         .await;
     assert_eq!(start.json()["onHold"], true);
     assert_eq!(start.json()["first"], Value::Null);
+    assert_eq!(
+        areas(&start.json()),
+        [("my-data".to_owned(), json!(false))],
+        "a paused project shows only My data"
+    );
     let page = browser.get("/start").await;
     assert!(page.text.contains(&t(Language::De, "page-start-on-hold")));
     assert!(

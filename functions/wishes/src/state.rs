@@ -9,7 +9,7 @@ use portal::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
         TenantStore, WishesStore,
     },
-    start::Waiting,
+    start::{FormsArea, Waiting},
 };
 
 /// The function's settings, read once per cold start. Emails go out from each agency's own
@@ -28,7 +28,8 @@ impl Config {
 }
 
 /// The ports the project routes use: the customer and its status history, the agency (name,
-/// sender, portal address) for the emails, what authenticating staff reads, and the mailer.
+/// sender, portal address) for the emails, what authenticating staff reads, the mailer, and
+/// what the start page asks the areas (the brief; the forms and their entries).
 #[derive(Clone)]
 pub struct WishesState {
     pub customers: Arc<dyn CustomerStore>,
@@ -70,10 +71,15 @@ impl WishesState {
             api_keys: all.api_keys,
             accounts: all.accounts,
             sessions: all.sessions,
-            clock: all.clock,
+            clock: all.clock.clone(),
             mailer,
             waiting: Waiting {
                 wishes: Some(Arc::new(crate::brief::BriefWaits(all.wishes))),
+                form_entries: Some(Arc::new(FormsArea {
+                    forms: all.forms,
+                    entries: all.form_entries,
+                    clock: all.clock,
+                })),
             },
         }
     }
