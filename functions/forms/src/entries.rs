@@ -10,7 +10,9 @@ use axum::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use portal::{
-    domain::{CustomerId, EmailState, EntryField, FormEntry, FormEntryId, FormId, Verification},
+    domain::{
+        CustomerId, EmailState, EntryField, FormEntry, FormEntryId, FormId, TenantId, Verification,
+    },
     http::{ApiError, JsonBody, PathParam, QueryParam},
     ports::EntryFilter,
 };
@@ -84,6 +86,37 @@ pub(crate) struct EntryList {
     next_cursor: Option<String>,
 }
 
+/// The oldest receive time within the agency's retention as it is set now. An entry is
+/// stored with the retention of its day (its `ttl`), so after the agency shortens the
+/// retention, older entries are left out here at once; their `ttl` removes them later.
+pub(crate) async fn retained_since(
+    state: &FormsState,
+    tenant: TenantId,
+) -> Result<DateTime<Utc>, ApiError> {
+    let tenant = state
+        .tenants
+        .get_tenant(tenant)
+        .await?
+        .ok_or(ApiError::NotFound("agency"))?;
+    Ok(state.clock.now()
+        - chrono::Duration::days(i64::from(tenant.form_entry_retention_days.days())))
+}
+
+/// The customer's entry, if it is within its retention and the agency's as set now.
+pub(crate) async fn live_entry(
+    state: &FormsState,
+    tenant: TenantId,
+    customer: CustomerId,
+    id: FormEntryId,
+) -> Result<Option<FormEntry>, ApiError> {
+    let since = retained_since(state, tenant).await?;
+    Ok(state
+        .entries
+        .get_entry(tenant, customer, id, state.clock.now())
+        .await?
+        .filter(|e| e.received_at >= since))
+}
+
 /// The customer and filter a listing or export is about, checked against the caller.
 pub async fn filter_for(
     state: &FormsState,
@@ -117,11 +150,12 @@ pub async fn filter_for(
     {
         return Err(ApiError::invalid_parameter("to", "must not be before from"));
     }
+    let since = retained_since(state, caller.tenant()).await?;
     Ok(EntryFilter {
         tenant: caller.tenant(),
         customer,
         form,
-        from,
+        from: Some(from.map_or(since, |from| from.max(since))),
         to,
     })
 }
@@ -217,9 +251,7 @@ pub(crate) async fn read(
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<EntryView>, ApiError> {
     let (customer, id) = target(&state, &caller, params.customer_id.as_deref(), &id).await?;
-    let entry = state
-        .entries
-        .get_entry(caller.tenant(), customer, id, state.clock.now())
+    let entry = live_entry(&state, caller.tenant(), customer, id)
         .await?
         .ok_or(ApiError::NotFound("form entry"))?;
     Ok(Json(entry.into()))
@@ -241,9 +273,7 @@ pub(crate) async fn mark(
     let (customer, id) = target(&state, &caller, params.customer_id.as_deref(), &id).await?;
     let now = state.clock.now();
     // Only a live entry: one past its retention is gone, even before TTL removes it.
-    state
-        .entries
-        .get_entry(caller.tenant(), customer, id, now)
+    live_entry(&state, caller.tenant(), customer, id)
         .await?
         .ok_or(ApiError::NotFound("form entry"))?;
     let entry = state
@@ -284,10 +314,7 @@ pub(crate) async fn resend(
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<EntryView>, ApiError> {
     let (customer, id) = target(&state, &caller, params.customer_id.as_deref(), &id).await?;
-    let now = state.clock.now();
-    let entry = state
-        .entries
-        .get_entry(caller.tenant(), customer, id, now)
+    let entry = live_entry(&state, caller.tenant(), customer, id)
         .await?
         .ok_or(ApiError::NotFound("form entry"))?;
     let form = state
@@ -299,9 +326,7 @@ pub(crate) async fn resend(
     if !form.recipients.is_empty() {
         intake::notify(&state, &form, &entry).await;
     }
-    let entry = state
-        .entries
-        .get_entry(caller.tenant(), customer, id, now)
+    let entry = live_entry(&state, caller.tenant(), customer, id)
         .await?
         .ok_or(ApiError::NotFound("form entry"))?;
     Ok(Json(entry.into()))

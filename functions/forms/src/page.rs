@@ -223,9 +223,7 @@ async fn own_entry(
         .parse()
         .map_err(|_| ApiError::invalid_parameter("entryId", "is not a form entry id"))?;
     let tenant = who.session.tenant_id;
-    state
-        .entries
-        .get_entry(tenant, customer, id, state.clock.now())
+    entries::live_entry(state, tenant, customer, id)
         .await?
         .ok_or(ApiError::NotFound("form entry"))?;
     Ok((tenant, customer, id))

@@ -310,6 +310,65 @@ async fn entries_past_the_agencys_retention_are_gone_from_every_read() {
     assert!(!csv.text.contains("old"), "{}", csv.text);
 }
 
+async fn entries_kept_longer_go_as_soon_as_the_agency_shortens_its_retention() {
+    let site = Site::new().await;
+    let form = site.form(json!({"recipients": []})).await;
+    site.submit(&form, "message=kept+a+year").await;
+    let (_, list) = site.api(Method::GET, "/form-entries", None).await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    site.portal.clock.advance(Duration::days(40));
+    site.submit(&form, "message=recent").await;
+    let (_, list) = site.api(Method::GET, "/form-entries", None).await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "365 days by default"
+    );
+
+    let (status, _, _) = site
+        .portal
+        .call(
+            Method::PUT,
+            "/form-settings",
+            &site.agency.key,
+            Some(json!({"retentionDays": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Stored with a year's ttl, but 40 days old: past the retention the agency set now.
+    let (_, list) = site.api(Method::GET, "/form-entries", None).await;
+    let messages: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fields"][0]["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["recent"]);
+    let (status, _) = site
+        .api(Method::GET, &format!("/form-entries/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = site
+        .api(
+            Method::PATCH,
+            &format!("/form-entries/{id}"),
+            Some(json!({"read": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let csv = testkit::oneshot(
+        &site.portal.router,
+        Method::GET,
+        &format!("/form-entries/csv?customerId={}", site.customer.id),
+        None,
+        &[("authorization", &format!("Bearer {}", site.agency.key))],
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(!csv.text.contains("kept a year"), "{}", csv.text);
+    assert!(csv.text.contains("recent"), "{}", csv.text);
+}
+
 async fn the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -465,6 +524,7 @@ both_backends!(
     entries_list_newest_first_in_pages_filtered_by_form_and_dates,
     entries_are_marked_read_and_unread_and_deleted_by_their_customer_only,
     entries_past_the_agencys_retention_are_gone_from_every_read,
+    entries_kept_longer_go_as_soon_as_the_agency_shortens_its_retention,
     the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name,
     a_failed_notification_keeps_the_entry_is_recorded_and_can_be_resent,
 );
