@@ -20,6 +20,7 @@ struct Portal {
     store: Arc<dyn Store>,
     outbox: Arc<Outbox>,
     tenant: TenantId,
+    key: String,
 }
 
 struct Customer {
@@ -68,6 +69,7 @@ impl Portal {
             store,
             outbox,
             tenant: agency.tenant.id,
+            key: agency.key,
         }
     }
 
@@ -371,4 +373,39 @@ async fn each_customer_sees_and_saves_only_their_own_brief() {
     let nobody = testkit::oneshot(&portal.router, Method::GET, "/wishes", None, &[]).await;
     assert_eq!(nobody.status, 303);
     assert_eq!(nobody.headers["location"], "/login?next=/wishes");
+}
+
+#[tokio::test]
+async fn the_agencys_comments_and_done_marks_show_beside_their_section() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("action", "submit"),
+        ("tone", "warm"),
+    ];
+    assert_eq!(portal.post(&kim, "/wishes", &form).await.status, 303);
+    let auth = format!("Bearer {}", portal.key);
+    let added = testkit::oneshot(
+        &portal.router,
+        Method::POST,
+        &format!("/customers/{}/wishes/comments", kim.id),
+        Some((
+            "application/json",
+            r#"{"submission": 1, "target": "tone", "text": "Bitte etwas kürzer <b>"}"#.into(),
+        )),
+        &[("authorization", auth.as_str())],
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let page = portal.get(&kim, "/wishes").await;
+    let tone = page.text.find("<fieldset id=\"tone\">").unwrap();
+    let examples = page.text.find("<fieldset id=\"examples\">").unwrap();
+    let section = &page.text[tone..examples];
+    assert!(
+        section.contains("Bitte etwas kürzer &lt;b&gt;"),
+        "{section}"
+    );
+    assert!(section.contains(&t(Language::De, "page-wishes-comment-open")));
 }
