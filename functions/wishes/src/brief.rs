@@ -88,7 +88,7 @@ pub struct SubmitBody {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Submitted {
-    number: u64,
+    pub(crate) number: u64,
     /// What changed since the previous submission; empty when nothing did (nothing sent).
     changed: Vec<String>,
     notification: Notification,
@@ -101,7 +101,7 @@ pub struct Submissions {
 }
 
 /// The session's customer: staff have no brief of their own.
-fn customer_of(who: &UserSession) -> Result<(TenantId, CustomerId), ApiError> {
+pub(crate) fn customer_of(who: &UserSession) -> Result<(TenantId, CustomerId), ApiError> {
     match who.session.subject {
         Subject::Customer(id) => Ok((who.session.tenant_id, id)),
         Subject::Staff(_) => Err(ApiError::NotFound("wishes")),
@@ -137,7 +137,19 @@ pub async fn save(
 ) -> Result<Response, ApiError> {
     let (tenant, id) = customer_of(&who)?;
     let brief = body.brief.checked().map_err(ApiError::Validation)?;
-    let from = body.version.unwrap_or(0);
+    let next = save_draft(&state, tenant, id, body.version.unwrap_or(0), brief).await?;
+    Ok(with_etag(next.version, DraftView::of(Some(next))))
+}
+
+/// Saves the checked `brief` as the draft after version `from`; 409 when the stored draft
+/// is another version (the save is made from an outdated one).
+pub(crate) async fn save_draft(
+    state: &WishesState,
+    tenant: TenantId,
+    id: CustomerId,
+    from: u64,
+    brief: Brief,
+) -> Result<WishesDraft, ApiError> {
     let current = state.wishes.get_wishes(tenant, id).await?;
     let stored = current.as_ref().map_or(0, |d| d.version);
     if stored != from {
@@ -153,11 +165,10 @@ pub async fn save(
         submitted_version: current.as_ref().and_then(|d| d.submitted_version),
     };
     match state.wishes.save_wishes(current.as_ref(), &next).await {
-        Ok(()) => {}
-        Err(StoreError::VersionConflict) => return Err(outdated(&state, tenant, id).await),
-        Err(e) => return Err(e.into()),
+        Ok(()) => Ok(next),
+        Err(StoreError::VersionConflict) => Err(outdated(state, tenant, id).await),
+        Err(e) => Err(e.into()),
     }
-    Ok(with_etag(next.version, DraftView::of(Some(next))))
 }
 
 /// The 409 after a lost race: with the version that won.
@@ -179,8 +190,20 @@ pub async fn submit(
     JsonBody(body): JsonBody<SubmitBody>,
 ) -> Result<Json<Submitted>, ApiError> {
     let (tenant_id, id) = customer_of(&who)?;
+    Ok(Json(
+        submit_draft(&state, tenant_id, id, body.version).await?,
+    ))
+}
+
+/// Submits the draft of `version` (409 when the draft is another version).
+pub(crate) async fn submit_draft(
+    state: &WishesState,
+    tenant_id: TenantId,
+    id: CustomerId,
+    version: u64,
+) -> Result<Submitted, ApiError> {
     let current = match state.wishes.get_wishes(tenant_id, id).await? {
-        Some(draft) if draft.version == body.version => draft,
+        Some(draft) if draft.version == version => draft,
         other => {
             return Err(ApiError::DraftOutdated {
                 current: other.map_or(0, |d| d.version),
@@ -188,11 +211,11 @@ pub async fn submit(
         }
     };
     if !current.waits_for_submit() {
-        return Ok(Json(Submitted {
+        return Ok(Submitted {
             number: current.submitted.unwrap_or(0),
             changed: Vec::new(),
             notification: Notification::NotNeeded,
-        }));
+        });
     }
     let previous = state.wishes.list_submissions(tenant_id, id).await?;
     let changed: Vec<String> = match previous.first() {
@@ -220,15 +243,15 @@ pub async fn submit(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::VersionConflict) => return Err(outdated(&state, tenant_id, id).await),
+        Err(StoreError::VersionConflict) => return Err(outdated(state, tenant_id, id).await),
         Err(e) => return Err(e.into()),
     }
-    let notification = tell_the_agency(&state, &submission).await?;
-    Ok(Json(Submitted {
+    let notification = tell_the_agency(state, &submission).await?;
+    Ok(Submitted {
         number,
         changed,
         notification,
-    }))
+    })
 }
 
 async fn tell_the_agency(

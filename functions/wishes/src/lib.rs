@@ -1,6 +1,6 @@
 //! The customer's project: staff move its status (recorded as a history, the customer
 //! emailed when there is something to look at); the portal's home and the customer's start
-//! page follow the status. The brief (wishes) is to come.
+//! page follow the status. The brief (wishes) as JSON and as the wishes page.
 
 use axum::{
     Router,
@@ -12,6 +12,7 @@ mod branding;
 mod brief;
 mod comments;
 mod language;
+mod page;
 mod start;
 mod state;
 mod status;
@@ -42,6 +43,8 @@ pub const ROUTES: &[(&str, &str)] = &[
         "/customers/{customerId}/wishes/comments/{commentId}",
     ),
     ("GET", "/me/wishes/comments"),
+    ("GET", "/wishes"),
+    ("POST", "/wishes"),
 ];
 
 /// The function's router, as Lambda runs it.
@@ -75,4 +78,5 @@ pub fn routes() -> Router<WishesState> {
             patch(comments::change),
         )
         .route("/me/wishes/comments", get(comments::mine))
+        .route("/wishes", get(page::page).post(page::form))
 }

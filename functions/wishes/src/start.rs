@@ -18,7 +18,7 @@ use crate::WishesState;
 
 const GONE: &str = "Your portal access has been removed.";
 
-fn see_other(to: &'static str) -> Response {
+pub(crate) fn see_other(to: &'static str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store")],
@@ -75,7 +75,7 @@ pub async fn read(
 }
 
 /// The session's customer and agency; `None` for a staff user's session (no start page).
-async fn load(
+pub(crate) async fn load(
     state: &WishesState,
     who: &UserSession,
 ) -> Result<Option<(Customer, Tenant)>, ApiError> {

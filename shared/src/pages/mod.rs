@@ -25,6 +25,7 @@ mod staff;
 mod start;
 #[cfg(test)]
 mod test_support;
+mod wishes;
 
 use std::{collections::BTreeMap, sync::LazyLock};
 
@@ -51,6 +52,7 @@ pub use login::{ForgotForm, LoginForm, Notice, forgot, login};
 pub use my_data::{MY_DATA_FIELDS, MyDataPage, my_data};
 pub use staff::{StaffAccountPage, staff_account};
 pub use start::{Nav, NavItem, StartPage, start};
+pub use wishes::{PAGE_ROWS_MIN, WishesPage, wishes};
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
 /// customer's language.
@@ -73,7 +75,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 12] = [
+const TEMPLATES: [(&str, &str); 13] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -121,6 +123,10 @@ const TEMPLATES: [(&str, &str); 12] = [
     (
         "start.html",
         include_str!("../../templates/pages/start.html"),
+    ),
+    (
+        "wishes.html",
+        include_str!("../../templates/pages/wishes.html"),
     ),
 ];
 

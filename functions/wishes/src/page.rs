@@ -1,0 +1,276 @@
+//! The wishes page (`GET /wishes`) and its plain form (`POST /wishes`): the customer edits
+//! the brief, adds page rows, saves and submits without JavaScript. A save made from an
+//! outdated version shows the conflict and keeps what the customer typed; bad input shows
+//! each problem at its field, in the customer's language.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use portal::{
+    domain::{
+        Brief, Customer, FieldError, Tenant,
+        wishes::{
+            BriefColour, BriefPage, COLOURS_MAX, EXAMPLES_MAX, Example, FONTS_MAX, Logo, PAGES_MAX,
+        },
+    },
+    http::{ApiError, FormBody, QueryParam, UserSession},
+    pages::{self, Nav, Page, WishesPage},
+};
+use serde::Deserialize;
+
+use crate::{
+    WishesState,
+    brief::{save_draft, submit_draft},
+    start::{load, see_other},
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shown {
+    /// `saved` or `submitted`, after the form's redirect.
+    done: Option<String>,
+}
+
+/// What to render beyond the brief.
+#[derive(Default)]
+struct View<'a> {
+    extra_pages: usize,
+    errors: &'a [FieldError],
+    conflict: Option<u64>,
+    saved: bool,
+    submitted: Option<u64>,
+}
+
+/// `GET /wishes`.
+pub async fn page(
+    State(state): State<WishesState>,
+    who: Result<UserSession, ApiError>,
+    QueryParam(shown): QueryParam<Shown>,
+) -> Result<Response, ApiError> {
+    let who = match who {
+        Err(ApiError::Unauthorized(_)) => return Ok(see_other("/login?next=/wishes")),
+        other => other?,
+    };
+    let Some((customer, tenant)) = load(&state, &who).await? else {
+        return Ok(see_other("/me"));
+    };
+    let draft = state.wishes.get_wishes(tenant.id, customer.id).await?;
+    let version = draft.as_ref().map_or(0, |d| d.version);
+    let brief = draft.as_ref().map(|d| d.brief.clone()).unwrap_or_default();
+    let view = View {
+        saved: shown.done.as_deref() == Some("saved"),
+        submitted: match shown.done.as_deref() {
+            Some("submitted") => draft.as_ref().and_then(|d| d.submitted),
+            _ => None,
+        },
+        ..View::default()
+    };
+    let saved_at = draft.as_ref().map(|d| d.updated_at);
+    show(
+        &state,
+        &who,
+        (&customer, &tenant),
+        version,
+        &brief,
+        saved_at,
+        view,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /wishes`: `action` = `save`, `submit` or `add-page`, with `csrf`, `version` and the
+/// brief's fields (`pages[0].title`, `colours[1].role`, `logo`, `logo.fileId`, `tone` …).
+pub async fn form(
+    State(state): State<WishesState>,
+    who: UserSession,
+    FormBody(form): FormBody<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.check_form_csrf(form.get("csrf").map(String::as_str))?;
+    let Some((customer, tenant)) = load(&state, &who).await? else {
+        return Err(ApiError::NotFound("wishes"));
+    };
+    let version: u64 = match form.get("version").map(|v| v.parse()) {
+        None => 0,
+        Some(Ok(v)) => v,
+        Some(Err(_)) => {
+            return Err(ApiError::invalid_parameter(
+                "version",
+                "must be the draft's version number",
+            ));
+        }
+    };
+    let current = state.wishes.get_wishes(tenant.id, customer.id).await?;
+    let posted = brief_of(&form, current.as_ref().map(|d| &d.brief));
+    let action = form.get("action").map_or("save", String::as_str);
+    let who_ = (&customer, &tenant);
+    if action == "add-page" {
+        let view = View {
+            extra_pages: 1,
+            ..View::default()
+        };
+        return show(
+            &state,
+            &who,
+            who_,
+            version,
+            &posted,
+            None,
+            view,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    if action != "save" && action != "submit" {
+        return Err(ApiError::invalid_parameter(
+            "action",
+            "must be save, submit or add-page",
+        ));
+    }
+    let checked = match posted.clone().checked() {
+        Ok(brief) => brief,
+        Err(errors) => {
+            let view = View {
+                errors: &errors,
+                ..View::default()
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show(&state, &who, who_, version, &posted, None, view, status).await;
+        }
+    };
+    let saved = match save_draft(&state, tenant.id, customer.id, version, checked).await {
+        Ok(saved) => saved,
+        Err(ApiError::DraftOutdated { current }) => {
+            // The customer's input stays; saving again is a choice made seeing the warning.
+            let view = View {
+                conflict: Some(current),
+                ..View::default()
+            };
+            let status = StatusCode::CONFLICT;
+            return show(&state, &who, who_, current, &posted, None, view, status).await;
+        }
+        Err(e) => return Err(e),
+    };
+    if action == "submit" {
+        submit_draft(&state, tenant.id, customer.id, saved.version).await?;
+        return Ok(see_other("/wishes?done=submitted"));
+    }
+    Ok(see_other("/wishes?done=saved"))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show(
+    state: &WishesState,
+    who: &UserSession,
+    (customer, tenant): (&Customer, &Tenant),
+    version: u64,
+    brief: &Brief,
+    saved_at: Option<chrono::DateTime<chrono::Utc>>,
+    view: View<'_>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let comments = state.wishes.list_comments(tenant.id, customer.id).await?;
+    let html = pages::wishes(&WishesPage {
+        page: Page {
+            language: customer.language,
+            agency: tenant.name.clone(),
+        },
+        nav: Nav::for_customer(customer, tenant, "wishes", &who.session.csrf),
+        csrf: &who.session.csrf,
+        version,
+        brief,
+        extra_pages: view.extra_pages,
+        errors: view.errors,
+        conflict: view.conflict,
+        saved_at,
+        saved: view.saved,
+        submitted: view.submitted,
+        comments: &comments,
+    });
+    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+}
+
+/// The brief the form posted: empty rows left out, rows kept in their order. Sub-pages,
+/// which the form does not show, are kept from the stored page of the same title.
+fn brief_of(form: &HashMap<String, String>, stored: Option<&Brief>) -> Brief {
+    let get = |key: &str| {
+        form.get(key)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut used = vec![false; stored.map_or(0, |b| b.pages.len())];
+    let mut pages = Vec::new();
+    // One more than the limit, so too many rows are named rather than dropped.
+    for i in 0..=PAGES_MAX {
+        let title = get(&format!("pages[{i}].title"));
+        let purpose = get(&format!("pages[{i}].purpose"));
+        let texts = get(&format!("pages[{i}].texts"));
+        if title.is_empty() && purpose.is_empty() && texts.is_empty() {
+            continue;
+        }
+        let children = stored
+            .and_then(|b| {
+                b.pages
+                    .iter()
+                    .enumerate()
+                    .find(|(j, p)| !used[*j] && p.title == title)
+                    .map(|(j, p)| {
+                        used[j] = true;
+                        p.children.clone()
+                    })
+            })
+            .unwrap_or_default();
+        pages.push(BriefPage {
+            title,
+            purpose,
+            texts,
+            children,
+        });
+    }
+    let colours = (0..=COLOURS_MAX)
+        .filter_map(|i| {
+            let hex = get(&format!("colours[{i}].hex"));
+            if hex.is_empty() {
+                return None;
+            }
+            let role = serde_json::from_value(serde_json::Value::String(get(&format!(
+                "colours[{i}].role"
+            ))))
+            .unwrap_or(portal::domain::wishes::ColourRole::Primary);
+            Some(BriefColour { hex, role })
+        })
+        .collect();
+    let fonts = (0..=FONTS_MAX)
+        .map(|i| get(&format!("fonts[{i}]")))
+        .filter(|f| !f.is_empty())
+        .collect();
+    let examples = (0..=EXAMPLES_MAX)
+        .filter_map(|i| {
+            let url = get(&format!("examples[{i}].url"));
+            let notes = get(&format!("examples[{i}].notes"));
+            (!url.is_empty() || !notes.is_empty()).then_some(Example { url, notes })
+        })
+        .collect();
+    let logo = match get("logo").as_str() {
+        "needed" => Some(Logo::Needed),
+        "file" => Some(Logo::File {
+            file_id: get("logo.fileId"),
+        }),
+        _ => None,
+    };
+    Brief {
+        pages,
+        logo,
+        colours,
+        fonts,
+        tone: get("tone"),
+        examples,
+        audience: get("audience"),
+        competitors: get("competitors"),
+        other: get("other"),
+    }
+}

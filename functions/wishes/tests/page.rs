@@ -1,0 +1,411 @@
+//! The wishes page driven with `oneshot` and the session cookie, no server: it renders in
+//! every language, saves and submits the plain form, names bad fields, shows a conflict
+//! instead of overwriting, needs the CSRF token and shows each customer only their brief.
+
+use std::sync::Arc;
+
+use axum::{Router, http::Method};
+use portal::{
+    AppState,
+    domain::{CustomerId, Language, NewTenant, TenantId},
+    embedded::{self, Outbox},
+    i18n::t,
+    ports::Store,
+};
+use testkit::Answer;
+use wishes::WishesState;
+
+struct Portal {
+    router: Router,
+    store: Arc<dyn Store>,
+    outbox: Arc<Outbox>,
+    tenant: TenantId,
+    key: String,
+}
+
+struct Customer {
+    id: CustomerId,
+    cookie: String,
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let part = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", part(k), part(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Portal {
+    async fn new() -> Self {
+        let store: Arc<dyn Store> = Arc::new(embedded::in_memory_store());
+        let outbox = Arc::new(Outbox::in_memory());
+        let app = AppState::from_store(store.clone());
+        let agency = testkit::agency(
+            store.as_ref(),
+            &NewTenant {
+                name: "Webagentur Berg".into(),
+                portal_base_url: "https://berg.agency.example".into(),
+                sender_email: "portal@agency.example".into(),
+                default_language: "de".into(),
+                tier: "professional".into(),
+            },
+            "crm",
+        )
+        .await;
+        Self {
+            router: wishes::router(WishesState::new(app, outbox.clone())),
+            store,
+            outbox,
+            tenant: agency.tenant.id,
+            key: agency.key,
+        }
+    }
+
+    async fn customer(&self, email: &str) -> Customer {
+        let (id, bearer) = testkit::customer_session(self.store.as_ref(), self.tenant, email).await;
+        Customer {
+            id,
+            cookie: format!("portal_session={bearer}"),
+        }
+    }
+
+    async fn get(&self, who: &Customer, path: &str) -> Answer {
+        testkit::oneshot(
+            &self.router,
+            Method::GET,
+            path,
+            None,
+            &[("cookie", who.cookie.as_str())],
+        )
+        .await
+    }
+
+    async fn post(&self, who: &Customer, path: &str, form: &[(&str, &str)]) -> Answer {
+        testkit::oneshot(
+            &self.router,
+            Method::POST,
+            path,
+            Some(("application/x-www-form-urlencoded", encode(form))),
+            &[("cookie", who.cookie.as_str())],
+        )
+        .await
+    }
+
+    /// The page's CSRF token, as its form carries it.
+    async fn csrf(&self, who: &Customer) -> String {
+        let page = self.get(who, "/wishes").await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        let at = page
+            .text
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf input")
+            + 19;
+        page.text[at..].split('"').next().unwrap().to_owned()
+    }
+
+    async fn draft(&self, who: &Customer) -> Option<portal::domain::WishesDraft> {
+        self.store.get_wishes(self.tenant, who.id).await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn the_page_renders_in_each_of_the_six_languages() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    for language in [
+        Language::De,
+        Language::En,
+        Language::Fr,
+        Language::Es,
+        Language::Nl,
+        Language::Sv,
+    ] {
+        let csrf = portal.csrf(&kim).await;
+        let switched = portal
+            .post(
+                &kim,
+                "/me/language",
+                &[
+                    ("csrf", &csrf),
+                    ("language", language.code()),
+                    ("next", "/wishes"),
+                ],
+            )
+            .await;
+        assert_eq!(switched.status, 303, "{}", switched.text);
+        let page = portal.get(&kim, "/wishes").await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert!(
+            page.text
+                .contains(&format!("<html lang=\"{}\"", language.code()))
+        );
+        for key in [
+            "page-wishes-title",
+            "page-wishes-save",
+            "page-wishes-add-page",
+        ] {
+            let text = t(language, key).replace('\'', "&#x27;");
+            assert!(page.text.contains(&text), "{key} in {language:?}");
+        }
+        assert!(
+            page.text.contains("name=\"pages[2].title\""),
+            "three page rows"
+        );
+        assert!(!page.text.contains("name=\"pages[3].title\""));
+        assert!(
+            page.text.contains("<nav aria-label="),
+            "the shared navigation"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_plain_form_saves_the_brief_and_submits_it() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let saved = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("action", "save"),
+                ("pages[0].title", "Start"),
+                ("pages[0].purpose", "Show the bakery"),
+                ("pages[1].title", ""),
+                ("pages[2].title", "Kontakt & Anfahrt"),
+                ("logo", "needed"),
+                ("colours[0].hex", "#AABBCC"),
+                ("colours[0].role", "accent"),
+                ("fonts[0]", "Inter"),
+                ("tone", "warm"),
+                ("examples[0].url", "https://bakery.example"),
+                ("examples[0].notes", "the photos"),
+                ("audience", "neighbours"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    assert_eq!(saved.headers["location"], "/wishes?done=saved");
+    let draft = portal.draft(&kim).await.expect("saved");
+    assert_eq!(draft.version, 1);
+    let titles: Vec<&str> = draft.brief.pages.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Start", "Kontakt & Anfahrt"],
+        "the empty row left out"
+    );
+    assert_eq!(draft.brief.colours[0].hex, "#aabbcc");
+    assert_eq!(draft.brief.logo, Some(portal::domain::wishes::Logo::Needed));
+    assert_eq!(draft.brief.examples[0].notes, "the photos");
+    let page = portal.get(&kim, "/wishes?done=saved").await;
+    assert!(page.text.contains(&t(Language::De, "page-wishes-saved")));
+    assert!(page.text.contains("value=\"Kontakt &amp; Anfahrt\""));
+    assert!(page.text.contains("name=\"version\" value=\"1\""));
+
+    let submitted = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("action", "submit"),
+                ("pages[0].title", "Start"),
+                ("tone", "warm and short"),
+            ],
+        )
+        .await;
+    assert_eq!(submitted.status, 303, "{}", submitted.text);
+    assert_eq!(submitted.headers["location"], "/wishes?done=submitted");
+    let draft = portal.draft(&kim).await.unwrap();
+    assert_eq!((draft.version, draft.submitted), (2, Some(1)));
+    assert_eq!(draft.brief.tone, "warm and short");
+    assert_eq!(
+        portal.outbox.messages().unwrap().len(),
+        1,
+        "the agency is told"
+    );
+    let page = portal.get(&kim, "/wishes?done=submitted").await;
+    assert!(
+        page.text
+            .contains(&t(Language::De, "page-wishes-submitted"))
+    );
+}
+
+#[tokio::test]
+async fn adding_a_page_row_keeps_what_was_typed_and_saves_nothing() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let added = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("action", "add-page"),
+                ("pages[0].title", "Eins"),
+                ("pages[1].title", "Zwei"),
+                ("pages[2].title", "Drei"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    assert!(added.text.contains("name=\"pages[3].title\" value=\"\""));
+    assert!(added.text.contains("value=\"Drei\""));
+    assert!(portal.draft(&kim).await.is_none());
+}
+
+#[tokio::test]
+async fn bad_input_is_shown_at_its_field_in_the_customers_language_and_not_saved() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let refused = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("action", "save"),
+                ("colours[0].hex", "blue"),
+                ("examples[0].url", "javascript:alert(1)"),
+                ("tone", "<script>x</script>"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains(
+        "id=\"f-colours[0].hex\" name=\"colours[0].hex\" value=\"blue\" aria-invalid=\"true\""
+    ));
+    assert!(refused.text.contains("id=\"e-examples[0].url\""));
+    assert!(refused.text.contains("&lt;script&gt;"), "escaped, kept");
+    assert!(!refused.text.contains("<script>x"));
+    assert!(
+        refused
+            .text
+            .contains(&t(Language::De, "page-wishes-errors"))
+    );
+    assert!(portal.draft(&kim).await.is_none());
+}
+
+#[tokio::test]
+async fn a_save_over_a_newer_version_shows_the_conflict_and_overwrites_nothing() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let first = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("tone", "first tab"),
+    ];
+    assert_eq!(portal.post(&kim, "/wishes", &first).await.status, 303);
+    let stale = [
+        ("csrf", csrf.as_str()),
+        ("version", "0"),
+        ("tone", "second tab"),
+    ];
+    let conflict = portal.post(&kim, "/wishes", &stale).await;
+    assert_eq!(conflict.status, 409, "{}", conflict.text);
+    assert!(conflict.text.contains("id=\"conflict\""));
+    assert!(
+        conflict.text.contains("second tab"),
+        "what was typed is kept"
+    );
+    assert!(conflict.text.contains("name=\"version\" value=\"1\""));
+    assert_eq!(portal.draft(&kim).await.unwrap().brief.tone, "first tab");
+}
+
+#[tokio::test]
+async fn a_form_post_without_the_csrf_token_is_refused() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    for form in [
+        vec![("version", "0"), ("tone", "x")],
+        vec![("csrf", "not-the-token"), ("version", "0"), ("tone", "x")],
+    ] {
+        let refused = portal.post(&kim, "/wishes", &form).await;
+        assert_eq!(refused.status, 403, "{}", refused.text);
+    }
+    assert!(portal.draft(&kim).await.is_none());
+}
+
+#[tokio::test]
+async fn each_customer_sees_and_saves_only_their_own_brief() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let ola = portal.customer("ola@florist.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let saved = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[("csrf", &csrf), ("tone", "kims secret tone")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let theirs = portal.get(&ola, "/wishes").await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.text.contains("kims secret tone"));
+    // Kim's token does not carry Ola's post.
+    let crossed = portal
+        .post(&ola, "/wishes", &[("csrf", &csrf), ("tone", "x")])
+        .await;
+    assert_eq!(crossed.status, 403);
+    assert!(portal.draft(&ola).await.is_none());
+    let nobody = testkit::oneshot(&portal.router, Method::GET, "/wishes", None, &[]).await;
+    assert_eq!(nobody.status, 303);
+    assert_eq!(nobody.headers["location"], "/login?next=/wishes");
+}
+
+#[tokio::test]
+async fn the_agencys_comments_and_done_marks_show_beside_their_section() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("action", "submit"),
+        ("tone", "warm"),
+    ];
+    assert_eq!(portal.post(&kim, "/wishes", &form).await.status, 303);
+    let auth = format!("Bearer {}", portal.key);
+    let added = testkit::oneshot(
+        &portal.router,
+        Method::POST,
+        &format!("/customers/{}/wishes/comments", kim.id),
+        Some((
+            "application/json",
+            r#"{"submission": 1, "target": "tone", "text": "Bitte etwas kürzer <b>"}"#.into(),
+        )),
+        &[("authorization", auth.as_str())],
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let page = portal.get(&kim, "/wishes").await;
+    let tone = page.text.find("<fieldset id=\"tone\">").unwrap();
+    let examples = page.text.find("<fieldset id=\"examples\">").unwrap();
+    let section = &page.text[tone..examples];
+    assert!(
+        section.contains("Bitte etwas kürzer &lt;b&gt;"),
+        "{section}"
+    );
+    assert!(section.contains(&t(Language::De, "page-wishes-comment-open")));
+}
