@@ -55,7 +55,8 @@ impl Area {
     pub fn path(self) -> &'static str {
         match self {
             Area::Wishes => "/wishes",
-            Area::Files => "/files",
+            // The page; `/files` is its JSON API.
+            Area::Files => "/files/page",
             Area::Feedback => "/feedback",
             // The page; `/form-entries` is its JSON API.
             Area::FormEntries => "/entries",

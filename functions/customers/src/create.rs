@@ -316,6 +316,6 @@ mod tests {
         .invite
         .unwrap();
         assert_eq!(invite.channels.len(), 2);
-        assert_eq!(invite.area.path(), "/files");
+        assert_eq!(invite.area.path(), "/files/page");
     }
 }

@@ -489,7 +489,7 @@ async fn a_copied_link_sends_nothing_and_opens_the_chosen_area() {
     assert!(portal.sent().is_empty());
     assert_eq!(
         link["loginLink"],
-        "https://kunden.berg.example/login?next=/form-entries"
+        "https://kunden.berg.example/login?next=/entries"
     );
     assert_eq!(link["invitation"]["state"], "pending");
     assert_eq!(link["invitation"]["channels"], json!(["link"]));

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 pub mod caller;
 mod links;
+mod page;
 mod state;
 pub mod upload;
 
@@ -39,6 +40,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/files/{fileId}/links"),
     ("DELETE", "/files/{fileId}/links/{linkId}"),
     ("GET", "/d/{token}"),
+    ("GET", "/files/page"),
+    ("POST", "/files/{fileId}/delete"),
 ];
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -57,6 +60,9 @@ pub fn routes() -> Router<UploadsState> {
     Router::new()
         .route("/files/uploads", post(start_upload))
         .route("/files", get(list))
+        // The page; a static segment wins over `{fileId}`.
+        .route("/files/page", get(page::show))
+        .route("/files/{fileId}/delete", post(page::delete))
         .route("/files/{fileId}", get(read).delete(remove))
         .route("/files/{fileId}/download", get(download))
         .route(
@@ -296,8 +302,7 @@ pub(crate) fn see_other(url: &str) -> Result<Response, ApiError> {
         .into_response())
 }
 
-/// Deletes the bytes, then the record (a failure in between leaves a record whose delete
-/// can be retried, never bytes nobody can see).
+/// `DELETE /files/{fileId}`.
 async fn remove(
     State(state): State<UploadsState>,
     caller: Caller,
@@ -305,13 +310,24 @@ async fn remove(
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<StatusCode, ApiError> {
     let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    delete_file(&state, owner, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the bytes, then the record (a failure in between leaves a record whose delete
+/// can be retried, never bytes nobody can see).
+pub(crate) async fn delete_file(
+    state: &UploadsState,
+    owner: Owner,
+    id: &str,
+) -> Result<(), ApiError> {
     for _ in 0..3 {
-        let file = load(&state, owner, &id).await?;
+        let file = load(state, owner, id).await?;
         state.objects.delete(&file.key).await?;
         match state.files.delete_file(&file).await {
             Ok(()) => {
                 tracing::info!(tenant = %owner.tenant, customer = %owner.customer, file = %file.id, "file deleted");
-                return Ok(StatusCode::NO_CONTENT);
+                return Ok(());
             }
             // Changed meanwhile (an upload event): read again and retry.
             Err(StoreError::VersionConflict) => continue,

@@ -686,3 +686,129 @@ async fn a_direct_link_downloads_without_login_counts_and_stops_when_revoked_or_
     let foreign = api.call(&other.key, Method::DELETE, &revoke, None).await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }
+
+/// A request with the session as the browser sends it: the cookie.
+fn by_cookie(session: &str, method: Method, uri: &str, form: Option<&str>) -> Request<Body> {
+    let builder = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, format!("portal_session={session}"));
+    match form {
+        Some(form) => builder
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .unwrap(),
+        None => builder.body(Body::empty()).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn the_files_page_lists_escapes_and_deletes_without_a_script() {
+    let api = Api::new().await;
+    let hostile = "<img src=x onerror=alert(1)>\u{202e}fdp.exe.pdf";
+    let started = api
+        .upload(
+            &api.session,
+            json!({"filename": hostile, "contentType": "application/pdf", "size": 1400, "folder": "Entwürfe & <Logos>"}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED, "{}", started.text);
+    let id = started.json()["file"]["id"].as_str().unwrap().to_owned();
+    api.make_available(api.customer, &id).await;
+
+    let logged_out = testkit::send(
+        &api.router,
+        Request::get("/files/page").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let page = testkit::send(
+        &api.router,
+        by_cookie(&api.session, Method::GET, "/files/page", None),
+    )
+    .await;
+    let bad_folder = testkit::send(
+        &api.router,
+        by_cookie(&api.session, Method::GET, "/files/page?folder=a%2Fb", None),
+    )
+    .await;
+
+    assert_eq!(logged_out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        logged_out.headers[header::LOCATION],
+        "/login?next=%2Ffiles%2Fpage"
+    );
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    // Its own policy: its script by hash, never inline script in general; still unframeable.
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("script-src 'sha256-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline'; script") && !csp.contains("script-src 'unsafe"));
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let html = &page.text;
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("Entwürfe &amp; &lt;Logos&gt;"), "{html}");
+    assert!(html.contains(&format!("href=\"/files/{id}/download\"")));
+    assert!(html.contains(&format!("action=\"/files/{id}/delete\"")));
+    assert_eq!(
+        bad_folder.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        bad_folder.text
+    );
+    assert_eq!(bad_folder.json()["errors"][0]["field"], "folder");
+
+    // The delete button: without the session's CSRF token nothing happens.
+    let csrf_at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &html[csrf_at..csrf_at + html[csrf_at..].find('"').unwrap()];
+    let path = format!("/files/{id}/delete");
+    let forged = testkit::send(
+        &api.router,
+        by_cookie(&api.session, Method::POST, &path, Some("csrf=forged")),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+    assert_eq!(api.record(api.customer, &id).await.id.to_string(), id);
+    // Another customer can't delete it either (it is not found for them).
+    let (_, other) =
+        testkit::customer_session(api.store.as_ref(), api.tenant, &unique_email()).await;
+    let foreign = testkit::send(
+        &api.router,
+        Request::post(&path)
+            .header(header::AUTHORIZATION, format!("Bearer {other}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("csrf=x"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.text);
+    let deleted = testkit::send(
+        &api.router,
+        by_cookie(
+            &api.session,
+            Method::POST,
+            &path,
+            Some(&format!("csrf={csrf}")),
+        ),
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.text);
+    assert_eq!(
+        deleted.headers[header::LOCATION],
+        "/files/page?notice=deleted"
+    );
+    let after = api
+        .call(&api.session, Method::GET, &format!("/files/{id}"), None)
+        .await;
+    assert_eq!(after.status, StatusCode::NOT_FOUND);
+}

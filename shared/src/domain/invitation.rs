@@ -77,9 +77,11 @@ impl PortalArea {
         match self {
             PortalArea::Start => "/",
             PortalArea::CustomerData => "/me",
-            PortalArea::Files => "/files",
+            // The page; `/files` is its JSON API.
+            PortalArea::Files => "/files/page",
             PortalArea::Wishes => "/wishes",
-            PortalArea::FormEntries => "/form-entries",
+            // The page; `/form-entries` is its JSON API.
+            PortalArea::FormEntries => "/entries",
         }
     }
 }

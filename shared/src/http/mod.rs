@@ -63,10 +63,10 @@ async fn page_headers(request: Request, next: Next) -> Response {
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
     if is_html {
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(PAGE_CSP),
-        );
+        // A page with a script sets its own policy (built from this one).
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(PAGE_CSP));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     response

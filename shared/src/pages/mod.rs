@@ -16,6 +16,7 @@
 //!
 //! Every form carries a hidden `csrf` input when a csrf value is given.
 
+mod files;
 mod form_entries;
 mod forms;
 mod links;
@@ -41,6 +42,10 @@ use crate::{
     i18n::{Arg, field_message, t, t_args},
 };
 
+pub use files::{
+    FILES_CSP, FileRow, FilesPage, FolderLink, PATH as FILES_PAGE_PATH, UploadLimits, files,
+    shown_size,
+};
 pub use form_entries::{
     EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, form_entries,
 };
@@ -75,7 +80,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: [(&str, &str); 14] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -127,6 +132,10 @@ const TEMPLATES: [(&str, &str); 13] = [
     (
         "wishes.html",
         include_str!("../../templates/pages/wishes.html"),
+    ),
+    (
+        "files.html",
+        include_str!("../../templates/pages/files.html"),
     ),
 ];
 

@@ -1,0 +1,97 @@
+// The files page in a real browser: a customer picks two files at once, sees a progress bar
+// for each while they go straight to the (local) storage URL, and finds both listed as
+// available; in another language a file over the agency's limit is refused before any byte
+// is sent, with the message in that language.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync, openSync, ftruncateSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE, assertPage, invitedCustomer, launch, narrowWindow, screenshot, t } from './lib/portal.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A customer in `language` with a password, logged in, on the files page. */
+async function onFilesPage(language) {
+  const { link } = await invitedCustomer(language, `Dateien ${language.toUpperCase()} <AG>`);
+  const page = await narrowWindow(browser, language);
+  await page.goto(link);
+  await page
+    .getByLabel(t(language, 'page-label-new-password'), { exact: true })
+    .fill(`Sieben Brote backen am Morgen ${language}`);
+  await page.getByRole('button', { name: t(language, 'page-set-password-submit') }).click();
+  await page.waitForURL((url) => url.pathname !== new URL(link).pathname);
+  await page.goto(`${BASE}/files/page`);
+  assert.equal(new URL(page.url()).pathname, '/files/page');
+  return page;
+}
+
+const pdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
+
+describe('the files page', () => {
+  test('two files picked at once upload with a progress bar each and are listed as available (de)', async () => {
+    const page = await onFilesPage('de');
+    try {
+      await assertPage(page, 'de');
+      assert.equal(await page.locator('h1').textContent(), t('de', 'page-files-title'));
+      await page.locator('#picker').setInputFiles([
+        { name: 'Angebot Ü.pdf', mimeType: 'application/pdf', buffer: pdf('eins') },
+        { name: '<img src=x onerror=alert(1)> Logo.pdf', mimeType: 'application/pdf', buffer: pdf('zwei'.repeat(5000)) },
+      ]);
+      await page.locator('#uploads progress').nth(1).waitFor();
+      assert.equal(await page.locator('#uploads progress').count(), 2);
+      const done = page.locator('#uploads li.done');
+      await page.waitForFunction(() => document.querySelectorAll('#uploads li.done').length === 2);
+      assert.equal(await done.count(), 2);
+      const full = await page.$$eval('#uploads progress', (bars) => bars.map((b) => b.value === b.max && b.max > 0));
+      assert.deepEqual(full, [true, true]);
+      // The list refreshes by itself: both files, available, with a download link.
+      const listed = page.locator('#file-list article.file[data-state=available]');
+      await page.waitForFunction(
+        () => document.querySelectorAll('#file-list article.file[data-state=available]').length === 2,
+      );
+      const names = (await listed.locator('.file-name').allTextContents()).sort();
+      assert.deepEqual(names, ['<img src=x onerror=alert(1)> Logo.pdf', 'Angebot Ü.pdf']);
+      assert.equal(
+        await listed.first().locator('.state').textContent(),
+        t('de', 'page-files-state-available'),
+      );
+      assert.equal(await listed.getByRole('link', { name: t('de', 'page-files-download') }).count(), 2);
+      await screenshot(page, 'de-files-uploaded');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('a file over the agency limit is refused before any byte is sent (fr)', async () => {
+    const page = await onFilesPage('fr');
+    try {
+      // 100 MiB + 1 byte, a sparse file: the default limit is 100 MiB.
+      const dir = mkdtempSync(join(tmpdir(), 'files-page-'));
+      const big = join(dir, 'énorme.pdf');
+      const fd = openSync(big, 'w');
+      ftruncateSync(fd, 100 * 1024 * 1024 + 1);
+      closeSync(fd);
+      const sent = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST') sent.push(r.url());
+      });
+      await page.locator('#picker').setInputFiles(big);
+      const alert = page.locator('#uploads li.refused [role=alert]');
+      await alert.waitFor();
+      assert.equal(await alert.textContent(), t('fr', 'page-files-too-large', { max: '104.9 MB' }));
+      assert.equal(await page.locator('#uploads progress').count(), 0);
+      assert.deepEqual(sent, [], 'nothing was posted');
+      await screenshot(page, 'fr-files-too-large');
+    } finally {
+      await page.context().close();
+    }
+  });
+});
