@@ -155,7 +155,7 @@ async fn start_journey(setup: Setup) {
         page.text
     );
     assert!(html.contains("href=\"/wishes\""));
-    assert!(html.contains("href=\"/files\""));
+    assert!(html.contains("href=\"/files/page\""));
     assert!(!html.contains("href=\"/feedback\""));
     assert!(html.contains("action=\"/logout\""));
     assert!(html.contains("<img class=\"logo\" src=\"https://cdn.berg.example/logo.svg\""));
@@ -172,7 +172,7 @@ async fn start_journey(setup: Setup) {
             "first": "wishes",
             "areas": [
                 {"area": "wishes", "path": "/wishes", "waiting": true},
-                {"area": "files", "path": "/files", "waiting": null},
+                {"area": "files", "path": "/files/page", "waiting": null},
                 {"area": "my-data", "path": "/me", "waiting": false},
             ]
         })
