@@ -193,19 +193,8 @@ pub(crate) async fn list(
         params.to.as_deref(),
     )
     .await?;
-    let limit = match params.limit.as_deref() {
-        None => DEFAULT_PAGE_SIZE,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid_parameter(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
-                )
-            })?,
-    };
+    let limit =
+        portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = params.cursor.as_deref().map(decode_cursor).transpose()?;
     let page = state
         .entries

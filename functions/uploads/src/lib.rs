@@ -204,19 +204,8 @@ async fn list(
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<FileList>, ApiError> {
     let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
-    let limit = match params.limit.as_deref() {
-        None => DEFAULT_PAGE_SIZE,
-        Some(raw) => raw
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid_parameter(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
-                )
-            })?,
-    };
+    let limit =
+        portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let folder = params
         .folder
         .as_deref()

@@ -92,6 +92,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParam<T> 
     }
 }
 
+/// A listing's `limit` query parameter: `default` when absent, else a whole number from 1 to
+/// `max`, or 400 naming `limit`.
+pub fn page_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usize, ApiError> {
+    match raw {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "limit",
+                    format!("must be a whole number from 1 to {max}"),
+                )
+            }),
+    }
+}
+
 /// A body as bytes, with our rejections: 413 problem over the limit, never `text/plain`.
 pub struct RawBody(pub Bytes);
 
