@@ -74,16 +74,7 @@ impl Caller {
         state: &FormsState,
         named: Option<&str>,
     ) -> Result<CustomerId, ApiError> {
-        let parsed = named
-            .map(|raw| {
-                raw.parse::<CustomerId>().map_err(|_| {
-                    ApiError::invalid_parameter(
-                        "customerId",
-                        "is not a customer id (26 characters, as returned when the customer was created)",
-                    )
-                })
-            })
-            .transpose()?;
+        let parsed = portal::http::customer_id_param(named)?;
         match (self, parsed) {
             (Caller::Staff(_), None) => Err(ApiError::invalid_parameter(
                 "customerId",

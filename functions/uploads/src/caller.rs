@@ -61,16 +61,7 @@ impl Caller {
         state: &UploadsState,
         customer_id: Option<&str>,
     ) -> Result<Owner, ApiError> {
-        let parsed = customer_id
-            .map(|raw| {
-                raw.parse::<CustomerId>().map_err(|_| {
-                    ApiError::invalid_parameter(
-                        "customerId",
-                        "is not a customer id (26 characters, as returned when the customer was created)",
-                    )
-                })
-            })
-            .transpose()?;
+        let parsed = portal::http::customer_id_param(customer_id)?;
         match self {
             Caller::Customer { tenant, customer } => match parsed {
                 Some(other) if other != customer => Err(ApiError::NotFound("customer")),

@@ -110,6 +110,20 @@ pub fn page_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usize
     }
 }
 
+/// The `customerId` query parameter staff name a customer with on routes a customer's own
+/// session also reaches; 400 naming it when it is no customer id.
+pub fn customer_id_param(raw: Option<&str>) -> Result<Option<crate::domain::CustomerId>, ApiError> {
+    raw.map(|raw| {
+        raw.parse().map_err(|_| {
+            ApiError::invalid_parameter(
+                "customerId",
+                "is not a customer id (26 characters, as returned when the customer was created)",
+            )
+        })
+    })
+    .transpose()
+}
+
 /// A body as bytes, with our rejections: 413 problem over the limit, never `text/plain`.
 pub struct RawBody(pub Bytes);
 

@@ -14,7 +14,7 @@ pub use auth::StaffAuth;
 pub use error::ApiError;
 pub use extract::{
     FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted, asked_language,
-    client_language, page_limit,
+    client_language, customer_id_param, page_limit,
 };
 pub use precondition::if_match;
 pub use problem::Problem;
