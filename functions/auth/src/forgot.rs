@@ -32,12 +32,14 @@ const MAX_RESET_EMAILS: u32 = 3;
 const ANSWER_AFTER: StdDuration = StdDuration::from_millis(800);
 
 pub async fn page(State(state): State<AuthState>, headers: HeaderMap) -> Response {
+    let (page, brand) = page_for_host(&state, &headers).await;
     let html = pages::forgot(&ForgotForm {
-        page: page_for_host(&state, &headers).await,
+        page,
         email: "",
         sent: false,
         csrf: None,
         error: None,
+        brand,
     });
     ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
@@ -73,12 +75,14 @@ pub async fn submit(
     }
     tokio::time::sleep_until(started + ANSWER_AFTER).await;
     if is_form {
+        let (page, brand) = page_for_host(&state, &headers).await;
         let html = pages::forgot(&ForgotForm {
-            page: page_for_host(&state, &headers).await,
+            page,
             email: &request.email,
             sent: true,
             csrf: None,
             error: None,
+            brand,
         });
         return Ok((StatusCode::ACCEPTED, Html(html)).into_response());
     }

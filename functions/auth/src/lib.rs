@@ -68,9 +68,12 @@ pub fn routes(state: AuthState) -> Router {
 }
 
 /// The header of a page that no link or session ties to a customer (login, forgot): the
-/// agency whose portal address the browser asked for, in the browser's language or else the
-/// agency's.
-async fn page_for_host(state: &AuthState, headers: &HeaderMap) -> portal::pages::Page {
+/// agency whose portal address the browser asked for (its name, logo and colour), in the
+/// browser's language or else the agency's.
+async fn page_for_host(
+    state: &AuthState,
+    headers: &HeaderMap,
+) -> (portal::pages::Page, portal::pages::Brand) {
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let tenant = match host {
         Some(host) => state
@@ -86,10 +89,15 @@ async fn page_for_host(state: &AuthState, headers: &HeaderMap) -> portal::pages:
     let language = portal::http::asked_language(headers)
         .or(tenant.as_ref().map(|t| t.default_language))
         .unwrap_or(Language::En);
-    portal::pages::Page {
+    let brand = tenant
+        .as_ref()
+        .map(|t| portal::pages::Brand::of(&t.branding))
+        .unwrap_or_default();
+    let page = portal::pages::Page {
         language,
         agency: tenant.map(|t| t.name).unwrap_or_default(),
-    }
+    };
+    (page, brand)
 }
 
 /// Refuses form posts from other sites (login CSRF): browsers say where a request comes from.

@@ -13,7 +13,7 @@ use portal::{
         password::{Password, PasswordProblem},
     },
     http::{ApiError, JsonBody, PathParam, Submitted, session},
-    pages::{self, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
+    pages::{self, Brand, LinkProblem, LinkProblemPage, Page, Purpose, SetPasswordForm},
     password_hash,
     ports::{Redemption, StoreError},
 };
@@ -234,12 +234,15 @@ fn problem_page(
     problem: LinkProblem,
     who: Option<&(Tenant, Holder)>,
 ) -> Response {
-    let page = match who {
-        Some((tenant, holder)) => page_of(tenant, holder),
-        None => Page {
-            language: portal::http::client_language(state_headers),
-            agency: String::new(),
-        },
+    let (page, brand) = match who {
+        Some((tenant, holder)) => (page_of(tenant, holder), Brand::of(&tenant.branding)),
+        None => (
+            Page {
+                language: portal::http::client_language(state_headers),
+                agency: String::new(),
+            },
+            Brand::default(),
+        ),
     };
     let status = if problem == LinkProblem::Unknown {
         StatusCode::NOT_FOUND
@@ -252,6 +255,7 @@ fn problem_page(
         problem,
         login_url: "/login".into(),
         forgot_url: "/password/forgot".into(),
+        brand,
     });
     (status, no_store(), Html(html)).into_response()
 }
@@ -288,6 +292,7 @@ fn form_page(
         action,
         csrf: None,
         error,
+        brand: Brand::of(&link.tenant.branding),
     });
     (status, no_store(), Html(html)).into_response()
 }

@@ -17,7 +17,7 @@ use portal::{
         extract::{client_language, parse_form},
         session,
     },
-    pages::{self, LoginForm, Notice, Page},
+    pages::{self, Brand, LoginForm, Notice, Page},
     password_hash::{self, Verified},
 };
 use serde::Deserialize;
@@ -42,7 +42,7 @@ pub struct LoginQuery {
 }
 
 fn login_page(
-    page: Page,
+    (page, brand): (Page, Brand),
     email: &str,
     next: &str,
     error: Option<String>,
@@ -57,6 +57,7 @@ fn login_page(
         error,
         notice,
         forgot_url: "/password/forgot".into(),
+        brand,
     });
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
 }
@@ -126,7 +127,7 @@ pub async fn submit(
     }
     let request = body.into_inner();
     let page = page_for_host(&state, &headers).await;
-    let language = page.language;
+    let language = page.0.language;
     let next = safe_next(request.next.as_deref());
     let address = address.map_or_else(|| "unknown".to_owned(), |Extension(a)| a.0);
     let outcome = attempt(&state, &request.email, &request.password, &address).await?;

@@ -1219,3 +1219,80 @@ async fn my_data_without_a_session_sends_a_browser_to_the_login_page_and_an_api_
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn the_signed_out_pages_wear_the_agencys_logo_and_colour_when_the_agency_is_known() {
+    let portal = Portal::new().await;
+    let mut tenant = portal
+        .store
+        .get_tenant(portal.tenant)
+        .await
+        .unwrap()
+        .unwrap();
+    tenant.branding = portal::domain::BrandingInput {
+        logo_url: Some("https://cdn.berg.example/logo.svg?v=1&x=\"><b>".into()),
+        colour: Some("#C81E1E".into()),
+    }
+    .validate()
+    .unwrap();
+    portal.store.update_tenant(&tenant).await.unwrap();
+    let logo = "<img class=\"logo\" src=\"https:&#x2f;&#x2f;cdn.berg.example&#x2f;logo.svg?v=1&amp;x=%22%3E%3Cb%3E\" alt=\"\">";
+    let colour = "border-top:6px solid #c81e1e";
+
+    let (_, token, _) = portal.invited(Language::Fr).await;
+    let (_, used, _) = portal.invited(Language::En).await;
+    assert_eq!(
+        portal
+            .accept(&used, "the right long passphrase")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let invite = format!("/invite/{}", token.expose());
+    let used = format!("/invite/{}", used.expose());
+    // By the portal address (login, forgot), and by the link (set password, a used link).
+    for (path, status) in [
+        ("/login", StatusCode::OK),
+        ("/password/forgot", StatusCode::OK),
+        (invite.as_str(), StatusCode::OK),
+        (used.as_str(), StatusCode::GONE),
+    ] {
+        let page = portal.send(Method::GET, path, None, &[]).await;
+        assert_eq!(page.status, status, "{path}: {}", page.text);
+        assert!(
+            page.text.contains(logo),
+            "{path}: the logo, escaped: {}",
+            page.text
+        );
+        assert!(page.text.contains(colour), "{path}: the colour");
+        assert!(!page.text.contains("<b>"), "{path}");
+    }
+    let forgot = portal
+        .send(
+            Method::POST,
+            "/password/forgot",
+            Some((
+                "application/x-www-form-urlencoded",
+                "email=nobody%40kunde.example".into(),
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(forgot.status, StatusCode::ACCEPTED);
+    assert!(forgot.text.contains(colour), "after sending too");
+
+    // Another address: no agency is known, so none is worn.
+    for path in ["/login", "/password/forgot", "/invite/not-a-token"] {
+        let text = testkit::oneshot(
+            &portal.router,
+            Method::GET,
+            path,
+            None,
+            &[("host", "unknown.example")],
+        )
+        .await
+        .text;
+        assert!(!text.contains("class=\"logo\""), "{path}");
+        assert!(!text.contains("border-top:6px"), "{path}");
+    }
+}

@@ -1,10 +1,10 @@
 //! The pages behind an invitation or reset link: setting the password, or what happened to a
 //! link that can't be used.
 
-use minijinja::context;
+use minijinja::{context, value::Serde};
 use serde::Serialize;
 
-use super::{Page, render};
+use super::{Brand, Page, render};
 use crate::domain::password::{MAX_CHARS, MIN_CHARS};
 
 /// Why a password is being set: first access from an invitation, or a reset.
@@ -29,6 +29,8 @@ pub struct SetPasswordForm<'a> {
     pub csrf: Option<&'a str>,
     /// Already localized, e.g. [`crate::domain::password::PasswordProblem::message`].
     pub error: Option<String>,
+    /// The agency of the link.
+    pub brand: Brand,
 }
 
 /// Why a link can't be used.
@@ -58,6 +60,8 @@ pub struct LinkProblemPage {
     pub problem: LinkProblem,
     pub login_url: String,
     pub forgot_url: String,
+    /// The agency of the link, when it is known.
+    pub brand: Brand,
 }
 
 /// The page behind a working invitation or reset link.
@@ -85,6 +89,7 @@ pub fn set_password(form: &SetPasswordForm) -> String {
         error => &form.error,
         min_chars => MIN_CHARS,
         max_chars => MAX_CHARS,
+        brand => Serde(&form.brand),
     };
     render("set_password.html", form.page.language, ctx)
 }
@@ -118,6 +123,7 @@ pub fn link_problem(p: &LinkProblemPage) -> String {
         forgot_first,
         login_url => &p.login_url,
         forgot_url => &p.forgot_url,
+        brand => Serde(&p.brand),
     };
     render("link_problem.html", p.page.language, ctx)
 }
@@ -186,6 +192,7 @@ mod tests {
             problem,
             login_url: "/login".into(),
             forgot_url: "/forgot-password".into(),
+            brand: Brand::default(),
         })
     }
 

@@ -3,7 +3,7 @@
 use minijinja::{context, value::Serde};
 use serde::Serialize;
 
-use super::{Page, render};
+use super::{Brand, Page, render};
 
 /// A short confirmation shown above the login form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,6 +26,7 @@ pub struct LoginForm<'a> {
     pub error: Option<String>,
     pub notice: Option<Notice>,
     pub forgot_url: String,
+    pub brand: Brand,
 }
 
 /// "Forgot password": asks for the email; after the POST (`sent`) says the same thing
@@ -38,6 +39,7 @@ pub struct ForgotForm<'a> {
     pub sent: bool,
     pub csrf: Option<&'a str>,
     pub error: Option<String>,
+    pub brand: Brand,
 }
 
 pub fn login(f: &LoginForm) -> String {
@@ -50,6 +52,7 @@ pub fn login(f: &LoginForm) -> String {
         error => &f.error,
         notice => Serde(f.notice),
         forgot_url => &f.forgot_url,
+        brand => Serde(&f.brand),
     };
     render("login.html", f.page.language, ctx)
 }
@@ -62,6 +65,7 @@ pub fn forgot(f: &ForgotForm) -> String {
         sent => f.sent,
         csrf => f.csrf,
         error => &f.error,
+        brand => Serde(&f.brand),
     };
     render("forgot.html", f.page.language, ctx)
 }
@@ -84,6 +88,7 @@ mod tests {
                 error: Some(error.clone()),
                 notice: Some(Notice::LoggedOut),
                 forgot_url: "/forgot-password".into(),
+                brand: Brand::default(),
             });
             assert_page(&html, language);
             let expected = t(language, "page-login-title");
@@ -118,6 +123,7 @@ mod tests {
             error: None,
             notice: Some(Notice::PasswordSet),
             forgot_url: "/forgot-password".into(),
+            brand: Brand::default(),
         });
         assert!(!plain.contains("name=\"csrf\""));
         assert!(!plain.contains("name=\"next\""));
@@ -134,6 +140,7 @@ mod tests {
                     error: None,
                     notice: None,
                     forgot_url: String::new(),
+                    brand: Brand::default(),
                 }
             })
             .contains("Ihr Passwort wurde geändert.")
@@ -150,6 +157,7 @@ mod tests {
                 sent: false,
                 csrf: Some("csrf-token-123"),
                 error: Some(t(language, "page-error-text")),
+                brand: Brand::default(),
             };
             let html = forgot(&form);
             assert_page(&html, language);
@@ -184,6 +192,7 @@ mod tests {
             sent: true,
             csrf: None,
             error: None,
+            brand: Brand::default(),
         });
         assert!(en.contains(
             "If an account exists for this address, we sent a link. It is valid for one hour."
@@ -204,6 +213,7 @@ mod tests {
                 error: None,
                 notice: None,
                 forgot_url: "/password/forgot".into(),
+                brand: Brand::default(),
             });
             assert!(
                 !html.contains(" – </title>"),

@@ -67,6 +67,24 @@ pub struct Page {
     pub agency: String,
 }
 
+/// The agency's logo and colour on a page no session ties to a customer (login, forgot
+/// password, the link pages): the agency is known from the link or the portal address. The
+/// logged-in pages carry the same in their [`Nav`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Brand {
+    pub logo: Option<String>,
+    pub colour: Option<String>,
+}
+
+impl Brand {
+    pub fn of(branding: &crate::domain::Branding) -> Self {
+        Self {
+            logo: branding.logo_url.as_ref().map(|u| u.as_str().to_owned()),
+            colour: branding.colour.as_ref().map(|c| c.as_str().to_owned()),
+        }
+    }
+}
+
 /// Each language in its own name, for the language choice.
 const LANGUAGE_NAMES: [(Language, &str); 6] = [
     (Language::De, "Deutsch"),

@@ -72,6 +72,7 @@ pub(super) fn set_password_form(language: Language, purpose: Purpose) -> SetPass
         action: "/invite/abc",
         csrf: Some("csrf-token-123"),
         error: Some(t_with(language, "password-too-short", &[("min", "15")])),
+        brand: super::Brand::default(),
     }
 }
 
