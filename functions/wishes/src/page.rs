@@ -3,22 +3,23 @@
 //! outdated version shows the conflict and keeps what the customer typed; bad input shows
 //! each problem at its field, in the customer's language.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::{
     extract::State,
-    http::{StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
 use portal::{
     domain::{
         Brief, Customer, FieldError, Tenant,
         wishes::{
-            BriefColour, BriefPage, COLOURS_MAX, EXAMPLES_MAX, Example, FONTS_MAX, Logo, PAGES_MAX,
+            BriefColour, BriefPage, COLOURS_MAX, EXAMPLES_MAX, Example, FONTS_MAX, Logo,
+            PAGE_DEPTH_MAX, PAGES_MAX,
         },
     },
     http::{ApiError, FormBody, QueryParam, UserSession},
-    pages::{self, Nav, Page, WishesPage},
+    pages::{self, Nav, Page, WISHES_CSP, WishesPage},
 };
 use serde::Deserialize;
 
@@ -104,8 +105,7 @@ pub async fn form(
             ));
         }
     };
-    let current = state.wishes.get_wishes(tenant.id, customer.id).await?;
-    let posted = brief_of(&form, current.as_ref().map(|d| &d.brief));
+    let posted = brief_of(&form);
     let action = form.get("action").map_or("save", String::as_str);
     let who_ = (&customer, &tenant);
     if action == "add-page" {
@@ -162,6 +162,55 @@ pub async fn form(
     Ok(see_other("/wishes?done=saved"))
 }
 
+/// The page rows posted under `prefix` (`pages`, `pages[0].children`), in the order of
+/// their numbers. One level deeper than the limit and one row more than it are still read,
+/// so that too deep or too many pages are named by the check instead of dropped.
+fn pages_of(form: &HashMap<String, String>, prefix: &str, depth: usize) -> Vec<BriefPage> {
+    let indices: BTreeSet<usize> = form
+        .keys()
+        .filter_map(|key| {
+            let (index, rest) = key
+                .strip_prefix(prefix)?
+                .strip_prefix('[')?
+                .split_once(']')?;
+            let canonical = !index.is_empty()
+                && index.bytes().all(|b| b.is_ascii_digit())
+                && (index == "0" || !index.starts_with('0'));
+            (canonical && rest.starts_with('.'))
+                .then(|| index.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let get = |key: String| {
+        form.get(&key)
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    indices
+        .into_iter()
+        .take(PAGES_MAX + 1)
+        .filter_map(|i| {
+            let row = format!("{prefix}[{i}]");
+            let children = if depth <= PAGE_DEPTH_MAX {
+                pages_of(form, &format!("{row}.children"), depth + 1)
+            } else {
+                Vec::new()
+            };
+            let page = BriefPage {
+                title: get(format!("{row}.title")),
+                purpose: get(format!("{row}.purpose")),
+                texts: get(format!("{row}.texts")),
+                children,
+            };
+            let empty = page.title.is_empty()
+                && page.purpose.is_empty()
+                && page.texts.is_empty()
+                && page.children.is_empty();
+            (!empty).then_some(page)
+        })
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn show(
     state: &WishesState,
@@ -191,46 +240,25 @@ async fn show(
         submitted: view.submitted,
         comments: &comments,
     });
-    Ok((status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
+    let mut response = (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response();
+    // The page's own policy (its script by hash); the router keeps it.
+    if let Ok(csp) = HeaderValue::from_str(&WISHES_CSP) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    Ok(response)
 }
 
-/// The brief the form posted: empty rows left out, rows kept in their order. Sub-pages,
-/// which the form does not show, are kept from the stored page of the same title.
-fn brief_of(form: &HashMap<String, String>, stored: Option<&Brief>) -> Brief {
+/// The brief the form posted: empty rows left out, rows kept in their order, sub-pages
+/// (`pages[0].children[1].title`) under their page.
+fn brief_of(form: &HashMap<String, String>) -> Brief {
     let get = |key: &str| {
         form.get(key)
             .map(|v| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let mut used = vec![false; stored.map_or(0, |b| b.pages.len())];
-    let mut pages = Vec::new();
-    // One more than the limit, so too many rows are named rather than dropped.
-    for i in 0..=PAGES_MAX {
-        let title = get(&format!("pages[{i}].title"));
-        let purpose = get(&format!("pages[{i}].purpose"));
-        let texts = get(&format!("pages[{i}].texts"));
-        if title.is_empty() && purpose.is_empty() && texts.is_empty() {
-            continue;
-        }
-        let children = stored
-            .and_then(|b| {
-                b.pages
-                    .iter()
-                    .enumerate()
-                    .find(|(j, p)| !used[*j] && p.title == title)
-                    .map(|(j, p)| {
-                        used[j] = true;
-                        p.children.clone()
-                    })
-            })
-            .unwrap_or_default();
-        pages.push(BriefPage {
-            title,
-            purpose,
-            texts,
-            children,
-        });
-    }
+    let pages = pages_of(form, "pages", 1);
     let colours = (0..=COLOURS_MAX)
         .filter_map(|i| {
             let hex = get(&format!("colours[{i}].hex"));

@@ -267,7 +267,11 @@ async fn adding_a_page_row_keeps_what_was_typed_and_saves_nothing() {
         )
         .await;
     assert_eq!(added.status, 200, "{}", added.text);
-    assert!(added.text.contains("name=\"pages[3].title\" value=\"\""));
+    assert!(
+        added
+            .text
+            .contains("name=\"pages[3].title\" data-field=\"title\" value=\"\"")
+    );
     assert!(added.text.contains("value=\"Drei\""));
     assert!(portal.draft(&kim).await.is_none());
 }
@@ -408,4 +412,198 @@ async fn the_agencys_comments_and_done_marks_show_beside_their_section() {
         "{section}"
     );
     assert!(section.contains(&t(Language::De, "page-wishes-comment-open")));
+}
+
+#[tokio::test]
+async fn sub_pages_are_edited_on_the_page_and_saved_from_the_plain_form() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let first = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "0"),
+                ("pages[0].title", "Angebot"),
+                ("pages[0].children[0].title", "Brot"),
+                ("pages[0].children[0].children[0].title", "Roggen"),
+                ("pages[0].children[1].title", "Kuchen"),
+                ("pages[1].title", "Kontakt"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, 303, "{}", first.text);
+    let draft = portal.draft(&kim).await.unwrap();
+    let offer = &draft.brief.pages[0];
+    let children: Vec<&str> = offer.children.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(children, ["Brot", "Kuchen"]);
+    assert_eq!(offer.children[0].children[0].title, "Roggen");
+
+    let page = portal.get(&kim, "/wishes").await;
+    for (name, value) in [
+        ("pages[0].children[0].title", "Brot"),
+        ("pages[0].children[0].children[0].title", "Roggen"),
+        ("pages[0].children[1].title", "Kuchen"),
+    ] {
+        assert!(
+            page.text.contains(&format!(
+                "name=\"{name}\" data-field=\"title\" value=\"{value}\""
+            )),
+            "{name} is editable on the page"
+        );
+    }
+    assert!(page.text.contains("<span class=\"page-number\">1.2</span>"));
+
+    // Reordered and renamed as the page's script posts them; an emptied sub-page goes away.
+    let second = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("pages[0].title", "Angebot"),
+                ("pages[0].children[0].title", "Kuchen & Torten"),
+                ("pages[0].children[1].title", "Brot"),
+                ("pages[0].children[1].children[0].title", ""),
+                ("pages[1].title", "Kontakt"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status, 303, "{}", second.text);
+    let offer = &portal.draft(&kim).await.unwrap().brief.pages[0];
+    let children: Vec<&str> = offer.children.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(children, ["Kuchen & Torten", "Brot"]);
+    assert!(offer.children[1].children.is_empty());
+}
+
+#[tokio::test]
+async fn odd_page_numbers_and_pages_nested_too_deep_are_never_taken_silently() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    // Numbers that are not the form's own (leading zeros, signs, huge) are not page rows.
+    let odd = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("pages[01].title", "leading zero"),
+                ("pages[+1].title", "sign"),
+                ("pages[99999999999999999999999].title", "huge"),
+                ("pages[7].title", "Seven"),
+                ("pages[2].title", "Two"),
+            ],
+        )
+        .await;
+    assert_eq!(odd.status, 303, "{}", odd.text);
+    let titles: Vec<String> = portal
+        .draft(&kim)
+        .await
+        .unwrap()
+        .brief
+        .pages
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    assert_eq!(titles, ["Two", "Seven"], "in the order of their numbers");
+
+    let deep = portal
+        .post(
+            &kim,
+            "/wishes",
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("pages[0].title", "1"),
+                ("pages[0].children[0].title", "1.1"),
+                ("pages[0].children[0].children[0].title", "1.1.1"),
+                (
+                    "pages[0].children[0].children[0].children[0].title",
+                    "1.1.1.1",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(deep.status, 422, "{}", deep.text);
+    assert!(
+        deep.text
+            .contains("pages[0].children[0].children[0].children:"),
+        "the too deep part is named: {}",
+        deep.text
+    );
+    let many: Vec<(String, String)> = (0..60)
+        .map(|i| (format!("pages[0].children[{i}].title"), format!("Sub {i}")))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("version", "1"),
+        ("pages[0].title", "Parent"),
+    ];
+    form.extend(many.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let too_many = portal.post(&kim, "/wishes", &form).await;
+    assert_eq!(too_many.status, 422, "{}", too_many.text);
+    assert_eq!(
+        portal.draft(&kim).await.unwrap().version,
+        1,
+        "nothing saved"
+    );
+}
+
+#[tokio::test]
+async fn the_page_sends_its_own_policy_that_allows_its_script_and_nothing_inline_else() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let page = portal.get(&kim, "/wishes").await;
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert_eq!(csp, portal::pages::WISHES_CSP.as_str());
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .expect("a script-src");
+    assert!(
+        script_src.starts_with("script-src 'sha256-"),
+        "{script_src}"
+    );
+    assert!(!script_src.contains("unsafe"), "{script_src}");
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert!(
+        page.text
+            .contains("<script type=\"application/json\" id=\"wishes-data\">")
+    );
+}
+
+#[tokio::test]
+async fn the_script_gets_its_messages_in_the_customers_language_from_the_page() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let page = portal.get(&kim, "/wishes").await;
+    let at = page
+        .text
+        .find("id=\"wishes-data\">")
+        .expect("the data block")
+        + "id=\"wishes-data\">".len();
+    let raw = page.text[at..].split("</script>").next().unwrap();
+    let data: serde_json::Value = serde_json::from_str(raw).expect("JSON");
+    assert_eq!(data["lang"], "de");
+    assert_eq!(data["maxPages"], 50);
+    let saved_at = data["strings"]["savedAt"].as_str().unwrap();
+    assert_eq!(
+        saved_at.replace("{time}", "10:15"),
+        portal::i18n::t_args(
+            Language::De,
+            "page-wishes-autosaved",
+            &[("time", portal::i18n::Arg::Text("10:15"))]
+        )
+    );
+    assert_eq!(
+        data["strings"]["noImages"],
+        t(Language::De, "page-wishes-logo-pick-none")
+    );
 }

@@ -57,7 +57,7 @@ pub use login::{ForgotForm, LoginForm, Notice, forgot, login};
 pub use my_data::{MY_DATA_FIELDS, MyDataPage, my_data};
 pub use staff::{StaffAccountPage, staff_account};
 pub use start::{Nav, NavItem, StartPage, start};
-pub use wishes::{PAGE_ROWS_MIN, WishesPage, wishes};
+pub use wishes::{PAGE_ROWS_MIN, WISHES_CSP, WishesPage, wishes};
 
 /// What every page shows at the top: the agency's name (the portal is white-label), in the
 /// customer's language.

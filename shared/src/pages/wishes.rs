@@ -1,19 +1,42 @@
-//! The customer's wishes page: the brief as a plain form (pages, logo, colours, fonts, tone,
-//! example websites, audience, competitors, anything else), saved and submitted by posting it
-//! to `/wishes`; the agency's comments and done marks beside the parts they name.
+//! The customer's wishes page: the brief as a plain form (pages with their sub-pages, logo,
+//! colours, fonts, tone, example websites, audience, competitors, anything else), saved and
+//! submitted by posting it to `/wishes`; the agency's comments and done marks beside the
+//! parts they name. With its script the page autosaves, warns of a save from another tab,
+//! adds and reorders pages and picks the logo from the customer's files.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Utc};
 use minijinja::{context, value::Serde};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::{Nav, Page, render};
 use crate::domain::{
     Brief, FieldError, WishesComment,
-    wishes::{COLOURS_MAX, EXAMPLES_MAX, FONTS_MAX, Logo, PAGES_MAX},
+    wishes::{BriefPage, COLOURS_MAX, EXAMPLES_MAX, FONTS_MAX, Logo, PAGE_DEPTH_MAX, PAGES_MAX},
 };
-use crate::i18n::field_message;
+use crate::http::PAGE_CSP;
+use crate::i18n::{Arg, field_message, t, t_args};
+
+/// The page's script, inlined and allowed by its hash (no `unsafe-inline`).
+const SCRIPT: &str = include_str!("../../templates/pages/wishes.js");
+
+/// The wishes page's Content-Security-Policy: every page's, plus its own script (by hash)
+/// and requests to the portal itself only (the brief's JSON API, the files list).
+pub static WISHES_CSP: LazyLock<String> = LazyLock::new(|| {
+    let hash = STANDARD.encode(Sha256::digest(SCRIPT.as_bytes()));
+    PAGE_CSP.replacen(
+        "default-src 'none';",
+        &format!("default-src 'none'; script-src 'sha256-{hash}'; connect-src 'self';"),
+        1,
+    )
+});
+
+/// How long the script waits after the last keystroke before it saves, in milliseconds.
+const AUTOSAVE_DELAY_MS: u32 = 1_500;
 
 /// Page rows the form always offers, filled or not.
 pub const PAGE_ROWS_MIN: usize = 3;
@@ -39,11 +62,52 @@ pub struct WishesPage<'a> {
     pub comments: &'a [WishesComment],
 }
 
+/// One page of the form, with its sub-pages: `prefix` names its fields (`pages[0]`,
+/// `pages[0].children[1]`), `number` is how the customer reads its place (`1.2`).
 #[derive(Serialize)]
 struct PageRow<'a> {
+    prefix: String,
+    number: String,
+    depth: usize,
     title: &'a str,
     purpose: &'a str,
     texts: &'a str,
+    children: Vec<PageRow<'a>>,
+}
+
+fn page_rows<'a>(
+    pages: &'a [BriefPage],
+    parent: &str,
+    number: &str,
+    depth: usize,
+) -> Vec<PageRow<'a>> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let prefix = format!("{parent}[{i}]");
+            let number = format!("{number}{}", i + 1);
+            PageRow {
+                children: page_rows(
+                    &page.children,
+                    &format!("{prefix}.children"),
+                    &format!("{number}."),
+                    depth + 1,
+                ),
+                prefix,
+                number,
+                depth,
+                title: &page.title,
+                purpose: &page.purpose,
+                texts: &page.texts,
+            }
+        })
+        .collect()
+}
+
+/// Pages in the whole tree, sub-pages included (the limit counts them all).
+fn count_pages(pages: &[BriefPage]) -> usize {
+    pages.iter().map(|p| 1 + count_pages(&p.children)).sum()
 }
 
 #[derive(Serialize)]
@@ -73,21 +137,23 @@ fn section(field: &str) -> &str {
 pub fn wishes(p: &WishesPage) -> String {
     let b = p.brief;
     let rows = |have: usize, min: usize, extra: usize, max: usize| (have + extra).max(min).min(max);
-    let page_rows = rows(b.pages.len(), PAGE_ROWS_MIN, p.extra_pages, PAGES_MAX);
-    let pages: Vec<PageRow> = (0..page_rows.max(b.pages.len()))
-        .map(|i| match b.pages.get(i) {
-            Some(page) => PageRow {
-                title: &page.title,
-                purpose: &page.purpose,
-                texts: &page.texts,
-            },
-            None => PageRow {
-                title: "",
-                purpose: "",
-                texts: "",
-            },
-        })
-        .collect();
+    let in_tree = count_pages(&b.pages);
+    let blank_rows = (PAGE_ROWS_MIN.saturating_sub(b.pages.len()) + p.extra_pages)
+        .min(PAGES_MAX.saturating_sub(in_tree));
+    let blank = BriefPage::default();
+    let mut pages = page_rows(&b.pages, "pages", "", 1);
+    for i in b.pages.len()..b.pages.len() + blank_rows {
+        pages.push(PageRow {
+            prefix: format!("pages[{i}]"),
+            number: (i + 1).to_string(),
+            depth: 1,
+            title: &blank.title,
+            purpose: &blank.purpose,
+            texts: &blank.texts,
+            children: Vec::new(),
+        });
+    }
+    let shown_rows = in_tree + blank_rows;
     let colours: Vec<ColourRow> = (0..rows(b.colours.len(), 2, 1, COLOURS_MAX)
         .max(b.colours.len()))
         .map(|i| match b.colours.get(i) {
@@ -144,7 +210,11 @@ pub fn wishes(p: &WishesPage) -> String {
         csrf => p.csrf,
         version => p.version,
         pages => Serde(pages),
-        can_add_page => page_rows < PAGES_MAX,
+        can_add_page => shown_rows < PAGES_MAX,
+        depth_max => PAGE_DEPTH_MAX,
+        script_data => minijinja::Value::from_safe_string(json_for_script(&script_data(p.page.language))),
+        script => minijinja::Value::from_safe_string(SCRIPT.to_owned()),
+        csp => WISHES_CSP.as_str(),
         logo,
         logo_file,
         colours => Serde(colours),
@@ -166,6 +236,67 @@ pub fn wishes(p: &WishesPage) -> String {
     render("wishes.html", p.page.language, ctx)
 }
 
+/// What the script needs that the page does not show: its messages in the customer's
+/// language (`{time}` and `{number}` filled in by the script) and the limits it keeps.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScriptData {
+    lang: &'static str,
+    delay: u32,
+    max_pages: usize,
+    max_depth: usize,
+    strings: BTreeMap<&'static str, String>,
+}
+
+fn script_data(language: crate::domain::Language) -> ScriptData {
+    let mut strings = BTreeMap::new();
+    for (name, key) in [
+        ("saving", "page-wishes-autosave-saving"),
+        ("failed", "page-wishes-autosave-failed"),
+        ("invalid", "page-wishes-autosave-invalid"),
+        ("signedOut", "page-wishes-autosave-signed-out"),
+        ("noImages", "page-wishes-logo-pick-none"),
+        ("filesFailed", "page-wishes-logo-pick-failed"),
+        ("choose", "page-wishes-logo-pick-choose"),
+        ("tooMany", "page-wishes-too-many-pages"),
+    ] {
+        strings.insert(name, t(language, key));
+    }
+    strings.insert(
+        "savedAt",
+        t_args(
+            language,
+            "page-wishes-autosaved",
+            &[("time", Arg::Text("{time}"))],
+        ),
+    );
+    strings.insert(
+        "moved",
+        t_args(
+            language,
+            "page-wishes-moved",
+            &[("number", Arg::Text("{number}"))],
+        ),
+    );
+    ScriptData {
+        lang: language.code(),
+        delay: AUTOSAVE_DELAY_MS,
+        max_pages: PAGES_MAX,
+        max_depth: PAGE_DEPTH_MAX,
+        strings,
+    }
+}
+
+/// JSON to put inside a `<script type="application/json">` block: `<`, `>` and `&` (which
+/// JSON has only inside strings) written as escapes, so no text can close the block.
+fn json_for_script(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "{}".to_owned())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 fn role_code(role: crate::domain::wishes::ColourRole) -> &'static str {
     use crate::domain::wishes::ColourRole::*;
     match role {
@@ -174,5 +305,104 @@ fn role_code(role: crate::domain::wishes::ColourRole) -> &'static str {
         Accent => "accent",
         Text => "text",
         Background => "background",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Language;
+    use crate::pages::test_support::{AGENCY_HTML, HOSTILE, HOSTILE_HTML, page};
+
+    fn nav() -> Nav {
+        Nav {
+            areas: Vec::new(),
+            current: "wishes",
+            company: "Bäckerei".into(),
+            csrf: "tok".into(),
+            language: "de",
+            languages: Vec::new(),
+            back: "/wishes",
+            logo: None,
+            colour: None,
+        }
+    }
+
+    fn titled(title: &str, children: Vec<BriefPage>) -> BriefPage {
+        BriefPage {
+            title: title.into(),
+            children,
+            ..BriefPage::default()
+        }
+    }
+
+    #[test]
+    fn the_page_carries_the_script_its_policy_allows_and_sub_pages_in_every_language() {
+        let brief = Brief {
+            pages: vec![titled(
+                HOSTILE,
+                vec![titled("Brot", vec![titled("Roggen", Vec::new())])],
+            )],
+            ..Brief::default()
+        };
+        let hash = STANDARD.encode(Sha256::digest(SCRIPT.as_bytes()));
+        for language in Language::ALL {
+            let html = wishes(&WishesPage {
+                page: page(language),
+                nav: nav(),
+                csrf: "tok",
+                version: 3,
+                brief: &brief,
+                extra_pages: 0,
+                errors: &[],
+                conflict: None,
+                saved_at: None,
+                saved: false,
+                submitted: None,
+                comments: &[],
+            });
+            // Every page's checks but "no script": this page has exactly its own.
+            assert!(html.contains(&format!("<html lang=\"{language}\">")));
+            assert!(html.contains(AGENCY_HTML), "{language}: {html}");
+            assert!(!html.contains("Unknown localization") && !html.contains("{$"));
+            assert_eq!(html.matches("<script>").count(), 1, "one script");
+            assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
+            assert!(WISHES_CSP.contains(&format!("script-src 'sha256-{hash}'")));
+            assert!(html.contains(HOSTILE_HTML) && !html.contains(HOSTILE));
+            assert!(html.contains("name=\"pages[0].children[0].children[0].title\""));
+            // The deepest level offers no further sub-page.
+            let deepest = html
+                .find("name=\"pages[0].children[0].children[0].title\"")
+                .unwrap();
+            let tools = &html[deepest..];
+            let tools = &tools[tools.find("add-child").unwrap()..];
+            assert!(tools.starts_with("add-child\" hidden>"), "{tools}");
+            for key in [
+                "page-wishes-move-up",
+                "page-wishes-move-down",
+                "page-wishes-add-subpage",
+                "page-wishes-js-conflict-load",
+                "page-wishes-js-conflict-keep",
+                "page-wishes-logo-pick",
+            ] {
+                let text = t(language, key).replace('\'', "&#x27;");
+                assert!(html.contains(&text), "{key} in {language}");
+            }
+            // Two blank top-level rows on top of the one page: three rows in all.
+            assert!(html.contains("name=\"pages[2].title\""));
+            assert!(!html.contains("name=\"pages[3].title\""));
+        }
+    }
+
+    #[test]
+    fn a_data_block_cannot_be_closed_by_what_it_carries() {
+        let data = script_data(Language::En);
+        let hostile = serde_json::json!({"x": "</script><script>alert(1)</script>&amp;"});
+        let json = json_for_script(&hostile);
+        assert!(!json.contains('<') && !json.contains('&'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, hostile, "the same text once parsed");
+        assert!(data.strings["savedAt"].contains("{time}"));
+        assert!(data.strings["moved"].contains("{number}"));
     }
 }
