@@ -10,8 +10,8 @@
   var status = document.getElementById('autosave');
   var moves = document.getElementById('page-moves');
   var conflictBox = document.getElementById('js-conflict');
-  var version = form.elements.namedItem('version');
-  var csrf = form.elements.namedItem('csrf').value;
+  var version = form.querySelector('input[name=version]');
+  var csrf = form.querySelector('input[name=csrf]').value;
   var addPage = document.getElementById('add-page');
 
   function say(text, isError) {
@@ -77,9 +77,14 @@
     });
     return out;
   }
+  // By name only: `form.elements.namedItem('tone')` would also find <fieldset id="tone">.
+  // Names are the form's own (letters, digits, dots and brackets), safe in a selector.
+  function field(name) {
+    return form.querySelector('[name="' + name + '"]');
+  }
   function value(name) {
-    var el = form.elements.namedItem(name);
-    return el && typeof el.value === 'string' ? el.value.trim() : '';
+    var el = field(name);
+    return el ? el.value.trim() : '';
   }
   function listOf(make) {
     var out = [];
@@ -97,17 +102,17 @@
       pages: pagesOf(top),
       logo: kind === 'needed' ? { kind: 'needed' } : kind === 'file' ? { kind: 'file', fileId: value('logo.fileId') } : null,
       colours: listOf(function (i) {
-        if (!form.elements.namedItem('colours[' + i + '].hex')) return undefined;
+        if (!field('colours[' + i + '].hex')) return undefined;
         var hex = value('colours[' + i + '].hex');
         return hex ? { hex: hex, role: value('colours[' + i + '].role') || 'primary' } : null;
       }),
       fonts: listOf(function (i) {
-        if (!form.elements.namedItem('fonts[' + i + ']')) return undefined;
+        if (!field('fonts[' + i + ']')) return undefined;
         return value('fonts[' + i + ']') || null;
       }),
       tone: value('tone'),
       examples: listOf(function (i) {
-        if (!form.elements.namedItem('examples[' + i + '].url')) return undefined;
+        if (!field('examples[' + i + '].url')) return undefined;
         var url = value('examples[' + i + '].url');
         var notes = value('examples[' + i + '].notes');
         return url || notes ? { url: url, notes: notes } : null;
@@ -279,7 +284,7 @@
   var picker = document.getElementById('logo-picker');
   var pick = document.getElementById('logo-pick');
   var note = document.getElementById('logo-pick-note');
-  var fileId = form.elements.namedItem('logo.fileId');
+  var fileId = field('logo.fileId');
   function images(url, found, pages) {
     return fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (r) {
