@@ -106,6 +106,8 @@ after(async () => {
 for (const lang of ['de', 'fr']) {
   describe(`the brief in ${lang}`, () => {
     const company = `Wünsche ${lang.toUpperCase()} <GmbH>`;
+    // German loads the other tab's version after the conflict; French keeps its own.
+    const tone = lang === 'de' ? 'aus dem zweiten Tab' : 'aus dem ersten Tab';
     let loginEmail;
     let id;
     let link;
@@ -245,12 +247,24 @@ for (const lang of ['de', 'fr']) {
       assert.equal(draft.brief.tone, 'aus dem zweiten Tab');
       assert.equal(draft.brief.audience, '');
 
-      await Promise.all([
-        older.waitForNavigation(),
-        older.getByRole('button', { name: t(lang, 'page-wishes-js-conflict-load') }).click(),
-      ]);
-      assert.equal(await older.getByLabel(t(lang, 'page-wishes-tone-label'), { exact: true }).inputValue(), 'aus dem zweiten Tab');
-      assert.ok(await older.locator('#js-conflict').isHidden());
+      if (lang === 'de') {
+        // Load the other tab's version: this tab's changes go.
+        await Promise.all([
+          older.waitForNavigation(),
+          older.getByRole('button', { name: t(lang, 'page-wishes-js-conflict-load') }).click(),
+        ]);
+        assert.equal(await older.getByLabel(t(lang, 'page-wishes-tone-label'), { exact: true }).inputValue(), tone);
+        assert.ok(await older.locator('#js-conflict').isHidden());
+      } else {
+        // Keep editing: a choice made seeing the warning, so this tab's version replaces the other.
+        await older.getByRole('button', { name: t(lang, 'page-wishes-js-conflict-keep') }).click();
+        assert.ok(await older.locator('#js-conflict').isHidden());
+        await eventually(async () => {
+          const { brief } = await draftOf(id);
+          return brief.tone === tone && brief.audience === 'Nachbarn';
+        }, 'the kept version to be saved');
+        await older.reload();
+      }
     });
 
     test('submitting tells the agency', async () => {
@@ -268,7 +282,7 @@ for (const lang of ['de', 'fr']) {
 
     test('staff export the brief, comment on a page text and mark it done; the customer sees it', async () => {
       const markdown = await staff('GET', `/customers/${id}/wishes/export?format=markdown`);
-      for (const part of ['Start', 'Team', 'Kontakt', 'Willkommen in der Backstube.', 'aus dem zweiten Tab']) {
+      for (const part of ['Start', 'Team', 'Kontakt', 'Willkommen in der Backstube.', tone]) {
         assert.ok(markdown.includes(part), `${part} in the Markdown:\n${markdown}`);
       }
       const comment = await staff('POST', `/customers/${id}/wishes/comments`, {
