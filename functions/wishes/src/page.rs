@@ -3,7 +3,7 @@
 //! outdated version shows the conflict and keeps what the customer typed; bad input shows
 //! each problem at its field, in the customer's language.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     extract::State,
@@ -163,36 +163,44 @@ pub async fn form(
 }
 
 /// The page rows posted under `prefix` (`pages`, `pages[0].children`), in the order of
-/// their numbers. One level deeper than the limit and one row more than it are still read,
-/// so that too deep or too many pages are named by the check instead of dropped.
-fn pages_of(form: &HashMap<String, String>, prefix: &str, depth: usize) -> Vec<BriefPage> {
-    let indices: BTreeSet<usize> = form
-        .keys()
-        .filter_map(|key| {
-            let (index, rest) = key
-                .strip_prefix(prefix)?
-                .strip_prefix('[')?
-                .split_once(']')?;
-            let canonical = !index.is_empty()
-                && index.bytes().all(|b| b.is_ascii_digit())
-                && (index == "0" || !index.starts_with('0'));
-            (canonical && rest.starts_with('.'))
-                .then(|| index.parse().ok())
-                .flatten()
-        })
-        .collect();
+/// their numbers; `keys` are the form's keys under `prefix`, so each level looks only at its
+/// own and a big form costs its size times the depth. One level deeper than the limit and one
+/// row more than it are still read, so that too deep or too many pages are named by the
+/// check instead of dropped.
+fn pages_of(
+    form: &HashMap<String, String>,
+    keys: &[&str],
+    prefix: &str,
+    depth: usize,
+) -> Vec<BriefPage> {
+    let mut rows: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for key in keys {
+        let Some((index, rest)) = key
+            .strip_prefix(prefix)
+            .and_then(|k| k.strip_prefix('['))
+            .and_then(|k| k.split_once(']'))
+        else {
+            continue;
+        };
+        // Only numbers as the form writes them: `pages[01]` or `pages[+1]` are not rows.
+        let canonical = !index.is_empty()
+            && index.bytes().all(|b| b.is_ascii_digit())
+            && (index == "0" || !index.starts_with('0'));
+        if let (true, true, Ok(i)) = (canonical, rest.starts_with('.'), index.parse()) {
+            rows.entry(i).or_default().push(key);
+        }
+    }
     let get = |key: String| {
         form.get(&key)
             .map(|v| v.trim().to_owned())
             .unwrap_or_default()
     };
-    indices
-        .into_iter()
+    rows.into_iter()
         .take(PAGES_MAX + 1)
-        .filter_map(|i| {
+        .filter_map(|(i, own)| {
             let row = format!("{prefix}[{i}]");
             let children = if depth <= PAGE_DEPTH_MAX {
-                pages_of(form, &format!("{row}.children"), depth + 1)
+                pages_of(form, &own, &format!("{row}.children"), depth + 1)
             } else {
                 Vec::new()
             };
@@ -258,7 +266,8 @@ fn brief_of(form: &HashMap<String, String>) -> Brief {
             .map(|v| v.trim().to_owned())
             .unwrap_or_default()
     };
-    let pages = pages_of(form, "pages", 1);
+    let keys: Vec<&str> = form.keys().map(String::as_str).collect();
+    let pages = pages_of(form, &keys, "pages", 1);
     let colours = (0..=COLOURS_MAX)
         .filter_map(|i| {
             let hex = get(&format!("colours[{i}].hex"));
