@@ -206,7 +206,11 @@ pub async fn intake(State(state): State<FormsState>, request: Request) -> Respon
     let forget = window + Duration::minutes(2 * WINDOW_MINUTES);
     let address_key = format!(
         "form-intake-address#{}",
-        asker.address.as_deref().unwrap_or("unknown")
+        asker
+            .address
+            .as_deref()
+            .and_then(|a| a.parse().ok())
+            .map_or_else(|| "unknown".to_owned(), rate_address)
     );
     let form_key = format!("form-intake-form#{form_id}");
     // Round trip 1.
@@ -338,6 +342,23 @@ pub fn origin_allowed(form: &Form, origin: Option<&str>) -> bool {
             .allowed_origins
             .iter()
             .any(|allowed| allowed.as_str() == origin),
+    }
+}
+
+/// Whose the per-address count is: an IPv4 address, or the /64 of an IPv6 address (one
+/// subscriber's network: its 2^64 addresses cost a visitor nothing to change). An
+/// IPv4-mapped IPv6 address counts as its IPv4 address.
+pub fn rate_address(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{network}/64")
+            }
+        },
     }
 }
 
@@ -845,6 +866,22 @@ mod tests {
         ] {
             assert_eq!(reply_to(&[field("email", injected)]), None, "{injected:?}");
         }
+    }
+
+    #[test]
+    fn ipv6_visitors_are_counted_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let key = |a: &str| rate_address(a.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"), "IPv4 per address");
+        assert_eq!(key("2001:db8:1:2:a:b:c:d"), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            key("2001:db8:1:2::1"),
+            "a fresh /128 in the same /64 is the same visitor"
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+        assert_eq!(key("::1"), "::/64");
     }
 
     #[test]
