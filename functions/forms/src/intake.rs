@@ -7,12 +7,15 @@
 //! 2. at once: `PutItem` of the entry (its email state `pending`) and `UpdateItem ADD` of the
 //!    form's entry count.
 //!
+//! The entry's `PutItem` is a `TransactWriteItems` with its notification's due item when
+//! the form has recipients: still one round trip.
+//!
 //! A Turnstile check, when the form has a secret, sits between them (Cloudflare, not AWS).
-//! The notification is sent after the answer, by a task of its own (tenant read, SES, the
-//! email's state recorded on the entry): the entry is already stored with its email
-//! `pending`, so a task cut short (a Lambda frozen after answering and never thawed) loses no
-//! entry, only delays its email until someone resends it (`POST
-//! /form-entries/{entryId}/notification`).
+//! The notification is sent after the answer, by a task of its own (the claim with the
+//! agency's read, SES, the outcome recorded; see `notifications`): the entry is already
+//! stored with its email `pending` and due, so a task cut short (a Lambda frozen after
+//! answering) loses no entry and no email: the scheduled sweep sends it once its grace
+//! period has passed.
 
 use std::net::IpAddr;
 
@@ -26,16 +29,16 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use portal::{
     domain::{
         Email, EmailState, EntryField, FieldError, Form, FormEntry, FormEntryId, FormId, Language,
-        OutgoingEmail, RedirectUrl, Verification,
+        OutgoingEmail, RedirectUrl, Tenant, Verification,
     },
     http::{ApiError, ClientAddress, asked_language},
     i18n::{self, Arg},
     pages::{self, FormIntakePage},
-    ports::{DeliveryError, FormCount, StoreError},
+    ports::{FormCount, StoreError},
 };
 use serde::Serialize;
 
-use crate::{FormsState, turnstile::Verdict};
+use crate::{FormsState, notifications, turnstile::Verdict};
 
 /// The hidden field a person leaves empty and a bot fills in.
 pub const HONEYPOT: &str = "_gotcha";
@@ -235,19 +238,26 @@ pub async fn intake(State(state): State<FormsState>, request: Request) -> Respon
             answer_accepted(&asker, &form, decoy)
         }
         Ok(Decision::Keep(entry)) => {
+            let due = (entry.email_state == EmailState::Pending)
+                .then(|| notifications::first_due(&entry));
             // Round trip 2.
             let (stored, _) = tokio::join!(
-                state.entries.put_entry(&entry),
+                state.entries.put_entry(&entry, due.as_ref()),
                 state.forms.count(form.id, FormCount::Entry),
             );
             if let Err(e) = stored {
                 return answer_problem(&asker, Some(&form), e.into());
             }
             tracing::info!(form = %form.id, entry = %entry.id, "form entry stored");
-            if entry.email_state == EmailState::Pending {
+            if let Some(due) = due {
                 let state = state.clone();
                 let (form, entry) = (form.clone(), entry.clone());
-                tokio::spawn(async move { notify(&state, &form, &entry).await });
+                tokio::spawn(async move {
+                    match notifications::first_attempt(&state, &form, &entry, &due).await {
+                        Ok(_) | Err(notifications::NotifyError::Busy) => {}
+                        Err(e) => tracing::error!(entry = %entry.id, error = ?e, "the first attempt at the email failed; the sweep retries it"),
+                    }
+                });
             }
             answer_accepted(&asker, &form, entry.id)
         }
@@ -310,6 +320,7 @@ async fn decide(
         .into_iter()
         .filter(|f| f.name != HONEYPOT && f.name != TURNSTILE_FIELD)
         .collect();
+    let pending = !form.recipients.is_empty();
     let entry = FormEntry {
         id: FormEntryId::at(now)?,
         tenant_id: form.tenant_id,
@@ -322,12 +333,17 @@ async fn decide(
         user_agent: asker.user_agent.clone(),
         verification,
         read_at: None,
-        email_state: if form.recipients.is_empty() {
-            EmailState::NoRecipients
-        } else {
+        email_state: if pending {
             EmailState::Pending
+        } else {
+            EmailState::NoRecipients
         },
         email_attempts: 0,
+        email_next_try_at: None,
+    };
+    let entry = FormEntry {
+        email_next_try_at: pending.then(|| notifications::first_due(&entry).due_at),
+        ..entry
     };
     Ok(Decision::Keep(entry))
 }
@@ -719,37 +735,14 @@ pub fn reply_to(fields: &[EntryField]) -> Option<Email> {
         .or_else(|| fields.iter().find_map(parse))
 }
 
-/// Emails the entry to the form's recipients and records how that went on the entry; one
-/// retry when SES can't take it now. Used after the answer, and to resend.
-pub async fn notify(state: &FormsState, form: &Form, entry: &FormEntry) -> EmailState {
-    let outcome = send_notification(state, form, entry).await;
-    let recorded = match outcome {
-        Ok(()) => EmailState::Sent,
-        Err(e) => {
-            tracing::warn!(form = %form.id, entry = %entry.id, error = %e, "the form entry's email was not sent");
-            EmailState::Failed
-        }
-    };
-    if let Err(e) = state
-        .entries
-        .record_email(entry.tenant_id, entry.customer_id, entry.id, recorded)
-        .await
-    {
-        tracing::error!(entry = %entry.id, error = %e, "the email's state was not recorded");
-    }
-    recorded
-}
-
-async fn send_notification(
+/// Emails the entry to each of the form's recipients, from the agency. A failure is the
+/// caller's to record and retry (see `notifications`): nothing here waits or sleeps.
+pub(crate) async fn send_notification(
     state: &FormsState,
+    tenant: &Tenant,
     form: &Form,
     entry: &FormEntry,
 ) -> anyhow::Result<()> {
-    let tenant = state
-        .tenants
-        .get_tenant(form.tenant_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the form's agency is gone"))?;
     let reply_to = reply_to(&entry.fields);
     for recipient in &form.recipients {
         let email = notification(
@@ -760,18 +753,7 @@ async fn send_notification(
             recipient,
             &reply_to,
         );
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            match state.mailer.send_email(&email).await {
-                Ok(_) => break,
-                Err(DeliveryError::Unavailable(why)) if tries < 2 => {
-                    tracing::info!(why, "SES can't take the email now; one more try");
-                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        state.mailer.send_email(&email).await?;
     }
     Ok(())
 }

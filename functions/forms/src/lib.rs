@@ -12,6 +12,7 @@ mod caller;
 pub mod entries;
 pub mod intake;
 mod manage;
+pub mod notifications;
 mod page;
 mod settings;
 mod state;
