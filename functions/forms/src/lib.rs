@@ -11,6 +11,7 @@ use portal::http::finish_router;
 mod caller;
 pub mod entries;
 pub mod intake;
+pub mod lambda;
 mod manage;
 pub mod notifications;
 mod page;
