@@ -331,6 +331,23 @@ async fn after_the_last_attempt_the_entry_stays_failed_and_the_resend_still_work
     site.post(&form, FORM, "message=hi", &[("origin", SITE)])
         .await;
     let mut entry = site.settled().await;
+    let token = site.portal.session_of(&site.customer).await;
+    let entries_page = || async {
+        testkit::oneshot(
+            &site.portal.router,
+            Method::GET,
+            "/entries",
+            None,
+            &[("cookie", &format!("portal_session={token}"))],
+        )
+        .await
+        .text
+    };
+    // The customer speaks French (see support::Portal::customer).
+    let retrying = portal::i18n::t(portal::domain::Language::Fr, "page-entries-email-retrying");
+    let failed_for_good = portal::i18n::t(portal::domain::Language::Fr, "page-entries-email-failed");
+    let html = entries_page().await;
+    assert!(html.contains(&retrying), "{html}");
 
     // Act: a sweep at each next try, as the schedule would.
     for attempt in 2..=MAX_ATTEMPTS {
@@ -357,6 +374,9 @@ async fn after_the_last_attempt_the_entry_stays_failed_and_the_resend_still_work
             .unwrap(),
         None
     );
+    let html = entries_page().await;
+    assert!(html.contains(&failed_for_good), "{html}");
+    assert!(!html.contains(&retrying), "{html}");
     site.portal.clock.advance(Duration::days(2));
     assert_eq!(site.sweep().await, Swept::default());
     assert_eq!(mailer.calls.load(Ordering::SeqCst), MAX_ATTEMPTS as usize);

@@ -355,4 +355,42 @@ mod tests {
         );
         assert_eq!(items::record::<FormEntry>(item).unwrap(), entry);
     }
+
+    #[test]
+    fn a_due_item_is_indexed_by_its_due_time_and_never_outlives_a_day_past_it_or_its_entry() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-05-31T14:05:00.5Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let due = NotificationDue {
+            tenant_id: TenantId::new(),
+            customer_id: CustomerId::new(),
+            form_id: FormId::new(),
+            entry_id: FormEntryId::at(at).unwrap(),
+            due_at: at,
+            attempts: 3,
+            claimed_at: Some(at),
+            expires_at: at + Duration::days(365),
+        };
+        let item = due_item(&due).unwrap();
+        assert_eq!(
+            items::gsi1_key(&item),
+            Some(Key::new(
+                "FORMNOTIFY",
+                format!("2026-05-31T14:05:00.500Z#{}", due.entry_id)
+            ))
+        );
+        assert_eq!(
+            items::ttl_seconds(&item),
+            Some((at + Duration::hours(24)).timestamp())
+        );
+        let short = NotificationDue {
+            expires_at: at + Duration::hours(1),
+            ..due.clone()
+        };
+        assert_eq!(
+            items::ttl_seconds(&due_item(&short).unwrap()),
+            Some(short.expires_at.timestamp())
+        );
+        assert_eq!(items::record::<NotificationDue>(item).unwrap(), due);
+    }
 }
