@@ -255,7 +255,9 @@ pub async fn intake(State(state): State<FormsState>, request: Request) -> Respon
                 tokio::spawn(async move {
                     match notifications::first_attempt(&state, &form, &entry, &due).await {
                         Ok(_) | Err(notifications::NotifyError::Busy) => {}
-                        Err(e) => tracing::error!(entry = %entry.id, error = ?e, "the first attempt at the email failed; the sweep retries it"),
+                        Err(e) => {
+                            tracing::error!(entry = %entry.id, error = ?e, "the first attempt at the email failed; the sweep retries it")
+                        }
                     }
                 });
             }

@@ -120,7 +120,10 @@ pub async fn resend(
         .await?;
     let seen = match (&due, entry.email_next_try_at) {
         (None, Some(_)) => return Ok(None),
-        (Some(d), _) if d.claimed_at.is_some_and(|at| now < at + Duration::seconds(LEASE_SECONDS)) => {
+        (Some(d), _)
+            if d.claimed_at
+                .is_some_and(|at| now < at + Duration::seconds(LEASE_SECONDS)) =>
+        {
             return Err(NotifyError::Busy);
         }
         (due, _) => due.as_ref().map(|d| d.attempts),
@@ -133,7 +136,9 @@ pub async fn resend(
     );
     claimed?;
     let tenant = tenant.map_err(anyhow::Error::new)?;
-    Ok(Some(attempt(state, tenant.as_ref(), form, entry, &claim).await?))
+    Ok(Some(
+        attempt(state, tenant.as_ref(), form, entry, &claim).await?,
+    ))
 }
 
 /// What one sweep did.

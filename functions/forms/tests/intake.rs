@@ -459,21 +459,45 @@ async fn fresh_ipv6_addresses_of_one_64_share_one_limit() {
         "a new address in the same /64 is the same visitor"
     );
     let next_64 = site
-        .post_from(&form, FORM, "n=next", &[("origin", SITE)], "2001:db8:7:9::1")
+        .post_from(
+            &form,
+            FORM,
+            "n=next",
+            &[("origin", SITE)],
+            "2001:db8:7:9::1",
+        )
         .await;
     assert_eq!(next_64.status, StatusCode::OK, "another /64 has its own");
     let mapped = site
-        .post_from(&form, FORM, "n=v4", &[("origin", SITE)], "::ffff:198.51.100.4")
+        .post_from(
+            &form,
+            FORM,
+            "n=v4",
+            &[("origin", SITE)],
+            "::ffff:198.51.100.4",
+        )
         .await;
     assert_eq!(mapped.status, StatusCode::OK);
     for n in 1..forms::intake::PER_ADDRESS {
         let answer = site
-            .post_from(&form, FORM, format!("v4={n}"), &[("origin", SITE)], "198.51.100.4")
+            .post_from(
+                &form,
+                FORM,
+                format!("v4={n}"),
+                &[("origin", SITE)],
+                "198.51.100.4",
+            )
             .await;
         assert_eq!(answer.status, StatusCode::OK, "v4 entry {n}");
     }
     let over = site
-        .post_from(&form, FORM, "n=v4-over", &[("origin", SITE)], "::ffff:198.51.100.4")
+        .post_from(
+            &form,
+            FORM,
+            "n=v4-over",
+            &[("origin", SITE)],
+            "::ffff:198.51.100.4",
+        )
         .await;
     assert_eq!(
         over.status,

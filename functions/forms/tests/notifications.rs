@@ -14,9 +14,7 @@ use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use forms::notifications::{self, GRACE_SECONDS, MAX_ATTEMPTS, Swept};
 use portal::{
-    domain::{
-        EmailState, EntryField, FormEntry, FormEntryId, FormId, OutgoingEmail, Verification,
-    },
+    domain::{EmailState, EntryField, FormEntry, FormEntryId, FormId, OutgoingEmail, Verification},
     embedded::Outbox,
     ports::{DeliveryError, Mailer},
 };
@@ -86,7 +84,12 @@ impl Site {
     async fn entry(&self, id: FormEntryId) -> FormEntry {
         self.portal
             .store
-            .get_entry(self.agency.tenant, self.customer.id, id, self.portal.clock_now())
+            .get_entry(
+                self.agency.tenant,
+                self.customer.id,
+                id,
+                self.portal.clock_now(),
+            )
             .await
             .unwrap()
             .expect("the entry is kept")
@@ -154,7 +157,11 @@ async fn a_notification_whose_first_try_never_ran_is_sent_once_its_grace_has_pas
     assert_eq!(emails[0].reply_to.as_deref(), Some("ada@visitor.example"));
     let sent = site.entry(entry.id).await;
     assert_eq!(
-        (sent.email_state, sent.email_attempts, sent.email_next_try_at),
+        (
+            sent.email_state,
+            sent.email_attempts,
+            sent.email_next_try_at
+        ),
         (EmailState::Sent, 1, None)
     );
     site.portal.clock.advance(Duration::days(1));
@@ -170,7 +177,12 @@ async fn a_failed_email_is_sent_by_the_sweep_once_its_backoff_has_passed() {
         .form(json!({"recipients": ["info@kunde.example"]}))
         .await;
     let answer = site
-        .post(&form, FORM, "email=ada%40visitor.example&message=hi", &[("origin", SITE)])
+        .post(
+            &form,
+            FORM,
+            "email=ada%40visitor.example&message=hi",
+            &[("origin", SITE)],
+        )
         .await;
     assert!(answer.status.is_success(), "{}", answer.text);
     let failed = site.settled().await;
@@ -186,7 +198,10 @@ async fn a_failed_email_is_sent_by_the_sweep_once_its_backoff_has_passed() {
         .portal
         .call(
             Method::GET,
-            &format!("/form-entries/{}?customerId={}", failed.id, site.customer.id),
+            &format!(
+                "/form-entries/{}?customerId={}",
+                failed.id, site.customer.id
+            ),
             &site.agency.key,
             None,
         )
@@ -204,7 +219,11 @@ async fn a_failed_email_is_sent_by_the_sweep_once_its_backoff_has_passed() {
     assert_eq!((swept.sent, swept.failed), (1, 0), "{swept:?}");
     let sent = site.entry(failed.id).await;
     assert_eq!(
-        (sent.email_state, sent.email_attempts, sent.email_next_try_at),
+        (
+            sent.email_state,
+            sent.email_attempts,
+            sent.email_next_try_at
+        ),
         (EmailState::Sent, 2, None)
     );
     assert_eq!(site.portal.outbox.messages().unwrap().len(), 1);
@@ -312,9 +331,9 @@ async fn a_resend_while_an_attempt_is_under_way_is_refused_with_409() {
     assert!(site.portal.outbox.messages().unwrap().is_empty());
 
     // An attempt that died under way holds it no longer than its lease.
-    site.portal.clock.advance(Duration::seconds(
-        notifications::LEASE_SECONDS,
-    ));
+    site.portal
+        .clock
+        .advance(Duration::seconds(notifications::LEASE_SECONDS));
     let (status, body) = site.resend(entry.id).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["emailState"], "sent");
@@ -345,13 +364,16 @@ async fn after_the_last_attempt_the_entry_stays_failed_and_the_resend_still_work
     };
     // The customer speaks French (see support::Portal::customer).
     let retrying = portal::i18n::t(portal::domain::Language::Fr, "page-entries-email-retrying");
-    let failed_for_good = portal::i18n::t(portal::domain::Language::Fr, "page-entries-email-failed");
+    let failed_for_good =
+        portal::i18n::t(portal::domain::Language::Fr, "page-entries-email-failed");
     let html = entries_page().await;
     assert!(html.contains(&retrying), "{html}");
 
     // Act: a sweep at each next try, as the schedule would.
     for attempt in 2..=MAX_ATTEMPTS {
-        let next = entry.email_next_try_at.expect("a next try while attempts are left");
+        let next = entry
+            .email_next_try_at
+            .expect("a next try while attempts are left");
         site.advance_to(next);
         let swept = site.sweep().await;
         entry = site.entry(entry.id).await;
@@ -462,7 +484,11 @@ async fn on_moto_ses_refuses_an_unverified_sender_then_the_next_sweep_delivers()
         .await;
     assert!(answer.status.is_success(), "{}", answer.text);
     let failed = site.settled().await;
-    assert_eq!(failed.email_state, EmailState::Failed, "moto refuses: unverified");
+    assert_eq!(
+        failed.email_state,
+        EmailState::Failed,
+        "moto refuses: unverified"
+    );
 
     aws_sdk_sesv2::Client::new(&sdk)
         .create_email_identity()
@@ -487,10 +513,22 @@ async fn on_moto_ses_refuses_an_unverified_sender_then_the_next_sweep_delivers()
         .flatten()
         .filter(|m| m["destinations"]["ToAddresses"][0] == recipient.as_str())
         .collect();
-    assert_eq!(to_recipient.len(), 1, "one email, after the sender was verified");
-    assert_eq!(to_recipient[0]["source"].as_str().map(|s| s.contains(&domain)), Some(true));
+    assert_eq!(
+        to_recipient.len(),
+        1,
+        "one email, after the sender was verified"
+    );
+    assert_eq!(
+        to_recipient[0]["source"]
+            .as_str()
+            .map(|s| s.contains(&domain)),
+        Some(true)
+    );
     assert!(
-        to_recipient[0]["body"].as_str().unwrap_or_default().contains("Hallo"),
+        to_recipient[0]["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Hallo"),
         "{}",
         to_recipient[0]
     );

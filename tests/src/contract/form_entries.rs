@@ -327,7 +327,10 @@ pub async fn due_notifications_are_found_by_time_claimed_once_and_released_or_dr
         "b",
     );
     let quiet = entry(TenantId::new(), CustomerId::new(), FormId::new(), now, "q");
-    let (due_a, due_b) = (due_of(&a, now + grace), due_of(&b, now + grace + Duration::seconds(1)));
+    let (due_a, due_b) = (
+        due_of(&a, now + grace),
+        due_of(&b, now + grace + Duration::seconds(1)),
+    );
     store.put_entry(&a, Some(&due_a)).await.unwrap();
     store.put_entry(&b, Some(&due_b)).await.unwrap();
     store.put_entry(&quiet, None).await.unwrap();
@@ -341,7 +344,7 @@ pub async fn due_notifications_are_found_by_time_claimed_once_and_released_or_dr
     );
     assert_eq!(
         store.due_notifications(later, 1).await.unwrap(),
-        [due_a.clone()]
+        std::slice::from_ref(&due_a)
     );
     assert_eq!(
         store
@@ -423,7 +426,11 @@ pub async fn due_notifications_are_found_by_time_claimed_once_and_released_or_dr
         .unwrap()
         .unwrap();
     assert_eq!(
-        (sent.email_state, sent.email_attempts, sent.email_next_try_at),
+        (
+            sent.email_state,
+            sent.email_attempts,
+            sent.email_next_try_at
+        ),
         (EmailState::Sent, 2, None)
     );
 
@@ -450,7 +457,10 @@ pub async fn a_deleted_or_expired_entry_leaves_no_due_notification_behind(
 
     // Deleting the entry deletes its due item in the same transaction.
     store.delete_entry(t, c, deleted.id).await.unwrap();
-    assert_eq!(store.notification_due(t, c, deleted.id).await.unwrap(), None);
+    assert_eq!(
+        store.notification_due(t, c, deleted.id).await.unwrap(),
+        None
+    );
 
     // An entry gone by other means (TTL deletes the entry and its due item at different
     // moments) while its notification is claimed: recording the attempt drops the due item
@@ -476,7 +486,13 @@ pub async fn an_attempt_overtaken_by_a_later_claim_still_records_its_outcome(
     store: Arc<dyn FormEntryStore>,
 ) {
     let now = Utc::now();
-    let e = entry(TenantId::new(), CustomerId::new(), FormId::new(), now, "slow");
+    let e = entry(
+        TenantId::new(),
+        CustomerId::new(),
+        FormId::new(),
+        now,
+        "slow",
+    );
     let (t, c) = (e.tenant_id, e.customer_id);
     store.put_entry(&e, Some(&due_of(&e, now))).await.unwrap();
     let slow = claimed(&due_of(&e, now), now, now + Duration::minutes(2));
@@ -502,7 +518,12 @@ pub async fn an_attempt_overtaken_by_a_later_claim_still_records_its_outcome(
         .unwrap();
     assert_eq!(store.notification_due(t, c, e.id).await.unwrap(), None);
     assert_eq!(
-        store.get_entry(t, c, e.id, now).await.unwrap().unwrap().email_attempts,
+        store
+            .get_entry(t, c, e.id, now)
+            .await
+            .unwrap()
+            .unwrap()
+            .email_attempts,
         2
     );
 }
