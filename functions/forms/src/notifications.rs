@@ -29,6 +29,10 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// The most notifications one sweep takes on: a sweep's sends stay well within the
 /// function's timeout, and the next sweep takes the rest.
 pub const SWEEP_BATCH: usize = 25;
+/// A sweep takes on no new notification after this long, half the function's 10-second
+/// timeout: what it leaves unclaimed is still due for the next sweep, while an attempt cut
+/// off by the timeout would wait for its backoff.
+pub const SWEEP_BUDGET: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The wait after the `attempt`-th attempt before the next: 2, 4, 8, 16, 32, 64 minutes,
 /// then two hours. Never shorter than the lease, so the sweep leaves an attempt under way
@@ -155,13 +159,21 @@ pub struct Swept {
     pub skipped: usize,
 }
 
-/// Tries every notification due at `now` (at most [`SWEEP_BATCH`]); the schedule calls it
-/// every minute. A notification that can't be handled now is logged and left to its next
+/// Tries every notification due at `now` (at most [`SWEEP_BATCH`], within
+/// [`SWEEP_BUDGET`]); the schedule calls it every minute. A notification that can't be handled now is logged and left to its next
 /// try: one bad item holds up no other.
 pub async fn sweep(state: &FormsState, now: DateTime<Utc>) -> Result<Swept, NotifyError> {
+    let started = std::time::Instant::now();
     let due = state.entries.due_notifications(now, SWEEP_BATCH).await?;
     let mut swept = Swept::default();
     for due in due {
+        if started.elapsed() > SWEEP_BUDGET {
+            tracing::info!(
+                ?swept,
+                "the sweep's time is up; the next sweep takes the rest"
+            );
+            break;
+        }
         match sweep_one(state, &due, now).await {
             Ok(Outcome::Recorded(EmailState::Sent)) => swept.sent += 1,
             Ok(Outcome::Recorded(_)) => swept.failed += 1,
