@@ -47,16 +47,7 @@ pub fn app(services: &Services) -> Router {
         );
     }
     let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
-    let forms_state = forms::FormsState::new(
-        state.clone(),
-        services.mailer.clone(),
-        Arc::new(forms::turnstile::Turnstile::new(
-            std::env::var("TURNSTILE_VERIFY_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or_else(|| forms::turnstile::SITEVERIFY_URL.to_owned()),
-        )),
-    );
+    let forms_state = forms_state(services);
     let wishes_state = WishesState::new(state.clone(), services.mailer.clone());
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::new(
@@ -87,6 +78,40 @@ pub fn app(services: &Services) -> Router {
     finish_router(functions.merge(local))
         .layer(middleware::from_fn(client_address))
         .layer(middleware::from_fn(log_request))
+}
+
+/// The forms function's ports, as Lambda gives them (`TURNSTILE_VERIFY_URL` as there).
+fn forms_state(services: &Services) -> forms::FormsState {
+    forms::FormsState::new(
+        services.app_state(),
+        services.mailer.clone(),
+        Arc::new(forms::turnstile::Turnstile::new(
+            std::env::var("TURNSTILE_VERIFY_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| forms::turnstile::SITEVERIFY_URL.to_owned()),
+        )),
+    )
+}
+
+/// Retries the form entries' due notifications every 30 seconds, as the EventBridge
+/// schedule does in AWS every minute.
+pub fn spawn_form_notification_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+    let forms = forms_state(services);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let now = forms.clock.now();
+            match forms::notifications::sweep(&forms, now).await {
+                Ok(swept) if swept != Default::default() => {
+                    tracing::info!(?swept, "form notifications swept");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "the form notifications could not be swept"),
+            }
+        }
+    })
 }
 
 /// Sends the batched file notices every 30 seconds, as the EventBridge schedule does in

@@ -18,7 +18,10 @@ use portal::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{Caller, FormsState, intake, manage};
+use crate::{
+    Caller, FormsState, manage,
+    notifications::{self, NotifyError},
+};
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -58,6 +61,8 @@ pub struct EntryView {
     read_at: Option<DateTime<Utc>>,
     email_state: EmailState,
     email_attempts: u32,
+    /// When it is tried again on its own (pending, or failed with attempts left).
+    email_next_try_at: Option<DateTime<Utc>>,
 }
 
 impl From<FormEntry> for EntryView {
@@ -75,6 +80,7 @@ impl From<FormEntry> for EntryView {
             read_at: e.read_at,
             email_state: e.email_state,
             email_attempts: e.email_attempts,
+            email_next_try_at: e.email_next_try_at,
         }
     }
 }
@@ -313,7 +319,12 @@ pub(crate) async fn resend(
         .filter(|f| caller.may_see(f))
         .ok_or(ApiError::NotFound("form"))?;
     if !form.recipients.is_empty() {
-        intake::notify(&state, &form, &entry).await;
+        match notifications::resend(&state, &form, &entry).await {
+            Ok(_) => {}
+            // An attempt is under way (a sweep's, or the first one's): its outcome will show.
+            Err(NotifyError::Busy) => return Err(ApiError::ConcurrentChange),
+            Err(NotifyError::Unexpected(e)) => return Err(ApiError::Unexpected(e)),
+        }
     }
     let entry = live_entry(&state, caller.tenant(), customer, id)
         .await?

@@ -7,12 +7,15 @@
 //! 2. at once: `PutItem` of the entry (its email state `pending`) and `UpdateItem ADD` of the
 //!    form's entry count.
 //!
+//! The entry's `PutItem` is a `TransactWriteItems` with its notification's due item when
+//! the form has recipients: still one round trip.
+//!
 //! A Turnstile check, when the form has a secret, sits between them (Cloudflare, not AWS).
-//! The notification is sent after the answer, by a task of its own (tenant read, SES, the
-//! email's state recorded on the entry): the entry is already stored with its email
-//! `pending`, so a task cut short (a Lambda frozen after answering and never thawed) loses no
-//! entry, only delays its email until someone resends it (`POST
-//! /form-entries/{entryId}/notification`).
+//! The notification is sent after the answer, by a task of its own (the claim with the
+//! agency's read, SES, the outcome recorded; see `notifications`): the entry is already
+//! stored with its email `pending` and due, so a task cut short (a Lambda frozen after
+//! answering) loses no entry and no email: the scheduled sweep sends it once its grace
+//! period has passed.
 
 use std::net::IpAddr;
 
@@ -26,16 +29,16 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use portal::{
     domain::{
         Email, EmailState, EntryField, FieldError, Form, FormEntry, FormEntryId, FormId, Language,
-        OutgoingEmail, RedirectUrl, Verification,
+        OutgoingEmail, RedirectUrl, Tenant, Verification,
     },
     http::{ApiError, ClientAddress, asked_language},
     i18n::{self, Arg},
     pages::{self, FormIntakePage},
-    ports::{DeliveryError, FormCount, StoreError},
+    ports::{FormCount, StoreError},
 };
 use serde::Serialize;
 
-use crate::{FormsState, turnstile::Verdict};
+use crate::{FormsState, notifications, turnstile::Verdict};
 
 /// The hidden field a person leaves empty and a bot fills in.
 pub const HONEYPOT: &str = "_gotcha";
@@ -206,7 +209,11 @@ pub async fn intake(State(state): State<FormsState>, request: Request) -> Respon
     let forget = window + Duration::minutes(2 * WINDOW_MINUTES);
     let address_key = format!(
         "form-intake-address#{}",
-        asker.address.as_deref().unwrap_or("unknown")
+        asker
+            .address
+            .as_deref()
+            .and_then(|a| a.parse().ok())
+            .map_or_else(|| "unknown".to_owned(), rate_address)
     );
     let form_key = format!("form-intake-form#{form_id}");
     // Round trip 1.
@@ -231,19 +238,28 @@ pub async fn intake(State(state): State<FormsState>, request: Request) -> Respon
             answer_accepted(&asker, &form, decoy)
         }
         Ok(Decision::Keep(entry)) => {
+            let due = (entry.email_state == EmailState::Pending)
+                .then(|| notifications::first_due(&entry));
             // Round trip 2.
             let (stored, _) = tokio::join!(
-                state.entries.put_entry(&entry),
+                state.entries.put_entry(&entry, due.as_ref()),
                 state.forms.count(form.id, FormCount::Entry),
             );
             if let Err(e) = stored {
                 return answer_problem(&asker, Some(&form), e.into());
             }
             tracing::info!(form = %form.id, entry = %entry.id, "form entry stored");
-            if entry.email_state == EmailState::Pending {
+            if let Some(due) = due {
                 let state = state.clone();
                 let (form, entry) = (form.clone(), entry.clone());
-                tokio::spawn(async move { notify(&state, &form, &entry).await });
+                tokio::spawn(async move {
+                    match notifications::first_attempt(&state, &form, &entry, &due).await {
+                        Ok(_) | Err(notifications::NotifyError::Busy) => {}
+                        Err(e) => {
+                            tracing::error!(entry = %entry.id, error = ?e, "the first attempt at the email failed; the sweep retries it")
+                        }
+                    }
+                });
             }
             answer_accepted(&asker, &form, entry.id)
         }
@@ -306,6 +322,7 @@ async fn decide(
         .into_iter()
         .filter(|f| f.name != HONEYPOT && f.name != TURNSTILE_FIELD)
         .collect();
+    let pending = !form.recipients.is_empty();
     let entry = FormEntry {
         id: FormEntryId::at(now)?,
         tenant_id: form.tenant_id,
@@ -318,12 +335,17 @@ async fn decide(
         user_agent: asker.user_agent.clone(),
         verification,
         read_at: None,
-        email_state: if form.recipients.is_empty() {
-            EmailState::NoRecipients
-        } else {
+        email_state: if pending {
             EmailState::Pending
+        } else {
+            EmailState::NoRecipients
         },
         email_attempts: 0,
+        email_next_try_at: None,
+    };
+    let entry = FormEntry {
+        email_next_try_at: pending.then(|| notifications::first_due(&entry).due_at),
+        ..entry
     };
     Ok(Decision::Keep(entry))
 }
@@ -338,6 +360,23 @@ pub fn origin_allowed(form: &Form, origin: Option<&str>) -> bool {
             .allowed_origins
             .iter()
             .any(|allowed| allowed.as_str() == origin),
+    }
+}
+
+/// Whose the per-address count is: an IPv4 address, or the /64 of an IPv6 address (one
+/// subscriber's network: its 2^64 addresses cost a visitor nothing to change). An
+/// IPv4-mapped IPv6 address counts as its IPv4 address.
+pub fn rate_address(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let network = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{network}/64")
+            }
+        },
     }
 }
 
@@ -698,37 +737,14 @@ pub fn reply_to(fields: &[EntryField]) -> Option<Email> {
         .or_else(|| fields.iter().find_map(parse))
 }
 
-/// Emails the entry to the form's recipients and records how that went on the entry; one
-/// retry when SES can't take it now. Used after the answer, and to resend.
-pub async fn notify(state: &FormsState, form: &Form, entry: &FormEntry) -> EmailState {
-    let outcome = send_notification(state, form, entry).await;
-    let recorded = match outcome {
-        Ok(()) => EmailState::Sent,
-        Err(e) => {
-            tracing::warn!(form = %form.id, entry = %entry.id, error = %e, "the form entry's email was not sent");
-            EmailState::Failed
-        }
-    };
-    if let Err(e) = state
-        .entries
-        .record_email(entry.tenant_id, entry.customer_id, entry.id, recorded)
-        .await
-    {
-        tracing::error!(entry = %entry.id, error = %e, "the email's state was not recorded");
-    }
-    recorded
-}
-
-async fn send_notification(
+/// Emails the entry to each of the form's recipients, from the agency. A failure is the
+/// caller's to record and retry (see `notifications`): nothing here waits or sleeps.
+pub(crate) async fn send_notification(
     state: &FormsState,
+    tenant: &Tenant,
     form: &Form,
     entry: &FormEntry,
 ) -> anyhow::Result<()> {
-    let tenant = state
-        .tenants
-        .get_tenant(form.tenant_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the form's agency is gone"))?;
     let reply_to = reply_to(&entry.fields);
     for recipient in &form.recipients {
         let email = notification(
@@ -739,18 +755,7 @@ async fn send_notification(
             recipient,
             &reply_to,
         );
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            match state.mailer.send_email(&email).await {
-                Ok(_) => break,
-                Err(DeliveryError::Unavailable(why)) if tries < 2 => {
-                    tracing::info!(why, "SES can't take the email now; one more try");
-                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        state.mailer.send_email(&email).await?;
     }
     Ok(())
 }
@@ -845,6 +850,22 @@ mod tests {
         ] {
             assert_eq!(reply_to(&[field("email", injected)]), None, "{injected:?}");
         }
+    }
+
+    #[test]
+    fn ipv6_visitors_are_counted_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let key = |a: &str| rate_address(a.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"), "IPv4 per address");
+        assert_eq!(key("2001:db8:1:2:a:b:c:d"), "2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            key("2001:db8:1:2::1"),
+            "a fresh /128 in the same /64 is the same visitor"
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+        assert_eq!(key("::1"), "::/64");
     }
 
     #[test]

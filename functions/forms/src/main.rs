@@ -1,27 +1,18 @@
-//! The forms Lambda function: `lambda_http` over the router in `lib.rs`.
+//! The forms Lambda function: the HTTP API's requests and the notification schedule (see
+//! `lambda.rs`).
 
-use axum::{extract::Request, middleware::Next, response::Response};
-use lambda_http::request::RequestContext;
-use portal::http::ClientAddress;
-
-/// API Gateway knows the visitor's address; the intake's rate limit reads it as a
-/// `ClientAddress`.
-async fn client_address(mut request: Request, next: Next) -> Response {
-    let ip = match request.extensions().get::<RequestContext>() {
-        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
-        _ => None,
-    };
-    if let Some(ip) = ip {
-        request.extensions_mut().insert(ClientAddress(ip));
-    }
-    next.run(request).await
-}
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+use serde_json::value::RawValue;
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+async fn main() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
     let config = forms::Config::from_env()?;
     let state = forms::FormsState::connect(&config).await;
-    let app = forms::router(state).layer(axum::middleware::from_fn(client_address));
-    lambda_http::run(app).await
+    let app = forms::lambda::app(state.clone());
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Box<RawValue>>| {
+        let (app, state) = (app.clone(), state.clone());
+        async move { forms::lambda::handle(&app, &state, event).await }
+    }))
+    .await
 }

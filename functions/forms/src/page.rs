@@ -10,7 +10,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use portal::{
-    domain::{FormEntryId, Subject, Verification},
+    domain::{EmailState, FormEntryId, Subject, Verification},
     http::{ApiError, FormBody, PathParam, QueryParam, UserSession},
     pages::{self, EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, Page},
 };
@@ -115,6 +115,11 @@ pub(crate) async fn show(
             received: e.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             new: e.read_at.is_none(),
             unverified: e.verification == Verification::Unverified,
+            email_note: match (e.email_state, e.email_next_try_at) {
+                (EmailState::Failed, Some(_)) => Some("page-entries-email-retrying"),
+                (EmailState::Failed, None) => Some("page-entries-email-failed"),
+                _ => None,
+            },
             fields: e
                 .fields
                 .iter()

@@ -434,6 +434,78 @@ async fn turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unve
     assert_eq!(verdict, forms::turnstile::Verdict::Unreachable);
 }
 
+async fn fresh_ipv6_addresses_of_one_64_share_one_limit() {
+    let site = Site::new().await;
+    let form = site.form(json!({"recipients": []})).await;
+    for n in 0..forms::intake::PER_ADDRESS {
+        let address = format!("2001:db8:7:8::{:x}", n + 1);
+        let answer = site
+            .post_from(&form, FORM, format!("n={n}"), &[("origin", SITE)], &address)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "entry {n} from {address}");
+    }
+    let another_128 = site
+        .post_from(
+            &form,
+            FORM,
+            "n=over",
+            &[("origin", SITE)],
+            "2001:db8:7:8:ffff:1:2:3",
+        )
+        .await;
+    assert_eq!(
+        another_128.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a new address in the same /64 is the same visitor"
+    );
+    let next_64 = site
+        .post_from(
+            &form,
+            FORM,
+            "n=next",
+            &[("origin", SITE)],
+            "2001:db8:7:9::1",
+        )
+        .await;
+    assert_eq!(next_64.status, StatusCode::OK, "another /64 has its own");
+    let mapped = site
+        .post_from(
+            &form,
+            FORM,
+            "n=v4",
+            &[("origin", SITE)],
+            "::ffff:198.51.100.4",
+        )
+        .await;
+    assert_eq!(mapped.status, StatusCode::OK);
+    for n in 1..forms::intake::PER_ADDRESS {
+        let answer = site
+            .post_from(
+                &form,
+                FORM,
+                format!("v4={n}"),
+                &[("origin", SITE)],
+                "198.51.100.4",
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "v4 entry {n}");
+    }
+    let over = site
+        .post_from(
+            &form,
+            FORM,
+            "n=v4-over",
+            &[("origin", SITE)],
+            "::ffff:198.51.100.4",
+        )
+        .await;
+    assert_eq!(
+        over.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an IPv4-mapped address counts as its IPv4 address"
+    );
+}
+
 async fn too_many_entries_from_one_address_get_429_with_retry_after() {
     let site = Site::new().await;
     let form = site.form(json!({"recipients": []})).await;
@@ -632,6 +704,7 @@ both_backends!(
     a_bot_filling_the_honeypot_is_answered_as_accepted_and_leaves_only_a_spam_count,
     turnstile_passes_people_refuses_bots_and_an_outage_keeps_the_entry_unverified,
     too_many_entries_from_one_address_get_429_with_retry_after,
+    fresh_ipv6_addresses_of_one_64_share_one_limit,
     huge_bodies_too_many_fields_and_too_long_values_are_refused_and_counted,
     visitor_input_adds_no_header_or_recipient_to_the_notification,
     odd_unicode_in_names_and_values_is_kept_and_control_characters_in_names_are_refused,

@@ -483,6 +483,30 @@ pub struct FormEntry {
     pub email_state: EmailState,
     #[serde(default)]
     pub email_attempts: u32,
+    /// When the notification is tried (again) on its own, while it is due: pending or
+    /// failed with attempts left.
+    #[serde(default)]
+    pub email_next_try_at: Option<DateTime<Utc>>,
+}
+
+/// An entry's notification still to send: written with the entry, found by the sweep by its
+/// due time, and claimed (`attempts` one up) before every attempt, so that of two senders
+/// only one sends. Gone once the email is sent or given up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationDue {
+    pub tenant_id: TenantId,
+    pub customer_id: CustomerId,
+    pub form_id: FormId,
+    pub entry_id: FormEntryId,
+    /// When the next attempt may start.
+    pub due_at: DateTime<Utc>,
+    /// The attempts claimed so far: the item's version.
+    pub attempts: u32,
+    /// When the attempt under way was claimed; `None` between attempts.
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// The entry's end of retention: the item never outlives it.
+    pub expires_at: DateTime<Utc>,
 }
 
 impl FormEntry {

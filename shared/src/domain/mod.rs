@@ -34,8 +34,8 @@ pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCusto
 pub use email::Email;
 pub use file::{DirectLink, FileNotice, FileRecord, FileSettings, FileState, NoticeTo, Uploader};
 pub use form::{
-    EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, Origin, RedirectUrl,
-    TurnstileSecret, Verification,
+    EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, NotificationDue,
+    Origin, RedirectUrl, TurnstileSecret, Verification,
 };
 pub use ids::{
     ApiKeyId, CommentId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId,

@@ -30,6 +30,9 @@ pub struct EntriesEntry {
     pub received: String,
     pub new: bool,
     pub unverified: bool,
+    /// A catalogue key when the notification email is not sent: being retried, or failed
+    /// for good.
+    pub email_note: Option<&'static str>,
     pub fields: Vec<EntriesField>,
 }
 
@@ -95,6 +98,7 @@ mod tests {
             received: "2026-05-31 14:05 UTC".into(),
             new: true,
             unverified: true,
+            email_note: Some("page-entries-email-failed"),
             fields: vec![EntriesField {
                 name: "<b>name</b>".into(),
                 value: "<script>alert(1)</script>".into(),
@@ -120,6 +124,10 @@ mod tests {
                 "{html}"
             );
             assert!(html.contains(&crate::i18n::t(language, "page-entries-new")));
+            assert!(
+                html.contains(&crate::i18n::t(language, "page-entries-email-failed")),
+                "{html}"
+            );
             assert!(!html.contains("<script>alert"), "{html}");
             assert!(html.contains("&lt;script&gt;"));
         }

@@ -2,15 +2,25 @@
 //! `FORM#{formId}#ENTRIES` / `ENTRY#{entryId}`). Entry ids start with the time received, so
 //! both listings read newest first with a descending query and a date range is a `BETWEEN`
 //! on the sort key. `ttl` is the end of the agency's retention; reads check it too.
+//!
+//! An entry whose notification is still to send has a due item beside it
+//! (`…#ENTRIES` / `NOTIFY#{entryId}`), written in the entry's transaction. The entry's own
+//! `gsi1` is taken by the per-form listing, so the due item carries the sweep's index:
+//! `FORMNOTIFY` / `{due time}#{entryId}`, every agency's in time order, so a sweep reads
+//! what is due with one query and never scans. Each attempt is claimed by a put conditioned
+//! on the `attempts` it read; the item is deleted with the state that ends it (sent, given
+//! up, the entry deleted).
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use super::{ItemStore, customer_sk, tenant_pk, timestamp, ttl};
+use super::{ItemStore, customer_sk, tenant_pk, timestamp, ttl, unexpected};
 use crate::{
-    domain::{CustomerId, EmailState, FormEntry, FormEntryId, FormId, TenantId},
-    items::{self, Condition, Cursor, Item, Key, Keys, Query, SkCondition, Update, Write},
+    domain::{CustomerId, EmailState, FormEntry, FormEntryId, FormId, NotificationDue, TenantId},
+    items::{
+        self, Condition, Cursor, Item, Key, Keys, Query, SkCondition, TableError, Update, Write,
+    },
     ports::{EntryFilter, FormEntryStore, Page, StoreError},
 };
 
@@ -28,6 +38,41 @@ fn form_entries_gsi1pk(form: FormId) -> String {
 
 fn entry_key(tenant: TenantId, customer: CustomerId, id: FormEntryId) -> Key {
     Key::new(entries_pk(tenant, customer), entry_sk(id))
+}
+
+/// The sweep's index partition: every agency's due notifications.
+const NOTIFICATIONS: &str = "FORMNOTIFY";
+
+/// A due item outlives its next try by a day at most, so one nobody sweeps (the schedule
+/// stopped) goes away with TTL rather than staying forever; never beyond its entry.
+const DUE_ITEM_SLACK_HOURS: i64 = 24;
+
+fn due_key(tenant: TenantId, customer: CustomerId, id: FormEntryId) -> Key {
+    Key::new(entries_pk(tenant, customer), format!("NOTIFY#{id}"))
+}
+
+/// Fixed width (milliseconds, `Z`), so index keys sort as times.
+fn due_index_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn due_item(due: &NotificationDue) -> anyhow::Result<Item> {
+    let key = due_key(due.tenant_id, due.customer_id, due.entry_id);
+    let forget = due
+        .expires_at
+        .min(due.due_at + Duration::hours(DUE_ITEM_SLACK_HOURS));
+    let keys = Keys::new(key.pk, key.sk)
+        .gsi1(
+            NOTIFICATIONS,
+            format!("{}#{}", due_index_time(due.due_at), due.entry_id),
+        )
+        .ttl(ttl(forget));
+    items::item(due, &keys)
+}
+
+/// The condition that the due item is still at `attempts` (the claim that read it).
+fn still_at(attempts: u32) -> Condition {
+    Condition::equals("attempts", attempts)
 }
 
 pub(crate) fn entry_item(entry: &FormEntry) -> anyhow::Result<Item> {
@@ -61,12 +106,24 @@ fn date_range(filter: &EntryFilter) -> SkCondition {
 #[async_trait]
 impl FormEntryStore for ItemStore {
     #[tracing::instrument(skip_all, fields(entry = %entry.id, form = %entry.form_id))]
-    async fn put_entry(&self, entry: &FormEntry) -> Result<(), StoreError> {
+    async fn put_entry(
+        &self,
+        entry: &FormEntry,
+        due: Option<&NotificationDue>,
+    ) -> Result<(), StoreError> {
         let put = Write::put(entry_item(entry)?).when(Condition::NotExists);
-        self.write(put, "Failed to store the form entry")
-            .await?
-            .map_err(|_| StoreError::AlreadyExists)?;
-        Ok(())
+        let Some(due) = due else {
+            self.write(put, "Failed to store the form entry")
+                .await?
+                .map_err(|_| StoreError::AlreadyExists)?;
+            return Ok(());
+        };
+        let due = Write::put(due_item(due)?).when(Condition::NotExists);
+        match self.table.transact(vec![put, due]).await {
+            Ok(()) => Ok(()),
+            Err(TableError::ConditionFailed { .. }) => Err(StoreError::AlreadyExists),
+            Err(e) => Err(unexpected(e, "Failed to store the form entry")),
+        }
     }
 
     #[tracing::instrument(skip(self))]
@@ -144,21 +201,97 @@ impl FormEntryStore for ItemStore {
     }
 
     #[tracing::instrument(skip(self))]
-    async fn record_email(
+    async fn due_notifications(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<NotificationDue>, StoreError> {
+        // Index keys start with a year; `~` sorts after every character they hold: all due
+        // up to `now`. (DynamoDB refuses an empty bound.)
+        let query = Query::gsi1(NOTIFICATIONS)
+            .sk(SkCondition::Between(
+                "0".to_owned(),
+                format!("{}~", due_index_time(now)),
+            ))
+            .limit(limit.max(1));
+        Ok(self
+            .list(query, "Failed to find the due notifications")
+            .await?
+            .records)
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn notification_due(
         &self,
         tenant: TenantId,
         customer: CustomerId,
         id: FormEntryId,
-        state: EmailState,
+    ) -> Result<Option<NotificationDue>, StoreError> {
+        self.get_record(
+            due_key(tenant, customer, id),
+            true,
+            "Failed to read the due notification",
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip(self, next), fields(entry = %next.entry_id, attempts = next.attempts))]
+    async fn claim_notification(
+        &self,
+        seen: Option<u32>,
+        next: &NotificationDue,
     ) -> Result<(), StoreError> {
+        let condition = seen.map_or(Condition::NotExists, still_at);
+        let put = Write::put(due_item(next)?).when(condition);
+        self.write(put, "Failed to claim the notification")
+            .await?
+            .map_err(|_| StoreError::VersionConflict)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self, claimed), fields(entry = %claimed.entry_id, attempts = claimed.attempts))]
+    async fn record_email(
+        &self,
+        claimed: &NotificationDue,
+        state: EmailState,
+        next_try: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let (t, c, id) = (claimed.tenant_id, claimed.customer_id, claimed.entry_id);
         let state = serde_json::to_value(state).map_err(anyhow::Error::from)?;
-        let update = Update::new(entry_key(tenant, customer, id))
-            .set("emailState", state)
-            .add("emailAttempts", 1)
-            .when(Condition::Exists);
-        let _gone = self
-            .write(update.into(), "Failed to record the notification")
-            .await?;
+        let entry = Write::from(
+            Update::new(entry_key(t, c, id))
+                .set("emailState", state)
+                .add("emailAttempts", 1)
+                .set("emailNextTryAt", next_try.map_or(Value::Null, timestamp))
+                .when(Condition::Exists),
+        );
+        let drop_due = || Write::delete(due_key(t, c, id)).when(still_at(claimed.attempts));
+        let due = match next_try {
+            None => drop_due(),
+            Some(at) => {
+                let released = NotificationDue {
+                    due_at: at,
+                    claimed_at: None,
+                    ..claimed.clone()
+                };
+                Write::put(due_item(&released)?).when(still_at(claimed.attempts))
+            }
+        };
+        let what = "Failed to record the notification";
+        let failed = match self.table.transact(vec![entry.clone(), due]).await {
+            Ok(()) => return Ok(()),
+            Err(TableError::ConditionFailed { failed }) => failed,
+            Err(e) => return Err(unexpected(e, what)),
+        };
+        let alone = if failed.first() == Some(&true) {
+            // The entry is gone (deleted, or removed by TTL): so is the reason to send.
+            drop_due()
+        } else {
+            // A later claim took the item over (this attempt outlived its lease): it records
+            // its own outcome; this one's is still the entry's news.
+            entry
+        };
+        let _either_way = self.write(alone, what).await?;
         Ok(())
     }
 
@@ -169,11 +302,15 @@ impl FormEntryStore for ItemStore {
         customer: CustomerId,
         id: FormEntryId,
     ) -> Result<(), StoreError> {
-        let delete = Write::delete(entry_key(tenant, customer, id)).when(Condition::Exists);
-        self.write(delete, "Failed to delete the form entry")
-            .await?
-            .map_err(|_| StoreError::NotFound)?;
-        Ok(())
+        let writes = vec![
+            Write::delete(entry_key(tenant, customer, id)).when(Condition::Exists),
+            Write::delete(due_key(tenant, customer, id)),
+        ];
+        match self.table.transact(writes).await {
+            Ok(()) => Ok(()),
+            Err(TableError::ConditionFailed { .. }) => Err(StoreError::NotFound),
+            Err(e) => Err(unexpected(e, "Failed to delete the form entry")),
+        }
     }
 }
 
@@ -202,6 +339,7 @@ mod tests {
             read_at: None,
             email_state: EmailState::Pending,
             email_attempts: 0,
+            email_next_try_at: None,
         };
         let item = entry_item(&entry).unwrap();
         assert_eq!(
@@ -216,5 +354,43 @@ mod tests {
             ))
         );
         assert_eq!(items::record::<FormEntry>(item).unwrap(), entry);
+    }
+
+    #[test]
+    fn a_due_item_is_indexed_by_its_due_time_and_never_outlives_a_day_past_it_or_its_entry() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-05-31T14:05:00.5Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let due = NotificationDue {
+            tenant_id: TenantId::new(),
+            customer_id: CustomerId::new(),
+            form_id: FormId::new(),
+            entry_id: FormEntryId::at(at).unwrap(),
+            due_at: at,
+            attempts: 3,
+            claimed_at: Some(at),
+            expires_at: at + Duration::days(365),
+        };
+        let item = due_item(&due).unwrap();
+        assert_eq!(
+            items::gsi1_key(&item),
+            Some(Key::new(
+                "FORMNOTIFY",
+                format!("2026-05-31T14:05:00.500Z#{}", due.entry_id)
+            ))
+        );
+        assert_eq!(
+            items::ttl_seconds(&item),
+            Some((at + Duration::hours(24)).timestamp())
+        );
+        let short = NotificationDue {
+            expires_at: at + Duration::hours(1),
+            ..due.clone()
+        };
+        assert_eq!(
+            items::ttl_seconds(&due_item(&short).unwrap()),
+            Some(short.expires_at.timestamp())
+        );
+        assert_eq!(items::record::<NotificationDue>(item).unwrap(), due);
     }
 }

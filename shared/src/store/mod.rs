@@ -23,6 +23,7 @@
 //! | rate count  | `RATE#{key}`         | `{window start}`  |                |                   |
 //! | form        | `FORM#{f}`           | `FORM`            | `TENANT#{t}#FORMS` | `CUSTOMER#{c}#FORM#{f}` |
 //! | form entry  | `TENANT#{t}#CUSTOMER#{c}#ENTRIES` | `ENTRY#{e}` | `FORM#{f}#ENTRIES` | `ENTRY#{e}` |
+//! | due notification | `TENANT#{t}#CUSTOMER#{c}#ENTRIES` | `NOTIFY#{e}` | `FORMNOTIFY` | `{due time}#{e}` |
 //! | file        | `TENANT#{t}#CUSTOMER#{c}` | `FILE#{f}`   | `TENANT#{t}#CUSTOMER#{c}#FOLDER#{folder}` | `FILE#{f}` |
 //! | file usage  | `TENANT#{t}#CUSTOMER#{c}` | `FILEUSAGE`  |                |                   |
 //! | file rules  | `TENANT#{t}`         | `FILESETTINGS`    |                |                   |

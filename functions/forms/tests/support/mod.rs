@@ -116,15 +116,29 @@ impl Portal {
 
     /// A portal whose Turnstile check is `check`, on the backend of the running test.
     pub async fn with_check(check: Arc<dyn HumanCheck>) -> Self {
+        let outbox = Arc::new(Outbox::in_memory());
+        Self::with_parts(check, outbox.clone(), outbox).await
+    }
+
+    /// A portal sending its emails with `mailer`; `outbox` is what the test reads (the
+    /// outbox `mailer` hands what it delivers to, if it does).
+    pub async fn with_mailer(mailer: Arc<dyn portal::ports::Mailer>, outbox: Arc<Outbox>) -> Self {
+        Self::with_parts(Arc::new(NoCheck), mailer, outbox).await
+    }
+
+    async fn with_parts(
+        check: Arc<dyn HumanCheck>,
+        mailer: Arc<dyn portal::ports::Mailer>,
+        outbox: Arc<Outbox>,
+    ) -> Self {
         let store = match BACKEND.try_with(|b| *b).unwrap_or(Backend::Embedded) {
             Backend::Embedded => Arc::new(embedded::in_memory_store()) as Arc<dyn Store>,
             Backend::Moto => moto_store().await,
         };
         let clock = Arc::new(TestClock::stopped());
-        let outbox = Arc::new(Outbox::in_memory());
         let mut all = AppState::from_store(store.clone());
         all.clock = clock.clone();
-        let state = FormsState::new(all, outbox.clone(), check);
+        let state = FormsState::new(all, mailer, check);
         Self {
             router: forms::router(state.clone()),
             store,
@@ -135,10 +149,15 @@ impl Portal {
     }
 
     pub async fn agency(&self, name: &str) -> Agency {
+        self.agency_sending_from(name, "hello@agency.example").await
+    }
+
+    /// An agency whose emails come from `sender`.
+    pub async fn agency_sending_from(&self, name: &str, sender: &str) -> Agency {
         let tenant = NewTenant {
             name: name.into(),
             portal_base_url: format!("https://{}.agency.example", name.to_lowercase()),
-            sender_email: "hello@agency.example".into(),
+            sender_email: sender.into(),
             default_language: "de".into(),
             tier: "starter".into(),
         };
