@@ -18,6 +18,7 @@ use portal::{
     },
     ports::StoreError,
 };
+use serde_json::Value;
 use thiserror::Error;
 
 pub mod notices;
@@ -63,6 +64,57 @@ impl From<EventError> for Diagnostic {
             error_type: error_type.to_owned(),
             error_message: e.to_string(),
         }
+    }
+}
+
+/// What one invocation was, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// S3's `ObjectCreated` records.
+    Uploads(Vec<Outcome>),
+    /// GuardDuty's "Object Scan Result" for one object.
+    ScanResult(Outcome),
+    /// The schedule's sweep of the batched notices.
+    Sweep(notices::Swept),
+}
+
+fn unreadable(error_type: &str, message: impl ToString) -> Diagnostic {
+    Diagnostic {
+        error_type: error_type.to_owned(),
+        error_message: message.to_string(),
+    }
+}
+
+/// Sends an invocation's payload to its handler: an S3 event (it has `Records`), GuardDuty's
+/// scan result (`source: aws.guardduty`), or the schedule's (`source: aws.events`). Anything
+/// else fails, so it lands in the dead-letter queue rather than vanishing.
+pub async fn dispatch(state: &EventsState, payload: Value) -> Result<Handled, Diagnostic> {
+    let source = payload.get("source").and_then(Value::as_str);
+    if payload.get("Records").is_some() {
+        let event: S3Event = serde_json::from_value(payload)
+            .map_err(|e| unreadable("UploadEvents.NotAnS3Event", e))?;
+        Ok(Handled::Uploads(handle_event(state, event).await?))
+    } else if source == Some("aws.guardduty") {
+        // The key is plain text here, unlike in S3's own events.
+        let key = payload
+            .pointer("/detail/s3ObjectDetails/objectKey")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                unreadable(
+                    "UploadEvents.NotAScanResult",
+                    "a GuardDuty event without detail.s3ObjectDetails.objectKey",
+                )
+            })?;
+        Ok(Handled::ScanResult(handle_scan_result(state, key).await?))
+    } else if source == Some("aws.events") {
+        Ok(Handled::Sweep(
+            notices::sweep(state, state.clock.now()).await?,
+        ))
+    } else {
+        Err(unreadable(
+            "UploadEvents.UnknownEvent",
+            "neither an S3 event, a scan result nor the notice schedule",
+        ))
     }
 }
 

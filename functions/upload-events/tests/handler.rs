@@ -11,7 +11,7 @@ use portal::{
     embedded::{self, LocalFileStore},
     ports::{FileCreation, FileStore, Store},
 };
-use upload_events::{EventsState, Outcome, handle_event, notices};
+use upload_events::{EventsState, Handled, Outcome, dispatch, handle_event, notices};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
@@ -451,4 +451,110 @@ async fn two_sweeps_at_once_send_one_email() {
 
     assert_eq!(sent, 1);
     assert_eq!(world.outbox.messages().unwrap().len(), 1);
+}
+
+/// A fixture (an event as AWS delivers it) with `__KEY__` replaced by `key`, as JSON.
+fn fixture(name: &str, key: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let json = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("__KEY__", key);
+    serde_json::from_str(&json).expect("a fixture is JSON")
+}
+
+#[tokio::test]
+async fn an_s3_event_reaches_the_upload_handler() {
+    let world = World::new();
+    let file = world
+        .uploaded("a.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+
+    let handled = dispatch(
+        &world.state,
+        fixture("s3-object-created.json", file.key.as_str()),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(handled, Handled::Uploads(vec![Outcome::Available(file.id)]));
+}
+
+#[tokio::test]
+async fn a_guardduty_scan_result_reaches_the_scan_handler_with_its_plain_key() {
+    // Arrange: a checked file waiting for its verdict (the local twin has no scanner, so the
+    // verdict stays unknown and the file waits on).
+    let world = World::new();
+    let file = world
+        .uploaded("a.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    let waiting = FileRecord {
+        state: FileState::AwaitingScan,
+        version: 2,
+        ..file.clone()
+    };
+    world.store.update_file(&file, &waiting).await.unwrap();
+
+    // Act
+    let handled = dispatch(
+        &world.state,
+        fixture("guardduty-scan-result.json", file.key.as_str()),
+    )
+    .await
+    .unwrap();
+
+    // Assert
+    assert_eq!(
+        handled,
+        Handled::ScanResult(Outcome::AlreadyHandled(file.id))
+    );
+    assert_eq!(world.reread(&file).await.state, FileState::AwaitingScan);
+}
+
+#[tokio::test]
+async fn the_schedule_sweeps_the_notices() {
+    let mut world = world_with_people().await;
+    let file = world
+        .uploaded("Logo.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let later = Utc::now() + notices::WINDOW + chrono::Duration::seconds(1);
+    world.state.clock = Arc::new(testkit::TestClock::at(later));
+
+    let handled = dispatch(&world.state, fixture("scheduled-event.json", ""))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        handled,
+        Handled::Sweep(notices::Swept {
+            sent: 1,
+            ..Default::default()
+        })
+    );
+    assert_eq!(world.outbox.messages().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_event_of_no_known_kind_fails_with_its_type() {
+    let world = World::new();
+    let cases = [
+        (
+            serde_json::json!({"source": "aws.s3", "detail": {}}),
+            "UploadEvents.UnknownEvent",
+        ),
+        (
+            serde_json::json!({"source": "aws.guardduty", "detail": {}}),
+            "UploadEvents.NotAScanResult",
+        ),
+        (
+            serde_json::json!({"Records": "not a list"}),
+            "UploadEvents.NotAnS3Event",
+        ),
+    ];
+    for (payload, expected) in cases {
+        let failed = dispatch(&world.state, payload.clone()).await.unwrap_err();
+        assert_eq!(failed.error_type, expected, "{payload}");
+    }
 }
