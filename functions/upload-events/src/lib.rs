@@ -13,9 +13,7 @@ use chrono::{DateTime, Utc};
 use lambda_runtime::Diagnostic;
 use percent_encoding::percent_decode_str;
 use portal::{
-    domain::{
-        CustomerId, FileId, FileNotice, FileRecord, FileState, NoticeTo, ObjectKey, TenantId,
-    },
+    domain::{CustomerId, FileId, FileNotice, FileRecord, FileState, ObjectKey, TenantId},
     ports::StoreError,
 };
 use serde_json::Value;
@@ -270,14 +268,7 @@ async fn check_and_record(
         None => {
             next.state = FileState::Available;
             // The other side is told later, with the other uploads of these minutes.
-            let notice = FileNotice {
-                tenant_id: file.tenant_id,
-                customer_id: file.customer_id,
-                file_id: file.id,
-                to: NoticeTo::of(file.uploaded_by),
-                name: file.name.clone(),
-                created_at: state.clock.now(),
-            };
+            let notice = FileNotice::of(file, state.clock.now());
             state
                 .files
                 .update_file_with_notice(file, &next, &notice)
@@ -334,14 +325,7 @@ pub async fn handle_scan_result(state: &EventsState, raw_key: &str) -> Result<Ou
         let written = match verdict.as_deref() {
             Some(NO_THREATS_FOUND) => {
                 next.state = FileState::Available;
-                let notice = FileNotice {
-                    tenant_id: file.tenant_id,
-                    customer_id: file.customer_id,
-                    file_id: file.id,
-                    to: NoticeTo::of(file.uploaded_by),
-                    name: file.name.clone(),
-                    created_at: state.clock.now(),
-                };
+                let notice = FileNotice::of(&file, state.clock.now());
                 state
                     .files
                     .update_file_with_notice(&file, &next, &notice)

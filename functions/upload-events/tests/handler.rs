@@ -558,3 +558,108 @@ async fn an_event_of_no_known_kind_fails_with_its_type() {
         assert_eq!(failed.error_type, expected, "{payload}");
     }
 }
+
+/// A mailer that fails its first `failures` sends (SES throttling, say), then hands
+/// every email to the outbox; it counts every try.
+struct FlakyMailer {
+    outbox: Arc<embedded::Outbox>,
+    failures: usize,
+    tries: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl portal::ports::Mailer for FlakyMailer {
+    async fn send_email(
+        &self,
+        email: &portal::domain::OutgoingEmail,
+    ) -> Result<String, portal::ports::DeliveryError> {
+        let tried = self.tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if tried < self.failures {
+            return Err(portal::ports::DeliveryError::Unavailable(
+                "throttled".into(),
+            ));
+        }
+        self.outbox.send_email(email).await
+    }
+}
+
+/// A world whose agency has one file's notice waiting, sent through a mailer that fails
+/// `failures` times; and the moment that notice is due.
+async fn notice_with_flaky_mailer(
+    failures: usize,
+) -> (World, Arc<FlakyMailer>, chrono::DateTime<Utc>) {
+    let mut world = world_with_people().await;
+    let mailer = Arc::new(FlakyMailer {
+        outbox: world.outbox.clone(),
+        failures,
+        tries: Default::default(),
+    });
+    world.state.mailer = mailer.clone();
+    let file = world
+        .uploaded("Logo.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let due = Utc::now() + notices::WINDOW + chrono::Duration::seconds(1);
+    (world, mailer, due)
+}
+
+#[tokio::test]
+async fn a_notice_whose_email_fails_is_sent_by_a_sweep_after_the_lease() {
+    // Arrange
+    let (world, mailer, due) = notice_with_flaky_mailer(1).await;
+
+    // Act
+    let failed = notices::sweep(&world.state, due).await.unwrap();
+    let during_lease = notices::sweep(&world.state, due + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let after_lease = notices::sweep(
+        &world.state,
+        due + notices::LEASE + chrono::Duration::seconds(1),
+    )
+    .await
+    .unwrap();
+    let later = notices::sweep(&world.state, due + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+
+    // Assert: tried, held back while leased, sent once, then gone.
+    assert_eq!(failed.failed, 1);
+    assert_eq!((during_lease.sent, during_lease.skipped), (0, 1));
+    assert_eq!(after_lease.sent, 1);
+    assert_eq!(later, notices::Swept::default());
+    let sent = world.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].text.contains("Logo.pdf"));
+    assert_eq!(mailer.tries.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_notice_whose_email_keeps_failing_is_given_up_after_its_attempts() {
+    let (world, mailer, due) = notice_with_flaky_mailer(usize::MAX).await;
+
+    for n in 0..(notices::MAX_ATTEMPTS as i32 + 3) {
+        let at = due + (notices::LEASE + chrono::Duration::seconds(1)) * n;
+        notices::sweep(&world.state, at).await.unwrap();
+    }
+
+    assert_eq!(
+        mailer.tries.load(std::sync::atomic::Ordering::SeqCst),
+        notices::MAX_ATTEMPTS as usize
+    );
+    assert!(
+        world
+            .store
+            .notices(
+                world.tenant,
+                world.customer,
+                portal::domain::NoticeTo::Agency
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "given up: the notices are gone"
+    );
+}

@@ -80,9 +80,23 @@ pub trait FileRecordStore: Send + Sync {
         customer: CustomerId,
         to: NoticeTo,
     ) -> Result<Vec<FileNotice>, StoreError>;
-    /// Takes `notices` away, all or none ([`StoreError::VersionConflict`] when another sweep
-    /// took any of them first): whoever claims them sends the one email.
-    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError>;
+    /// Leases `notices` to one sweep until `until`, all or none, counting an attempt on each
+    /// ([`StoreError::VersionConflict`] when any is gone, or leased to another sweep whose
+    /// lease has not ended at `now`): whoever holds the lease sends the one email.
+    async fn lease_notices(
+        &self,
+        notices: &[FileNotice],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Deletes `notices` once their email went out (or was given up), all or none, only
+    /// while they are still leased until `until` ([`StoreError::VersionConflict`] when the
+    /// lease ran out and another sweep took them).
+    async fn finish_notices(
+        &self,
+        notices: &[FileNotice],
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Deletes `file` if it is still what is stored and releases its bytes.
     async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
     /// Stores a new direct link ([`StoreError::AlreadyExists`] for a token already stored).

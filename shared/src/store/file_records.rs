@@ -66,6 +66,8 @@ fn link_item(link: &DirectLink) -> anyhow::Result<items::Item> {
 }
 
 const NOTICES: &str = "FILENOTICES";
+/// A notice's lease, in seconds since the epoch (see [`FileNotice::leased_until`]).
+const LEASED_UNTIL: &str = "leasedUntil";
 
 fn notice_key(n: &FileNotice) -> Key {
     Key::new(
@@ -313,15 +315,53 @@ impl FileRecordStore for ItemStore {
     }
 
     #[tracing::instrument(skip_all, fields(count = notices.len()))]
-    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError> {
+    async fn lease_notices(
+        &self,
+        notices: &[FileNotice],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        // Free: never leased, or the lease ended at or before `now` (`< now + 1`).
+        let free = || {
+            Condition::Exists.and(
+                Condition::absent(LEASED_UNTIL)
+                    .or(Condition::less_than(LEASED_UNTIL, now.timestamp() + 1)),
+            )
+        };
+        let writes = notices
+            .iter()
+            .map(|n| {
+                Update::new(notice_key(n))
+                    .set(LEASED_UNTIL, until.timestamp())
+                    .add("attempts", 1)
+                    .when(free())
+                    .into()
+            })
+            .collect();
+        self.transact(writes, None, "Failed to lease the notices")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(count = notices.len()))]
+    async fn finish_notices(
+        &self,
+        notices: &[FileNotice],
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         if notices.is_empty() {
             return Ok(());
         }
         let writes = notices
             .iter()
-            .map(|n| Write::delete(notice_key(n)).when(Condition::Exists))
+            .map(|n| {
+                Write::delete(notice_key(n))
+                    .when(Condition::equals(LEASED_UNTIL, until.timestamp()))
+            })
             .collect();
-        self.transact(writes, None, "Failed to claim the notices")
+        self.transact(writes, None, "Failed to delete the sent notices")
             .await
     }
 
