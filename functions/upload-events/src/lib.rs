@@ -38,6 +38,9 @@ pub enum Outcome {
     Rejected { file: FileId, reason: String },
     /// The file was handled before (a duplicate or late event): nothing changed.
     AlreadyHandled(FileId),
+    /// The file was deleted while its upload was on its way: the object is deleted too,
+    /// nothing recorded.
+    Discarded(FileId),
     /// No file of the portal's has this key: logged and dropped.
     Unknown(&'static str),
 }
@@ -206,8 +209,7 @@ pub async fn handle_key(
     // A concurrent duplicate may win the write: read again and find it handled.
     for _ in 0..3 {
         let Some(file) = state.files.get_file(tenant, customer, id).await? else {
-            tracing::warn!(%tenant, %customer, file = %id, "an upload event for an unknown file was dropped");
-            return Ok(Outcome::Unknown("no-such-file"));
+            return discard_late_upload(state, key, (tenant, customer, id)).await;
         };
         if file.key != key {
             tracing::warn!(%tenant, %customer, file = %id, "an upload event for another key of a file was dropped");
@@ -223,6 +225,32 @@ pub async fn handle_key(
         }
     }
     Err(EventError::KeptChanging)
+}
+
+/// An object whose file is not recorded: the upload of a file deleted while it was pending
+/// (exactly that key) is deleted; anything else is logged and dropped.
+async fn discard_late_upload(
+    state: &EventsState,
+    key: ObjectKey,
+    (tenant, customer, id): (TenantId, CustomerId, FileId),
+) -> Result<Outcome, EventError> {
+    if state
+        .files
+        .deleted_upload(tenant, customer, id)
+        .await?
+        .as_ref()
+        != Some(&key)
+    {
+        tracing::warn!(%tenant, %customer, file = %id, "an upload event for an unknown file was dropped");
+        return Ok(Outcome::Unknown("no-such-file"));
+    }
+    if state.objects.head(&key).await?.is_none() {
+        tracing::info!(file = %id, "an upload event for an object no longer there was dropped");
+        return Ok(Outcome::Unknown("object-gone"));
+    }
+    state.objects.delete(&key).await?;
+    tracing::info!(%tenant, %customer, file = %id, "the upload of a deleted file arrived late and was deleted");
+    Ok(Outcome::Discarded(id))
 }
 
 async fn check_and_record(

@@ -663,3 +663,49 @@ async fn a_notice_whose_email_keeps_failing_is_given_up_after_its_attempts() {
         "given up: the notices are gone"
     );
 }
+
+#[tokio::test]
+async fn an_upload_that_arrives_after_its_file_was_deleted_is_deleted_and_recorded_nowhere() {
+    // Arrange: the customer deletes a file while its upload is still on its way; the bytes
+    // land afterwards.
+    let world = World::new();
+    let file = world
+        .uploaded("late.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    world.objects.delete(&file.key).await.unwrap();
+    world.store.delete_file(&file).await.unwrap();
+    world
+        .objects
+        .write(&file.key, "application/pdf", PDF.to_vec())
+        .await
+        .unwrap();
+
+    // Act
+    let outcomes = handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let again = handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+
+    // Assert: the object is gone, nothing recorded, no bytes held against the quota.
+    assert_eq!(outcomes, vec![Outcome::Discarded(file.id)]);
+    assert_eq!(again, vec![Outcome::Unknown("object-gone")]);
+    assert!(world.objects.head(&file.key).await.unwrap().is_none());
+    assert!(
+        world
+            .store
+            .get_file(file.tenant_id, file.customer_id, file.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        world
+            .store
+            .file_usage(file.tenant_id, file.customer_id)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings, NoticeTo,
-    TenantId, invitation::TokenHash,
+    ObjectKey, TenantId, invitation::TokenHash,
 };
 
 /// What [`FileRecordStore::create_file`] did.
@@ -97,8 +97,18 @@ pub trait FileRecordStore: Send + Sync {
         notices: &[FileNotice],
         until: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Deletes `file` if it is still what is stored and releases its bytes.
+    /// Deletes `file` if it is still what is stored and releases its bytes. A `pending`
+    /// file leaves its key behind for [`FileRecordStore::deleted_upload`], in the same
+    /// transaction: its upload may still be on its way.
     async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
+    /// The key of a file deleted while its upload was pending (kept for a week), so the
+    /// upload arriving late is deleted rather than left where nobody sees it.
+    async fn deleted_upload(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<ObjectKey>, StoreError>;
     /// Stores a new direct link ([`StoreError::AlreadyExists`] for a token already stored).
     async fn create_direct_link(&self, link: &DirectLink) -> Result<(), StoreError>;
     async fn find_direct_link(&self, hash: &TokenHash) -> Result<Option<DirectLink>, StoreError>;

@@ -15,7 +15,7 @@ use super::{ItemStore, tenant_pk, timestamp, ttl, unexpected};
 use crate::{
     domain::{
         CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings,
-        NoticeTo, TenantId, invitation::TokenHash,
+        FileState, NoticeTo, ObjectKey, TenantId, invitation::TokenHash,
     },
     items::{self, Condition, Cursor, Key, Keys, Query, SkCondition, TableError, Update, Write},
     ports::{FileCreation, FileRecordStore, Page, StoreError},
@@ -95,6 +95,27 @@ fn notice_item(n: &FileNotice) -> anyhow::Result<items::Item> {
         ),
     );
     items::item(n, &keys)
+}
+
+/// What is left of a file deleted while its upload was pending: the key its upload may
+/// still arrive under.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DeletedUpload {
+    key: ObjectKey,
+}
+
+fn deleted_upload_key(t: TenantId, c: CustomerId, id: FileId) -> Key {
+    Key::new(owner_pk(t, c), format!("FILEGONE#{id}"))
+}
+
+/// S3 delivers most events within seconds and some late; a week covers the late ones and
+/// the form's own 15 minutes many times over.
+const DELETED_UPLOAD_KEPT: chrono::Duration = chrono::Duration::days(7);
+
+fn deleted_upload_item(f: &FileRecord) -> anyhow::Result<items::Item> {
+    let key = deleted_upload_key(f.tenant_id, f.customer_id, f.id);
+    let keys = Keys::new(key.pk, key.sk).ttl(ttl(f.created_at + DELETED_UPLOAD_KEPT));
+    items::item(&DeletedUpload { key: f.key.clone() }, &keys)
 }
 
 pub(crate) fn file_item(f: &FileRecord) -> anyhow::Result<items::Item> {
@@ -371,8 +392,28 @@ impl FileRecordStore for ItemStore {
             .when(Condition::equals("version", file.version));
         let mut writes = vec![delete];
         writes.extend(usage_change(file, -signed(file.quota_bytes())?));
+        if file.state == FileState::Pending {
+            writes.push(Write::put(deleted_upload_item(file)?));
+        }
         self.transact(writes, None, "Failed to delete the file")
             .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn deleted_upload(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<ObjectKey>, StoreError> {
+        let found: Option<DeletedUpload> = self
+            .get_record(
+                deleted_upload_key(tenant, customer, id),
+                true,
+                "Failed to read a deleted upload",
+            )
+            .await?;
+        Ok(found.map(|d| d.key))
     }
 
     #[tracing::instrument(skip_all, fields(link = %link.id, file = %link.file_id))]

@@ -520,3 +520,47 @@ pub async fn of_two_sweeps_leasing_one_group_at_once_exactly_one_wins(
     let leased = store.notices(t, c, NoticeTo::Agency).await.unwrap();
     assert!(leased.iter().all(|n| n.attempts == 1), "{leased:?}");
 }
+
+pub async fn a_pending_file_deleted_leaves_its_key_for_a_late_upload(
+    store: Arc<dyn FileRecordStore>,
+) {
+    // Arrange: one file still pending, one available.
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let pending = pending_file(t, c, "", 100);
+    store.create_file(&pending, QUOTA).await.unwrap();
+    let uploaded = pending_file(t, c, "", 200);
+    store.create_file(&uploaded, QUOTA).await.unwrap();
+    let available = FileRecord {
+        state: FileState::Available,
+        size: Some(200),
+        version: 2,
+        ..uploaded.clone()
+    };
+    store.update_file(&uploaded, &available).await.unwrap();
+
+    // Act
+    store.delete_file(&pending).await.unwrap();
+    store.delete_file(&available).await.unwrap();
+
+    // Assert: the pending one's key is kept, nothing else; both released their bytes.
+    assert_eq!(
+        store.deleted_upload(t, c, pending.id).await.unwrap(),
+        Some(pending.key.clone())
+    );
+    assert_eq!(
+        store.deleted_upload(t, c, available.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .deleted_upload(t, CustomerId::new(), pending.id)
+            .await
+            .unwrap(),
+        None,
+        "another customer's id reaches nothing"
+    );
+    assert!(store.get_file(t, c, pending.id).await.unwrap().is_none());
+    assert_eq!(store.file_usage(t, c).await.unwrap(), 0);
+    let listed = store.list_files(t, c, None, None, 10).await.unwrap();
+    assert!(listed.items.is_empty(), "{:?}", listed.items);
+}

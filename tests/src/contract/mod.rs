@@ -157,6 +157,7 @@ macro_rules! store_contract {
             notices_wait_per_customer_and_side_and_are_leased_once,
             a_notice_lease_that_ran_out_is_taken_again_and_only_its_holder_deletes,
             of_two_sweeps_leasing_one_group_at_once_exactly_one_wins,
+            a_pending_file_deleted_leaves_its_key_for_a_late_upload,
             a_status_change_writes_the_customer_and_its_history_together,
             a_status_change_from_a_stale_version_writes_neither,
             of_two_concurrent_status_changes_exactly_one_is_recorded,
