@@ -116,6 +116,11 @@ pub(crate) async fn show(
         .map(|f| FolderLink::new(f))
         .collect();
     let settings = state.files.file_settings(owner.tenant).await?;
+    // The start page's "new files" compares the agency's files with this visit.
+    state
+        .files
+        .mark_files_seen(owner.tenant, owner.customer, state.clock.now())
+        .await?;
     let rows: Vec<FileRow> = listed
         .items
         .iter()

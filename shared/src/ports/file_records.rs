@@ -138,4 +138,18 @@ pub trait FileRecordStore: Send + Sync {
     ) -> Result<DirectLink, StoreError>;
     /// The bytes the customer's files hold.
     async fn file_usage(&self, tenant: TenantId, customer: CustomerId) -> Result<u64, StoreError>;
+    /// Notes that the customer opened their files page at `at` (the start page's "something
+    /// new" compares the files the agency shared with it).
+    async fn mark_files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// When the customer last opened their files page; `None` if never.
+    async fn files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
 }

@@ -22,6 +22,13 @@ use crate::{
 };
 
 const USAGE_SK: &str = "FILEUSAGE";
+/// When the customer last opened the files page.
+const SEEN_SK: &str = "FILESSEEN";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FilesSeen {
+    at: DateTime<Utc>,
+}
 const SETTINGS_SK: &str = "FILESETTINGS";
 const BYTES: &str = "bytes";
 
@@ -503,5 +510,37 @@ impl FileRecordStore for ItemStore {
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0);
         Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn mark_files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        // One unconditional put a page view: the latest visit wins, nothing to race for.
+        let seen = FilesSeen { at };
+        let item = items::item(&seen, &Keys::new(owner_pk(tenant, customer), SEEN_SK))?;
+        self.write(Write::put(item), "Failed to note the files page visit")
+            .await?
+            .map_err(|_| anyhow::anyhow!("An unconditional write failed its condition"))?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let found: Option<FilesSeen> = self
+            .get_record(
+                Key::new(owner_pk(tenant, customer), SEEN_SK),
+                false,
+                "Failed to read the files page visit",
+            )
+            .await?;
+        Ok(found.map(|s| s.at))
     }
 }

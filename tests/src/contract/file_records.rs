@@ -564,3 +564,29 @@ pub async fn a_pending_file_deleted_leaves_its_key_for_a_late_upload(
     let listed = store.list_files(t, c, None, None, 10).await.unwrap();
     assert!(listed.items.is_empty(), "{:?}", listed.items);
 }
+
+pub async fn the_files_page_visit_is_kept_per_customer_and_the_latest_wins(
+    store: Arc<dyn FileRecordStore>,
+) {
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let first = Utc::now() - Duration::hours(1);
+    let second = Utc::now();
+
+    assert_eq!(store.files_seen(t, c).await.unwrap(), None);
+    store.mark_files_seen(t, c, first).await.unwrap();
+    store.mark_files_seen(t, c, second).await.unwrap();
+
+    assert_eq!(store.files_seen(t, c).await.unwrap(), Some(second));
+    assert_eq!(store.files_seen(t, CustomerId::new()).await.unwrap(), None);
+    assert_eq!(store.files_seen(TenantId::new(), c).await.unwrap(), None);
+    // The visit is no file: listing and usage don't see it.
+    assert!(
+        store
+            .list_files(t, c, None, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.file_usage(t, c).await.unwrap(), 0);
+}

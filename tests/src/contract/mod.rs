@@ -158,6 +158,7 @@ macro_rules! store_contract {
             a_notice_lease_that_ran_out_is_taken_again_and_only_its_holder_deletes,
             of_two_sweeps_leasing_one_group_at_once_exactly_one_wins,
             a_pending_file_deleted_leaves_its_key_for_a_late_upload,
+            the_files_page_visit_is_kept_per_customer_and_the_latest_wins,
             a_status_change_writes_the_customer_and_its_history_together,
             a_status_change_from_a_stale_version_writes_neither,
             of_two_concurrent_status_changes_exactly_one_is_recorded,
