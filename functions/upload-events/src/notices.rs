@@ -44,7 +44,7 @@ pub struct Swept {
 }
 
 /// What became of one group.
-enum Sent {
+enum Group {
     Sent,
     Skipped,
     Failed,
@@ -55,9 +55,9 @@ pub async fn sweep(state: &EventsState, now: DateTime<Utc>) -> Result<Swept, Eve
     let mut swept = Swept::default();
     for (tenant, customer, to) in state.files.due_notices(now - WINDOW).await? {
         match send_group(state, tenant, customer, to, now).await? {
-            Sent::Sent => swept.sent += 1,
-            Sent::Skipped => swept.skipped += 1,
-            Sent::Failed => swept.failed += 1,
+            Group::Sent => swept.sent += 1,
+            Group::Skipped => swept.skipped += 1,
+            Group::Failed => swept.failed += 1,
         }
     }
     Ok(swept)
@@ -85,27 +85,27 @@ async fn send_group(
     customer: CustomerId,
     to: NoticeTo,
     now: DateTime<Utc>,
-) -> Result<Sent, EventError> {
+) -> Result<Group, EventError> {
     let notices = state.files.notices(tenant, customer, to).await?;
     if notices.is_empty() {
-        return Ok(Sent::Skipped);
+        return Ok(Group::Skipped);
     }
     let until = now + LEASE;
     match state.files.lease_notices(&notices, now, until).await {
         Ok(()) => {}
-        Err(StoreError::VersionConflict) => return Ok(Sent::Skipped),
+        Err(StoreError::VersionConflict) => return Ok(Group::Skipped),
         Err(e) => return Err(e.into()),
     }
     let attempt = notices.iter().map(|n| n.attempts).max().unwrap_or(0) + 1;
     if attempt > MAX_ATTEMPTS {
         tracing::error!(%tenant, %customer, to = to.as_str(), attempts = attempt - 1, "a files notice could not be sent and was given up");
         finish(state, &notices, until).await?;
-        return Ok(Sent::Skipped);
+        return Ok(Group::Skipped);
     }
     let Some(agency) = state.tenants.get_tenant(tenant).await? else {
         tracing::warn!(%tenant, "notices of a removed agency were dropped");
         finish(state, &notices, until).await?;
-        return Ok(Sent::Skipped);
+        return Ok(Group::Skipped);
     };
     let (address, language) = match to {
         NoticeTo::Agency => (Some(agency.sender_email.clone()), agency.default_language),
@@ -117,7 +117,7 @@ async fn send_group(
     let Some(address) = address else {
         tracing::info!(%tenant, %customer, "no address to tell of new files");
         finish(state, &notices, until).await?;
-        return Ok(Sent::Skipped);
+        return Ok(Group::Skipped);
     };
     let names: Vec<String> = notices.iter().map(|n| n.name.clone()).collect();
     let link = format!("{}/", agency.portal_base_url.as_str());
@@ -135,12 +135,12 @@ async fn send_group(
         Ok(id) => {
             tracing::info!(%tenant, %customer, to = to.as_str(), files = names.len(), message = %id, "files notice sent");
             finish(state, &notices, until).await?;
-            Ok(Sent::Sent)
+            Ok(Group::Sent)
         }
         Err(e) => {
             // Left leased: a sweep after the lease tries again.
             tracing::error!(%tenant, %customer, attempt, error = ?e, "a files notice could not be sent");
-            Ok(Sent::Failed)
+            Ok(Group::Failed)
         }
     }
 }
