@@ -94,4 +94,66 @@ describe('the files page', () => {
       await page.context().close();
     }
   });
+  test('a file of a refused type is refused before any byte is sent, in the customer language (sv, en)', async () => {
+    for (const language of ['sv', 'en']) {
+      const page = await onFilesPage(language);
+      try {
+        const posted = [];
+        page.on('request', (r) => {
+          if (r.method() === 'POST') posted.push(r.url());
+        });
+        await page.locator('#picker').setInputFiles({
+          name: 'setup.exe',
+          mimeType: 'application/x-msdownload',
+          buffer: Buffer.from('MZ\x90\x00'),
+        });
+        const alert = page.locator('#uploads li.refused [role=alert]');
+        await alert.waitFor();
+        assert.equal(await alert.textContent(), t(language, 'page-files-type-refused'));
+        assert.equal(await page.locator('#uploads progress').count(), 0);
+        // Neither the portal (no upload form asked for) nor the storage URL saw a request.
+        assert.deepEqual(posted, [], 'nothing was posted');
+        await screenshot(page, `${language}-files-type-refused`);
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
+  test('two files dropped on the drop zone upload with progress and are both listed (nl)', async () => {
+    const page = await onFilesPage('nl');
+    try {
+      const storage = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && !r.url().startsWith(`${BASE}/files/uploads`)) storage.push(r.url());
+      });
+      // A synthetic drop with a DataTransfer holding two files, as Chromium builds it for a
+      // real drag from the desktop.
+      await page.locator('#drop').waitFor();
+      await page.evaluate(() => {
+        const pdf = (name, text) => new File([`%PDF-1.4\n% ${text}\n%%EOF\n`], name, { type: 'application/pdf' });
+        const data = new DataTransfer();
+        data.items.add(pdf('Offerte.pdf', 'offerte'));
+        data.items.add(pdf('Huisstijl.pdf', 'huisstijl'.repeat(20000)));
+        const zone = document.getElementById('drop');
+        zone.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: data }));
+        zone.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }));
+        zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+      });
+      await page.locator('#uploads progress').nth(1).waitFor();
+      assert.equal(await page.locator('#uploads progress').count(), 2);
+      await page.waitForFunction(() => document.querySelectorAll('#uploads li.done').length === 2);
+      const full = await page.$$eval('#uploads progress', (bars) => bars.map((b) => b.value === b.max && b.max > 0));
+      assert.deepEqual(full, [true, true]);
+      assert.equal(storage.length, 2, `each file went to the storage URL once: ${storage}`);
+      await page.waitForFunction(
+        () => document.querySelectorAll('#file-list article.file[data-state=available]').length === 2,
+      );
+      const names = (await page.locator('#file-list article.file .file-name').allTextContents()).sort();
+      assert.deepEqual(names, ['Huisstijl.pdf', 'Offerte.pdf']);
+      await screenshot(page, 'nl-files-dropped');
+    } finally {
+      await page.context().close();
+    }
+  });
 });
