@@ -44,7 +44,8 @@ data_dir=$(mktemp -d -t portal-browser.XXXXXX)
 log="$data_dir.log"
 # Port 0: the runner takes a free port itself and prints the address, so no other process
 # can take the port between choosing and binding it.
-RUST_LOG=warn "$portal_local" --addr 127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
+# A short notice delay, so the files journey sees its batched email without waiting five minutes.
+RUST_LOG=warn PORTAL_NOTICE_DELAY_SECS=${PORTAL_NOTICE_DELAY_SECS:-5} "$portal_local" --addr 127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
 portal_pid=$!
 trap 'kill "$portal_pid" 2>/dev/null || true; wait "$portal_pid" 2>/dev/null || true; rm -rf "$data_dir" "$log"' EXIT
 

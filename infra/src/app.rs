@@ -114,20 +114,29 @@ pub fn spawn_form_notification_sweep(services: &Services) -> tokio::task::JoinHa
     })
 }
 
-/// Sends the batched file notices every 30 seconds, as the EventBridge schedule does in
-/// AWS every minute.
-pub fn spawn_notice_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+/// Sends the batched file notices once the first of a group has waited `delay` (five
+/// minutes in AWS; `--notice-delay-secs` here), looking every 30 seconds (more often for a
+/// shorter delay), as the EventBridge schedule does in AWS every minute.
+pub fn spawn_notice_sweep(
+    services: &Services,
+    delay: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
     let events = upload_events::EventsState::new(
         services.app_state(),
         services.files.clone(),
         services.mailer.clone(),
     );
+    let window = chrono::Duration::from_std(delay).unwrap_or(upload_events::notices::WINDOW);
+    let every = (delay / 2).clamp(
+        std::time::Duration::from_millis(500),
+        std::time::Duration::from_secs(30),
+    );
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut every = tokio::time::interval(every);
         loop {
             every.tick().await;
             let now = events.clock.now();
-            if let Err(e) = upload_events::notices::sweep(&events, now).await {
+            if let Err(e) = upload_events::notices::sweep_after(&events, now, window).await {
                 tracing::error!(error = ?e, "the file notices could not be swept");
             }
         }

@@ -3,8 +3,9 @@
 //!
 //! The table is [`areas_for`]; whether something waits is one small function per area in
 //! [`Waiting::check`]. An area whose function is not written yet answers `None` ("cannot
-//! tell"), never a guess: the files and feedback work fills in its arm (and its port in
-//! [`Waiting`]) when it lands. Form entries are there for an online project and, whatever
+//! tell"), never a guess: the feedback work fills in its arm (and its port in [`Waiting`])
+//! when it lands; files wait while the agency shared one since the customer last looked
+//! ([`FilesArea`]). Form entries are there for an online project and, whatever
 //! the status (but paused), as soon as the customer has a form ([`FormsArea`]).
 
 use std::sync::Arc;
@@ -12,8 +13,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::{
-    domain::{Customer, ProjectStatus},
-    ports::{Clock, EntryFilter, FormEntryStore, FormStore, StoreError},
+    domain::{Customer, ProjectStatus, Uploader},
+    ports::{Clock, EntryFilter, FileRecordStore, FormEntryStore, FormStore, StoreError},
 };
 
 /// One area of the portal, as the start page and the navigation name it.
@@ -101,6 +102,9 @@ pub struct Waiting {
     pub wishes: Option<Arc<dyn WaitCheck>>,
     /// Unread form entries, and whether the customer has a form at all: see [`FormsArea`].
     pub form_entries: Option<Arc<dyn FormsCheck>>,
+    /// Files the agency shared since the customer last opened the files page: see
+    /// [`FilesArea`].
+    pub files: Option<Arc<dyn WaitCheck>>,
 }
 
 /// What the start page asks about forms: whether an entry is unread, and whether a form
@@ -114,8 +118,7 @@ impl Waiting {
     pub async fn check(&self, area: Area, customer: &Customer) -> Result<Option<bool>, StoreError> {
         let check = match area {
             Area::Wishes => self.wishes.as_ref(),
-            // New files shared by the agency: the files work (issue 10) fills this in.
-            Area::Files => None,
+            Area::Files => self.files.as_ref(),
             // Replies to the customer's feedback: the feedback work (issue 12).
             Area::Feedback => None,
             Area::FormEntries => {
@@ -225,6 +228,35 @@ impl WaitCheck for FormsArea {
     }
 }
 
+/// The files area over the file records: waiting while a file the agency shared became
+/// available after the customer last opened the files page.
+pub struct FilesArea {
+    pub files: Arc<dyn FileRecordStore>,
+}
+
+/// How many of the newest files the start page looks at: one query, whatever the count; a
+/// shared file older than the newest fifty is not "new" any more.
+const NEWEST_FILES: usize = 50;
+
+#[async_trait::async_trait]
+impl WaitCheck for FilesArea {
+    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
+        let seen = self
+            .files
+            .files_seen(customer.tenant_id, customer.id)
+            .await?;
+        let newest = self
+            .files
+            .list_files(customer.tenant_id, customer.id, None, None, NEWEST_FILES)
+            .await?;
+        Ok(newest.items.iter().any(|f| {
+            let shared = matches!(f.uploaded_by, Uploader::Agency { .. });
+            let arrived = f.uploaded_at.unwrap_or(f.created_at);
+            shared && f.state.is_downloadable() && seen.is_none_or(|seen| arrived > seen)
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
@@ -285,6 +317,7 @@ mod tests {
         assert_eq!(table.len(), ProjectStatus::ALL.len());
         let waiting = Waiting {
             wishes: Some(Arc::new(Always(true))),
+            files: Some(Arc::new(Always(true))),
             form_entries: None,
         };
         for (status, first, areas) in table {
@@ -297,7 +330,7 @@ mod tests {
             for a in &view.areas {
                 assert_eq!(a.path, a.area.path());
                 let expected = match a.area {
-                    Wishes => Some(true),
+                    Wishes | Files => Some(true),
                     MyData => Some(false),
                     _ => None,
                 };
@@ -315,7 +348,7 @@ mod tests {
         assert_eq!(view.areas[0].waiting, None);
         let done = Waiting {
             wishes: Some(Arc::new(Always(false))),
-            form_entries: None,
+            ..Waiting::default()
         };
         let view = start_view(&customer(ProjectStatus::Preparation), &done)
             .await
@@ -348,6 +381,7 @@ mod tests {
         for status in ProjectStatus::ALL {
             let with_form = Waiting {
                 wishes: None,
+                files: None,
                 form_entries: Some(Arc::new(Forms {
                     exist: true,
                     unread: true,
@@ -371,6 +405,7 @@ mod tests {
 
             let without_form = Waiting {
                 wishes: None,
+                files: None,
                 form_entries: Some(Arc::new(Forms {
                     exist: false,
                     unread: false,

@@ -10,4 +10,4 @@ pub mod session;
 pub use agency::{Agency, agency};
 pub use clock::TestClock;
 pub use oneshot::{Answer, oneshot, send};
-pub use session::customer_session;
+pub use session::{customer_session, staff_session};

@@ -70,3 +70,64 @@ pub async fn customer_session(
         .expect("the link is redeemed");
     (customer.id, bearer.expose().to_owned())
 }
+
+/// A staff user of `tenant` with the login email `email` and `language`, logged in: their id
+/// and the bearer token of their session, made through the store's redemption of their
+/// invitation as their first password would be.
+pub async fn staff_session(
+    store: &dyn Store,
+    tenant: TenantId,
+    email: &str,
+    language: portal::domain::Language,
+) -> (portal::domain::StaffId, String) {
+    use portal::domain::{Actor, Email, StaffId, StaffInvitation, StaffMember};
+    let now = Utc::now();
+    let link = LinkToken::generate().expect("randomness for the link");
+    let member = StaffMember {
+        id: StaffId::new(),
+        tenant_id: tenant,
+        name: "Jonas Berg".into(),
+        email: Email::parse(email).expect("a valid email"),
+        language,
+        created_at: now,
+        created_by: Actor::System,
+        invitation: Some(StaffInvitation {
+            token_hash: link.hash(),
+            sent_at: now,
+            expires_at: now + Duration::days(7),
+            by: Actor::System,
+        }),
+        activated_at: None,
+        last_login_at: None,
+        updated_at: now,
+        version: 1,
+    };
+    let token = member.invitation_token().expect("the invitation's token");
+    store
+        .create_staff(&member, &token)
+        .await
+        .expect("the staff user is stored");
+    let account = Account {
+        tenant_id: tenant,
+        subject: Subject::Staff(member.id),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaA".into(),
+        password_changed_at: now,
+        session_epoch: 1,
+        created_at: now,
+        version: 1,
+    };
+    let (bearer, record) = session::start(&account, now).expect("a session");
+    store
+        .redeem(&Redemption {
+            token: &token,
+            now,
+            account: &account,
+            previous_account: None,
+            invitation: None,
+            session: &record,
+            activates: true,
+        })
+        .await
+        .expect("the invitation is redeemed");
+    (member.id, bearer.expose().to_owned())
+}

@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { closeSync, openSync, ftruncateSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE, assertPage, invitedCustomer, launch, narrowWindow, screenshot, t } from './lib/portal.mjs';
+import {
+  BASE,
+  KEY,
+  assertPage,
+  invitedCustomer,
+  launch,
+  narrowWindow,
+  screenshot,
+  staff,
+  t,
+  unique,
+} from './lib/portal.mjs';
 
 let browser;
 before(async () => {
@@ -20,7 +31,12 @@ after(async () => {
 
 /** A customer in `language` with a password, logged in, on the files page. */
 async function onFilesPage(language) {
-  const { link } = await invitedCustomer(language, `Dateien ${language.toUpperCase()} <AG>`);
+  return (await customerOnFilesPage(language)).page;
+}
+
+/** The same, with the customer's id. */
+async function customerOnFilesPage(language) {
+  const { id, link } = await invitedCustomer(language, `Dateien ${language.toUpperCase()} <AG>`);
   const page = await narrowWindow(browser, language);
   await page.goto(link);
   await page
@@ -30,7 +46,35 @@ async function onFilesPage(language) {
   await page.waitForURL((url) => url.pathname !== new URL(link).pathname);
   await page.goto(`${BASE}/files/page`);
   assert.equal(new URL(page.url()).pathname, '/files/page');
-  return page;
+  return { id, page };
+}
+
+/** Drops `files` ({name, text}) on the page's drop zone, as a drag from the desktop does. */
+async function drop(page, files) {
+  await page.locator('#drop').waitFor();
+  await page.evaluate((files) => {
+    const data = new DataTransfer();
+    for (const f of files) {
+      data.items.add(new File([`%PDF-1.4\n% ${f.text}\n%%EOF\n`], f.name, { type: 'application/pdf' }));
+    }
+    const zone = document.getElementById('drop');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }
+  }, files);
+}
+
+/** The emails of the local outbox whose text mentions `needle`. */
+async function outboxMentioning(needle) {
+  const { items } = await (await fetch(`${BASE}/_local/outbox`)).json();
+  return items.filter((m) => m.channel === 'email' && m.text.includes(needle));
+}
+
+/** What a download link (with the staff key, or none) serves, after its redirect. */
+async function downloaded(path, headers = {}) {
+  const signed = await fetch(path.startsWith('http') ? path : `${BASE}${path}`, { headers, redirect: 'manual' });
+  assert.equal(signed.status, 303, `${path} answered ${signed.status}`);
+  return (await fetch(signed.headers.get('location'))).text();
 }
 
 const pdf = (text) => Buffer.from(`%PDF-1.4\n% ${text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
@@ -90,6 +134,137 @@ describe('the files page', () => {
       assert.equal(await page.locator('#uploads progress').count(), 0);
       assert.deepEqual(sent, [], 'nothing was posted');
       await screenshot(page, 'fr-files-too-large');
+    } finally {
+      await page.context().close();
+    }
+  });
+  test('a file of a refused type is refused before any byte is sent, in the customer language (sv, en)', async () => {
+    for (const language of ['sv', 'en']) {
+      const page = await onFilesPage(language);
+      try {
+        const posted = [];
+        page.on('request', (r) => {
+          if (r.method() === 'POST') posted.push(r.url());
+        });
+        await page.locator('#picker').setInputFiles({
+          name: 'setup.exe',
+          mimeType: 'application/x-msdownload',
+          buffer: Buffer.from('MZ\x90\x00'),
+        });
+        const alert = page.locator('#uploads li.refused [role=alert]');
+        await alert.waitFor();
+        assert.equal(await alert.textContent(), t(language, 'page-files-type-refused'));
+        assert.equal(await page.locator('#uploads progress').count(), 0);
+        // Neither the portal (no upload form asked for) nor the storage URL saw a request.
+        assert.deepEqual(posted, [], 'nothing was posted');
+        await screenshot(page, `${language}-files-type-refused`);
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
+  test('two files dropped on the drop zone upload with progress and are both listed (nl)', async () => {
+    const page = await onFilesPage('nl');
+    try {
+      const storage = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && !r.url().startsWith(`${BASE}/files/uploads`)) storage.push(r.url());
+      });
+      // A synthetic drop with a DataTransfer holding two files, as Chromium builds it for a
+      // real drag from the desktop.
+      await page.locator('#drop').waitFor();
+      await page.evaluate(() => {
+        const pdf = (name, text) => new File([`%PDF-1.4\n% ${text}\n%%EOF\n`], name, { type: 'application/pdf' });
+        const data = new DataTransfer();
+        data.items.add(pdf('Offerte.pdf', 'offerte'));
+        data.items.add(pdf('Huisstijl.pdf', 'huisstijl'.repeat(20000)));
+        const zone = document.getElementById('drop');
+        zone.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: data }));
+        zone.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }));
+        zone.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+      });
+      await page.locator('#uploads progress').nth(1).waitFor();
+      assert.equal(await page.locator('#uploads progress').count(), 2);
+      await page.waitForFunction(() => document.querySelectorAll('#uploads li.done').length === 2);
+      const full = await page.$$eval('#uploads progress', (bars) => bars.map((b) => b.value === b.max && b.max > 0));
+      assert.deepEqual(full, [true, true]);
+      assert.equal(storage.length, 2, `each file went to the storage URL once: ${storage}`);
+      await page.waitForFunction(
+        () => document.querySelectorAll('#file-list article.file[data-state=available]').length === 2,
+      );
+      const names = (await page.locator('#file-list article.file .file-name').allTextContents()).sort();
+      assert.deepEqual(names, ['Huisstijl.pdf', 'Offerte.pdf']);
+      await screenshot(page, 'nl-files-dropped');
+    } finally {
+      await page.context().close();
+    }
+  });
+  test('done when: two dropped files, one email naming both, staff download them and share one back by direct link (de)', async () => {
+    const { id: customerId, page } = await customerOnFilesPage('de');
+    const u = unique();
+    const mine = [
+      { name: `Logo-${u}.pdf`, text: `logo ${u}` },
+      { name: `Texte-${u}.pdf`, text: `texte ${u}` },
+    ];
+    try {
+      // The customer drops two files; each shows its progress.
+      await drop(page, mine);
+      await page.locator('#uploads progress').nth(1).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('#uploads li.done').length === 2);
+
+      // The agency's outbox holds one email naming both (the runner's notice delay is short).
+      let mails = [];
+      for (let i = 0; i < 100 && mails.length === 0; i += 1) {
+        await new Promise((r) => setTimeout(r, 250));
+        mails = await outboxMentioning(mine[0].name);
+      }
+      assert.equal(mails.length, 1, 'one email for both files');
+      assert.ok(mails[0].text.includes(mine[1].name), mails[0].text);
+      assert.equal((await outboxMentioning(mine[1].name)).length, 1);
+      assert.ok(mails[0].to.includes('portal@demo-agency.example'), mails[0].to);
+
+      // Staff download both.
+      const listed = await staff('GET', `/files?customerId=${customerId}`);
+      assert.equal(listed.items.length, 2);
+      for (const file of listed.items) {
+        assert.equal(file.state, 'available');
+        assert.equal(file.uploadedBy, 'customer');
+        const body = await downloaded(`/files/${file.id}/download?customerId=${customerId}`, {
+          authorization: `Bearer ${KEY}`,
+        });
+        const dropped = mine.find((f) => f.name === file.name);
+        assert.equal(body, `%PDF-1.4\n% ${dropped.text}\n%%EOF\n`);
+      }
+
+      // Staff share a file back and make a direct link to it.
+      const draft = Buffer.from(`%PDF-1.4\n% Entwurf ${u}\n%%EOF\n`);
+      const started = await staff('POST', '/files/uploads', {
+        filename: `Entwurf-${u}.pdf`,
+        contentType: 'application/pdf',
+        size: draft.length,
+        customerId,
+      });
+      const form = new FormData();
+      for (const [k, v] of Object.entries(started.upload.fields)) form.append(k, v);
+      form.append('file', new Blob([draft], { type: 'application/pdf' }), `Entwurf-${u}.pdf`);
+      const posted = await fetch(started.upload.url, { method: 'POST', body: form });
+      assert.equal(posted.status, 204);
+      const link = await staff('POST', `/files/${started.file.id}/links`, { customerId, expiresInDays: 2 });
+
+      // The customer finds it on the page, shared by the agency, and downloads it.
+      await page.reload();
+      const shared = page.locator('#file-list article.file', { hasText: `Entwurf-${u}.pdf` });
+      assert.equal(await shared.locator('dd').nth(1).textContent(), t('de', 'page-files-by-agency'));
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        shared.getByRole('link', { name: t('de', 'page-files-download') }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `Entwurf-${u}.pdf`);
+
+      // And by the direct link, without logging in.
+      assert.equal(await downloaded(link.url), draft.toString());
+      await screenshot(page, 'de-files-journey');
     } finally {
       await page.context().close();
     }

@@ -203,3 +203,91 @@ async fn a_local_upload_of_another_type_or_size_is_refused_or_rejected() {
         .await;
     assert_eq!(status, 409, "{problem}");
 }
+
+impl Portal {
+    /// Whether the start page says something waits in the files area.
+    async fn files_waiting(&self, session: &str) -> Value {
+        let (status, start) = self
+            .json(session, reqwest::Method::GET, "/me/start", None)
+            .await;
+        assert_eq!(status, 200, "{start}");
+        start["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["area"] == "files")
+            .expect("the files area")["waiting"]
+            .clone()
+    }
+
+    /// Starts an upload as `bearer` (staff add `customerId`) and posts the bytes.
+    async fn upload(&self, bearer: &str, mut start: Value, bytes: &[u8]) -> Value {
+        start["size"] = json!(bytes.len());
+        let (status, started) = self
+            .json(bearer, reqwest::Method::POST, "/files/uploads", Some(start))
+            .await;
+        assert_eq!(status, 201, "{started}");
+        let posted = post_form(&form(&started["upload"]), "application/pdf", bytes).await;
+        assert_eq!(posted.status(), 204);
+        started
+    }
+}
+
+#[tokio::test]
+async fn the_start_page_says_files_wait_once_the_agency_shared_one_until_the_customer_looks() {
+    // Arrange
+    let portal = Portal::start().await;
+    let agency = testkit::agency(
+        portal.services.store.as_ref(),
+        &portal::domain::NewTenant {
+            name: "Agentur".into(),
+            portal_base_url: portal.base.clone(),
+            sender_email: "hello@agency.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        },
+        "e2e",
+    )
+    .await;
+    let (customer, session) = testkit::customer_session(
+        portal.services.store.as_ref(),
+        agency.tenant.id,
+        "kunde3@e2e.example",
+    )
+    .await;
+    let pdf = b"%PDF-1.7\nEntwurf\n";
+    let nothing_yet = portal.files_waiting(&session).await;
+
+    // Act / Assert: the customer's own upload is nothing new for them.
+    portal
+        .upload(
+            &session,
+            json!({"filename": "Logo.pdf", "contentType": "application/pdf"}),
+            pdf,
+        )
+        .await;
+    assert_eq!(nothing_yet, json!(false));
+    assert_eq!(portal.files_waiting(&session).await, json!(false));
+
+    // The agency shares a file: it waits for the customer.
+    let shared = portal
+        .upload(
+            &agency.key,
+            json!({"filename": "Entwurf.pdf", "contentType": "application/pdf", "customerId": customer.to_string()}),
+            pdf,
+        )
+        .await;
+    assert_eq!(shared["file"]["uploadedBy"], "agency");
+    assert_eq!(portal.files_waiting(&session).await, json!(true));
+
+    // The customer opens the files page: nothing waits any more.
+    let page = portal
+        .http
+        .get(format!("{}/files/page", portal.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(portal.files_waiting(&session).await, json!(false));
+}

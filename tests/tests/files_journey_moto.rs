@@ -320,3 +320,57 @@ async fn with_scanning_on_a_file_waits_for_the_verdict_and_a_threat_is_quarantin
     assert_eq!(quarantined.status, 409, "{}", quarantined.text);
     assert_eq!(quarantined.json()["fileState"], "quarantined");
 }
+
+#[tokio::test]
+async fn an_upload_that_lands_after_its_file_was_deleted_is_deleted_from_s3_on_moto() {
+    // Arrange: the customer starts an upload and deletes the file before the bytes land.
+    let moto = Moto::start().await;
+    let pdf = b"%PDF-1.7\nspaet\n";
+    let started = moto
+        .call(
+            Method::POST,
+            "/files/uploads",
+            Some(json!({"filename": "spaet.pdf", "contentType": "application/pdf", "size": pdf.len()})),
+        )
+        .await
+        .json();
+    let id = started["file"]["id"].as_str().unwrap();
+    let deleted = moto
+        .call(Method::DELETE, &format!("/files/{id}"), None)
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let upload = &started["upload"];
+    let post = portal::ports::PresignedPost {
+        url: upload["url"].as_str().unwrap().to_owned(),
+        fields: upload["fields"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect(),
+        expires_at: chrono::Utc::now(),
+    };
+    assert!(
+        post_form(&post, "application/pdf", pdf)
+            .await
+            .status()
+            .is_success()
+    );
+    let key = upload["fields"]["key"].as_str().unwrap();
+    let object = portal::domain::ObjectKey::parse(key).unwrap();
+    assert!(moto.objects.head(&object).await.unwrap().is_some());
+
+    // Act
+    let outcome = moto.event(key).await;
+
+    // Assert
+    assert!(
+        matches!(outcome, upload_events::Outcome::Discarded(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(moto.objects.head(&object).await.unwrap(), None);
+    let listed = moto.call(Method::GET, "/files", None).await.json();
+    assert_eq!(listed["items"], json!([]));
+    let read = moto.call(Method::GET, &format!("/files/{id}"), None).await;
+    assert_eq!(read.status, 404);
+}

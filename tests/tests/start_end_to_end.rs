@@ -172,7 +172,7 @@ async fn start_journey(setup: Setup) {
             "first": "wishes",
             "areas": [
                 {"area": "wishes", "path": "/wishes", "waiting": true},
-                {"area": "files", "path": "/files/page", "waiting": null},
+                {"area": "files", "path": "/files/page", "waiting": false},
                 {"area": "my-data", "path": "/me", "waiting": false},
             ]
         })

@@ -13,11 +13,10 @@ use chrono::{DateTime, Utc};
 use lambda_runtime::Diagnostic;
 use percent_encoding::percent_decode_str;
 use portal::{
-    domain::{
-        CustomerId, FileId, FileNotice, FileRecord, FileState, NoticeTo, ObjectKey, TenantId,
-    },
+    domain::{CustomerId, FileId, FileNotice, FileRecord, FileState, ObjectKey, TenantId},
     ports::StoreError,
 };
+use serde_json::Value;
 use thiserror::Error;
 
 pub mod notices;
@@ -39,6 +38,9 @@ pub enum Outcome {
     Rejected { file: FileId, reason: String },
     /// The file was handled before (a duplicate or late event): nothing changed.
     AlreadyHandled(FileId),
+    /// The file was deleted while its upload was on its way: the object is deleted too,
+    /// nothing recorded.
+    Discarded(FileId),
     /// No file of the portal's has this key: logged and dropped.
     Unknown(&'static str),
 }
@@ -63,6 +65,57 @@ impl From<EventError> for Diagnostic {
             error_type: error_type.to_owned(),
             error_message: e.to_string(),
         }
+    }
+}
+
+/// What one invocation was, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// S3's `ObjectCreated` records.
+    Uploads(Vec<Outcome>),
+    /// GuardDuty's "Object Scan Result" for one object.
+    ScanResult(Outcome),
+    /// The schedule's sweep of the batched notices.
+    Sweep(notices::Swept),
+}
+
+fn unreadable(error_type: &str, message: impl ToString) -> Diagnostic {
+    Diagnostic {
+        error_type: error_type.to_owned(),
+        error_message: message.to_string(),
+    }
+}
+
+/// Sends an invocation's payload to its handler: an S3 event (it has `Records`), GuardDuty's
+/// scan result (`source: aws.guardduty`), or the schedule's (`source: aws.events`). Anything
+/// else fails, so it lands in the dead-letter queue rather than vanishing.
+pub async fn dispatch(state: &EventsState, payload: Value) -> Result<Handled, Diagnostic> {
+    let source = payload.get("source").and_then(Value::as_str);
+    if payload.get("Records").is_some() {
+        let event: S3Event = serde_json::from_value(payload)
+            .map_err(|e| unreadable("UploadEvents.NotAnS3Event", e))?;
+        Ok(Handled::Uploads(handle_event(state, event).await?))
+    } else if source == Some("aws.guardduty") {
+        // The key is plain text here, unlike in S3's own events.
+        let key = payload
+            .pointer("/detail/s3ObjectDetails/objectKey")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                unreadable(
+                    "UploadEvents.NotAScanResult",
+                    "a GuardDuty event without detail.s3ObjectDetails.objectKey",
+                )
+            })?;
+        Ok(Handled::ScanResult(handle_scan_result(state, key).await?))
+    } else if source == Some("aws.events") {
+        Ok(Handled::Sweep(
+            notices::sweep(state, state.clock.now()).await?,
+        ))
+    } else {
+        Err(unreadable(
+            "UploadEvents.UnknownEvent",
+            "neither an S3 event, a scan result nor the notice schedule",
+        ))
     }
 }
 
@@ -156,8 +209,7 @@ pub async fn handle_key(
     // A concurrent duplicate may win the write: read again and find it handled.
     for _ in 0..3 {
         let Some(file) = state.files.get_file(tenant, customer, id).await? else {
-            tracing::warn!(%tenant, %customer, file = %id, "an upload event for an unknown file was dropped");
-            return Ok(Outcome::Unknown("no-such-file"));
+            return discard_late_upload(state, key, (tenant, customer, id)).await;
         };
         if file.key != key {
             tracing::warn!(%tenant, %customer, file = %id, "an upload event for another key of a file was dropped");
@@ -173,6 +225,32 @@ pub async fn handle_key(
         }
     }
     Err(EventError::KeptChanging)
+}
+
+/// An object whose file is not recorded: the upload of a file deleted while it was pending
+/// (exactly that key) is deleted; anything else is logged and dropped.
+async fn discard_late_upload(
+    state: &EventsState,
+    key: ObjectKey,
+    (tenant, customer, id): (TenantId, CustomerId, FileId),
+) -> Result<Outcome, EventError> {
+    if state
+        .files
+        .deleted_upload(tenant, customer, id)
+        .await?
+        .as_ref()
+        != Some(&key)
+    {
+        tracing::warn!(%tenant, %customer, file = %id, "an upload event for an unknown file was dropped");
+        return Ok(Outcome::Unknown("no-such-file"));
+    }
+    if state.objects.head(&key).await?.is_none() {
+        tracing::info!(file = %id, "an upload event for an object no longer there was dropped");
+        return Ok(Outcome::Unknown("object-gone"));
+    }
+    state.objects.delete(&key).await?;
+    tracing::info!(%tenant, %customer, file = %id, "the upload of a deleted file arrived late and was deleted");
+    Ok(Outcome::Discarded(id))
 }
 
 async fn check_and_record(
@@ -218,14 +296,7 @@ async fn check_and_record(
         None => {
             next.state = FileState::Available;
             // The other side is told later, with the other uploads of these minutes.
-            let notice = FileNotice {
-                tenant_id: file.tenant_id,
-                customer_id: file.customer_id,
-                file_id: file.id,
-                to: NoticeTo::of(file.uploaded_by),
-                name: file.name.clone(),
-                created_at: state.clock.now(),
-            };
+            let notice = FileNotice::of(file, state.clock.now());
             state
                 .files
                 .update_file_with_notice(file, &next, &notice)
@@ -282,14 +353,7 @@ pub async fn handle_scan_result(state: &EventsState, raw_key: &str) -> Result<Ou
         let written = match verdict.as_deref() {
             Some(NO_THREATS_FOUND) => {
                 next.state = FileState::Available;
-                let notice = FileNotice {
-                    tenant_id: file.tenant_id,
-                    customer_id: file.customer_id,
-                    file_id: file.id,
-                    to: NoticeTo::of(file.uploaded_by),
-                    name: file.name.clone(),
-                    created_at: state.clock.now(),
-                };
+                let notice = FileNotice::of(&file, state.clock.now());
                 state
                     .files
                     .update_file_with_notice(&file, &next, &notice)

@@ -11,7 +11,7 @@ use portal::{
     embedded::{self, LocalFileStore},
     ports::{FileCreation, FileStore, Store},
 };
-use upload_events::{EventsState, Outcome, handle_event, notices};
+use upload_events::{EventsState, Handled, Outcome, dispatch, handle_event, notices};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 const EXE: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0";
@@ -451,4 +451,261 @@ async fn two_sweeps_at_once_send_one_email() {
 
     assert_eq!(sent, 1);
     assert_eq!(world.outbox.messages().unwrap().len(), 1);
+}
+
+/// A fixture (an event as AWS delivers it) with `__KEY__` replaced by `key`, as JSON.
+fn fixture(name: &str, key: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let json = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("__KEY__", key);
+    serde_json::from_str(&json).expect("a fixture is JSON")
+}
+
+#[tokio::test]
+async fn an_s3_event_reaches_the_upload_handler() {
+    let world = World::new();
+    let file = world
+        .uploaded("a.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+
+    let handled = dispatch(
+        &world.state,
+        fixture("s3-object-created.json", file.key.as_str()),
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(handled, Handled::Uploads(vec![Outcome::Available(file.id)]));
+}
+
+#[tokio::test]
+async fn a_guardduty_scan_result_reaches_the_scan_handler_with_its_plain_key() {
+    // Arrange: a checked file waiting for its verdict (the local twin has no scanner, so the
+    // verdict stays unknown and the file waits on).
+    let world = World::new();
+    let file = world
+        .uploaded("a.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    let waiting = FileRecord {
+        state: FileState::AwaitingScan,
+        version: 2,
+        ..file.clone()
+    };
+    world.store.update_file(&file, &waiting).await.unwrap();
+
+    // Act
+    let handled = dispatch(
+        &world.state,
+        fixture("guardduty-scan-result.json", file.key.as_str()),
+    )
+    .await
+    .unwrap();
+
+    // Assert
+    assert_eq!(
+        handled,
+        Handled::ScanResult(Outcome::AlreadyHandled(file.id))
+    );
+    assert_eq!(world.reread(&file).await.state, FileState::AwaitingScan);
+}
+
+#[tokio::test]
+async fn the_schedule_sweeps_the_notices() {
+    let mut world = world_with_people().await;
+    let file = world
+        .uploaded("Logo.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let later = Utc::now() + notices::WINDOW + chrono::Duration::seconds(1);
+    world.state.clock = Arc::new(testkit::TestClock::at(later));
+
+    let handled = dispatch(&world.state, fixture("scheduled-event.json", ""))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        handled,
+        Handled::Sweep(notices::Swept {
+            sent: 1,
+            ..Default::default()
+        })
+    );
+    assert_eq!(world.outbox.messages().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_event_of_no_known_kind_fails_with_its_type() {
+    let world = World::new();
+    let cases = [
+        (
+            serde_json::json!({"source": "aws.s3", "detail": {}}),
+            "UploadEvents.UnknownEvent",
+        ),
+        (
+            serde_json::json!({"source": "aws.guardduty", "detail": {}}),
+            "UploadEvents.NotAScanResult",
+        ),
+        (
+            serde_json::json!({"Records": "not a list"}),
+            "UploadEvents.NotAnS3Event",
+        ),
+    ];
+    for (payload, expected) in cases {
+        let failed = dispatch(&world.state, payload.clone()).await.unwrap_err();
+        assert_eq!(failed.error_type, expected, "{payload}");
+    }
+}
+
+/// A mailer that fails its first `failures` sends (SES throttling, say), then hands
+/// every email to the outbox; it counts every try.
+struct FlakyMailer {
+    outbox: Arc<embedded::Outbox>,
+    failures: usize,
+    tries: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl portal::ports::Mailer for FlakyMailer {
+    async fn send_email(
+        &self,
+        email: &portal::domain::OutgoingEmail,
+    ) -> Result<String, portal::ports::DeliveryError> {
+        let tried = self.tries.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if tried < self.failures {
+            return Err(portal::ports::DeliveryError::Unavailable(
+                "throttled".into(),
+            ));
+        }
+        self.outbox.send_email(email).await
+    }
+}
+
+/// A world whose agency has one file's notice waiting, sent through a mailer that fails
+/// `failures` times; and the moment that notice is due.
+async fn notice_with_flaky_mailer(
+    failures: usize,
+) -> (World, Arc<FlakyMailer>, chrono::DateTime<Utc>) {
+    let mut world = world_with_people().await;
+    let mailer = Arc::new(FlakyMailer {
+        outbox: world.outbox.clone(),
+        failures,
+        tries: Default::default(),
+    });
+    world.state.mailer = mailer.clone();
+    let file = world
+        .uploaded("Logo.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let due = Utc::now() + notices::WINDOW + chrono::Duration::seconds(1);
+    (world, mailer, due)
+}
+
+#[tokio::test]
+async fn a_notice_whose_email_fails_is_sent_by_a_sweep_after_the_lease() {
+    // Arrange
+    let (world, mailer, due) = notice_with_flaky_mailer(1).await;
+
+    // Act
+    let failed = notices::sweep(&world.state, due).await.unwrap();
+    let during_lease = notices::sweep(&world.state, due + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    let after_lease = notices::sweep(
+        &world.state,
+        due + notices::LEASE + chrono::Duration::seconds(1),
+    )
+    .await
+    .unwrap();
+    let later = notices::sweep(&world.state, due + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+
+    // Assert: tried, held back while leased, sent once, then gone.
+    assert_eq!(failed.failed, 1);
+    assert_eq!((during_lease.sent, during_lease.skipped), (0, 1));
+    assert_eq!(after_lease.sent, 1);
+    assert_eq!(later, notices::Swept::default());
+    let sent = world.outbox.messages().unwrap();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].text.contains("Logo.pdf"));
+    assert_eq!(mailer.tries.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_notice_whose_email_keeps_failing_is_given_up_after_its_attempts() {
+    let (world, mailer, due) = notice_with_flaky_mailer(usize::MAX).await;
+
+    for n in 0..(notices::MAX_ATTEMPTS as i32 + 3) {
+        let at = due + (notices::LEASE + chrono::Duration::seconds(1)) * n;
+        notices::sweep(&world.state, at).await.unwrap();
+    }
+
+    assert_eq!(
+        mailer.tries.load(std::sync::atomic::Ordering::SeqCst),
+        notices::MAX_ATTEMPTS as usize
+    );
+    assert!(
+        world
+            .store
+            .notices(
+                world.tenant,
+                world.customer,
+                portal::domain::NoticeTo::Agency
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "given up: the notices are gone"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_that_arrives_after_its_file_was_deleted_is_deleted_and_recorded_nowhere() {
+    // Arrange: the customer deletes a file while its upload is still on its way; the bytes
+    // land afterwards.
+    let world = World::new();
+    let file = world
+        .uploaded("late.pdf", "application/pdf", PDF.len() as u64, PDF)
+        .await;
+    world.objects.delete(&file.key).await.unwrap();
+    world.store.delete_file(&file).await.unwrap();
+    world
+        .objects
+        .write(&file.key, "application/pdf", PDF.to_vec())
+        .await
+        .unwrap();
+
+    // Act
+    let outcomes = handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+    let again = handle_event(&world.state, event_for(file.key.as_str()))
+        .await
+        .unwrap();
+
+    // Assert: the object is gone, nothing recorded, no bytes held against the quota.
+    assert_eq!(outcomes, vec![Outcome::Discarded(file.id)]);
+    assert_eq!(again, vec![Outcome::Unknown("object-gone")]);
+    assert!(world.objects.head(&file.key).await.unwrap().is_none());
+    assert!(
+        world
+            .store
+            .get_file(file.tenant_id, file.customer_id, file.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        world
+            .store
+            .file_usage(file.tenant_id, file.customer_id)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -42,6 +42,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/d/{token}"),
     ("GET", "/files/page"),
     ("POST", "/files/{fileId}/delete"),
+    ("POST", "/files/{fileId}/share"),
+    ("POST", "/files/{fileId}/links/{linkId}/revoke"),
 ];
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -63,6 +65,8 @@ pub fn routes() -> Router<UploadsState> {
         // The page; a static segment wins over `{fileId}`.
         .route("/files/page", get(page::show))
         .route("/files/{fileId}/delete", post(page::delete))
+        .route("/files/{fileId}/share", post(page::share))
+        .route("/files/{fileId}/links/{linkId}/revoke", post(page::revoke))
         .route("/files/{fileId}", get(read).delete(remove))
         .route("/files/{fileId}/download", get(download))
         .route(

@@ -11,13 +11,17 @@ use axum::{
 };
 use chrono::{DateTime, Duration, Utc};
 use portal::{
-    domain::{DirectLink, DirectLinkId, LinkToken, file::MAX_DIRECT_LINK_DAYS},
+    domain::{DirectLink, DirectLinkId, LinkToken, Tenant, file::MAX_DIRECT_LINK_DAYS},
     http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{DOWNLOAD_LIFETIME, OwnerParams, UploadsState, caller::Caller, load, see_other};
+use crate::{
+    DOWNLOAD_LIFETIME, OwnerParams, UploadsState,
+    caller::{Caller, Owner},
+    load, see_other,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -69,18 +73,35 @@ pub async fn create(
     let owner = Caller::Staff(auth)
         .owner(&state, request.customer_id.as_deref())
         .await?;
+    let tenant = auth.tenant(&state).await?;
     let days = request.expires_in_days.unwrap_or(MAX_DIRECT_LINK_DAYS);
+    let (link, url) = make_link(&state, owner, &tenant, &id, days).await?;
+    let body = CreatedLink {
+        link: LinkView::of(&link, link.created_at),
+        url,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// A new direct link to the owner's file `id`, valid for `days` (1 to 7): the link, and the
+/// URL to pass on (shown once: only its hash is kept).
+pub(crate) async fn make_link(
+    state: &UploadsState,
+    owner: Owner,
+    tenant: &Tenant,
+    id: &str,
+    days: i64,
+) -> Result<(DirectLink, String), ApiError> {
     if !(1..=MAX_DIRECT_LINK_DAYS).contains(&days) {
         return Err(ApiError::Validation(vec![portal::domain::FieldError::new(
             "expiresInDays",
             format!("must be a whole number of days from 1 to {MAX_DIRECT_LINK_DAYS}"),
         )]));
     }
-    let file = load(&state, owner, &id).await?;
+    let file = load(state, owner, id).await?;
     if !file.state.is_downloadable() {
         return Err(ApiError::FileNotDownloadable(file.state.as_str()));
     }
-    let tenant = auth.tenant(&state).await?;
     let token = LinkToken::generate()?;
     let now = state.clock.now();
     let link = DirectLink {
@@ -96,11 +117,8 @@ pub async fn create(
     };
     state.files.create_direct_link(&link).await?;
     tracing::info!(tenant = %owner.tenant, file = %file.id, link = %link.id, "direct link created");
-    let body = CreatedLink {
-        link: LinkView::of(&link, now),
-        url: format!("{}/d/{}", tenant.portal_base_url.as_str(), token.expose()),
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    let url = format!("{}/d/{}", tenant.portal_base_url.as_str(), token.expose());
+    Ok((link, url))
 }
 
 #[derive(Serialize)]
@@ -137,21 +155,37 @@ pub async fn revoke(
     let owner = Caller::Staff(auth)
         .owner(&state, params.customer_id.as_deref())
         .await?;
-    let file = load(&state, owner, &id).await?;
+    let revoked = revoke_link(&state, owner, &id, &link_id).await?;
+    Ok(Json(LinkView::of(&revoked, state.clock.now())))
+}
+
+/// Revokes the link `link_id` of the owner's file `id` (the first revocation is kept).
+pub(crate) async fn revoke_link(
+    state: &UploadsState,
+    owner: Owner,
+    id: &str,
+    link_id: &str,
+) -> Result<DirectLink, ApiError> {
+    let file = load(state, owner, id).await?;
     let link_id: DirectLinkId = link_id
         .parse()
         .map_err(|_| ApiError::invalid_parameter("linkId", "is not a link id"))?;
-    let now = state.clock.now();
     let revoked = state
         .files
-        .revoke_direct_link(owner.tenant, owner.customer, file.id, link_id, now)
+        .revoke_direct_link(
+            owner.tenant,
+            owner.customer,
+            file.id,
+            link_id,
+            state.clock.now(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::NotFound => ApiError::NotFound("link"),
             other => other.into(),
         })?;
     tracing::info!(tenant = %owner.tenant, file = %file.id, link = %link_id, "direct link revoked");
-    Ok(Json(LinkView::of(&revoked, now)))
+    Ok(revoked)
 }
 
 /// `GET /d/{token}`: public, the token is the credential. An unknown, expired or revoked

@@ -1,7 +1,10 @@
-//! The files page (`GET /files/page`), in the customer's session and language: the file list
-//! with download links and delete buttons (plain HTML, no script needed), and the upload
-//! script that sends files straight to the storage URL. `POST /files/{fileId}/delete` is the
-//! delete button's form post (the session's CSRF token in the body).
+//! The files page (`GET /files/page`): in the customer's session and language, their file
+//! list with download links and delete buttons (plain HTML, no script needed), and the
+//! upload script that sends files straight to the storage URL. Staff in their own session
+//! and language see the same for a customer of their agency (`?customerId=`): what they
+//! upload is shared by the agency, and each file gets its direct links (made and revoked by
+//! plain form posts). `POST /files/{fileId}/delete`, `/share` and `/links/{linkId}/revoke`
+//! are those form posts (the session's CSRF token in the body).
 
 use std::collections::HashMap;
 
@@ -11,23 +14,28 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use portal::{
-    domain::{FileId, Subject, Uploader},
-    http::{ApiError, FormBody, PathParam, QueryParam, UserSession},
+    domain::{Actor, FileId, Subject, Uploader},
+    http::{ApiError, FormBody, PathParam, QueryParam, StaffAuth, UserSession},
     pages::{
-        self, FILES_CSP, FILES_PAGE_PATH, FileRow, FilesPage, FolderLink, Nav, Page, UploadLimits,
-        shown_size,
+        self, FILES_CSP, FILES_PAGE_PATH, FileRow, FilesPage, FolderLink, LinkRow, Nav, Page,
+        StaffFiles, UploadLimits, shown_size,
     },
 };
 use serde::Deserialize;
 
-use crate::{MAX_PAGE_SIZE, UploadsState, caller::Owner};
+use crate::{
+    MAX_PAGE_SIZE, UploadsState,
+    caller::{Caller, Owner},
+};
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PageQuery {
     folder: Option<String>,
     cursor: Option<String>,
     notice: Option<String>,
+    /// Staff: whose files.
+    customer_id: Option<String>,
 }
 
 fn see_other(to: &str) -> Response {
@@ -39,16 +47,37 @@ fn see_other(to: &str) -> Response {
     response
 }
 
-/// The customer of this session; a staff session has the API (and its own pages).
-fn owner_of(who: &UserSession) -> Option<Owner> {
-    match who.session.subject {
-        Subject::Customer(customer) => Some(Owner {
-            tenant: who.session.tenant_id,
-            customer,
-            uploader: Uploader::Customer,
+/// Whose files the page of this session shows: the customer's own; for staff, those of the
+/// customer of their agency named by `customer_id` (404 for any other), `None` when they
+/// named none.
+async fn page_owner(
+    state: &UploadsState,
+    who: &UserSession,
+    customer_id: Option<&str>,
+) -> Result<Option<Owner>, ApiError> {
+    let tenant = who.session.tenant_id;
+    let caller = match who.session.subject {
+        Subject::Customer(customer) => Caller::Customer { tenant, customer },
+        Subject::Staff(_) if customer_id.is_none() => return Ok(None),
+        Subject::Staff(id) => Caller::Staff(StaffAuth {
+            tenant_id: tenant,
+            actor: Actor::Staff { id },
         }),
-        Subject::Staff(_) => None,
+    };
+    caller.owner(state, customer_id).await.map(Some)
+}
+
+/// The page again after a form post: for staff, the customer's page they came from.
+fn back_to_page(owner: Owner, notice: &str) -> String {
+    let mut pairs = Vec::new();
+    if matches!(owner.uploader, Uploader::Agency { .. }) {
+        pairs.push(("customerId", owner.customer.to_string()));
     }
+    pairs.push(("notice", notice.to_owned()));
+    format!(
+        "{FILES_PAGE_PATH}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 pub(crate) async fn show(
@@ -60,8 +89,26 @@ pub(crate) async fn show(
         Err(ApiError::Unauthorized(_)) => return Ok(see_other("/login?next=%2Ffiles%2Fpage")),
         other => other?,
     };
-    let Some(owner) = owner_of(&who) else {
+    let Some(owner) = page_owner(&state, &who, query.customer_id.as_deref()).await? else {
+        // Staff without a customer: their own page.
         return Ok(see_other("/me"));
+    };
+    render(&state, &who, owner, &query, None).await
+}
+
+/// The page of `owner`'s files as `who` sees it, with `created_link` (staff) shown once.
+async fn render(
+    state: &UploadsState,
+    who: &UserSession,
+    owner: Owner,
+    query: &PageQuery,
+    created_link: Option<&str>,
+) -> Result<Response, ApiError> {
+    let staff = match who.session.subject {
+        Subject::Staff(id) => Some(state.staff.get_staff(owner.tenant, id).await?.ok_or(
+            ApiError::Unauthorized("Your portal access has been removed."),
+        )?),
+        Subject::Customer(_) => None,
     };
     let tenant = state
         .tenants
@@ -72,9 +119,12 @@ pub(crate) async fn show(
         .customers
         .get_customer(owner.tenant, owner.customer)
         .await?
-        .ok_or(ApiError::Unauthorized(
-            "Your portal access has been removed.",
-        ))?;
+        .ok_or(match staff {
+            Some(_) => ApiError::NotFound("customer"),
+            None => ApiError::Unauthorized("Your portal access has been removed."),
+        })?;
+    let customer_id = customer.id.to_string();
+    let staff_customer = staff.as_ref().map(|_| customer_id.as_str());
     let folder = query
         .folder
         .as_deref()
@@ -113,13 +163,37 @@ pub(crate) async fn show(
         .await?
         .iter()
         .filter(|f| !f.is_empty())
-        .map(|f| FolderLink::new(f))
+        .map(|f| FolderLink::of_customer(f, staff_customer))
         .collect();
     let settings = state.files.file_settings(owner.tenant).await?;
-    let rows: Vec<FileRow> = listed
-        .items
-        .iter()
-        .map(|f| FileRow {
+    let now = state.clock.now();
+    if staff.is_none() {
+        // The start page's "new files" compares the agency's files with this visit.
+        state
+            .files
+            .mark_files_seen(owner.tenant, owner.customer, now)
+            .await?;
+    }
+    let mut rows = Vec::with_capacity(listed.items.len());
+    for f in &listed.items {
+        // Staff see each downloadable file's usable direct links.
+        let links = if staff.is_some() && f.state.is_downloadable() {
+            state
+                .files
+                .list_direct_links(owner.tenant, owner.customer, f.id)
+                .await?
+                .iter()
+                .filter(|l| l.is_usable(now))
+                .map(|l| LinkRow {
+                    id: l.id.to_string(),
+                    expires: l.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    downloads: l.downloads,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        rows.push(FileRow {
             id: f.id.to_string(),
             name: f.name.clone(),
             folder: f.folder.clone(),
@@ -132,12 +206,16 @@ pub(crate) async fn show(
             created: f.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             state: f.state.as_str(),
             downloadable: f.state.is_downloadable(),
-        })
-        .collect();
+            links,
+        });
+    }
     let more_url = listed.next.map(|next| {
         let mut pairs = vec![("cursor", next.to_string())];
         if let Some(folder) = &folder {
             pairs.push(("folder", folder.clone()));
+        }
+        if let Some(customer) = staff_customer {
+            pairs.push(("customerId", customer.to_owned()));
         }
         format!(
             "{FILES_PAGE_PATH}?{}",
@@ -151,14 +229,22 @@ pub(crate) async fn show(
     };
     let notice = match query.notice.as_deref() {
         Some("deleted") => Some("page-files-deleted"),
+        Some("link-revoked") => Some("page-files-link-revoked"),
         _ => None,
     };
     let html = pages::files(&FilesPage {
         page: Page {
-            language: customer.language,
+            language: staff.as_ref().map_or(customer.language, |m| m.language),
             agency: tenant.name.clone(),
         },
-        nav: Nav::for_customer(&customer, &tenant, "files", &who.session.csrf),
+        nav: staff
+            .is_none()
+            .then(|| Nav::for_customer(&customer, &tenant, "files", &who.session.csrf)),
+        staff: staff_customer.map(|customer_id| StaffFiles {
+            customer_id,
+            company: customer.company_name.as_str(),
+            created_link,
+        }),
         csrf: &who.session.csrf,
         folders: &folders,
         folder: folder.as_deref().unwrap_or_default(),
@@ -190,7 +276,70 @@ pub(crate) async fn delete(
     FormBody(form): FormBody<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     who.check_form_csrf(form.get("csrf").map(String::as_str))?;
-    let owner = owner_of(&who).ok_or(ApiError::StaffOnly)?;
+    let owner = page_owner(&state, &who, form.get("customerId").map(String::as_str))
+        .await?
+        .ok_or(ApiError::StaffOnly)?;
     crate::delete_file(&state, owner, &id).await?;
-    Ok(see_other(&format!("{FILES_PAGE_PATH}?notice=deleted")))
+    Ok(see_other(&back_to_page(owner, "deleted")))
+}
+
+/// The staff's form post that makes a direct link (`customerId`, `expiresInDays`): the page
+/// again, with the link shown this once.
+pub(crate) async fn share(
+    State(state): State<UploadsState>,
+    who: UserSession,
+    PathParam(id): PathParam<String>,
+    FormBody(form): FormBody<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.check_form_csrf(form.get("csrf").map(String::as_str))?;
+    let owner = staff_page_owner(&state, &who, &form).await?;
+    let days = match form.get("expiresInDays").map(|d| d.trim().parse::<i64>()) {
+        None => portal::domain::file::MAX_DIRECT_LINK_DAYS,
+        Some(Ok(days)) => days,
+        // Out of range too: `make_link` names the field and the range.
+        Some(Err(_)) => 0,
+    };
+    let tenant = state
+        .tenants
+        .get_tenant(owner.tenant)
+        .await?
+        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
+    let (_, url) = crate::links::make_link(&state, owner, &tenant, &id, days).await?;
+    let query = PageQuery {
+        customer_id: Some(owner.customer.to_string()),
+        ..PageQuery::default()
+    };
+    render(&state, &who, owner, &query, Some(&url)).await
+}
+
+/// The staff's form post that revokes a direct link; back to the customer's page.
+pub(crate) async fn revoke(
+    State(state): State<UploadsState>,
+    who: UserSession,
+    PathParam((id, link_id)): PathParam<(String, String)>,
+    FormBody(form): FormBody<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    who.check_form_csrf(form.get("csrf").map(String::as_str))?;
+    let owner = staff_page_owner(&state, &who, &form).await?;
+    crate::links::revoke_link(&state, owner, &id, &link_id).await?;
+    Ok(see_other(&back_to_page(owner, "link-revoked")))
+}
+
+/// Direct links are the agency's to make and revoke: a customer's session is refused.
+async fn staff_page_owner(
+    state: &UploadsState,
+    who: &UserSession,
+    form: &HashMap<String, String>,
+) -> Result<Owner, ApiError> {
+    if !matches!(who.session.subject, Subject::Staff(_)) {
+        return Err(ApiError::StaffOnly);
+    }
+    page_owner(state, who, form.get("customerId").map(String::as_str))
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(
+                "customerId",
+                "is required for staff: the customer whose files these are",
+            )
+        })
 }

@@ -10,7 +10,7 @@ use portal::{
     },
     ports::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, FileStore, SessionStore,
-        TenantStore,
+        StaffStore, TenantStore,
     },
 };
 
@@ -44,6 +44,8 @@ pub struct UploadsState {
     pub api_keys: Arc<dyn ApiKeyStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub accounts: Arc<dyn AccountStore>,
+    /// The staff user looking at a customer's files page (their language).
+    pub staff: Arc<dyn StaffStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -74,6 +76,7 @@ impl UploadsState {
             api_keys: all.api_keys,
             sessions: all.sessions,
             accounts: all.accounts,
+            staff: all.staff,
             clock: all.clock,
         }
     }

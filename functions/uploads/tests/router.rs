@@ -812,3 +812,279 @@ async fn the_files_page_lists_escapes_and_deletes_without_a_script() {
         .await;
     assert_eq!(after.status, StatusCode::NOT_FOUND);
 }
+
+/// The value of the first `name="csrf"` field of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn staff_see_a_customers_files_page_share_a_direct_link_and_revoke_it() {
+    // Arrange: a file the customer uploaded, a staff user of the agency (in French), and a
+    // customer of another agency.
+    let api = Api::new().await;
+    let file = api.customer_upload("Angebot.pdf", 1400).await;
+    let id = file["file"]["id"].as_str().unwrap().to_owned();
+    api.make_available(api.customer, &id).await;
+    let (_, staff) = testkit::staff_session(
+        api.store.as_ref(),
+        api.tenant,
+        &unique_email(),
+        portal::domain::Language::Fr,
+    )
+    .await;
+    let other = testkit::agency(api.store.as_ref(), &new_tenant("Andere"), "x").await;
+    let (stranger, _) =
+        testkit::customer_session(api.store.as_ref(), other.tenant.id, &unique_email()).await;
+    let c = api.customer;
+    let fr = |key| portal::i18n::t(portal::domain::Language::Fr, key);
+
+    // Act / Assert: the page of the agency's customer, in the staff user's language.
+    let page = testkit::send(
+        &api.router,
+        by_cookie(
+            &staff,
+            Method::GET,
+            &format!("/files/page?customerId={c}"),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let html = page.text.replace("&#x2f;", "/").replace("&#x3d;", "=");
+    assert!(html.contains(&fr("page-files-by-the-customer")), "{html}");
+    assert!(html.contains("Fichiers de Bäckerei Schmidt"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/files/{id}/download?customerId={c}\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("data-customer-id=\"{c}\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("action=\"/files/{id}/share\"")),
+        "{html}"
+    );
+    let csrf = csrf_of(&page.text);
+
+    // Without a customer staff have their own page; another agency's customer is not found.
+    let own = testkit::send(
+        &api.router,
+        by_cookie(&staff, Method::GET, "/files/page", None),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    assert_eq!(own.headers[header::LOCATION], "/me");
+    let foreign = testkit::send(
+        &api.router,
+        by_cookie(
+            &staff,
+            Method::GET,
+            &format!("/files/page?customerId={stranger}"),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.text);
+
+    // What the page's links and script do, in the staff session: download, share a file.
+    let download = testkit::send(
+        &api.router,
+        by_cookie(
+            &staff,
+            Method::GET,
+            &format!("/files/{id}/download?customerId={c}"),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(download.status, StatusCode::SEE_OTHER, "{}", download.text);
+    let shared = testkit::send(
+        &api.router,
+        Request::post("/files/uploads")
+            .header(header::COOKIE, format!("portal_session={staff}"))
+            .header("x-csrf-token", &csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({"filename": "Entwurf.pdf", "contentType": "application/pdf", "size": 10, "customerId": c.to_string()})
+                    .to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(shared.status, StatusCode::CREATED, "{}", shared.text);
+    assert_eq!(shared.json()["file"]["uploadedBy"], "agency");
+
+    // A direct link for 3 days: shown once on the page; it downloads without a login.
+    let share = format!("/files/{id}/share");
+    let post = |path: &str, body: String| by_cookie(&staff, Method::POST, path, Some(&body));
+    let forged = post(
+        &share,
+        format!("csrf=forged&customerId={c}&expiresInDays=3"),
+    );
+    assert_eq!(
+        testkit::send(&api.router, forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let too_long = testkit::send(
+        &api.router,
+        post(
+            &share,
+            format!("csrf={csrf}&customerId={c}&expiresInDays=8"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        too_long.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_long.text
+    );
+    assert_eq!(too_long.json()["errors"][0]["field"], "expiresInDays");
+    let stranger_share = testkit::send(
+        &api.router,
+        post(
+            &share,
+            format!("csrf={csrf}&customerId={stranger}&expiresInDays=3"),
+        ),
+    )
+    .await;
+    assert_eq!(stranger_share.status, StatusCode::NOT_FOUND);
+    let made = testkit::send(
+        &api.router,
+        post(
+            &share,
+            format!("csrf={csrf}&customerId={c}&expiresInDays=3"),
+        ),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text);
+    let made_html = made.text.replace("&#x2f;", "/");
+    assert!(
+        made_html.contains(&fr("page-files-link-created")),
+        "{made_html}"
+    );
+    let at = made_html
+        .find("id=\"direct-link\" class=\"direct-link\">")
+        .unwrap()
+        + 35;
+    let url = &made_html[at..at + made_html[at..].find('<').unwrap()];
+    let token_path = &url[url.find("/d/").unwrap()..];
+    let followed = testkit::send(
+        &api.router,
+        Request::get(token_path).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(followed.status, StatusCode::SEE_OTHER, "{}", followed.text);
+    let links = api
+        .call(
+            &api.key,
+            Method::GET,
+            &format!("/files/{id}/links?customerId={c}"),
+            None,
+        )
+        .await
+        .json();
+    let expires: chrono::DateTime<chrono::Utc> = links["items"][0]["expiresAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let days = (expires - chrono::Utc::now()).num_hours();
+    assert!((71..=72).contains(&days), "{links}");
+
+    // The customer can't make links from the page.
+    let customer_page = testkit::send(
+        &api.router,
+        by_cookie(&api.session, Method::GET, "/files/page", None),
+    )
+    .await;
+    let customer_form = format!("csrf={}&expiresInDays=3", csrf_of(&customer_page.text));
+    let by_customer = testkit::send(
+        &api.router,
+        by_cookie(&api.session, Method::POST, &share, Some(&customer_form)),
+    )
+    .await;
+    assert_eq!(
+        by_customer.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        by_customer.text
+    );
+
+    // The page lists the link with its revoke button; revoking stops it.
+    let listed = testkit::send(
+        &api.router,
+        by_cookie(
+            &staff,
+            Method::GET,
+            &format!("/files/page?customerId={c}"),
+            None,
+        ),
+    )
+    .await
+    .text
+    .replace("&#x2f;", "/");
+    let revoke_at = listed.find("/revoke\"").expect("a revoke button");
+    let revoke_path = &listed[listed[..revoke_at].rfind("action=\"").unwrap() + 8..revoke_at + 7];
+    let revoked = testkit::send(
+        &api.router,
+        post(revoke_path, format!("csrf={csrf}&customerId={c}")),
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.text);
+    assert_eq!(
+        revoked.headers[header::LOCATION],
+        format!("/files/page?customerId={c}&notice=link-revoked").as_str()
+    );
+    let dead = testkit::send(
+        &api.router,
+        Request::get(token_path).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(dead.status, StatusCode::NOT_FOUND);
+
+    // Staff delete from the page and come back to the customer's page.
+    let deleted = testkit::send(
+        &api.router,
+        post(
+            &format!("/files/{id}/delete"),
+            format!("csrf={csrf}&customerId={c}"),
+        ),
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.text);
+    assert_eq!(
+        deleted.headers[header::LOCATION],
+        format!("/files/page?customerId={c}&notice=deleted").as_str()
+    );
+}
+
+#[tokio::test]
+async fn the_staff_files_page_renders_in_every_language() {
+    let api = Api::new().await;
+    let c = api.customer;
+    for language in portal::domain::Language::ALL {
+        let (_, staff) =
+            testkit::staff_session(api.store.as_ref(), api.tenant, &unique_email(), language).await;
+        let page = testkit::send(
+            &api.router,
+            by_cookie(
+                &staff,
+                Method::GET,
+                &format!("/files/page?customerId={c}"),
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let title = portal::i18n::t_with(
+            language,
+            "page-files-staff-title",
+            &[("company", "Bäckerei Schmidt")],
+        );
+        assert!(page.text.contains(&title), "{language:?}: {}", page.text);
+    }
+}

@@ -30,6 +30,10 @@ struct Args {
     /// template.yaml's CorsAllowedOrigins does on AWS (repeatable, or comma-separated).
     #[arg(long, env = "PORTAL_CORS_ORIGINS", value_delimiter = ',')]
     cors_origin: Vec<String>,
+    /// How long the first of a customer's new files waits for more before the one email
+    /// naming them all goes out (five minutes, as in AWS; shorter to try it out).
+    #[arg(long, env = "PORTAL_NOTICE_DELAY_SECS", default_value_t = 300)]
+    notice_delay_secs: u64,
 }
 
 #[tokio::main]
@@ -116,7 +120,10 @@ async fn main() -> anyhow::Result<()> {
             args.cors_origin.join(", ")
         );
     }
-    let _sweep = portal_infra::app::spawn_notice_sweep(&services);
+    let _sweep = portal_infra::app::spawn_notice_sweep(
+        &services,
+        std::time::Duration::from_secs(args.notice_delay_secs),
+    );
     let _retries = portal_infra::app::spawn_form_notification_sweep(&services);
     axum::serve(
         listener,

@@ -137,6 +137,34 @@ pub struct FileNotice {
     pub to: NoticeTo,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// While a sweep sends the email naming this file, it holds the notice until then;
+    /// another sweep takes it only after (a sweep that failed to send, or died, is retried).
+    /// Whole seconds, a number, so a store's condition can compare it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "chrono::serde::ts_seconds_option"
+    )]
+    pub leased_until: Option<DateTime<Utc>>,
+    /// How many sweeps took the notice to send it.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+impl FileNotice {
+    /// The notice of `file` becoming available at `at`, to the side that didn't upload it.
+    pub fn of(file: &FileRecord, at: DateTime<Utc>) -> Self {
+        Self {
+            tenant_id: file.tenant_id,
+            customer_id: file.customer_id,
+            file_id: file.id,
+            to: NoticeTo::of(file.uploaded_by),
+            name: file.name.clone(),
+            created_at: at,
+            leased_until: None,
+            attempts: 0,
+        }
+    }
 }
 
 /// The longest a direct link lasts.

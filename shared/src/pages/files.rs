@@ -45,6 +45,26 @@ pub struct FileRow {
     /// A `FileState` code: `pending`, `available`, ...
     pub state: &'static str,
     pub downloadable: bool,
+    /// Its usable direct links (staff only; empty for the customer).
+    pub links: Vec<LinkRow>,
+}
+
+/// A usable direct link of a file, as the staff page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRow {
+    pub id: String,
+    /// As shown: `2026-05-31 14:05 UTC`.
+    pub expires: String,
+    pub downloads: u64,
+}
+
+/// What the page adds when staff look at a customer's files.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffFiles<'a> {
+    pub customer_id: &'a str,
+    pub company: &'a str,
+    /// A direct link just made, shown this once (only its hash is kept).
+    pub created_link: Option<&'a str>,
 }
 
 /// A folder to show, and the page that shows it.
@@ -56,11 +76,18 @@ pub struct FolderLink {
 
 impl FolderLink {
     pub fn new(name: &str) -> Self {
+        Self::of_customer(name, None)
+    }
+
+    /// A folder of the customer staff look at (`customer_id`), or of the customer's own.
+    pub fn of_customer(name: &str, customer_id: Option<&str>) -> Self {
+        let mut pairs = vec![("folder", name)];
+        pairs.extend(customer_id.map(|c| ("customerId", c)));
         Self {
             name: name.to_owned(),
             url: format!(
                 "{PATH}?{}",
-                serde_urlencoded::to_string([("folder", name)]).unwrap_or_default()
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
             ),
         }
     }
@@ -82,7 +109,10 @@ pub struct UploadLimits {
 #[derive(Debug, Clone)]
 pub struct FilesPage<'a> {
     pub page: Page,
-    pub nav: Nav,
+    /// The customer's navigation; none for staff.
+    pub nav: Option<Nav>,
+    /// Staff looking at a customer's files: whose, and the direct links.
+    pub staff: Option<StaffFiles<'a>>,
     pub csrf: &'a str,
     pub folders: &'a [FolderLink],
     /// The folder shown, empty for all.
@@ -117,6 +147,11 @@ pub fn files(p: &FilesPage) -> String {
             lang => p.page.language.code(),
             agency => p.page.agency.as_str(),
             nav => Serde(&p.nav),
+            staff => Serde(&p.staff),
+            owner_query => p.staff.as_ref().map(|s| format!(
+                "?{}",
+                serde_urlencoded::to_string([("customerId", s.customer_id)]).unwrap_or_default()
+            )).unwrap_or_default(),
             csrf => p.csrf,
             folders => Serde(p.folders),
             folder => p.folder,
@@ -187,6 +222,7 @@ mod tests {
             created: "2026-05-31 14:05 UTC".into(),
             state: "available",
             downloadable: true,
+            links: Vec::new(),
         }];
         let folders = [FolderLink::new("</script><script>alert(2)</script>")];
         let limits = UploadLimits {
@@ -202,7 +238,8 @@ mod tests {
                     language,
                     agency: "Berg".into(),
                 },
-                nav: Nav::for_customer(&customer, &tenant, "files", "tok"),
+                nav: Some(Nav::for_customer(&customer, &tenant, "files", "tok")),
+                staff: None,
                 csrf: "tok",
                 folders: &folders,
                 folder: "",
@@ -229,6 +266,67 @@ mod tests {
             assert!(html.contains("folder=%3C%2Fscript%3E"), "{html}");
             // The script the policy allows is exactly the one on the page.
             assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
+        }
+    }
+
+    #[test]
+    fn the_staff_view_of_a_customers_files_renders_in_every_language() {
+        let rows = [FileRow {
+            id: "01HZZZZZZZZZZZZZZZZZZZZZZZ".into(),
+            name: "Angebot.pdf".into(),
+            folder: String::new(),
+            size: "1.4 MB".into(),
+            uploaded_by: "customer",
+            created_at: "2026-05-31T14:05:00Z".into(),
+            created: "2026-05-31 14:05 UTC".into(),
+            state: "available",
+            downloadable: true,
+            links: vec![LinkRow {
+                id: "01HYYYYYYYYYYYYYYYYYYYYYYY".into(),
+                expires: "2026-06-07 14:05 UTC".into(),
+                downloads: 3,
+            }],
+        }];
+        let limits = UploadLimits {
+            max_size: 1000,
+            max_size_shown: "1.0 KB".into(),
+            allowed_types: vec!["application/pdf".into()],
+        };
+        for language in Language::ALL {
+            let html = files(&FilesPage {
+                page: Page {
+                    language,
+                    agency: "Berg".into(),
+                },
+                nav: None,
+                staff: Some(StaffFiles {
+                    customer_id: "01HXXXXXXXXXXXXXXXXXXXXXXX",
+                    company: "Bäckerei <b>Schmidt</b>",
+                    created_link: Some("https://kunden.berg.example/d/abc"),
+                }),
+                csrf: "tok",
+                folders: &[],
+                folder: "",
+                files: &rows,
+                limits: &limits,
+                more_url: None,
+                notice: None,
+            });
+            let t = |key| crate::i18n::t(language, key);
+            assert!(html.contains(&t("page-files-by-the-customer")), "{html}");
+            assert!(html.contains(&t("page-files-link-revoke")), "{html}");
+            assert!(html.contains(&t("page-files-share")), "{html}");
+            assert!(
+                html.contains("Bäckerei &lt;b&gt;Schmidt&lt;&#x2f;b&gt;"),
+                "{html}"
+            );
+            assert!(html.contains("2026-06-07 14:05 UTC"), "{html}");
+            assert!(
+                html.contains("https:&#x2f;&#x2f;kunden.berg.example&#x2f;d&#x2f;abc"),
+                "{html}"
+            );
+            assert!(html.contains("data-customer-id=\"01HXXXXXXXXXXXXXXXXXXXXXXX\""));
+            assert!(html.contains("name=\"customerId\" value=\"01HXXXXXXXXXXXXXXXXXXXXXXX\""));
         }
     }
 }

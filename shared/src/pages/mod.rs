@@ -43,8 +43,8 @@ use crate::{
 };
 
 pub use files::{
-    FILES_CSP, FileRow, FilesPage, FolderLink, PATH as FILES_PAGE_PATH, UploadLimits, files,
-    shown_size,
+    FILES_CSP, FileRow, FilesPage, FolderLink, LinkRow, PATH as FILES_PAGE_PATH, StaffFiles,
+    UploadLimits, files, shown_size,
 };
 pub use form_entries::{
     EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, form_entries,
@@ -96,7 +96,15 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 ];
 
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
-const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
+const ARG_NAMES: [&str; 7] = [
+    "agency",
+    "company",
+    "email",
+    "min",
+    "max",
+    "date",
+    "downloads",
+];
 
 const TEMPLATES: [(&str, &str); 14] = [
     (

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::{
     CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings, NoticeTo,
-    TenantId, invitation::TokenHash,
+    ObjectKey, TenantId, invitation::TokenHash,
 };
 
 /// What [`FileRecordStore::create_file`] did.
@@ -80,11 +80,35 @@ pub trait FileRecordStore: Send + Sync {
         customer: CustomerId,
         to: NoticeTo,
     ) -> Result<Vec<FileNotice>, StoreError>;
-    /// Takes `notices` away, all or none ([`StoreError::VersionConflict`] when another sweep
-    /// took any of them first): whoever claims them sends the one email.
-    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError>;
-    /// Deletes `file` if it is still what is stored and releases its bytes.
+    /// Leases `notices` to one sweep until `until`, all or none, counting an attempt on each
+    /// ([`StoreError::VersionConflict`] when any is gone, or leased to another sweep whose
+    /// lease has not ended at `now`): whoever holds the lease sends the one email.
+    async fn lease_notices(
+        &self,
+        notices: &[FileNotice],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Deletes `notices` once their email went out (or was given up), all or none, only
+    /// while they are still leased until `until` ([`StoreError::VersionConflict`] when the
+    /// lease ran out and another sweep took them).
+    async fn finish_notices(
+        &self,
+        notices: &[FileNotice],
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Deletes `file` if it is still what is stored and releases its bytes. A `pending`
+    /// file leaves its key behind for [`FileRecordStore::deleted_upload`], in the same
+    /// transaction: its upload may still be on its way.
     async fn delete_file(&self, file: &FileRecord) -> Result<(), StoreError>;
+    /// The key of a file deleted while its upload was pending (kept for a week), so the
+    /// upload arriving late is deleted rather than left where nobody sees it.
+    async fn deleted_upload(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<ObjectKey>, StoreError>;
     /// Stores a new direct link ([`StoreError::AlreadyExists`] for a token already stored).
     async fn create_direct_link(&self, link: &DirectLink) -> Result<(), StoreError>;
     async fn find_direct_link(&self, hash: &TokenHash) -> Result<Option<DirectLink>, StoreError>;
@@ -114,4 +138,18 @@ pub trait FileRecordStore: Send + Sync {
     ) -> Result<DirectLink, StoreError>;
     /// The bytes the customer's files hold.
     async fn file_usage(&self, tenant: TenantId, customer: CustomerId) -> Result<u64, StoreError>;
+    /// Notes that the customer opened their files page at `at` (the start page's "something
+    /// new" compares the files the agency shared with it).
+    async fn mark_files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// When the customer last opened their files page; `None` if never.
+    async fn files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
 }

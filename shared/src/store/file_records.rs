@@ -15,13 +15,20 @@ use super::{ItemStore, tenant_pk, timestamp, ttl, unexpected};
 use crate::{
     domain::{
         CustomerId, DirectLink, DirectLinkId, FileId, FileNotice, FileRecord, FileSettings,
-        NoticeTo, TenantId, invitation::TokenHash,
+        FileState, NoticeTo, ObjectKey, TenantId, invitation::TokenHash,
     },
     items::{self, Condition, Cursor, Key, Keys, Query, SkCondition, TableError, Update, Write},
     ports::{FileCreation, FileRecordStore, Page, StoreError},
 };
 
 const USAGE_SK: &str = "FILEUSAGE";
+/// When the customer last opened the files page.
+const SEEN_SK: &str = "FILESSEEN";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FilesSeen {
+    at: DateTime<Utc>,
+}
 const SETTINGS_SK: &str = "FILESETTINGS";
 const BYTES: &str = "bytes";
 
@@ -66,6 +73,8 @@ fn link_item(link: &DirectLink) -> anyhow::Result<items::Item> {
 }
 
 const NOTICES: &str = "FILENOTICES";
+/// A notice's lease, in seconds since the epoch (see [`FileNotice::leased_until`]).
+const LEASED_UNTIL: &str = "leasedUntil";
 
 fn notice_key(n: &FileNotice) -> Key {
     Key::new(
@@ -93,6 +102,27 @@ fn notice_item(n: &FileNotice) -> anyhow::Result<items::Item> {
         ),
     );
     items::item(n, &keys)
+}
+
+/// What is left of a file deleted while its upload was pending: the key its upload may
+/// still arrive under.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DeletedUpload {
+    key: ObjectKey,
+}
+
+fn deleted_upload_key(t: TenantId, c: CustomerId, id: FileId) -> Key {
+    Key::new(owner_pk(t, c), format!("FILEGONE#{id}"))
+}
+
+/// S3 delivers most events within seconds and some late; a week covers the late ones and
+/// the form's own 15 minutes many times over.
+const DELETED_UPLOAD_KEPT: chrono::Duration = chrono::Duration::days(7);
+
+fn deleted_upload_item(f: &FileRecord) -> anyhow::Result<items::Item> {
+    let key = deleted_upload_key(f.tenant_id, f.customer_id, f.id);
+    let keys = Keys::new(key.pk, key.sk).ttl(ttl(f.created_at + DELETED_UPLOAD_KEPT));
+    items::item(&DeletedUpload { key: f.key.clone() }, &keys)
 }
 
 pub(crate) fn file_item(f: &FileRecord) -> anyhow::Result<items::Item> {
@@ -313,15 +343,53 @@ impl FileRecordStore for ItemStore {
     }
 
     #[tracing::instrument(skip_all, fields(count = notices.len()))]
-    async fn claim_notices(&self, notices: &[FileNotice]) -> Result<(), StoreError> {
+    async fn lease_notices(
+        &self,
+        notices: &[FileNotice],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        // Free: never leased, or the lease ended at or before `now` (`< now + 1`).
+        let free = || {
+            Condition::Exists.and(
+                Condition::absent(LEASED_UNTIL)
+                    .or(Condition::less_than(LEASED_UNTIL, now.timestamp() + 1)),
+            )
+        };
+        let writes = notices
+            .iter()
+            .map(|n| {
+                Update::new(notice_key(n))
+                    .set(LEASED_UNTIL, until.timestamp())
+                    .add("attempts", 1)
+                    .when(free())
+                    .into()
+            })
+            .collect();
+        self.transact(writes, None, "Failed to lease the notices")
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(count = notices.len()))]
+    async fn finish_notices(
+        &self,
+        notices: &[FileNotice],
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         if notices.is_empty() {
             return Ok(());
         }
         let writes = notices
             .iter()
-            .map(|n| Write::delete(notice_key(n)).when(Condition::Exists))
+            .map(|n| {
+                Write::delete(notice_key(n))
+                    .when(Condition::equals(LEASED_UNTIL, until.timestamp()))
+            })
             .collect();
-        self.transact(writes, None, "Failed to claim the notices")
+        self.transact(writes, None, "Failed to delete the sent notices")
             .await
     }
 
@@ -331,8 +399,28 @@ impl FileRecordStore for ItemStore {
             .when(Condition::equals("version", file.version));
         let mut writes = vec![delete];
         writes.extend(usage_change(file, -signed(file.quota_bytes())?));
+        if file.state == FileState::Pending {
+            writes.push(Write::put(deleted_upload_item(file)?));
+        }
         self.transact(writes, None, "Failed to delete the file")
             .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn deleted_upload(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        id: FileId,
+    ) -> Result<Option<ObjectKey>, StoreError> {
+        let found: Option<DeletedUpload> = self
+            .get_record(
+                deleted_upload_key(tenant, customer, id),
+                true,
+                "Failed to read a deleted upload",
+            )
+            .await?;
+        Ok(found.map(|d| d.key))
     }
 
     #[tracing::instrument(skip_all, fields(link = %link.id, file = %link.file_id))]
@@ -422,5 +510,37 @@ impl FileRecordStore for ItemStore {
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0);
         Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn mark_files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        // One unconditional put a page view: the latest visit wins, nothing to race for.
+        let seen = FilesSeen { at };
+        let item = items::item(&seen, &Keys::new(owner_pk(tenant, customer), SEEN_SK))?;
+        self.write(Write::put(item), "Failed to note the files page visit")
+            .await?
+            .map_err(|_| anyhow::anyhow!("An unconditional write failed its condition"))?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn files_seen(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let found: Option<FilesSeen> = self
+            .get_record(
+                Key::new(owner_pk(tenant, customer), SEEN_SK),
+                false,
+                "Failed to read the files page visit",
+            )
+            .await?;
+        Ok(found.map(|s| s.at))
     }
 }

@@ -49,6 +49,8 @@
     li.appendChild(bar);
     var body = { filename: file.name, contentType: file.type, size: file.size };
     if (box.dataset.folder) body.folder = box.dataset.folder;
+    // Staff upload for the customer whose page this is: shared by the agency.
+    if (box.dataset.customerId) body.customerId = box.dataset.customerId;
     return fetch('/files/uploads', {
       method: 'POST',
       credentials: 'same-origin',

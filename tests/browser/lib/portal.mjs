@@ -26,7 +26,7 @@ function apiKey() {
   return readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
 }
 
-const KEY = apiKey();
+export const KEY = apiKey();
 
 export const ARTIFACTS = process.env.BROWSER_ARTIFACTS ?? join(REPO, 'target', 'browser-artifacts');
 
@@ -35,7 +35,7 @@ export function unique() {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-async function staff(method, path, body) {
+export async function staff(method, path, body) {
   const response = await fetch(`${BASE}${path}`, {
     method,
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },

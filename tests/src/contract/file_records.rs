@@ -343,7 +343,7 @@ pub async fn direct_links_count_downloads_until_revoked_or_expired(
     );
 }
 
-pub async fn notices_wait_per_customer_and_side_and_are_claimed_once(
+pub async fn notices_wait_per_customer_and_side_and_are_leased_once(
     store: Arc<dyn FileRecordStore>,
 ) {
     // Arrange: two files of one customer become available, each leaving a notice.
@@ -358,14 +358,7 @@ pub async fn notices_wait_per_customer_and_side_and_are_claimed_once(
             version: 2,
             ..pending.clone()
         };
-        let notice = FileNotice {
-            tenant_id: t,
-            customer_id: c,
-            file_id: pending.id,
-            to: NoticeTo::Agency,
-            name: pending.name.clone(),
-            created_at: at,
-        };
+        let notice = FileNotice::of(&pending, at);
         store
             .update_file_with_notice(&pending, &available, &notice)
             .await
@@ -394,11 +387,13 @@ pub async fn notices_wait_per_customer_and_side_and_are_claimed_once(
             .unwrap()
             .is_empty()
     );
-    store.claim_notices(&waiting).await.unwrap();
+    let until = at + Duration::minutes(5);
+    store.lease_notices(&waiting, at, until).await.unwrap();
     assert!(matches!(
-        store.claim_notices(&waiting).await,
+        store.lease_notices(&waiting, at, until).await,
         Err(StoreError::VersionConflict)
     ));
+    store.finish_notices(&waiting, until).await.unwrap();
     assert!(
         store
             .notices(t, c, NoticeTo::Agency)
@@ -413,4 +408,185 @@ pub async fn notices_wait_per_customer_and_side_and_are_claimed_once(
             .unwrap()
             .contains(&(t, c, NoticeTo::Agency))
     );
+}
+
+/// Two available files of one customer, each with its notice to the agency, created at `at`.
+async fn two_notices(
+    store: &Arc<dyn FileRecordStore>,
+    at: chrono::DateTime<Utc>,
+) -> (TenantId, CustomerId) {
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    for _ in 0..2 {
+        let pending = pending_file(t, c, "", 10);
+        store.create_file(&pending, QUOTA).await.unwrap();
+        let available = FileRecord {
+            state: FileState::Available,
+            version: 2,
+            ..pending.clone()
+        };
+        store
+            .update_file_with_notice(&pending, &available, &FileNotice::of(&pending, at))
+            .await
+            .unwrap();
+    }
+    (t, c)
+}
+
+pub async fn a_notice_lease_that_ran_out_is_taken_again_and_only_its_holder_deletes(
+    store: Arc<dyn FileRecordStore>,
+) {
+    // Arrange: a sweep leased the notices and failed to send (they stay, leased).
+    let at = Utc::now();
+    let (t, c) = two_notices(&store, at).await;
+    let waiting = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+    let first = at + Duration::minutes(5);
+    store.lease_notices(&waiting, at, first).await.unwrap();
+
+    // Act / Assert: while the lease lasts, nobody else takes them.
+    let during = at + Duration::minutes(4);
+    assert!(matches!(
+        store
+            .lease_notices(&waiting, during, during + Duration::minutes(5))
+            .await,
+        Err(StoreError::VersionConflict)
+    ));
+    let kept = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|n| n.attempts == 1), "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|n| n.leased_until.map(|u| u.timestamp()) == Some(first.timestamp())),
+        "{kept:?}"
+    );
+
+    // Once it ran out, another sweep takes them; the first can no longer delete them.
+    let after = first + Duration::seconds(1);
+    let second = after + Duration::minutes(5);
+    store.lease_notices(&kept, after, second).await.unwrap();
+    assert!(matches!(
+        store.finish_notices(&kept, first).await,
+        Err(StoreError::VersionConflict)
+    ));
+    let retaken = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+    assert!(retaken.iter().all(|n| n.attempts == 2), "{retaken:?}");
+    assert!(
+        store
+            .due_notices(after)
+            .await
+            .unwrap()
+            .contains(&(t, c, NoticeTo::Agency)),
+        "a leased group stays due until it is deleted"
+    );
+
+    // The holder deletes them, all at once.
+    store.finish_notices(&retaken, second).await.unwrap();
+    assert!(
+        store
+            .notices(t, c, NoticeTo::Agency)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn of_two_sweeps_leasing_one_group_at_once_exactly_one_wins(
+    store: Arc<dyn FileRecordStore>,
+) {
+    let at = Utc::now();
+    let (t, c) = two_notices(&store, at).await;
+    let waiting = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+
+    let attempts = (0..2)
+        .map(|i| {
+            let (store, waiting) = (store.clone(), waiting.clone());
+            async move {
+                store
+                    .lease_notices(
+                        &waiting,
+                        at,
+                        at + Duration::minutes(5) + Duration::seconds(i),
+                    )
+                    .await
+            }
+        })
+        .collect();
+    let results = race(attempts).await;
+
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    let leased = store.notices(t, c, NoticeTo::Agency).await.unwrap();
+    assert!(leased.iter().all(|n| n.attempts == 1), "{leased:?}");
+}
+
+pub async fn a_pending_file_deleted_leaves_its_key_for_a_late_upload(
+    store: Arc<dyn FileRecordStore>,
+) {
+    // Arrange: one file still pending, one available.
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let pending = pending_file(t, c, "", 100);
+    store.create_file(&pending, QUOTA).await.unwrap();
+    let uploaded = pending_file(t, c, "", 200);
+    store.create_file(&uploaded, QUOTA).await.unwrap();
+    let available = FileRecord {
+        state: FileState::Available,
+        size: Some(200),
+        version: 2,
+        ..uploaded.clone()
+    };
+    store.update_file(&uploaded, &available).await.unwrap();
+
+    // Act
+    store.delete_file(&pending).await.unwrap();
+    store.delete_file(&available).await.unwrap();
+
+    // Assert: the pending one's key is kept, nothing else; both released their bytes.
+    assert_eq!(
+        store.deleted_upload(t, c, pending.id).await.unwrap(),
+        Some(pending.key.clone())
+    );
+    assert_eq!(
+        store.deleted_upload(t, c, available.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .deleted_upload(t, CustomerId::new(), pending.id)
+            .await
+            .unwrap(),
+        None,
+        "another customer's id reaches nothing"
+    );
+    assert!(store.get_file(t, c, pending.id).await.unwrap().is_none());
+    assert_eq!(store.file_usage(t, c).await.unwrap(), 0);
+    let listed = store.list_files(t, c, None, None, 10).await.unwrap();
+    assert!(listed.items.is_empty(), "{:?}", listed.items);
+}
+
+pub async fn the_files_page_visit_is_kept_per_customer_and_the_latest_wins(
+    store: Arc<dyn FileRecordStore>,
+) {
+    let (t, c) = (TenantId::new(), CustomerId::new());
+    let first = Utc::now() - Duration::hours(1);
+    let second = Utc::now();
+
+    assert_eq!(store.files_seen(t, c).await.unwrap(), None);
+    store.mark_files_seen(t, c, first).await.unwrap();
+    store.mark_files_seen(t, c, second).await.unwrap();
+
+    assert_eq!(store.files_seen(t, c).await.unwrap(), Some(second));
+    assert_eq!(store.files_seen(t, CustomerId::new()).await.unwrap(), None);
+    assert_eq!(store.files_seen(TenantId::new(), c).await.unwrap(), None);
+    // The visit is no file: listing and usage don't see it.
+    assert!(
+        store
+            .list_files(t, c, None, None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(store.file_usage(t, c).await.unwrap(), 0);
 }
