@@ -16,6 +16,7 @@
 //!
 //! Every form carries a hidden `csrf` input when a csrf value is given.
 
+mod feedback;
 mod files;
 mod form_entries;
 mod forms;
@@ -42,6 +43,10 @@ use crate::{
     i18n::{Arg, field_message, t, t_args},
 };
 
+pub use feedback::{
+    FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup, ReplyRow,
+    feedback, feedback_csp,
+};
 pub use files::{
     FILES_CSP, FileRow, FilesPage, FolderLink, PATH as FILES_PAGE_PATH, UploadLimits, files,
     shown_size,
@@ -80,7 +85,7 @@ const LANGUAGE_NAMES: [(Language, &str); 6] = [
 /// The placeables the catalogue's page messages use; `t(key, name=value)` accepts these.
 const ARG_NAMES: [&str; 5] = ["agency", "company", "email", "min", "max"];
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -136,6 +141,10 @@ const TEMPLATES: [(&str, &str); 14] = [
     (
         "files.html",
         include_str!("../../templates/pages/files.html"),
+    ),
+    (
+        "feedback.html",
+        include_str!("../../templates/pages/feedback.html"),
     ),
 ];
 
