@@ -68,6 +68,10 @@ pub fn app(services: &Services) -> Router {
         .merge(auth::routes(auth_state))
         .merge(forms::routes().with_state(forms_state))
         .merge(wishes::routes().with_state(wishes_state))
+        .merge(feedback::routes().with_state(feedback::FeedbackState::new(
+            services.app_state(),
+            services.mailer.clone(),
+        )))
         .merge(uploads::routes().with_state(uploads::UploadsState::new(
             services.app_state(),
             services.files.clone(),
