@@ -16,7 +16,10 @@ mod state;
 pub use state::{Config, FeedbackState};
 
 /// Every route this function serves, as template.yaml and openapi.json name them.
-pub const ROUTES: &[(&str, &str)] = &[];
+pub const ROUTES: &[(&str, &str)] = &[
+    // The overlay script and the feedback page (pages.rs).
+    ("GET", "/feedback.js"),
+];
 
 /// The function's router, as Lambda runs it.
 pub fn router(state: FeedbackState) -> Router {
