@@ -74,12 +74,12 @@
   }
 
   // The API's own words for what went wrong (the token expired or was revoked, feedback is
-  // closed for the project's status), in the customer's language when the session gave them.
+  // closed for the project's status): its problem's detail, in the customer's language.
   function problem(status, j) {
-    var type = j && typeof j.type === 'string' ? j.type.replace(/^.*\/problems\/(feedback-)?/, '') : '';
-    if (type && S['problem-' + type]) return S['problem-' + type];
-    if (j && j.errors && j.errors[0] && S['field-' + j.errors[0].field]) return S['field-' + j.errors[0].field];
+    var type = j && typeof j.type === 'string' ? j.type : '';
+    if (/feedback-not-open$/.test(type) && S.notOpen) return S.notOpen;
     if (j && typeof j.detail === 'string' && j.detail) return j.detail;
+    if (/feedback-token-expired$/.test(type) && S.expired) return S.expired;
     return s('failed');
   }
 
@@ -138,16 +138,16 @@
 
   function toolbar() {
     bar.textContent = '';
-    bar.setAttribute('aria-label', s('title'));
-    bar.appendChild(el('strong', '', s('title')));
-    modeButton = el('button', '', s('comment-mode'));
+    bar.setAttribute('aria-label', s('commentMode'));
+    // A toggle: its name stays, aria-pressed says whether comment mode is on.
+    modeButton = el('button', '', s('commentMode'));
     modeButton.type = 'button';
     modeButton.setAttribute('aria-pressed', 'false');
     modeButton.addEventListener('click', function () { mode(!commenting); });
     bar.appendChild(modeButton);
     bar.appendChild(msg);
 
-    var label = el('label', '', s('comment'));
+    var label = el('label', '', s('commentLabel'));
     label.htmlFor = 'pf-comment';
     text = el('textarea');
     text.id = 'pf-comment';
@@ -222,42 +222,43 @@
     return byPath;
   }
 
-  function stateName(state) { return s('state-' + state); }
+  function stateName(state) {
+    return s('state' + state.replace(/(^|-)(\w)/g, function (m, d, c) { return c.toUpperCase(); }));
+  }
+  function replies(n) { return n === 1 ? s('repliesOne') : s('repliesOther').replace('{count}', n); }
 
   function placePins() {
     pins.textContent = '';
-    var lost = [];
     items.forEach(function (it) {
       var e = find(it);
       var r = e && e.getBoundingClientRect();
-      if (!r || (r.width === 0 && r.height === 0)) { lost.push('#' + it.number); return; }
+      if (!r || (r.width === 0 && r.height === 0)) return;
       var p = it.position || { x: 0.5, y: 0.5 };
       var pin = el('button', 'pin', String(it.number));
       pin.type = 'button';
       pin.setAttribute('data-state', it.state);
       pin.setAttribute('data-item', it.itemId);
-      pin.setAttribute('aria-label', s('item') + ' ' + it.number + ': ' + stateName(it.state));
+      pin.setAttribute('aria-label', '#' + it.number + ': ' + stateName(it.state));
       pin.title = stateName(it.state);
       pin.style.left = Math.round(r.left + scrollX + p.x * r.width) + 'px';
       pin.style.top = Math.round(r.top + scrollY + p.y * r.height) + 'px';
       pin.addEventListener('click', function () { show(it); });
       pins.appendChild(pin);
     });
-    if (lost.length) say(s('not-placed') + ' ' + lost.join(', '));
   }
 
   function show(it) {
     pop.textContent = '';
     var head = el('p');
-    head.appendChild(el('strong', '', s('item') + ' ' + it.number + ' · ' + stateName(it.state)));
+    head.appendChild(el('strong', '', '#' + it.number + ' · ' + stateName(it.state)));
     pop.appendChild(head);
     pop.appendChild(el('p', '', it.comment));
-    pop.appendChild(el('p', 'hint', s('replies') + ': ' + (it.replies || 0)));
+    pop.appendChild(el('p', 'hint', replies(it.replies || 0)));
     var close = el('button', '', s('close'));
     close.type = 'button';
     close.addEventListener('click', function () { pop.hidden = true; });
     pop.appendChild(close);
-    pop.setAttribute('aria-label', s('item') + ' ' + it.number);
+    pop.setAttribute('aria-label', '#' + it.number);
     pop.hidden = false;
     close.focus();
   }
@@ -304,7 +305,6 @@
   function mode(on) {
     commenting = on;
     modeButton.setAttribute('aria-pressed', on ? 'true' : 'false');
-    modeButton.textContent = on ? s('stop-commenting') : s('comment-mode');
     var f = on ? document.addEventListener : document.removeEventListener;
     f.call(document, 'mousemove', onMove, true);
     f.call(document, 'click', onClick, true);
@@ -312,7 +312,7 @@
     f.call(document, 'submit', hold, true);
     f.call(document, 'auxclick', hold, true);
     if (on) {
-      say(s('pick-hint'));
+      say(s('hint'));
     } else {
       unpick();
       highlight(null);
@@ -330,7 +330,7 @@
     e.preventDefault();
     if (!picked) return;
     var comment = text.value.trim();
-    if (!comment) { formError.textContent = s('comment-needed'); return; }
+    if (!comment) { text.focus(); return; }
     var sent = picked;
     formError.textContent = '';
     call('POST', '/feedback/overlay/items', {
@@ -390,6 +390,9 @@
       }
     }).catch(function (err) {
       if (err.status === 401) forget();
+      // No answer at all (this origin isn't the customer's, or the portal is unreachable):
+      // there is nothing to say in the customer's words, so nothing is shown.
+      if (!modeButton && !err.status) { host.remove(); return; }
       if (!modeButton) {
         // Without a session there are no texts and nothing to offer: only the API's answer.
         bar.textContent = '';
