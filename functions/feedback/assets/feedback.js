@@ -88,7 +88,7 @@
     msg.className = 'msg' + (bad ? ' bad' : '');
   }
 
-  var CSS =
+  var STYLE =
     ':host{all:initial}' +
     '*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1f2933}' +
     '.bar{position:fixed;right:8px;bottom:8px;z-index:2147483647;display:flex;flex-wrap:wrap;align-items:center;gap:6px 8px;max-width:calc(100vw - 16px);padding:8px 10px;background:#fff;border:1px solid #9aa5b1;border-radius:8px;box-shadow:0 2px 8px rgba(0,0,0,.25)}' +
@@ -114,7 +114,7 @@
     host.style.cssText = 'all:initial;position:absolute;top:0;left:0;width:0;height:0;z-index:2147483647';
     root = host.attachShadow({ mode: 'open' });
     var style = el('style');
-    style.textContent = CSS;
+    style.textContent = STYLE;
     root.appendChild(style);
     pins = el('div', 'pins');
     box = el('div', 'box');
