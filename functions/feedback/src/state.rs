@@ -5,7 +5,10 @@ use std::sync::Arc;
 use portal::{
     AppState,
     aws::config::{self, ConfigError, TableName},
-    ports::{AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, TenantStore},
+    ports::{
+        AccountStore, ApiKeyStore, Clock, CustomerStore, FeedbackStore, FileRecordStore, Mailer,
+        SessionStore, StaffStore, TenantStore,
+    },
 };
 
 /// The function's settings, read once per cold start.
@@ -22,9 +25,14 @@ impl Config {
     }
 }
 
-/// The ports the feedback routes use.
+/// The ports the feedback routes use: the feedback itself, the customers it belongs to, the
+/// files an item may attach, the staff users who reply (their names), what authenticating
+/// staff and customers reads, and the mailer of the batched notices.
 #[derive(Clone)]
 pub struct FeedbackState {
+    pub feedback: Arc<dyn FeedbackStore>,
+    pub files: Arc<dyn FileRecordStore>,
+    pub staff: Arc<dyn StaffStore>,
     pub customers: Arc<dyn CustomerStore>,
     pub tenants: Arc<dyn TenantStore>,
     pub api_keys: Arc<dyn ApiKeyStore>,
@@ -53,6 +61,9 @@ impl FeedbackState {
     /// The ports this function uses out of `all`, with `mailer`.
     pub fn new(all: AppState, mailer: Arc<dyn Mailer>) -> Self {
         Self {
+            feedback: all.feedback,
+            files: all.files,
+            staff: all.staff,
             customers: all.customers,
             tenants: all.tenants,
             api_keys: all.api_keys,

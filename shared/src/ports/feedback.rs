@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Page, StoreError};
 use crate::domain::{
     CustomerId, FeedbackItem, FeedbackItemId, FeedbackNotice, FeedbackReply, FeedbackSite,
-    FeedbackToken, NoticeTo, SiteUrl, TenantId, TokenHash,
+    FeedbackToken, NoticeTo, Origin, SiteUrl, TenantId, TokenHash,
 };
 
 #[async_trait]
@@ -17,13 +17,16 @@ pub trait FeedbackStore: Send + Sync {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Option<FeedbackSite>, StoreError>;
-    /// Stores `next` if the stored site is still `current` (none when `None`):
-    /// [`StoreError::VersionConflict`] and nothing written otherwise.
+    /// Stores `next` if the stored site is still `current` (none when `None`), with its
+    /// origins: [`StoreError::VersionConflict`] and nothing written otherwise.
     async fn save_feedback_site(
         &self,
         current: Option<&FeedbackSite>,
         next: &FeedbackSite,
     ) -> Result<(), StoreError>;
+
+    /// Whether some customer's site (draft or live) is on `origin`.
+    async fn feedback_origin_registered(&self, origin: &Origin) -> Result<bool, StoreError>;
 
     /// The highest item number the customer has used (0 before the first item).
     async fn last_feedback_number(

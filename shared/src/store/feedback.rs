@@ -9,6 +9,9 @@
 //! after expiry, so an expired one is still told apart from an unknown one for a while), on
 //! the index `TENANT#{t}#CUSTOMER#{c}#FEEDBACKTOKENS` / `FEEDBACKTOKEN#{id}` for revocation.
 //!
+//! Each origin of a site: `FEEDBACKORIGIN#{origin}` / `TENANT#{t}#CUSTOMER#{c}`, written with
+//! the site, for preflights.
+//!
 //! A new item moves the number and the page's count in its own transaction, each
 //! conditioned, so two items at once never share a number or overfill a page; a reply or a
 //! state change is the item's conditional put with its reply and notice.
@@ -17,11 +20,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use super::{ItemStore, timestamp, ttl, unexpected};
+use super::{ItemStore, claim_item, timestamp, ttl, unexpected};
 use crate::{
     domain::{
         CustomerId, FeedbackItem, FeedbackItemId, FeedbackNotice, FeedbackReply, FeedbackSite,
-        FeedbackToken, NoticeTo, SiteUrl, TenantId, TokenHash,
+        FeedbackToken, NoticeTo, Origin, SiteUrl, TenantId, TokenHash,
     },
     items::{self, Condition, Cursor, Item, Key, Keys, Query, SkCondition, Update, Write},
     ports::{FeedbackStore, Page, StoreError},
@@ -32,6 +35,16 @@ const BOARD_SK: &str = "FEEDBACKBOARD";
 const LAST_NUMBER: &str = "lastNumber";
 const COUNT: &str = "count";
 const NOTICES: &str = "FEEDBACKNOTICES";
+
+/// Every customer whose site is on an origin, so a preflight (which carries no token) is
+/// answered for registered origins only. Several customers' drafts may share one origin.
+fn origin_pk(origin: &Origin) -> String {
+    format!("FEEDBACKORIGIN#{}", origin.as_str())
+}
+
+fn origin_key(origin: &Origin, t: TenantId, c: CustomerId) -> Key {
+    Key::new(origin_pk(origin), format!("TENANT#{t}#CUSTOMER#{c}"))
+}
 
 fn owner_pk(t: TenantId, c: CustomerId) -> String {
     format!("TENANT#{t}#CUSTOMER#{c}")
@@ -167,16 +180,33 @@ impl FeedbackStore for ItemStore {
             next,
             &Keys::new(owner_pk(next.tenant_id, next.customer_id), SITE_SK),
         )?;
-        match self
-            .write(
-                Write::put(item).when(condition),
-                "Failed to save the feedback site",
-            )
-            .await?
-        {
-            Ok(_) => Ok(()),
-            Err(_) => Err(StoreError::VersionConflict),
+        let mut writes = vec![Write::put(item).when(condition)];
+        let (t, c) = (next.tenant_id, next.customer_id);
+        let before = current.map(FeedbackSite::origins).unwrap_or_default();
+        let after = next.origins();
+        for gone in before.iter().filter(|o| !after.contains(o)) {
+            writes.push(Write::delete(origin_key(gone, t, c)));
         }
+        for new in after.iter().filter(|o| !before.contains(o)) {
+            let key = origin_key(new, t, c);
+            writes.push(Write::put(claim_item(
+                key,
+                &[("origin", new.as_str().to_owned())],
+            )));
+        }
+        self.transact(writes, None, "Failed to save the feedback site")
+            .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn feedback_origin_registered(&self, origin: &Origin) -> Result<bool, StoreError> {
+        let query = Query::primary(origin_pk(origin)).limit(1);
+        let found = self
+            .table
+            .query(&query)
+            .await
+            .map_err(|e| unexpected(e, "Failed to look up the feedback origin"))?;
+        Ok(!found.items.is_empty())
     }
 
     #[tracing::instrument(skip(self))]

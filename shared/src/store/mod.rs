@@ -35,6 +35,7 @@
 //! | feedback item | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACK#{i}` | `TENANT#{t}#CUSTOMER#{c}#FEEDBACKPAGE#{sha256(url)}` | `FEEDBACK#{i}` |
 //! | feedback reply | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKREPLY#{i}#{n, 5 digits}` | |             |
 //! | feedback notice | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKNOTICE#{to}#{n}` | `FEEDBACKNOTICES` | `{time}#{t}#{c}#{to}#{n}` |
+//! | feedback origin | `FEEDBACKORIGIN#{origin}` | `TENANT#{t}#CUSTOMER#{c}` |    |                   |
 //! | feedback token | `FEEDBACKTOKEN#{sha256}` | `FEEDBACKTOKEN` | `TENANT#{t}#CUSTOMER#{c}#FEEDBACKTOKENS` | `FEEDBACKTOKEN#{id}` |
 
 mod accounts;
