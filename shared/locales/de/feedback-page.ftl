@@ -1,4 +1,4 @@
-# Die Feedback-Seite (/feedback) und das Overlay auf der Vorschau der Website (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Feedback zu Ihrer Website
 page-feedback-staff-title = Feedback von { $company }
 page-feedback-intro = Öffnen Sie die Vorschau Ihrer Website, schalten Sie den Kommentarmodus ein, klicken Sie auf die Stelle, die Sie ändern möchten, und schreiben Sie, was Sie sich wünschen. Ihre Anmerkungen und unsere Antworten finden Sie hier.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Seite
 page-feedback-filter-all = Alle
 page-feedback-filter = Filtern
 page-feedback-more = Weitere Punkte
-# Die Texte des Overlays (GET /feedback/overlay/session gibt sie ihm).
-feedback-overlay-title = Feedback
-feedback-overlay-comment-mode = Kommentieren
-feedback-overlay-stop-commenting = Kommentieren beenden
-feedback-overlay-pick-hint = Klicken Sie auf die Stelle der Seite, die Sie kommentieren möchten.
-feedback-overlay-comment = Ihr Kommentar
-feedback-overlay-comment-needed = Bitte schreiben Sie einen Kommentar.
-feedback-overlay-send = Senden
-feedback-overlay-cancel = Abbrechen
-feedback-overlay-sent = Danke! Ihr Kommentar wurde gesendet.
-feedback-overlay-failed = Das hat nicht geklappt. Bitte versuchen Sie es noch einmal.
-feedback-overlay-close = Schließen
-feedback-overlay-item = Nr.
-feedback-overlay-replies = Antworten
-feedback-overlay-not-placed = Auf dieser Seite nicht gefunden:
-feedback-overlay-problem-token-expired = Dieser Feedback-Link ist abgelaufen. Bitte öffnen Sie die Website erneut aus Ihrem Portal.
-feedback-overlay-problem-token-revoked = Dieser Feedback-Link gilt nicht mehr. Bitte öffnen Sie die Website erneut aus Ihrem Portal.
-feedback-overlay-problem-not-open = Feedback ist für Ihr Projekt gerade nicht möglich.

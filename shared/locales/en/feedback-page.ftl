@@ -1,4 +1,4 @@
-# The feedback page (/feedback) and the overlay on the draft website (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Feedback on your website
 page-feedback-staff-title = Feedback of { $company }
 page-feedback-intro = Open the preview of your website, switch on comment mode, click the part you want changed and write what you would like. Your comments and our answers are listed here.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Page
 page-feedback-filter-all = All
 page-feedback-filter = Filter
 page-feedback-more = More points
-# The overlay's texts (sent to it by GET /feedback/overlay/session).
-feedback-overlay-title = Feedback
-feedback-overlay-comment-mode = Comment
-feedback-overlay-stop-commenting = Stop commenting
-feedback-overlay-pick-hint = Click the part of the page you want to comment on.
-feedback-overlay-comment = Your comment
-feedback-overlay-comment-needed = Please write a comment.
-feedback-overlay-send = Send
-feedback-overlay-cancel = Cancel
-feedback-overlay-sent = Thank you! Your comment has been sent.
-feedback-overlay-failed = That did not work. Please try again.
-feedback-overlay-close = Close
-feedback-overlay-item = No.
-feedback-overlay-replies = Replies
-feedback-overlay-not-placed = Not found on this page:
-feedback-overlay-problem-token-expired = This feedback link has expired. Please open the website again from your portal.
-feedback-overlay-problem-token-revoked = This feedback link is no longer valid. Please open the website again from your portal.
-feedback-overlay-problem-not-open = Feedback is not open for your project at the moment.

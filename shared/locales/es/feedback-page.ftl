@@ -1,4 +1,4 @@
-# La página de comentarios (/feedback) y la capa sobre la vista previa del sitio (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Sus comentarios sobre su sitio web
 page-feedback-staff-title = Comentarios de { $company }
 page-feedback-intro = Abra la vista previa de su sitio web, active el modo comentario, haga clic en la parte que quiere cambiar y escriba lo que desea. Sus comentarios y nuestras respuestas aparecen aquí.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Página
 page-feedback-filter-all = Todos
 page-feedback-filter = Filtrar
 page-feedback-more = Más puntos
-# Los textos de la capa (los envía GET /feedback/overlay/session).
-feedback-overlay-title = Comentarios
-feedback-overlay-comment-mode = Comentar
-feedback-overlay-stop-commenting = Dejar de comentar
-feedback-overlay-pick-hint = Haga clic en la parte de la página que quiere comentar.
-feedback-overlay-comment = Su comentario
-feedback-overlay-comment-needed = Escriba un comentario.
-feedback-overlay-send = Enviar
-feedback-overlay-cancel = Cancelar
-feedback-overlay-sent = ¡Gracias! Su comentario ha sido enviado.
-feedback-overlay-failed = No ha funcionado. Inténtelo de nuevo.
-feedback-overlay-close = Cerrar
-feedback-overlay-item = N.º
-feedback-overlay-replies = Respuestas
-feedback-overlay-not-placed = No encontrados en esta página:
-feedback-overlay-problem-token-expired = Este enlace de comentarios ha caducado. Vuelva a abrir el sitio web desde su portal.
-feedback-overlay-problem-token-revoked = Este enlace de comentarios ya no es válido. Vuelva a abrir el sitio web desde su portal.
-feedback-overlay-problem-not-open = Los comentarios no están abiertos para su proyecto en este momento.

@@ -1,4 +1,4 @@
-# La page des retours (/feedback) et la surcouche sur l'aperçu du site (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Vos retours sur votre site
 page-feedback-staff-title = Retours de { $company }
 page-feedback-intro = Ouvrez l'aperçu de votre site, activez le mode commentaire, cliquez sur l'endroit à modifier et écrivez ce que vous souhaitez. Vos remarques et nos réponses sont listées ici.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Page
 page-feedback-filter-all = Tous
 page-feedback-filter = Filtrer
 page-feedback-more = Autres points
-# Les textes de la surcouche (envoyés par GET /feedback/overlay/session).
-feedback-overlay-title = Retours
-feedback-overlay-comment-mode = Commenter
-feedback-overlay-stop-commenting = Arrêter de commenter
-feedback-overlay-pick-hint = Cliquez sur l'endroit de la page que vous voulez commenter.
-feedback-overlay-comment = Votre commentaire
-feedback-overlay-comment-needed = Veuillez écrire un commentaire.
-feedback-overlay-send = Envoyer
-feedback-overlay-cancel = Annuler
-feedback-overlay-sent = Merci ! Votre commentaire a été envoyé.
-feedback-overlay-failed = Cela n'a pas fonctionné. Veuillez réessayer.
-feedback-overlay-close = Fermer
-feedback-overlay-item = N°
-feedback-overlay-replies = Réponses
-feedback-overlay-not-placed = Introuvables sur cette page :
-feedback-overlay-problem-token-expired = Ce lien de retour a expiré. Veuillez rouvrir le site depuis votre portail.
-feedback-overlay-problem-token-revoked = Ce lien de retour n'est plus valable. Veuillez rouvrir le site depuis votre portail.
-feedback-overlay-problem-not-open = Les retours ne sont pas ouverts pour votre projet en ce moment.

@@ -1,4 +1,4 @@
-# De feedbackpagina (/feedback) en de laag over de preview van de website (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Feedback op uw website
 page-feedback-staff-title = Feedback van { $company }
 page-feedback-intro = Open de preview van uw website, zet de commentaarmodus aan, klik op het deel dat u anders wilt en schrijf wat u wilt. Uw opmerkingen en onze antwoorden staan hier.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Pagina
 page-feedback-filter-all = Alle
 page-feedback-filter = Filteren
 page-feedback-more = Meer punten
-# De teksten van de laag (verstuurd door GET /feedback/overlay/session).
-feedback-overlay-title = Feedback
-feedback-overlay-comment-mode = Opmerking maken
-feedback-overlay-stop-commenting = Stoppen met opmerkingen
-feedback-overlay-pick-hint = Klik op het deel van de pagina waar u iets over wilt zeggen.
-feedback-overlay-comment = Uw opmerking
-feedback-overlay-comment-needed = Schrijf een opmerking.
-feedback-overlay-send = Versturen
-feedback-overlay-cancel = Annuleren
-feedback-overlay-sent = Bedankt! Uw opmerking is verstuurd.
-feedback-overlay-failed = Dat is niet gelukt. Probeer het opnieuw.
-feedback-overlay-close = Sluiten
-feedback-overlay-item = Nr.
-feedback-overlay-replies = Antwoorden
-feedback-overlay-not-placed = Niet gevonden op deze pagina:
-feedback-overlay-problem-token-expired = Deze feedbacklink is verlopen. Open de website opnieuw vanuit uw portaal.
-feedback-overlay-problem-token-revoked = Deze feedbacklink is niet meer geldig. Open de website opnieuw vanuit uw portaal.
-feedback-overlay-problem-not-open = Feedback is op dit moment niet mogelijk voor uw project.

@@ -1,4 +1,4 @@
-# Feedbacksidan (/feedback) och lagret över förhandsversionen av webbplatsen (/feedback.js).
+# The feedback page (/feedback).
 page-feedback-title = Feedback på din webbplats
 page-feedback-staff-title = Feedback från { $company }
 page-feedback-intro = Öppna förhandsversionen av din webbplats, slå på kommentarsläget, klicka på det du vill ändra och skriv vad du önskar. Dina kommentarer och våra svar finns här.
@@ -34,21 +34,3 @@ page-feedback-filter-page = Sida
 page-feedback-filter-all = Alla
 page-feedback-filter = Filtrera
 page-feedback-more = Fler punkter
-# Lagrets texter (skickas av GET /feedback/overlay/session).
-feedback-overlay-title = Feedback
-feedback-overlay-comment-mode = Kommentera
-feedback-overlay-stop-commenting = Sluta kommentera
-feedback-overlay-pick-hint = Klicka på den del av sidan du vill kommentera.
-feedback-overlay-comment = Din kommentar
-feedback-overlay-comment-needed = Skriv en kommentar.
-feedback-overlay-send = Skicka
-feedback-overlay-cancel = Avbryt
-feedback-overlay-sent = Tack! Din kommentar har skickats.
-feedback-overlay-failed = Det fungerade inte. Försök igen.
-feedback-overlay-close = Stäng
-feedback-overlay-item = Nr
-feedback-overlay-replies = Svar
-feedback-overlay-not-placed = Hittades inte på den här sidan:
-feedback-overlay-problem-token-expired = Den här feedbacklänken har gått ut. Öppna webbplatsen igen från din portal.
-feedback-overlay-problem-token-revoked = Den här feedbacklänken gäller inte längre. Öppna webbplatsen igen från din portal.
-feedback-overlay-problem-not-open = Feedback är inte öppen för ditt projekt just nu.

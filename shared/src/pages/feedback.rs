@@ -135,6 +135,9 @@ pub struct FeedbackPage<'a> {
     /// Catalogue keys to show on top.
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
+    /// The page's policy ([`feedback_csp`]); the layout repeats it in a `<meta>`, which
+    /// otherwise carries every page's (no script, forms to 'self' only) and would block both.
+    pub csp: &'a str,
 }
 
 pub fn feedback(p: &FeedbackPage) -> String {
@@ -157,6 +160,7 @@ pub fn feedback(p: &FeedbackPage) -> String {
             more_url => p.more_url,
             notice => p.notice,
             error => p.error,
+            csp => p.csp,
             script => minijinja::Value::from_safe_string(SCRIPT.to_owned()),
         },
     )
@@ -250,6 +254,7 @@ mod tests {
                 more_url: None,
                 notice: Some("page-feedback-replied"),
                 error: None,
+                csp: &feedback_csp(&["https://draft.example".into()]),
             });
             let t = |key| crate::i18n::t(language, key);
             for key in [
@@ -269,9 +274,17 @@ mod tests {
             assert!(html.contains("name=\"itemId\" value=\"01HZZZZZZZZZZZZZZZZZZZZZZZ\""));
             assert!(html.contains("/feedback/page/01HZZZZZZZZZZZZZZZZZZZZZZZ/reply"));
             assert!(html.contains("name=\"csrf\" value=\"tok\""));
-            assert!(!html.contains(&t("page-feedback-change-state")), "staff only");
-            // The script the policy allows is exactly the one on the page.
+            assert!(
+                !html.contains(&t("page-feedback-change-state")),
+                "staff only"
+            );
+            // The script the policy allows is exactly the one on the page, and the page's
+            // own <meta> policy is that policy (not every page's, which allows no script).
             assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
+            assert!(
+                html.contains("form-action &#x27;self&#x27; https:&#x2f;&#x2f;draft.example;"),
+                "{html}"
+            );
         }
     }
 
@@ -301,10 +314,17 @@ mod tests {
             more_url: None,
             notice: None,
             error: Some("page-feedback-reply-empty"),
+            csp: &feedback_csp(&[]),
         });
-        assert!(html.contains("Feedback of Bäckerei &lt;b&gt;Schmidt&lt;&#x2f;b&gt;"), "{html}");
+        assert!(
+            html.contains("Feedback of Bäckerei &lt;b&gt;Schmidt&lt;&#x2f;b&gt;"),
+            "{html}"
+        );
         assert!(html.contains("name=\"customerId\" value=\"01HCUSTOMERCUSTOMERCUSTOME\""));
-        assert!(html.contains("<option value=\"resolved\" selected>"), "{html}");
+        assert!(
+            html.contains("<option value=\"resolved\" selected>"),
+            "{html}"
+        );
         assert!(html.contains("Change state"));
         assert!(html.contains("Please write a reply."));
         assert!(!html.contains("action=\"/feedback/open\""), "{html}");
