@@ -44,6 +44,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("OPTIONS", "/feedback/overlay/items"),
     // The overlay script and the feedback page (pages.rs).
     ("GET", "/feedback.js"),
+    ("GET", "/feedback"),
+    ("POST", "/feedback/page/{itemId}/reply"),
+    ("POST", "/feedback/page/{itemId}/state"),
 ];
 
 /// The function's router, as Lambda runs it.
