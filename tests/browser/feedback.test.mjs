@@ -250,11 +250,18 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       await screenshot(portal, `${lang}-feedback-page-listed`);
     });
 
-    test('the agency gets one email naming both items', { skip: !full }, async () => {
+    // The digest waits for more changes before it is sent (five minutes on AWS); the runner
+    // must be started with a short wait (PORTAL_FEEDBACK_DIGEST_SECONDS, which this suite
+    // passes on through infra/browser-test.sh) for this to finish in a test's time.
+    const digest = Number(process.env.PORTAL_FEEDBACK_DIGEST_SECONDS ?? 0);
+    test('the agency gets one email naming both items', {
+      skip: !full,
+      todo: digest > 0 ? false : 'portal-local needs a short digest delay (PORTAL_FEEDBACK_DIGEST_SECONDS)',
+    }, async () => {
       const mails = await waitFor('the agency’s digest', async () => {
         const found = await emailsWith(first);
         return found.length ? found : null;
-      });
+      }, (digest > 0 ? digest + 45 : 40) * 1000);
       assert.equal(mails.length, 1, 'one email for the first item');
       assert.ok(mails[0].text.includes(second), mails[0].text);
       assert.equal((await emailsWith(second)).length, 1, 'and none of its own for the second');
@@ -279,7 +286,7 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
         await desk.getByText(t(lang, 'page-feedback-state-changed')).waitFor();
         assert.equal(await two.getAttribute('data-state'), 'resolved');
         // The filter shows only what staff ask for.
-        await desk.getByLabel(t(lang, 'page-feedback-filter-state')).selectOption('resolved');
+        await desk.locator('#filter').getByLabel(t(lang, 'page-feedback-filter-state')).selectOption('resolved');
         await desk.waitForURL((url) => url.searchParams.get('state') === 'resolved');
         assert.equal(await desk.locator('article.item').count(), 1);
         await screenshot(desk, `${lang}-feedback-staff`);
