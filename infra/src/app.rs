@@ -113,6 +113,22 @@ pub fn spawn_notice_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Sends the batched feedback notices every 30 seconds, as the feedback-sweep Lambda's
+/// EventBridge schedule does in AWS every minute.
+pub fn spawn_feedback_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+    let state = feedback::FeedbackState::new(services.app_state(), services.mailer.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let now = state.clock.now();
+            if let Err(e) = feedback::notices::sweep(&state, now).await {
+                tracing::error!(error = ?e, "the feedback notices could not be swept");
+            }
+        }
+    })
+}
+
 /// The upload-events handler, run in-process after each upload to the local endpoint with
 /// the code S3's events run in Lambda.
 struct InProcessEvents(upload_events::EventsState);

@@ -9,7 +9,7 @@ use portal::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
         TenantStore, WishesStore,
     },
-    start::{FormsArea, Waiting},
+    start::{FeedbackArea, FormsArea, Waiting},
 };
 
 /// The function's settings, read once per cold start. Emails go out from each agency's own
@@ -29,7 +29,7 @@ impl Config {
 
 /// The ports the project routes use: the customer and its status history, the agency (name,
 /// sender, portal address) for the emails, what authenticating staff reads, the mailer, and
-/// what the start page asks the areas (the brief; the forms and their entries).
+/// what the start page asks the areas (the brief; the forms and their entries; the feedback).
 #[derive(Clone)]
 pub struct WishesState {
     pub customers: Arc<dyn CustomerStore>,
@@ -79,6 +79,9 @@ impl WishesState {
                     forms: all.forms,
                     entries: all.form_entries,
                     clock: all.clock,
+                })),
+                feedback: Some(Arc::new(FeedbackArea {
+                    feedback: all.feedback,
                 })),
             },
         }

@@ -117,6 +117,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let _sweep = portal_infra::app::spawn_notice_sweep(&services);
+    let _feedback_sweep = portal_infra::app::spawn_feedback_sweep(&services);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
