@@ -59,6 +59,10 @@ pub fn app(services: &Services) -> Router {
         .merge(auth::routes(auth_state))
         .merge(forms::routes().with_state(forms_state))
         .merge(wishes::routes().with_state(wishes_state))
+        .merge(feedback::routes().with_state(feedback::FeedbackState::new(
+            services.app_state(),
+            services.mailer.clone(),
+        )))
         .merge(uploads::routes().with_state(uploads::UploadsState::new(
             services.app_state(),
             services.files.clone(),
@@ -138,6 +142,22 @@ pub fn spawn_notice_sweep(
             let now = events.clock.now();
             if let Err(e) = upload_events::notices::sweep_after(&events, now, window).await {
                 tracing::error!(error = ?e, "the file notices could not be swept");
+            }
+        }
+    })
+}
+
+/// Sends the batched feedback notices every 30 seconds, as the feedback-sweep Lambda's
+/// EventBridge schedule does in AWS every minute.
+pub fn spawn_feedback_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
+    let state = feedback::FeedbackState::new(services.app_state(), services.mailer.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            let now = state.clock.now();
+            if let Err(e) = feedback::notices::sweep(&state, now).await {
+                tracing::error!(error = ?e, "the feedback notices could not be swept");
             }
         }
     })

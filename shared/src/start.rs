@@ -14,7 +14,9 @@ use serde::Serialize;
 
 use crate::{
     domain::{Customer, ProjectStatus, Uploader},
-    ports::{Clock, EntryFilter, FileRecordStore, FormEntryStore, FormStore, StoreError},
+    ports::{
+        Clock, EntryFilter, FeedbackStore, FileRecordStore, FormEntryStore, FormStore, StoreError,
+    },
 };
 
 /// One area of the portal, as the start page and the navigation name it.
@@ -105,7 +107,15 @@ pub struct Waiting {
     /// Files the agency shared since the customer last opened the files page: see
     /// [`FilesArea`].
     pub files: Option<Arc<dyn WaitCheck>>,
+    /// The agency's replies and state changes the customer has not opened, and whether an
+    /// online project still takes feedback: see [`FeedbackArea`].
+    pub feedback: Option<Arc<dyn FeedbackCheck>>,
 }
+
+/// What the start page asks about feedback: whether the agency's replies or states wait,
+/// and whether the area is there beyond its statuses (online, with the agency's consent).
+pub trait FeedbackCheck: WaitCheck + AreaPresence {}
+impl<T: WaitCheck + AreaPresence> FeedbackCheck for T {}
 
 /// What the start page asks about forms: whether an entry is unread, and whether a form
 /// exists (then the area is shown in any status but paused).
@@ -119,8 +129,12 @@ impl Waiting {
         let check = match area {
             Area::Wishes => self.wishes.as_ref(),
             Area::Files => self.files.as_ref(),
-            // Replies to the customer's feedback: the feedback work (issue 12).
-            Area::Feedback => None,
+            Area::Feedback => {
+                return match &self.feedback {
+                    Some(check) => check.waits(customer).await.map(Some),
+                    None => Ok(None),
+                };
+            }
             Area::FormEntries => {
                 return match &self.form_entries {
                     Some(check) => check.waits(customer).await.map(Some),
@@ -163,6 +177,13 @@ pub struct StartView {
 pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartView, StoreError> {
     let on_hold = customer.status == ProjectStatus::Paused;
     let mut table = areas_for(customer.status).to_vec();
+    if !table.contains(&Area::Feedback)
+        && let Some(feedback) = &waiting.feedback
+        && feedback.present(customer).await?
+    {
+        // Before "My data", which stays last.
+        table.insert(table.len() - 1, Area::Feedback);
+    }
     if !on_hold
         && !table.contains(&Area::FormEntries)
         && let Some(forms) = &waiting.form_entries
@@ -185,6 +206,55 @@ pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartV
         first: (!on_hold).then(|| table[0]),
         areas,
     })
+}
+
+/// The feedback area over the feedback port: beyond the `feedback` and `launch` statuses,
+/// there for an online project whose agency still takes feedback (the same rule as creating
+/// items, [`crate::domain::feedback::feedback_open`]); waiting while one of the customer's
+/// items has a reply or state of the agency's they have not opened.
+pub struct FeedbackArea {
+    pub feedback: Arc<dyn FeedbackStore>,
+}
+
+/// How many items the start page looks at for something unseen.
+const NEWEST_ITEMS: usize = 200;
+
+#[async_trait::async_trait]
+impl AreaPresence for FeedbackArea {
+    async fn present(&self, customer: &Customer) -> Result<bool, StoreError> {
+        if customer.status != ProjectStatus::Online {
+            return Ok(false);
+        }
+        let site = self
+            .feedback
+            .get_feedback_site(customer.tenant_id, customer.id)
+            .await?;
+        Ok(site.is_some_and(|s| {
+            crate::domain::feedback::feedback_open(customer.status, s.after_online)
+        }))
+    }
+}
+
+#[async_trait::async_trait]
+impl WaitCheck for FeedbackArea {
+    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
+        let mut after = None;
+        let mut read = 0;
+        loop {
+            let page = self
+                .feedback
+                .list_feedback_items(customer.tenant_id, customer.id, after, 100)
+                .await?;
+            if page.items.iter().any(|i| i.customer_unseen) {
+                return Ok(true);
+            }
+            read += page.items.len();
+            match page.next {
+                Some(next) if read < NEWEST_ITEMS => after = Some(next),
+                _ => return Ok(false),
+            }
+        }
+    }
 }
 
 /// The form entries area over the forms ports: present once the customer has a form;
@@ -319,6 +389,7 @@ mod tests {
             wishes: Some(Arc::new(Always(true))),
             files: Some(Arc::new(Always(true))),
             form_entries: None,
+            feedback: None,
         };
         for (status, first, areas) in table {
             let view = start_view(&customer(status), &waiting).await.unwrap();
@@ -386,6 +457,7 @@ mod tests {
                     exist: true,
                     unread: true,
                 })),
+                feedback: None,
             };
             let view = start_view(&customer(status), &with_form).await.unwrap();
             let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
@@ -410,10 +482,74 @@ mod tests {
                     exist: false,
                     unread: false,
                 })),
+                feedback: None,
             };
             let view = start_view(&customer(status), &without_form).await.unwrap();
             let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
             assert_eq!(shown, areas_for(status), "{status}");
+        }
+    }
+
+    /// Feedback whose agency replied (or not), and that goes on online (or not).
+    struct Feedback {
+        after_online: bool,
+        unseen: bool,
+    }
+
+    #[async_trait::async_trait]
+    impl WaitCheck for Feedback {
+        async fn waits(&self, _: &Customer) -> Result<bool, StoreError> {
+            Ok(self.unseen)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl AreaPresence for Feedback {
+        async fn present(&self, c: &Customer) -> Result<bool, StoreError> {
+            Ok(c.status == ProjectStatus::Online && self.after_online)
+        }
+    }
+
+    #[tokio::test]
+    async fn the_feedback_area_waits_on_replies_and_stays_online_only_with_the_agencys_consent() {
+        let with = |after_online, unseen| Waiting {
+            wishes: None,
+            files: None,
+            form_entries: None,
+            feedback: Some(Arc::new(Feedback {
+                after_online,
+                unseen,
+            })),
+        };
+        let view = start_view(&customer(ProjectStatus::Feedback), &with(false, true))
+            .await
+            .unwrap();
+        assert_eq!(view.areas[0].area, Area::Feedback);
+        assert_eq!(view.areas[0].waiting, Some(true));
+        let online = start_view(&customer(ProjectStatus::Online), &with(false, false))
+            .await
+            .unwrap();
+        assert!(!online.areas.iter().any(|a| a.area == Area::Feedback));
+        let online = start_view(&customer(ProjectStatus::Online), &with(true, false))
+            .await
+            .unwrap();
+        let shown: Vec<Area> = online.areas.iter().map(|a| a.area).collect();
+        assert_eq!(
+            shown,
+            [Area::FormEntries, Area::Files, Area::Feedback, Area::MyData]
+        );
+        for status in [
+            ProjectStatus::Preparation,
+            ProjectStatus::Design,
+            ProjectStatus::Paused,
+        ] {
+            let view = start_view(&customer(status), &with(true, true))
+                .await
+                .unwrap();
+            assert!(
+                !view.areas.iter().any(|a| a.area == Area::Feedback),
+                "{status}"
+            );
         }
     }
 

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use crate::ports::{
-    AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, FormEntryStore, FormStore,
-    IdempotencyStore, InvitationStore, RateLimitStore, SessionStore, StaffStore, StatusStore,
-    Store, SystemClock, TemplateStore, TenantStore, WishesStore,
+    AccountStore, ApiKeyStore, Clock, CustomerStore, FeedbackStore, FileRecordStore,
+    FormEntryStore, FormStore, IdempotencyStore, InvitationStore, RateLimitStore, SessionStore,
+    StaffStore, StatusStore, Store, SystemClock, TemplateStore, TenantStore, WishesStore,
 };
 
 /// Every port on one adapter: what the local runner, `portal-admin` and the tests open
@@ -29,6 +29,7 @@ pub struct AppState {
     pub files: Arc<dyn FileRecordStore>,
     pub status: Arc<dyn StatusStore>,
     pub wishes: Arc<dyn WishesStore>,
+    pub feedback: Arc<dyn FeedbackStore>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -50,7 +51,8 @@ impl AppState {
             form_entries: store.clone(),
             files: store.clone(),
             status: store.clone(),
-            wishes: store,
+            wishes: store.clone(),
+            feedback: store,
             clock: Arc::new(SystemClock),
         }
     }

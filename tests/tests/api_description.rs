@@ -15,6 +15,7 @@ fn served() -> Routes {
         .chain(forms::ROUTES)
         .chain(uploads::ROUTES)
         .chain(wishes::ROUTES)
+        .chain(feedback::ROUTES)
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }

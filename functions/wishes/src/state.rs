@@ -9,7 +9,7 @@ use portal::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
         TenantStore, WishesStore,
     },
-    start::{FilesArea, FormsArea, Waiting},
+    start::{FeedbackArea, FilesArea, FormsArea, Waiting},
 };
 
 /// The function's settings, read once per cold start. Emails go out from each agency's own
@@ -29,7 +29,8 @@ impl Config {
 
 /// The ports the project routes use: the customer and its status history, the agency (name,
 /// sender, portal address) for the emails, what authenticating staff reads, the mailer, and
-/// what the start page asks the areas (the brief; the files; the forms and their entries).
+/// what the start page asks the areas (the brief; the files; the forms and their entries; the
+/// feedback).
 #[derive(Clone)]
 pub struct WishesState {
     pub customers: Arc<dyn CustomerStore>,
@@ -80,6 +81,9 @@ impl WishesState {
                     forms: all.forms,
                     entries: all.form_entries,
                     clock: all.clock,
+                })),
+                feedback: Some(Arc::new(FeedbackArea {
+                    feedback: all.feedback,
                 })),
             },
         }

@@ -125,6 +125,7 @@ async fn main() -> anyhow::Result<()> {
         std::time::Duration::from_secs(args.notice_delay_secs),
     );
     let _retries = portal_infra::app::spawn_form_notification_sweep(&services);
+    let _feedback_sweep = portal_infra::app::spawn_feedback_sweep(&services);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

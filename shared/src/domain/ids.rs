@@ -78,6 +78,18 @@ ulid_id!(
     /// A direct download link to a file (the public id, not the token).
     DirectLinkId
 );
+ulid_id!(
+    /// One feedback item (a point on a page of the draft website).
+    FeedbackItemId
+);
+ulid_id!(
+    /// A feedback token (the public id, not the secret).
+    FeedbackTokenId
+);
+ulid_id!(
+    /// One feedback notice waiting to be emailed.
+    FeedbackNoticeId
+);
 
 #[cfg(test)]
 mod tests {

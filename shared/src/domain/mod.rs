@@ -7,6 +7,7 @@ pub mod country;
 pub mod country_names;
 pub mod customer;
 pub mod email;
+pub mod feedback;
 pub mod file;
 pub mod form;
 pub mod ids;
@@ -32,13 +33,18 @@ pub use branding::{Branding, BrandingInput, HexColour, LogoUrl};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
+pub use feedback::{
+    Author, AuthorKind, FeedbackItem, FeedbackNotice, FeedbackReply, FeedbackSite, FeedbackState,
+    FeedbackToken, HistoryEntry, NoticeKind, Position, SiteUrl, Viewport,
+};
 pub use file::{DirectLink, FileNotice, FileRecord, FileSettings, FileState, NoticeTo, Uploader};
 pub use form::{
     EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, NotificationDue,
     Origin, RedirectUrl, TurnstileSecret, Verification,
 };
 pub use ids::{
-    ApiKeyId, CommentId, CustomerId, DirectLinkId, FileId, InvitationId, StaffId, TenantId,
+    ApiKeyId, CommentId, CustomerId, DirectLinkId, FeedbackItemId, FeedbackNoticeId,
+    FeedbackTokenId, FileId, InvitationId, StaffId, TenantId,
 };
 pub use invitation::{
     Actor, Channel, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus, LinkToken,

@@ -1,6 +1,7 @@
 //! Messages the portal sends: the built-in templates, the agency's own, and how both are
 //! checked and rendered.
 
+pub mod feedback;
 pub mod invitation;
 pub mod password_reset;
 pub mod sms;

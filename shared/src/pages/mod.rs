@@ -16,6 +16,7 @@
 //!
 //! Every form carries a hidden `csrf` input when a csrf value is given.
 
+mod feedback;
 mod files;
 mod form_entries;
 mod forms;
@@ -42,6 +43,10 @@ use crate::{
     i18n::{Arg, field_message, t, t_args},
 };
 
+pub use feedback::{
+    FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup, ReplyRow,
+    feedback, feedback_csp,
+};
 pub use files::{
     FILES_CSP, FileRow, FilesPage, FolderLink, LinkRow, PATH as FILES_PAGE_PATH, StaffFiles,
     UploadLimits, files, shown_size,
@@ -106,7 +111,7 @@ const ARG_NAMES: [&str; 7] = [
     "downloads",
 ];
 
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     (
         "layout.html",
         include_str!("../../templates/pages/layout.html"),
@@ -162,6 +167,10 @@ const TEMPLATES: [(&str, &str); 14] = [
     (
         "files.html",
         include_str!("../../templates/pages/files.html"),
+    ),
+    (
+        "feedback.html",
+        include_str!("../../templates/pages/feedback.html"),
     ),
 ];
 

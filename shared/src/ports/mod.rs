@@ -9,6 +9,7 @@ mod accounts;
 mod api_keys;
 mod customers;
 mod delivery;
+mod feedback;
 mod file_records;
 mod files;
 mod form_entries;
@@ -27,6 +28,7 @@ pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
 pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
+pub use feedback::FeedbackStore;
 pub use file_records::{FileCreation, FileRecordStore};
 pub use files::{FileStore, PresignedPost, SignedRequest};
 pub use form_entries::{EntryFilter, FormEntryStore};
@@ -87,6 +89,7 @@ pub trait Store:
     + FileRecordStore
     + StatusStore
     + WishesStore
+    + FeedbackStore
 {
 }
 impl<T> Store for T where
@@ -105,6 +108,7 @@ impl<T> Store for T where
         + FileRecordStore
         + StatusStore
         + WishesStore
+        + FeedbackStore
 {
 }
 

@@ -30,10 +30,19 @@
 //! | status change | `TENANT#{t}#CUSTOMER#{c}` | `STATUS#{version, 20 digits}` |  |                |
 //! | wishes draft | `TENANT#{t}#CUSTOMER#{c}` | `WISHES`        |                |                   |
 //! | wishes submission | `TENANT#{t}#CUSTOMER#{c}` | `WISHES#SUBMISSION#{n, 10 digits}` | |          |
+//! | feedback site | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKSITE`  |                |                   |
+//! | feedback numbers | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKBOARD` |             |                   |
+//! | feedback page count | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKPAGE#{sha256(url)}` | |                |
+//! | feedback item | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACK#{i}` | `TENANT#{t}#CUSTOMER#{c}#FEEDBACKPAGE#{sha256(url)}` | `FEEDBACK#{i}` |
+//! | feedback reply | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKREPLY#{i}#{n, 5 digits}` | |             |
+//! | feedback notice | `TENANT#{t}#CUSTOMER#{c}` | `FEEDBACKNOTICE#{to}#{n}` | `FEEDBACKNOTICES` | `{time}#{t}#{c}#{to}#{n}` |
+//! | feedback origin | `FEEDBACKORIGIN#{origin}` | `TENANT#{t}#CUSTOMER#{c}` |    |                   |
+//! | feedback token | `FEEDBACKTOKEN#{sha256}` | `FEEDBACKTOKEN` | `TENANT#{t}#CUSTOMER#{c}#FEEDBACKTOKENS` | `FEEDBACKTOKEN#{id}` |
 
 mod accounts;
 mod api_keys;
 mod customers;
+mod feedback;
 mod file_records;
 mod form_entries;
 mod forms;

@@ -12,6 +12,7 @@
 mod accounts;
 mod api_keys;
 mod customers;
+mod feedback;
 mod file_records;
 mod form_entries;
 mod forms;
@@ -28,6 +29,7 @@ mod wishes;
 pub use accounts::*;
 pub use api_keys::*;
 pub use customers::*;
+pub use feedback::*;
 pub use file_records::*;
 pub use form_entries::*;
 pub use forms::*;
@@ -171,6 +173,12 @@ macro_rules! store_contract {
             a_wishes_submission_is_written_with_the_draft_and_kept,
             wishes_are_found_only_under_their_own_customer_and_agency,
             wishes_comments_are_kept_per_customer_and_changed_over_their_version,
+            feedback_sites_are_saved_over_their_version_with_their_origins,
+            feedback_items_take_numbers_in_turn_and_a_page_fills_up_to_its_bound,
+            feedback_changes_follow_the_version_with_their_reply_and_notice,
+            feedback_is_found_only_under_its_own_customer_and_agency,
+            feedback_tokens_are_found_by_hash_and_revoked_per_customer,
+            feedback_notices_wait_per_customer_and_side_and_are_claimed_once,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

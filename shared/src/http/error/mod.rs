@@ -6,7 +6,10 @@ use thiserror::Error;
 
 use super::Problem;
 use crate::{
-    domain::{Channel, FieldError, InvitationState, Language, StaffId, password::PasswordProblem},
+    domain::{
+        Channel, FieldError, InvitationState, Language, StaffId, feedback::TokenUnusable,
+        password::PasswordProblem,
+    },
     i18n,
     messages::TemplateError,
     pages::LinkProblem,
@@ -164,6 +167,20 @@ pub enum ApiError {
     /// `awaiting-scan`, `quarantined`); the state is carried as `fileState`.
     #[error("file not downloadable")]
     FileNotDownloadable(&'static str),
+    /// 409: the project takes no feedback in its status (before `feedback`, paused, or
+    /// online without the agency's consent). Told in the customer's language.
+    #[error("feedback not open")]
+    FeedbackNotOpen(Language),
+    /// 401: the overlay's feedback token is unknown, expired or revoked. Told in the
+    /// customer's language (English when the token names nobody), for the overlay to show.
+    #[error("feedback token unusable")]
+    FeedbackToken {
+        problem: TokenUnusable,
+        language: Language,
+    },
+    /// 403: the overlay called from a page that is not on the customer's registered site.
+    #[error("origin not allowed for feedback")]
+    FeedbackOriginNotAllowed,
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
@@ -523,6 +540,32 @@ impl ApiError {
                 // Whole seconds, at least one: `0` would invite an immediate retry.
                 problem.header(header::RETRY_AFTER, HeaderValue::from((*retry_after).max(1)))
             }
+            ApiError::FeedbackNotOpen(language) => Problem::new(
+                S::CONFLICT,
+                "feedback-not-open",
+                &i18n::t(*language, "feedback-not-open-title"),
+            )
+            .detail(i18n::t(*language, "feedback-not-open-detail")),
+            ApiError::FeedbackToken { problem, language } => {
+                let (kind, key) = match problem {
+                    TokenUnusable::Expired => ("feedback-token-expired", "feedback-token-expired"),
+                    TokenUnusable::Revoked => ("feedback-token-revoked", "feedback-token-revoked"),
+                    TokenUnusable::Unknown => ("feedback-token-invalid", "feedback-token-invalid"),
+                };
+                Problem::new(
+                    S::UNAUTHORIZED,
+                    kind,
+                    &i18n::t(*language, &format!("{key}-title")),
+                )
+                .detail(i18n::t(*language, &format!("{key}-detail")))
+                .header(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))
+            }
+            ApiError::FeedbackOriginNotAllowed => Problem::new(
+                S::FORBIDDEN,
+                "origin-not-allowed",
+                "This website is not registered for feedback",
+            )
+            .detail("The feedback overlay only works on the draft and live site the agency registered for this project."),
             ApiError::OriginNotAllowed => Problem::new(
                 S::FORBIDDEN,
                 "origin-not-allowed",

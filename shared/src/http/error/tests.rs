@@ -1,7 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
-use crate::messages::invitation::{TemplateFault, TemplatePart};
+use crate::{
+    domain::feedback::TokenUnusable,
+    messages::invitation::{TemplateFault, TemplatePart},
+};
 
 /// Which variant `e` is, as a number: the match has no wildcard, so a new variant does
 /// not compile until it is numbered here, and then [`examples`] must show it.
@@ -48,9 +51,12 @@ fn variant(e: &ApiError) -> usize {
         ApiError::UnsupportedFormBody => 38,
         ApiError::FileNotDownloadable(_) => 39,
         ApiError::DraftOutdated { .. } => 40,
+        ApiError::FeedbackNotOpen(_) => 41,
+        ApiError::FeedbackToken { .. } => 42,
+        ApiError::FeedbackOriginNotAllowed => 43,
     }
 }
-const VARIANTS: usize = 41;
+const VARIANTS: usize = 44;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -139,6 +145,20 @@ fn examples() -> Vec<ApiError> {
         ApiError::VerificationFailed,
         ApiError::TooManySubmissions { retry_after: 60 },
         ApiError::UnsupportedFormBody,
+        ApiError::FeedbackNotOpen(Language::Nl),
+        ApiError::FeedbackToken {
+            problem: TokenUnusable::Expired,
+            language: Language::Fr,
+        },
+        ApiError::FeedbackToken {
+            problem: TokenUnusable::Revoked,
+            language: Language::De,
+        },
+        ApiError::FeedbackToken {
+            problem: TokenUnusable::Unknown,
+            language: Language::En,
+        },
+        ApiError::FeedbackOriginNotAllowed,
     ]
 }
 

@@ -1,0 +1,9 @@
+//! The feedback Lambda function: `lambda_http` over the router in `lib.rs`.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let config = feedback::Config::from_env()?;
+    let state = feedback::FeedbackState::connect(&config).await;
+    lambda_http::run(feedback::router(state)).await
+}

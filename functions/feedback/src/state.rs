@@ -1,0 +1,76 @@
+//! What the feedback function is configured with and what its handlers may touch.
+
+use std::sync::Arc;
+
+use portal::{
+    AppState,
+    aws::config::{self, ConfigError, TableName},
+    ports::{
+        AccountStore, ApiKeyStore, Clock, CustomerStore, FeedbackStore, FileRecordStore, Mailer,
+        SessionStore, StaffStore, TenantStore,
+    },
+};
+
+/// The function's settings, read once per cold start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table: TableName,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: TableName::from_env()?,
+        })
+    }
+}
+
+/// The ports the feedback routes use: the feedback itself, the customers it belongs to, the
+/// files an item may attach, the staff users who reply (their names), what authenticating
+/// staff and customers reads, and the mailer of the batched notices.
+#[derive(Clone)]
+pub struct FeedbackState {
+    pub feedback: Arc<dyn FeedbackStore>,
+    pub files: Arc<dyn FileRecordStore>,
+    pub staff: Arc<dyn StaffStore>,
+    pub customers: Arc<dyn CustomerStore>,
+    pub tenants: Arc<dyn TenantStore>,
+    pub api_keys: Arc<dyn ApiKeyStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+portal::provide_ports!(FeedbackState {
+    sessions,
+    api_keys,
+    tenants
+});
+
+impl FeedbackState {
+    /// The DynamoDB and SES clients, built once per cold start from one SDK configuration.
+    pub async fn connect(config: &Config) -> Self {
+        let sdk = config::load(None).await;
+        Self::new(
+            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
+        )
+    }
+
+    /// The ports this function uses out of `all`, with `mailer`.
+    pub fn new(all: AppState, mailer: Arc<dyn Mailer>) -> Self {
+        Self {
+            feedback: all.feedback,
+            files: all.files,
+            staff: all.staff,
+            customers: all.customers,
+            tenants: all.tenants,
+            api_keys: all.api_keys,
+            accounts: all.accounts,
+            sessions: all.sessions,
+            clock: all.clock,
+            mailer,
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! The feedback-sweep Lambda function: the EventBridge schedule (every minute) sends the
+//! batched feedback notices (`notices::sweep`).
+
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+use serde_json::Value;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = feedback::Config::from_env()?;
+    let state = feedback::FeedbackState::connect(&config).await;
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
+        let state = state.clone();
+        async move { handle(&state, event.payload).await }
+    }))
+    .await
+}
+
+async fn handle(state: &feedback::FeedbackState, payload: Value) -> Result<(), Diagnostic> {
+    if payload.get("source").and_then(Value::as_str) != Some("aws.events") {
+        return Err(Diagnostic {
+            error_type: "FeedbackSweep.UnknownEvent".into(),
+            error_message: "not the notice schedule".into(),
+        });
+    }
+    let swept = feedback::notices::sweep(state, state.clock.now())
+        .await
+        .map_err(|e| Diagnostic {
+            error_type: "FeedbackSweep.Failed".into(),
+            error_message: e.to_string(),
+        })?;
+    tracing::info!(
+        sent = swept.sent,
+        skipped = swept.skipped,
+        "feedback notices swept"
+    );
+    Ok(())
+}
