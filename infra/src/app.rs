@@ -147,16 +147,28 @@ pub fn spawn_notice_sweep(
     })
 }
 
-/// Sends the batched feedback notices every 30 seconds, as the feedback-sweep Lambda's
-/// EventBridge schedule does in AWS every minute.
+/// How long feedback notices wait for more locally: `PORTAL_FEEDBACK_DIGEST_SECONDS` (1 to
+/// 300, for browser tests that can't wait five minutes), else the Lambda's five minutes.
+fn feedback_digest_wait() -> chrono::Duration {
+    std::env::var("PORTAL_FEEDBACK_DIGEST_SECONDS")
+        .ok()
+        .and_then(|raw| raw.trim().parse::<i64>().ok())
+        .filter(|s| (1..=300).contains(s))
+        .map_or(feedback::notices::WINDOW, chrono::Duration::seconds)
+}
+
+/// Sends the batched feedback notices every 30 seconds (or as often as a shorter digest wait
+/// needs), as the feedback-sweep Lambda's EventBridge schedule does in AWS every minute.
 pub fn spawn_feedback_sweep(services: &Services) -> tokio::task::JoinHandle<()> {
     let state = feedback::FeedbackState::new(services.app_state(), services.mailer.clone());
+    let wait = feedback_digest_wait();
+    let tick = wait.num_seconds().clamp(1, 30).unsigned_abs();
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(tick));
         loop {
             every.tick().await;
             let now = state.clock.now();
-            if let Err(e) = feedback::notices::sweep(&state, now).await {
+            if let Err(e) = feedback::notices::sweep_after(&state, now, wait).await {
                 tracing::error!(error = ?e, "the feedback notices could not be swept");
             }
         }

@@ -35,8 +35,17 @@ pub struct Swept {
 
 /// Sends every group of notices whose oldest has waited [`WINDOW`] at `now`.
 pub async fn sweep(state: &FeedbackState, now: DateTime<Utc>) -> Result<Swept, StoreError> {
+    sweep_after(state, now, WINDOW).await
+}
+
+/// [`sweep`] with another wait: the local runner's, shortened for browser tests.
+pub async fn sweep_after(
+    state: &FeedbackState,
+    now: DateTime<Utc>,
+    window: Duration,
+) -> Result<Swept, StoreError> {
     let mut swept = Swept::default();
-    for (tenant, customer, to) in state.feedback.due_feedback_notices(now - WINDOW).await? {
+    for (tenant, customer, to) in state.feedback.due_feedback_notices(now - window).await? {
         if send_group(state, tenant, customer, to).await? {
             swept.sent += 1;
         } else {

@@ -1000,3 +1000,53 @@ async fn changes_within_minutes_reach_the_other_side_in_one_email_each() {
     assert!(customer.text.contains("Machen wir größer."));
     assert!(customer.text.contains("erledigt"), "{}", customer.text);
 }
+
+#[tokio::test]
+async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_the_item() {
+    use portal::start::{AreaPresence, FeedbackArea, WaitCheck};
+    let portal = Portal::new().await;
+    let c = portal
+        .customer("m@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let area = FeedbackArea {
+        feedback: portal.state.feedback.clone(),
+    };
+    let record = |portal: &Portal| {
+        let (store, tenant, id) = (portal.store.clone(), portal.tenant, c.id);
+        async move { store.get_customer(tenant, id).await.unwrap().unwrap() }
+    };
+    let token = portal.token(&c).await;
+    let id = portal.pin(&token, PAGE, "Eins").await.json()["itemId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !area.waits(&record(&portal).await).await.unwrap(),
+        "their own item waits on nobody"
+    );
+
+    portal
+        .as_staff(
+            Method::POST,
+            &format!("/feedback/items/{id}/replies?customerId={}", c.id),
+            Some(json!({"text": "Erledigt bald."})),
+        )
+        .await;
+    assert!(area.waits(&record(&portal).await).await.unwrap());
+    portal
+        .as_customer(&c, Method::GET, &format!("/feedback/items/{id}"), None)
+        .await;
+    assert!(!area.waits(&record(&portal).await).await.unwrap(), "opened");
+
+    // Online: there only when the agency still takes feedback.
+    portal.set_status(c.id, ProjectStatus::Online).await;
+    assert!(!area.present(&record(&portal).await).await.unwrap());
+    portal
+        .as_staff(
+            Method::PUT,
+            &format!("/feedback/site?customerId={}", c.id),
+            Some(json!({"draftUrl": DRAFT, "afterOnline": true})),
+        )
+        .await;
+    assert!(area.present(&record(&portal).await).await.unwrap());
+}

@@ -78,7 +78,9 @@ impl SiteUrl {
             return Err(SiteUrlError::TooLong(URL_MAX));
         }
         let mut url = url::Url::parse(raw).map_err(|_| SiteUrlError::Invalid)?;
-        if url.host_str().is_none_or(str::is_empty) {
+        // DNS names stop at 253 characters; a longer host would also overflow the origin's
+        // key in the table (`FEEDBACKORIGIN#{origin}`, 2 KB at most).
+        if url.host_str().is_none_or(|h| h.is_empty() || h.len() > 253) {
             return Err(SiteUrlError::Invalid);
         }
         let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
@@ -444,6 +446,9 @@ mod tests {
         ] {
             assert_eq!(SiteUrl::parse(raw), Err(problem), "{raw}");
         }
+        // A host DNS can't have: it would also overflow the origin's key (2 KB).
+        let host = format!("https://{}.example/", vec!["a".repeat(60); 30].join("."));
+        assert_eq!(SiteUrl::parse(&host), Err(SiteUrlError::Invalid));
         let long = format!("https://draft.example/{}", "a".repeat(URL_MAX));
         assert_eq!(SiteUrl::parse(&long), Err(SiteUrlError::TooLong(URL_MAX)));
     }
