@@ -45,6 +45,9 @@ log="$data_dir.log"
 # Port 0: the runner takes a free port itself and prints the address, so no other process
 # can take the port between choosing and binding it.
 # A short notice delay, so the files journey sees its batched email without waiting five minutes.
+# The feedback digest waits 5 minutes on AWS; here 30 seconds, long enough for the test to
+# pin two comments into one digest (the suite reads the same variable to know how long to wait).
+export PORTAL_FEEDBACK_DIGEST_SECONDS=${PORTAL_FEEDBACK_DIGEST_SECONDS:-30}
 RUST_LOG=warn PORTAL_NOTICE_DELAY_SECS=${PORTAL_NOTICE_DELAY_SECS:-5} "$portal_local" --addr 127.0.0.1:0 --data-dir "$data_dir" >"$log" 2>&1 &
 portal_pid=$!
 trap 'kill "$portal_pid" 2>/dev/null || true; wait "$portal_pid" 2>/dev/null || true; rm -rf "$data_dir" "$log"' EXIT
