@@ -785,3 +785,58 @@ async fn the_export_shows_a_logo_deleted_since_as_missing_instead_of_linking_it(
     );
     assert!(!markdown.text.contains("/files/"), "{}", markdown.text);
 }
+
+#[tokio::test]
+async fn without_javascript_the_plain_form_builds_pages_and_sub_pages_three_deep() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let blank = |name: &str| format!("name=\"{name}\" data-field=\"title\" value=\"\"");
+    // Each save offers one blank row more at each level below a page, up to three deep.
+    let steps: [(&[(&str, &str)], &str); 3] = [
+        (&[("pages[0].title", "Start")], "pages[0].children[0].title"),
+        (
+            &[("pages[0].title", "Start"), ("pages[0].children[0].title", "Team")],
+            "pages[0].children[0].children[0].title",
+        ),
+        (
+            &[
+                ("pages[0].title", "Start"),
+                ("pages[0].children[0].title", "Team"),
+                ("pages[0].children[0].children[0].title", "Anna"),
+            ],
+            "pages[0].children[1].title",
+        ),
+    ];
+    for (version, (fields, offered)) in steps.into_iter().enumerate() {
+        let version = version.to_string();
+        let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+        form.extend_from_slice(fields);
+        let saved = portal.post(&kim, "/wishes", &form).await;
+        assert_eq!(saved.status, 303, "{}", saved.text);
+        let page = portal.get(&kim, "/wishes").await;
+        assert!(page.text.contains(&blank(offered)), "{offered} offered");
+    }
+    let draft = portal.draft(&kim).await.unwrap();
+    assert_eq!(draft.brief.pages.len(), 1, "the blank rows are not pages");
+    let team = &draft.brief.pages[0].children[0];
+    assert_eq!((team.title.as_str(), team.children[0].title.as_str()), ("Team", "Anna"));
+    let page = portal.get(&kim, "/wishes").await;
+    assert!(
+        !page
+            .text
+            .contains("pages[0].children[0].children[0].children[0]"),
+        "no fourth level"
+    );
+    // Three pages filled still leave a blank top-level row.
+    let three = [
+        ("csrf", csrf.as_str()),
+        ("version", "3"),
+        ("pages[0].title", "Start"),
+        ("pages[1].title", "Brot"),
+        ("pages[2].title", "Kontakt"),
+    ];
+    assert_eq!(portal.post(&kim, "/wishes", &three).await.status, 303);
+    let page = portal.get(&kim, "/wishes").await;
+    assert!(page.text.contains(&blank("pages[3].title")), "a fourth page offered");
+}
