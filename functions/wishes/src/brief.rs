@@ -441,14 +441,18 @@ pub async fn export(
         .unwrap_or(&empty);
     // A logo file deleted (or otherwise gone) since the save is shown as missing rather
     // than linked: the link would lead nowhere.
-    let logo_download = match &brief.logo {
-        Some(Logo::File { file_id }) => logo_file(&state, auth.tenant_id, id, file_id)
-            .await?
-            .map(|_| {
-                portal::domain::wishes_export::file_link(tenant.portal_base_url.as_str(), file_id)
-            }),
-        _ => None,
-    };
+    let logo_download =
+        match &brief.logo {
+            Some(Logo::File { file_id }) => logo_file(&state, auth.tenant_id, id, file_id)
+                .await?
+                .map(|_| {
+                    portal::domain::wishes_export::file_link(
+                        tenant.portal_base_url.as_str(),
+                        file_id,
+                    )
+                }),
+            _ => None,
+        };
     let export = portal::domain::wishes_export::BriefExport {
         schema: portal::domain::wishes_export::EXPORT_SCHEMA,
         company_name: &customer.company_name,

@@ -682,7 +682,9 @@ async fn a_logo_must_be_an_available_image_of_the_customers_own_files() {
     let pdf = portal
         .file(kim.id, "application/pdf", FileState::Available)
         .await;
-    let waiting = portal.file(kim.id, "image/png", FileState::AwaitingScan).await;
+    let waiting = portal
+        .file(kim.id, "image/png", FileState::AwaitingScan)
+        .await;
     let unknown = portal::domain::FileId::new();
     for refused in [evas, pdf, waiting, unknown] {
         let id = refused.to_string();
@@ -716,7 +718,12 @@ async fn a_logo_must_be_an_available_image_of_the_customers_own_files() {
         assert!(form.text.contains(&t_field(Language::De)), "{}", form.text);
         assert_eq!(api.status, 422, "{}", api.text);
         assert_eq!(api.headers["content-type"], "application/problem+json");
-        assert_eq!(api.json()["errors"][0]["field"], "logo.fileId", "{}", api.text);
+        assert_eq!(
+            api.json()["errors"][0]["field"],
+            "logo.fileId",
+            "{}",
+            api.text
+        );
         assert!(portal.draft(&kim).await.is_none(), "nothing saved");
     }
     let own = portal.file(kim.id, "image/png", FileState::Available).await;
@@ -734,7 +741,10 @@ async fn a_logo_must_be_an_available_image_of_the_customers_own_files() {
 fn t_field(language: Language) -> String {
     portal::i18n::field_message(
         language,
-        &portal::domain::FieldError::of("logo.fileId", &portal::domain::wishes::LogoProblem::NotYourImage),
+        &portal::domain::FieldError::of(
+            "logo.fileId",
+            &portal::domain::wishes::LogoProblem::NotYourImage,
+        ),
     )
     .replace('\'', "&#x27;")
 }
@@ -796,7 +806,10 @@ async fn without_javascript_the_plain_form_builds_pages_and_sub_pages_three_deep
     let steps: [(&[(&str, &str)], &str); 3] = [
         (&[("pages[0].title", "Start")], "pages[0].children[0].title"),
         (
-            &[("pages[0].title", "Start"), ("pages[0].children[0].title", "Team")],
+            &[
+                ("pages[0].title", "Start"),
+                ("pages[0].children[0].title", "Team"),
+            ],
             "pages[0].children[0].children[0].title",
         ),
         (
@@ -820,7 +833,10 @@ async fn without_javascript_the_plain_form_builds_pages_and_sub_pages_three_deep
     let draft = portal.draft(&kim).await.unwrap();
     assert_eq!(draft.brief.pages.len(), 1, "the blank rows are not pages");
     let team = &draft.brief.pages[0].children[0];
-    assert_eq!((team.title.as_str(), team.children[0].title.as_str()), ("Team", "Anna"));
+    assert_eq!(
+        (team.title.as_str(), team.children[0].title.as_str()),
+        ("Team", "Anna")
+    );
     let page = portal.get(&kim, "/wishes").await;
     assert!(
         !page
@@ -838,5 +854,8 @@ async fn without_javascript_the_plain_form_builds_pages_and_sub_pages_three_deep
     ];
     assert_eq!(portal.post(&kim, "/wishes", &three).await.status, 303);
     let page = portal.get(&kim, "/wishes").await;
-    assert!(page.text.contains(&blank("pages[3].title")), "a fourth page offered");
+    assert!(
+        page.text.contains(&blank("pages[3].title")),
+        "a fourth page offered"
+    );
 }

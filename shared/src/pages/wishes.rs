@@ -177,7 +177,11 @@ pub fn wishes(p: &WishesPage) -> String {
     let mut room = PAGES_MAX.saturating_sub(in_tree + blank_rows);
     let mut pages = page_rows(&b.pages, "pages", "", 1, &mut room);
     for i in b.pages.len()..b.pages.len() + blank_rows {
-        pages.push(PageRow::blank(format!("pages[{i}]"), (i + 1).to_string(), 1));
+        pages.push(PageRow::blank(
+            format!("pages[{i}]"),
+            (i + 1).to_string(),
+            1,
+        ));
     }
     let colours: Vec<ColourRow> = (0..rows(b.colours.len(), 2, 1, COLOURS_MAX)
         .max(b.colours.len()))
