@@ -224,6 +224,16 @@ for (const lang of ['de', 'fr']) {
       const fileId = await page.locator('[name="logo.fileId"]').inputValue();
       assert.match(fileId, /^[0-9A-Z]{26}$/);
       await eventually(async () => (await draftOf(id)).brief.logo?.fileId === fileId, 'the logo to be saved');
+      // The layout's field style is for text fields: a radio keeps its size beside its text.
+      const radio = await page.locator('input[name=logo][value=file]').boundingBox();
+      // A short choice fits on one line with its radio (the longer one may wrap at 320 px).
+      const label = await page.locator('label', { has: page.locator('input[name=logo][value=none]') }).boundingBox();
+      const field = await page.locator('[name="logo.fileId"]').boundingBox();
+      assert.ok(radio.width <= 24 && radio.height <= 24, `a radio of ${radio.width}x${radio.height}`);
+      assert.ok(label.height < 40, `the radio and its text on one line: ${label.height}`);
+      assert.ok(field.width > 200 && field.height >= 48, `a text field of ${field.width}x${field.height}`);
+      await page.locator('#logo').scrollIntoViewIfNeeded();
+      await screenshot(page, `${lang}-wishes-logo`);
     });
 
     test('a second tab that saves an older version gets a clear conflict and overwrites nothing', async () => {

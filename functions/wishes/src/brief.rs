@@ -11,8 +11,9 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        Brief, Customer, CustomerId, OutgoingEmail, Subject, TenantId, WishesDraft,
-        WishesSubmission,
+        Brief, Customer, CustomerId, FieldError, FileId, FileRecord, FileState, OutgoingEmail,
+        Subject, TenantId, WishesDraft, WishesSubmission,
+        wishes::{Logo, LogoProblem},
     },
     http::{ApiError, JsonBody, PathParam, StaffAuth, UserSession},
     messages,
@@ -136,9 +137,58 @@ pub async fn save(
     JsonBody(body): JsonBody<SaveBody>,
 ) -> Result<Response, ApiError> {
     let (tenant, id) = customer_of(&who)?;
-    let brief = body.brief.checked().map_err(ApiError::Validation)?;
+    let brief = checked_brief(&state, tenant, id, body.brief).await?;
     let next = save_draft(&state, tenant, id, body.version.unwrap_or(0), brief).await?;
     Ok(with_etag(next.version, DraftView::of(Some(next))))
+}
+
+/// The brief checked as [`Brief::checked`] does, and its logo, if a file, against the
+/// customer's own files: an `available` image of this customer, so the brief (and its
+/// export's download link) never names another customer's file, a PDF or one still being
+/// checked. Every problem is `ApiError::Validation`.
+pub(crate) async fn checked_brief(
+    state: &WishesState,
+    tenant: TenantId,
+    id: CustomerId,
+    brief: Brief,
+) -> Result<Brief, ApiError> {
+    let logo = brief.logo.clone();
+    let (brief, mut errors) = match brief.checked() {
+        Ok(brief) => (Some(brief), Vec::new()),
+        Err(errors) => (None, errors),
+    };
+    if let Some(Logo::File { file_id }) = &logo
+        && !errors.iter().any(|e| e.field == LOGO_FILE_FIELD)
+        && logo_file(state, tenant, id, file_id).await?.is_none()
+    {
+        errors.push(FieldError::of(LOGO_FILE_FIELD, &LogoProblem::NotYourImage));
+    }
+    match brief {
+        Some(brief) if errors.is_empty() => Ok(brief),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+const LOGO_FILE_FIELD: &str = "logo.fileId";
+
+/// The customer's file `file_id` if it is an available image; `None` for anything else
+/// (not an id, another customer's, gone, not an image, not yet checked).
+pub(crate) async fn logo_file(
+    state: &WishesState,
+    tenant: TenantId,
+    id: CustomerId,
+    file_id: &str,
+) -> Result<Option<FileRecord>, ApiError> {
+    let Ok(file_id) = file_id.parse::<FileId>() else {
+        return Ok(None);
+    };
+    let file = state.files.get_file(tenant, id, file_id).await?;
+    Ok(file.filter(|f| {
+        f.state == FileState::Available
+            && f.content_type
+                .get(..6)
+                .is_some_and(|t| t.eq_ignore_ascii_case("image/"))
+    }))
 }
 
 /// Saves the checked `brief` as the draft after version `from`; 409 when the stored draft
@@ -389,12 +439,20 @@ pub async fn export(
         .map(|s| &s.brief)
         .or(draft.as_ref().map(|d| &d.brief))
         .unwrap_or(&empty);
-    let logo_download = match &brief.logo {
-        Some(portal::domain::wishes::Logo::File { file_id }) => Some(
-            portal::domain::wishes_export::file_link(tenant.portal_base_url.as_str(), file_id),
-        ),
-        _ => None,
-    };
+    // A logo file deleted (or otherwise gone) since the save is shown as missing rather
+    // than linked: the link would lead nowhere.
+    let logo_download =
+        match &brief.logo {
+            Some(Logo::File { file_id }) => logo_file(&state, auth.tenant_id, id, file_id)
+                .await?
+                .map(|_| {
+                    portal::domain::wishes_export::file_link(
+                        tenant.portal_base_url.as_str(),
+                        file_id,
+                    )
+                }),
+            _ => None,
+        };
     let export = portal::domain::wishes_export::BriefExport {
         schema: portal::domain::wishes_export::EXPORT_SCHEMA,
         company_name: &customer.company_name,

@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use crate::{
     WishesState,
-    brief::{save_draft, submit_draft},
+    brief::{checked_brief, save_draft, submit_draft},
     start::{load, see_other},
 };
 
@@ -131,9 +131,9 @@ pub async fn form(
             "must be save, submit or add-page",
         ));
     }
-    let checked = match posted.clone().checked() {
+    let checked = match checked_brief(&state, tenant.id, customer.id, posted.clone()).await {
         Ok(brief) => brief,
-        Err(errors) => {
+        Err(ApiError::Validation(errors)) => {
             let view = View {
                 errors: &errors,
                 ..View::default()
@@ -141,6 +141,7 @@ pub async fn form(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return show(&state, &who, who_, version, &posted, None, view, status).await;
         }
+        Err(e) => return Err(e),
     };
     let saved = match save_draft(&state, tenant.id, customer.id, version, checked).await {
         Ok(saved) => saved,

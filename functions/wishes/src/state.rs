@@ -6,8 +6,8 @@ use portal::{
     AppState,
     aws::config::{self, ConfigError, TableName},
     ports::{
-        AccountStore, ApiKeyStore, Clock, CustomerStore, Mailer, SessionStore, StatusStore,
-        TenantStore, WishesStore,
+        AccountStore, ApiKeyStore, Clock, CustomerStore, FileRecordStore, Mailer, SessionStore,
+        StatusStore, TenantStore, WishesStore,
     },
     start::{FeedbackArea, FilesArea, FormsArea, Waiting},
 };
@@ -36,6 +36,9 @@ pub struct WishesState {
     pub customers: Arc<dyn CustomerStore>,
     pub status: Arc<dyn StatusStore>,
     pub wishes: Arc<dyn WishesStore>,
+    /// Read only: a brief's logo must name one of the customer's available images, and the
+    /// export shows a logo whose file has gone as missing.
+    pub files: Arc<dyn FileRecordStore>,
     pub tenants: Arc<dyn TenantStore>,
     pub api_keys: Arc<dyn ApiKeyStore>,
     pub accounts: Arc<dyn AccountStore>,
@@ -68,6 +71,7 @@ impl WishesState {
             customers: all.customers,
             status: all.status,
             wishes: all.wishes.clone(),
+            files: all.files,
             tenants: all.tenants,
             api_keys: all.api_keys,
             accounts: all.accounts,

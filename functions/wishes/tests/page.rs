@@ -7,7 +7,9 @@ use std::sync::Arc;
 use axum::{Router, http::Method};
 use portal::{
     AppState,
-    domain::{CustomerId, Language, NewTenant, TenantId},
+    domain::{
+        CustomerId, FileRecord, FileState, Language, NewTenant, ObjectKey, TenantId, Uploader,
+    },
     embedded::{self, Outbox},
     i18n::t,
     ports::Store,
@@ -605,5 +607,255 @@ async fn the_script_gets_its_messages_in_the_customers_language_from_the_page() 
     assert_eq!(
         data["strings"]["noImages"],
         t(Language::De, "page-wishes-logo-pick-none")
+    );
+}
+
+impl Portal {
+    /// A file of `owner` with that content type, in that state.
+    async fn file(
+        &self,
+        owner: CustomerId,
+        content_type: &str,
+        state: FileState,
+    ) -> portal::domain::FileId {
+        let id = portal::domain::FileId::new();
+        let key = ObjectKey::for_upload(self.tenant, owner, &id.to_string(), "logo.png").unwrap();
+        let file = FileRecord {
+            id,
+            tenant_id: self.tenant,
+            customer_id: owner,
+            key,
+            name: "logo.png".into(),
+            folder: String::new(),
+            content_type: content_type.into(),
+            declared_size: 10,
+            size: Some(10),
+            etag: None,
+            state,
+            uploaded_by: Uploader::Customer,
+            created_at: chrono::Utc::now(),
+            uploaded_at: Some(chrono::Utc::now()),
+            reason: None,
+            version: 1,
+        };
+        let created = self.store.create_file(&file, 1_000_000).await.unwrap();
+        assert_eq!(created, portal::ports::FileCreation::Created);
+        id
+    }
+
+    /// The staff export of `customer`'s brief in `format`.
+    async fn export(&self, customer: CustomerId, format: &str) -> Answer {
+        let uri = format!("/customers/{customer}/wishes/export?format={format}");
+        let auth = format!("Bearer {}", self.key);
+        testkit::oneshot(
+            &self.router,
+            Method::GET,
+            &uri,
+            None,
+            &[("authorization", auth.as_str())],
+        )
+        .await
+    }
+
+    /// `PUT /me/wishes` by the customer's cookie, as the page's script sends it.
+    async fn put_brief(&self, who: &Customer, csrf: &str, brief: serde_json::Value) -> Answer {
+        let body = serde_json::json!({ "version": 0, "brief": brief }).to_string();
+        testkit::oneshot(
+            &self.router,
+            Method::PUT,
+            "/me/wishes",
+            Some(("application/json", body)),
+            &[("cookie", who.cookie.as_str()), ("x-csrf-token", csrf)],
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_logo_must_be_an_available_image_of_the_customers_own_files() {
+    // Arrange: another customer's image, the customer's own PDF and an image not yet checked.
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let eve = portal.customer("eve@rival.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let evas = portal.file(eve.id, "image/png", FileState::Available).await;
+    let pdf = portal
+        .file(kim.id, "application/pdf", FileState::Available)
+        .await;
+    let waiting = portal
+        .file(kim.id, "image/png", FileState::AwaitingScan)
+        .await;
+    let unknown = portal::domain::FileId::new();
+    for refused in [evas, pdf, waiting, unknown] {
+        let id = refused.to_string();
+        // Act: the plain form, and the JSON API
+        let form = portal
+            .post(
+                &kim,
+                "/wishes",
+                &[
+                    ("csrf", &csrf),
+                    ("version", "0"),
+                    ("action", "save"),
+                    ("logo", "file"),
+                    ("logo.fileId", &id),
+                ],
+            )
+            .await;
+        let api = portal
+            .put_brief(
+                &kim,
+                &csrf,
+                serde_json::json!({"logo": {"kind": "file", "fileId": id}}),
+            )
+            .await;
+        // Assert
+        assert_eq!(form.status, 422, "{}", form.text);
+        assert!(
+            form.text.contains("id=\"e-logo.fileId\""),
+            "the error at its field"
+        );
+        assert!(form.text.contains(&t_field(Language::De)), "{}", form.text);
+        assert_eq!(api.status, 422, "{}", api.text);
+        assert_eq!(api.headers["content-type"], "application/problem+json");
+        assert_eq!(
+            api.json()["errors"][0]["field"],
+            "logo.fileId",
+            "{}",
+            api.text
+        );
+        assert!(portal.draft(&kim).await.is_none(), "nothing saved");
+    }
+    let own = portal.file(kim.id, "image/png", FileState::Available).await;
+    let saved = portal
+        .put_brief(
+            &kim,
+            &csrf,
+            serde_json::json!({"logo": {"kind": "file", "fileId": own.to_string()}}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+}
+
+/// The message a refused logo shows on the page.
+fn t_field(language: Language) -> String {
+    portal::i18n::field_message(
+        language,
+        &portal::domain::FieldError::of(
+            "logo.fileId",
+            &portal::domain::wishes::LogoProblem::NotYourImage,
+        ),
+    )
+    .replace('\'', "&#x27;")
+}
+
+#[tokio::test]
+async fn the_export_shows_a_logo_deleted_since_as_missing_instead_of_linking_it() {
+    // Arrange: the brief's logo is the customer's image, deleted after the save
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let logo = portal.file(kim.id, "image/png", FileState::Available).await;
+    let saved = portal
+        .put_brief(
+            &kim,
+            &csrf,
+            serde_json::json!({"logo": {"kind": "file", "fileId": logo.to_string()}}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let linked = portal.export(kim.id, "json").await;
+    assert_eq!(
+        linked.json()["logoDownload"],
+        format!("https://berg.agency.example/files/{logo}")
+    );
+    let record = portal
+        .store
+        .get_file(portal.tenant, kim.id, logo)
+        .await
+        .unwrap()
+        .unwrap();
+    portal.store.delete_file(&record).await.unwrap();
+
+    // Act
+    let json = portal.export(kim.id, "json").await;
+    let markdown = portal.export(kim.id, "markdown").await;
+
+    // Assert
+    assert_eq!(json.status, 200, "{}", json.text);
+    assert_eq!(json.json()["logoDownload"], serde_json::Value::Null);
+    assert_eq!(json.json()["brief"]["logo"]["fileId"], logo.to_string());
+    assert_eq!(markdown.status, 200, "{}", markdown.text);
+    assert!(
+        markdown
+            .text
+            .contains(&format!("The logo file ({logo}) is missing")),
+        "{}",
+        markdown.text
+    );
+    assert!(!markdown.text.contains("/files/"), "{}", markdown.text);
+}
+
+#[tokio::test]
+async fn without_javascript_the_plain_form_builds_pages_and_sub_pages_three_deep() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    let blank = |name: &str| format!("name=\"{name}\" data-field=\"title\" value=\"\"");
+    // Each save offers one blank row more at each level below a page, up to three deep.
+    let steps: [(&[(&str, &str)], &str); 3] = [
+        (&[("pages[0].title", "Start")], "pages[0].children[0].title"),
+        (
+            &[
+                ("pages[0].title", "Start"),
+                ("pages[0].children[0].title", "Team"),
+            ],
+            "pages[0].children[0].children[0].title",
+        ),
+        (
+            &[
+                ("pages[0].title", "Start"),
+                ("pages[0].children[0].title", "Team"),
+                ("pages[0].children[0].children[0].title", "Anna"),
+            ],
+            "pages[0].children[1].title",
+        ),
+    ];
+    for (version, (fields, offered)) in steps.into_iter().enumerate() {
+        let version = version.to_string();
+        let mut form = vec![("csrf", csrf.as_str()), ("version", version.as_str())];
+        form.extend_from_slice(fields);
+        let saved = portal.post(&kim, "/wishes", &form).await;
+        assert_eq!(saved.status, 303, "{}", saved.text);
+        let page = portal.get(&kim, "/wishes").await;
+        assert!(page.text.contains(&blank(offered)), "{offered} offered");
+    }
+    let draft = portal.draft(&kim).await.unwrap();
+    assert_eq!(draft.brief.pages.len(), 1, "the blank rows are not pages");
+    let team = &draft.brief.pages[0].children[0];
+    assert_eq!(
+        (team.title.as_str(), team.children[0].title.as_str()),
+        ("Team", "Anna")
+    );
+    let page = portal.get(&kim, "/wishes").await;
+    assert!(
+        !page
+            .text
+            .contains("pages[0].children[0].children[0].children[0]"),
+        "no fourth level"
+    );
+    // Three pages filled still leave a blank top-level row.
+    let three = [
+        ("csrf", csrf.as_str()),
+        ("version", "3"),
+        ("pages[0].title", "Start"),
+        ("pages[1].title", "Brot"),
+        ("pages[2].title", "Kontakt"),
+    ];
+    assert_eq!(portal.post(&kim, "/wishes", &three).await.status, 303);
+    let page = portal.get(&kim, "/wishes").await;
+    assert!(
+        page.text.contains(&blank("pages[3].title")),
+        "a fourth page offered"
     );
 }

@@ -32,3 +32,4 @@ field-country-unknown = Bitte einen Ländercode aus zwei Buchstaben angeben, zum
 field-language-unknown = Erlaubt sind de, en, fr, es, nl und sv.
 field-status-unknown = Erlaubt sind preparation, design, feedback, launch, online und paused.
 field-status-own-route = Der Status wird über die eigene Status-Route geändert, die den Verlauf festhält.
+field-logo-not-your-image = Bitte eine Ihrer Dateien wählen, die ein Bild ist und bereitsteht.

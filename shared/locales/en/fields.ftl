@@ -33,3 +33,4 @@ field-country-unknown = must be an ISO 3166-1 alpha-2 country code such as DE, A
 field-language-unknown = must be one of de, en, fr, es, nl, sv
 field-status-unknown = must be one of preparation, design, feedback, launch, online, paused
 field-status-own-route = is changed through the status route, which keeps its history
+field-logo-not-your-image = must be one of your files that is an image and ready to download

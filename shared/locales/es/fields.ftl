@@ -32,3 +32,4 @@ field-country-unknown = Indique un código de país de dos letras, por ejemplo E
 field-language-unknown = Valores posibles: de, en, fr, es, nl, sv.
 field-status-unknown = Valores posibles: preparation, design, feedback, launch, online, paused.
 field-status-own-route = El estado se cambia con su propia ruta de estado, que guarda el historial.
+field-logo-not-your-image = Elija uno de sus archivos que sea una imagen lista para descargar.

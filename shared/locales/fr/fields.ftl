@@ -32,3 +32,4 @@ field-country-unknown = Indiquez un code pays à deux lettres, par exemple FR, B
 field-language-unknown = Valeurs possibles : de, en, fr, es, nl, sv.
 field-status-unknown = Valeurs possibles : preparation, design, feedback, launch, online, paused.
 field-status-own-route = Le statut se change par sa propre route de statut, qui en garde l’historique.
+field-logo-not-your-image = Choisissez l’un de vos fichiers qui est une image prête à être téléchargée.

@@ -32,3 +32,4 @@ field-country-unknown = Vul een landcode van twee letters in, bijvoorbeeld NL, B
 field-language-unknown = Mogelijke waarden: de, en, fr, es, nl, sv.
 field-status-unknown = Mogelijke waarden: preparation, design, feedback, launch, online, paused.
 field-status-own-route = De status wordt gewijzigd via de eigen statusroute, die de geschiedenis bijhoudt.
+field-logo-not-your-image = Kies een van uw bestanden dat een afbeelding is en klaarstaat om te downloaden.

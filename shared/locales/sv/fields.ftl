@@ -32,3 +32,4 @@ field-country-unknown = Ange en landskod med två bokstäver, till exempel SE, F
 field-language-unknown = Möjliga värden: de, en, fr, es, nl, sv.
 field-status-unknown = Möjliga värden: preparation, design, feedback, launch, online, paused.
 field-status-own-route = Statusen ändras via den egna statusvägen, som sparar historiken.
+field-logo-not-your-image = Välj en av dina filer som är en bild och redo att laddas ner.

@@ -63,6 +63,21 @@ pub struct BriefPage {
     pub children: Vec<BriefPage>,
 }
 
+/// Why a logo's file id was refused on save: it names no available image among the
+/// customer's own files (another customer's, a PDF, one still being checked, or none at all;
+/// the message does not tell them apart, so no id can be probed).
+#[derive(Debug, thiserror::Error, Clone, Copy, PartialEq, Eq)]
+pub enum LogoProblem {
+    #[error("must be one of your files that is an image and ready to download")]
+    NotYourImage,
+}
+
+impl super::validation::FieldProblem for LogoProblem {
+    fn code(&self) -> &'static str {
+        "logo-not-your-image"
+    }
+}
+
 /// The logo: a file the customer shared in the files area, or "we need a logo".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]

@@ -19,7 +19,8 @@ pub struct BriefExport<'a> {
     /// The submission exported; `null` for a draft never submitted.
     pub number: Option<u64>,
     pub submitted_at: Option<DateTime<Utc>>,
-    /// Where the logo file can be downloaded, when the logo is a file.
+    /// Where the logo file can be downloaded, when the logo is a file that is still there
+    /// (`None` when it has been deleted since: the Markdown says it is missing).
     pub logo_download: Option<String>,
     pub brief: &'a Brief,
 }
@@ -49,6 +50,12 @@ impl BriefExport<'_> {
             (Some(Logo::Needed), _) => md.push_str("We need a logo.\n\n"),
             (Some(Logo::File { file_id }), Some(link)) => {
                 let _ = writeln!(md, "[Download the logo ({file_id})]({link})\n");
+            }
+            (Some(Logo::File { file_id }), None) => {
+                let _ = writeln!(
+                    md,
+                    "The logo file ({file_id}) is missing: it is no longer in the files area.\n"
+                );
             }
             _ => md.push_str("(none)\n\n"),
         }

@@ -63,7 +63,8 @@ pub struct WishesPage<'a> {
 }
 
 /// One page of the form, with its sub-pages: `prefix` names its fields (`pages[0]`,
-/// `pages[0].children[1]`), `number` is how the customer reads its place (`1.2`).
+/// `pages[0].children[1]`), `number` is how the customer reads its place (`1.2`). A `blank`
+/// row is offered empty, for a page to be added without JavaScript (ignored if left empty).
 #[derive(Serialize)]
 struct PageRow<'a> {
     prefix: String,
@@ -72,37 +73,68 @@ struct PageRow<'a> {
     title: &'a str,
     purpose: &'a str,
     texts: &'a str,
+    blank: bool,
     children: Vec<PageRow<'a>>,
 }
 
+impl PageRow<'_> {
+    fn blank(prefix: String, number: String, depth: usize) -> Self {
+        PageRow {
+            prefix,
+            number,
+            depth,
+            title: "",
+            purpose: "",
+            texts: "",
+            blank: true,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// The rows of `pages`, each page that may still have sub-pages with one blank sub-page row
+/// after its own, while `room` (pages the limit still allows) lasts: so the plain form can
+/// build the whole tree, one level per save.
 fn page_rows<'a>(
     pages: &'a [BriefPage],
     parent: &str,
     number: &str,
     depth: usize,
+    room: &mut usize,
 ) -> Vec<PageRow<'a>> {
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let prefix = format!("{parent}[{i}]");
-            let number = format!("{number}{}", i + 1);
-            PageRow {
-                children: page_rows(
-                    &page.children,
-                    &format!("{prefix}.children"),
-                    &format!("{number}."),
-                    depth + 1,
-                ),
-                prefix,
-                number,
-                depth,
-                title: &page.title,
-                purpose: &page.purpose,
-                texts: &page.texts,
-            }
-        })
-        .collect()
+    let mut rows = Vec::with_capacity(pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        let prefix = format!("{parent}[{i}]");
+        let number = format!("{number}{}", i + 1);
+        let children_prefix = format!("{prefix}.children");
+        let mut children = page_rows(
+            &page.children,
+            &children_prefix,
+            &format!("{number}."),
+            depth + 1,
+            room,
+        );
+        if depth < PAGE_DEPTH_MAX && *room > 0 {
+            *room -= 1;
+            let at = page.children.len();
+            children.push(PageRow::blank(
+                format!("{children_prefix}[{at}]"),
+                format!("{number}.{}", at + 1),
+                depth + 1,
+            ));
+        }
+        rows.push(PageRow {
+            children,
+            prefix,
+            number,
+            depth,
+            title: &page.title,
+            purpose: &page.purpose,
+            texts: &page.texts,
+            blank: false,
+        });
+    }
+    rows
 }
 
 /// Pages in the whole tree, sub-pages included (the limit counts them all).
@@ -138,22 +170,19 @@ pub fn wishes(p: &WishesPage) -> String {
     let b = p.brief;
     let rows = |have: usize, min: usize, extra: usize, max: usize| (have + extra).max(min).min(max);
     let in_tree = count_pages(&b.pages);
-    let blank_rows = (PAGE_ROWS_MIN.saturating_sub(b.pages.len()) + p.extra_pages)
+    // Always one blank top-level row at least (more up to three rows, and one per "add a
+    // page"), before the blank sub-page rows take what room the limit leaves.
+    let blank_rows = (PAGE_ROWS_MIN.saturating_sub(b.pages.len()).max(1) + p.extra_pages)
         .min(PAGES_MAX.saturating_sub(in_tree));
-    let blank = BriefPage::default();
-    let mut pages = page_rows(&b.pages, "pages", "", 1);
+    let mut room = PAGES_MAX.saturating_sub(in_tree + blank_rows);
+    let mut pages = page_rows(&b.pages, "pages", "", 1, &mut room);
     for i in b.pages.len()..b.pages.len() + blank_rows {
-        pages.push(PageRow {
-            prefix: format!("pages[{i}]"),
-            number: (i + 1).to_string(),
-            depth: 1,
-            title: &blank.title,
-            purpose: &blank.purpose,
-            texts: &blank.texts,
-            children: Vec::new(),
-        });
+        pages.push(PageRow::blank(
+            format!("pages[{i}]"),
+            (i + 1).to_string(),
+            1,
+        ));
     }
-    let shown_rows = in_tree + blank_rows;
     let colours: Vec<ColourRow> = (0..rows(b.colours.len(), 2, 1, COLOURS_MAX)
         .max(b.colours.len()))
         .map(|i| match b.colours.get(i) {
@@ -210,7 +239,8 @@ pub fn wishes(p: &WishesPage) -> String {
         csrf => p.csrf,
         version => p.version,
         pages => Serde(pages),
-        can_add_page => shown_rows < PAGES_MAX,
+        // The blank sub-page rows do not count: they hold no page until filled.
+        can_add_page => in_tree + blank_rows < PAGES_MAX,
         depth_max => PAGE_DEPTH_MAX,
         script_data => minijinja::Value::from_safe_string(json_for_script(&script_data(p.page.language))),
         script => minijinja::Value::from_safe_string(SCRIPT.to_owned()),

@@ -250,6 +250,12 @@
       part(row, 'input[data-field=title]').focus();
     });
   }
+  // The blank sub-page rows are for the plain form; here "Add a sub-page" does that job.
+  Array.prototype.forEach.call(top.querySelectorAll('.children > .page-row[data-blank]'), function (row) {
+    if (!text(row, 'title') && !text(row, 'purpose') && !text(row, 'texts') && !rows(part(row, '.children')).length) {
+      row.parentNode.removeChild(row);
+    }
+  });
   top.addEventListener('click', function (e) {
     var button = e.target.closest('button');
     if (!button || button.closest('#page-rows') !== top) return;
