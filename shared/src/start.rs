@@ -114,8 +114,15 @@ pub struct Waiting {
 
 /// What the start page asks about feedback: whether the agency's replies or states wait,
 /// and whether the area is there beyond its statuses (online, with the agency's consent).
-pub trait FeedbackCheck: WaitCheck + AreaPresence {}
-impl<T: WaitCheck + AreaPresence> FeedbackCheck for T {}
+pub trait FeedbackCheck: WaitCheck + AreaPresence + LiveSite {}
+impl<T: WaitCheck + AreaPresence + LiveSite> FeedbackCheck for T {}
+
+/// Where the customer's live website is (the agency registers it with the feedback site),
+/// which the start page shows once the project is online.
+#[async_trait::async_trait]
+pub trait LiveSite: Send + Sync {
+    async fn live_url(&self, customer: &Customer) -> Result<Option<String>, StoreError>;
+}
 
 /// What the start page asks about forms: whether an entry is unread, and whether a form
 /// exists (then the area is shown in any status but paused).
@@ -171,6 +178,9 @@ pub struct StartView {
     /// What to do first; `null` when on hold.
     pub first: Option<Area>,
     pub areas: Vec<AreaView>,
+    /// The live website's address once the project is online and the agency registered it;
+    /// `null` otherwise.
+    pub live_site: Option<String>,
 }
 
 /// The start page of `customer`, each area asked whether something waits.
@@ -200,11 +210,16 @@ pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartV
             waiting: waiting.check(*area, customer).await?,
         });
     }
+    let live_site = match &waiting.feedback {
+        Some(site) if customer.status == ProjectStatus::Online => site.live_url(customer).await?,
+        _ => None,
+    };
     Ok(StartView {
         status: customer.status,
         on_hold,
         first: (!on_hold).then(|| table[0]),
         areas,
+        live_site,
     })
 }
 
@@ -232,6 +247,17 @@ impl AreaPresence for FeedbackArea {
         Ok(site.is_some_and(|s| {
             crate::domain::feedback::feedback_open(customer.status, s.after_online)
         }))
+    }
+}
+
+#[async_trait::async_trait]
+impl LiveSite for FeedbackArea {
+    async fn live_url(&self, customer: &Customer) -> Result<Option<String>, StoreError> {
+        let site = self
+            .feedback
+            .get_feedback_site(customer.tenant_id, customer.id)
+            .await?;
+        Ok(site.and_then(|s| s.live_url).map(|url| url.to_string()))
     }
 }
 
@@ -508,6 +534,35 @@ mod tests {
         async fn present(&self, c: &Customer) -> Result<bool, StoreError> {
             Ok(c.status == ProjectStatus::Online && self.after_online)
         }
+    }
+
+    #[async_trait::async_trait]
+    impl LiveSite for Feedback {
+        async fn live_url(&self, _: &Customer) -> Result<Option<String>, StoreError> {
+            Ok(Some("https://www.baeckerei-example.de/".to_owned()))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_live_site_is_shown_once_online_and_only_then() {
+        let waiting = Waiting {
+            feedback: Some(Arc::new(Feedback {
+                after_online: false,
+                unseen: false,
+            })),
+            ..Waiting::default()
+        };
+        for status in ProjectStatus::ALL {
+            let view = start_view(&customer(status), &waiting).await.unwrap();
+            let expected = (status == ProjectStatus::Online)
+                .then(|| "https://www.baeckerei-example.de/".to_owned());
+            assert_eq!(view.live_site, expected, "{status}");
+        }
+        // Without the feedback port the start page can't know it.
+        let view = start_view(&customer(ProjectStatus::Online), &Waiting::default())
+            .await
+            .unwrap();
+        assert_eq!(view.live_site, None);
     }
 
     #[tokio::test]

@@ -307,6 +307,31 @@ async fn start_journey(setup: Setup) {
     let html = browser.get("/start").await.text.replace("&#x2f;", "/");
     assert!(html.contains("href=\"/entries\""), "{html}");
 
+    // Once online, the start page shows the live website the agency registered, and only then.
+    let (code, site) = staff
+        .send(
+            reqwest::Method::PUT,
+            &format!("/feedback/site?customerId={id}"),
+            json!({"draftUrl": "https://entwurf.berg.example/", "liveUrl": "https://www.berg.example/"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{site}");
+    let start = browser
+        .send(reqwest::Method::GET, "/me/start", None, &[])
+        .await;
+    assert_eq!(start.json()["liveSite"], Value::Null, "not online yet");
+    staff.move_to(&id, "online").await;
+    let start = browser
+        .send(reqwest::Method::GET, "/me/start", None, &[])
+        .await;
+    assert_eq!(start.json()["liveSite"], "https://www.berg.example/");
+    let html = browser.get("/start").await.text.replace("&#x2f;", "/");
+    assert!(
+        html.contains("<a href=\"https://www.berg.example/\" rel=\"noopener noreferrer\">"),
+        "{html}"
+    );
+    assert!(html.contains(&t(Language::De, "page-start-live-site")));
+
     staff.move_to(&id, "paused").await;
     let start = browser
         .send(reqwest::Method::GET, "/me/start", None, &[])

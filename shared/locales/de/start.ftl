@@ -20,3 +20,4 @@ page-start-waiting = Hier wartet etwas auf Sie
 page-start-open = Öffnen
 page-nav-language = Sprache
 page-nav-language-switch = Wechseln
+page-start-live-site = Ihre Website ist online unter

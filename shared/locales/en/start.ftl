@@ -20,3 +20,4 @@ page-start-waiting = Something waits for you here
 page-start-open = Open
 page-nav-language = Language
 page-nav-language-switch = Switch
+page-start-live-site = Your website is online at

@@ -20,3 +20,4 @@ page-start-waiting = Aquí le espera algo
 page-start-open = Abrir
 page-nav-language = Idioma
 page-nav-language-switch = Cambiar
+page-start-live-site = Su sitio web está en línea en

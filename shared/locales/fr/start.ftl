@@ -20,3 +20,4 @@ page-start-waiting = Quelque chose vous attend ici
 page-start-open = Ouvrir
 page-nav-language = Langue
 page-nav-language-switch = Changer
+page-start-live-site = Votre site est en ligne à l’adresse

@@ -20,3 +20,4 @@ page-start-waiting = Hier wacht iets op u
 page-start-open = Openen
 page-nav-language = Taal
 page-nav-language-switch = Wisselen
+page-start-live-site = Uw website staat online op

@@ -20,3 +20,4 @@ page-start-waiting = Här väntar något på dig
 page-start-open = Öppna
 page-nav-language = Språk
 page-nav-language-switch = Byt
+page-start-live-site = Din webbplats är publicerad på
