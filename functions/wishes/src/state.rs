@@ -71,7 +71,7 @@ impl WishesState {
             customers: all.customers,
             status: all.status,
             wishes: all.wishes.clone(),
-            files: all.files,
+            files: all.files.clone(),
             tenants: all.tenants,
             api_keys: all.api_keys,
             accounts: all.accounts,
