@@ -16,13 +16,16 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{post, put},
 };
+use std::time::Duration;
+
 use portal::{
-    domain::{ObjectKey, object_key::attachment_disposition},
+    domain::{FileInfo, ObjectKey, object_key::attachment_disposition},
     embedded::{
         LocalFileStore,
         files::{FileLink, FileLinkError, POST_ROUTE},
     },
     http::{ApiError, Problem},
+    ports::{FileStore, PresignedPost, SignedRequest, StoreError, UploadedPart},
     post_policy::PostPolicyError,
 };
 
@@ -35,6 +38,116 @@ pub const PART_ROUTE: &str = "/_local/uploads/parts/{*key}";
 #[async_trait::async_trait]
 pub trait UploadListener: Send + Sync {
     async fn uploaded(&self, key: &ObjectKey, etag: String);
+}
+
+/// The file store the local runner's functions use: every call goes to the store, and a
+/// completed multipart upload is told to `listener` before the call answers, as S3 sends
+/// `ObjectCreated:CompleteMultipartUpload` for it (completing is an API call of the uploads
+/// function, not a request to the part route, so the route can't tell).
+pub struct CompletionEvents {
+    pub store: Arc<dyn FileStore>,
+    pub listener: Arc<dyn UploadListener>,
+}
+
+#[async_trait::async_trait]
+impl FileStore for CompletionEvents {
+    async fn presign_upload(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_upload(key, content_type, expires_in)
+            .await
+    }
+
+    async fn presign_post(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        size: std::ops::RangeInclusive<u64>,
+        expires_in: Duration,
+    ) -> Result<PresignedPost, StoreError> {
+        self.store
+            .presign_post(key, content_type, size, expires_in)
+            .await
+    }
+
+    async fn presign_download(
+        &self,
+        key: &ObjectKey,
+        download_name: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_download(key, download_name, expires_in)
+            .await
+    }
+
+    async fn head(&self, key: &ObjectKey) -> Result<Option<FileInfo>, StoreError> {
+        self.store.head(key).await
+    }
+
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.read_prefix(key, len).await
+    }
+
+    async fn scan_status(&self, key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        self.store.scan_status(key).await
+    }
+
+    async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
+        self.store.delete(key).await
+    }
+
+    async fn create_multipart(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+    ) -> Result<String, StoreError> {
+        self.store.create_multipart(key, content_type).await
+    }
+
+    async fn presign_part(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        number: u16,
+        max_size: u64,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_part(key, upload_id, number, max_size, expires_in)
+            .await
+    }
+
+    async fn list_parts(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StoreError> {
+        self.store.list_parts(key, upload_id).await
+    }
+
+    async fn complete_multipart(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<String, StoreError> {
+        let etag = self.store.complete_multipart(key, upload_id, parts).await?;
+        self.listener.uploaded(key, etag.clone()).await;
+        Ok(etag)
+    }
+
+    async fn abort_multipart(&self, key: &ObjectKey, upload_id: &str) -> Result<(), StoreError> {
+        self.store.abort_multipart(key, upload_id).await
+    }
 }
 
 #[derive(Clone)]
@@ -256,7 +369,7 @@ async fn upload_part(State(files): State<Files>, request: Request) -> Result<Res
         .await
     {
         Ok(etag) => etag,
-        Err(portal::ports::StoreError::NotFound) => return Err(RouteError::NoSuchUpload),
+        Err(StoreError::NotFound) => return Err(RouteError::NoSuchUpload),
         Err(e) => {
             return Err(anyhow::Error::new(e)
                 .context("Failed to store a part")
@@ -347,10 +460,6 @@ async fn download(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use portal::ports::FileStore;
-
     use super::*;
 
     #[tokio::test]

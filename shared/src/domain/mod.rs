@@ -32,7 +32,10 @@ pub use branding::{Branding, BrandingInput, HexColour, LogoUrl};
 pub use country::CountryCode;
 pub use customer::{Address, Customer, CustomerChanges, ProjectStatus, ValidCustomerChanges};
 pub use email::Email;
-pub use file::{DirectLink, FileNotice, FileRecord, FileSettings, FileState, NoticeTo, Uploader};
+pub use file::{
+    DirectLink, FileNotice, FileRecord, FileSettings, FileState, MultipartUpload, NoticeTo,
+    Uploader,
+};
 pub use form::{
     EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, Origin, RedirectUrl,
     TurnstileSecret, Verification,

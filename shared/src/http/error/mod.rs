@@ -164,6 +164,10 @@ pub enum ApiError {
     /// `awaiting-scan`, `quarantined`); the state is carried as `fileState`.
     #[error("file not downloadable")]
     FileNotDownloadable(&'static str),
+    /// 409: the file is no multipart upload under way (a single-form upload, or one that
+    /// was completed already); its state is carried as `fileState`.
+    #[error("no multipart upload under way")]
+    UploadNotPending(&'static str),
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
@@ -348,6 +352,15 @@ impl ApiError {
             )
             .detail(format!(
                 "The file is {state}: only an uploaded, checked file can be downloaded."
+            ))
+            .extension("fileState", serde_json::Value::from(*state)),
+            ApiError::UploadNotPending(state) => Problem::new(
+                S::CONFLICT,
+                "upload-not-pending",
+                "No multipart upload is under way for this file",
+            )
+            .detail(format!(
+                "The file is {state}: parts can be sent, listed and completed only while a multipart upload is pending."
             ))
             .extension("fileState", serde_json::Value::from(*state)),
             ApiError::NoOwnTemplate => Problem::new(S::NOT_FOUND, "not-found", "Not found").detail(

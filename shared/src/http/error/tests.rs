@@ -48,9 +48,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::UnsupportedFormBody => 38,
         ApiError::FileNotDownloadable(_) => 39,
         ApiError::DraftOutdated { .. } => 40,
+        ApiError::UploadNotPending(_) => 41,
     }
 }
-const VARIANTS: usize = 41;
+const VARIANTS: usize = 42;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -83,6 +84,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::InvitationClosed(InvitationState::Accepted),
         ApiError::NoOwnTemplate,
         ApiError::FileNotDownloadable("pending"),
+        ApiError::UploadNotPending("available"),
         ApiError::TemplateUnusable {
             language: Language::Fr,
             channel: Channel::Email,
