@@ -2,7 +2,8 @@
 //! never pass through a function (API Gateway and Lambda cap bodies at a few MB).
 //!
 //! The function's role needs `s3:PutObject`, `s3:GetObject` and `s3:DeleteObject` on the
-//! bucket's objects, and `s3:ListBucket` on the bucket: without it S3 answers a HEAD of a
+//! bucket's objects (with `s3:AbortMultipartUpload` and `s3:ListMultipartUploadParts` for
+//! large files in parts), and `s3:ListBucket` on the bucket: without it S3 answers a HEAD of a
 //! missing object with 403 instead of 404, and [`FileStore::head`] fails instead of
 //! answering `None`. A presigned request stops working when the credentials that signed it
 //! expire, whatever its own expiry: in Lambda those are the role's session credentials.
