@@ -20,6 +20,7 @@ use portal::{
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod caller;
+pub mod expiry;
 mod links;
 pub mod multipart;
 mod page;

@@ -49,6 +49,7 @@ pub fn part_size(size: u64) -> u64 {
 /// records it with its declared bytes reserved against the quota.
 pub(crate) async fn start(
     state: &UploadsState,
+    owner: Owner,
     mut file: FileRecord,
     quota: u64,
 ) -> Result<Started, UploadError> {
@@ -62,7 +63,7 @@ pub(crate) async fn start(
         part_size: part_size(file.declared_size),
     };
     file.multipart = Some(upload.clone());
-    let created = state.files.create_file(&file, quota).await;
+    let created = crate::expiry::create_pending(state, owner, &file, quota).await;
     if !matches!(created, Ok(FileCreation::Created)) {
         // Nothing recorded: the store's upload would be an orphan.
         if let Err(e) = state

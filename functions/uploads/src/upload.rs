@@ -224,7 +224,7 @@ pub async fn start(
         multipart: None,
     };
     if file.declared_size > crate::multipart::THRESHOLD {
-        return crate::multipart::start(state, file, settings.quota_per_customer).await;
+        return crate::multipart::start(state, owner, file, settings.quota_per_customer).await;
     }
     // Signed first: a form that can't be made leaves no pending file holding the quota.
     let form = state
@@ -236,11 +236,7 @@ pub async fn start(
             FORM_LIFETIME,
         )
         .await?;
-    match state
-        .files
-        .create_file(&file, settings.quota_per_customer)
-        .await?
-    {
+    match crate::expiry::create_pending(state, owner, &file, settings.quota_per_customer).await? {
         FileCreation::Created => Ok(Started {
             file,
             upload: Upload::Form(form),

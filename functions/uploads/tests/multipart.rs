@@ -23,6 +23,7 @@ const MIB: u64 = 1024 * 1024;
 const SIZE: u64 = 100 * MIB + 1;
 
 struct Api {
+    clock: Arc<testkit::TestClock>,
     router: Router,
     store: Arc<dyn Store>,
     objects: Arc<LocalFileStore>,
@@ -59,11 +60,12 @@ impl Api {
         let objects = Arc::new(LocalFileStore::in_memory(
             "http://127.0.0.1:9".parse().unwrap(),
         ));
-        let state = uploads::UploadsState::new(
-            portal::AppState::from_store(store.clone()),
-            objects.clone(),
-        );
+        let clock = Arc::new(testkit::TestClock::default());
+        let mut all = portal::AppState::from_store(store.clone());
+        all.clock = clock.clone();
+        let state = uploads::UploadsState::new(all, objects.clone());
         Self {
+            clock,
             router: uploads::router(state),
             store,
             objects,
@@ -460,6 +462,58 @@ async fn a_quota_that_the_file_would_break_leaves_no_upload_behind() {
     assert_eq!(
         codes(&answer),
         [("size".to_owned(), "file-quota-exceeded".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn an_upload_left_incomplete_past_its_lifetime_frees_the_quota_it_held() {
+    // Arrange: an upload holding most of the quota, never completed.
+    let api = Api::new().await;
+    let stale = api.start(2 * SIZE).await;
+    api.put_part(&stale, 1, 16 * MIB).await;
+    let stale_file = api.record(&stale).await.unwrap();
+    // By the agency's key: the customer's session would have ended by then.
+    let start_another = || {
+        api.call(
+            &api.key,
+            Method::POST,
+            "/files/uploads",
+            Some(json!({
+                "filename": "b.zip",
+                "contentType": "application/zip",
+                "size": SIZE,
+                "customerId": api.customer.to_string(),
+            })),
+        )
+    };
+
+    // Act: a new upload within the lifetime, then after it (S3's lifecycle rule has
+    // aborted the upload by then).
+    let within = start_another().await;
+    api.clock
+        .advance(chrono::Duration::days(2) + chrono::Duration::seconds(1));
+    let after = start_another().await;
+
+    // Assert
+    assert_eq!(
+        within.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        within.text
+    );
+    assert_eq!(after.status, StatusCode::CREATED, "{}", after.text);
+    assert!(
+        api.record(&stale).await.is_none(),
+        "the stale upload is forgotten"
+    );
+    assert_eq!(api.usage().await, SIZE);
+    let upload = stale_file.multipart.unwrap();
+    assert!(
+        api.objects
+            .list_parts(&stale_file.key, &upload.upload_id)
+            .await
+            .is_err(),
+        "and aborted"
     );
 }
 
