@@ -381,7 +381,7 @@ mod tests {
         ] {
             let part = part_size(size);
             assert!(
-                part >= portal::ports::MIN_PART_SIZE && part <= 5 * 1024 * MIB,
+                (portal::ports::MIN_PART_SIZE..=5 * 1024 * MIB).contains(&part),
                 "{size}"
             );
             assert!(size.div_ceil(part) <= u64::from(MAX_PARTS), "{size}");

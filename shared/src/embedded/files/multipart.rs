@@ -89,12 +89,15 @@ fn check_completion(
     Ok(())
 }
 
+/// An upload in memory: what it is, and its parts' bytes by number.
+type InMemory = (Upload, BTreeMap<u16, Vec<u8>>);
+
 /// Multipart uploads in memory.
 #[derive(Default)]
-pub(super) struct MemoryUploads(Mutex<HashMap<ulid::Ulid, (Upload, BTreeMap<u16, Vec<u8>>)>>);
+pub(super) struct MemoryUploads(Mutex<HashMap<ulid::Ulid, InMemory>>);
 
 impl MemoryUploads {
-    fn lock(&self) -> MutexGuard<'_, HashMap<ulid::Ulid, (Upload, BTreeMap<u16, Vec<u8>>)>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<ulid::Ulid, InMemory>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
