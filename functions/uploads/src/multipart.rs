@@ -272,11 +272,18 @@ pub async fn complete(state: &UploadsState, file: &FileRecord) -> Result<(), Par
     };
     match check_parts(upload, file.declared_size, &parts) {
         Verdict::Complete => {
-            state
+            match state
                 .objects
                 .complete_multipart(&file.key, &upload.upload_id, &parts)
-                .await?;
-            Ok(())
+                .await
+            {
+                Ok(_) => Ok(()),
+                // A second request completed it between our listing and ours.
+                Err(StoreError::NotFound) if state.objects.head(&file.key).await?.is_some() => {
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Verdict::Missing(numbers) => {
             let missing = numbers
