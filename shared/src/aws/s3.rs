@@ -574,6 +574,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_part_is_signed_for_its_upload_and_number_only() {
+        let store = S3FileStore::from_conf(&config(None), "portal-files");
+
+        let request = store
+            .presign_part(&key(), "upload-1", 7, 16 << 20, Duration::from_secs(3600))
+            .await
+            .unwrap();
+
+        assert_eq!(request.method, "PUT");
+        let url = Url::parse(&request.url).unwrap();
+        assert_eq!(query(&url, "uploadId").as_deref(), Some("upload-1"));
+        assert_eq!(query(&url, "partNumber").as_deref(), Some("7"));
+        assert_eq!(query(&url, "X-Amz-Expires").as_deref(), Some("3600"));
+        assert!(query(&url, "X-Amz-Signature").is_some());
+        // Nothing the browser must echo: a part's body is all it sends.
+        assert!(request.headers.is_empty(), "{:?}", request.headers);
+    }
+
+    #[tokio::test]
     async fn a_download_asks_s3_for_the_attachment_disposition() {
         let store = S3FileStore::from_conf(&config(None), "portal-files");
 
