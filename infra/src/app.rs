@@ -49,6 +49,19 @@ pub fn app(services: &Services) -> Router {
     let auth_state = auth::AuthState::new(state.clone(), services.mailer.clone());
     let forms_state = forms_state(services);
     let wishes_state = WishesState::new(state.clone(), services.mailer.clone());
+    // Locally, completing a multipart upload runs the upload-events handler in-process, as
+    // S3's event does in AWS.
+    let upload_files: Arc<dyn portal::ports::FileStore> = match &services.local_files {
+        Some(files) => Arc::new(crate::files_server::CompletionEvents {
+            store: services.files.clone(),
+            listener: Arc::new(InProcessEvents(upload_events::EventsState::new(
+                services.app_state(),
+                files.clone(),
+                services.mailer.clone(),
+            ))),
+        }),
+        None => services.files.clone(),
+    };
     let functions = Router::new()
         .merge(customers::routes().with_state(CustomersState::new(
             state,
@@ -65,7 +78,7 @@ pub fn app(services: &Services) -> Router {
         )))
         .merge(uploads::routes().with_state(uploads::UploadsState::new(
             services.app_state(),
-            services.files.clone(),
+            upload_files,
         )));
     if let Some(files) = &services.local_files {
         let events = upload_events::EventsState::new(

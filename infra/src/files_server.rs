@@ -16,23 +16,138 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{post, put},
 };
+use std::time::Duration;
+
 use portal::{
-    domain::{ObjectKey, object_key::attachment_disposition},
+    domain::{FileInfo, ObjectKey, object_key::attachment_disposition},
     embedded::{
         LocalFileStore,
         files::{FileLink, FileLinkError, POST_ROUTE},
     },
     http::{ApiError, Problem},
+    ports::{FileStore, PresignedPost, SignedRequest, StoreError, UploadedPart},
     post_policy::PostPolicyError,
 };
 
 /// Where the store's links point, under its base URL.
 pub const ROUTE: &str = "/_local/files/{*key}";
+/// Where its links to parts of multipart uploads point.
+pub const PART_ROUTE: &str = "/_local/uploads/parts/{*key}";
 
 /// Told of every upload the routes stored, as S3 tells the upload-events function.
 #[async_trait::async_trait]
 pub trait UploadListener: Send + Sync {
     async fn uploaded(&self, key: &ObjectKey, etag: String);
+}
+
+/// The file store the local runner's functions use: every call goes to the store, and a
+/// completed multipart upload is told to `listener` before the call answers, as S3 sends
+/// `ObjectCreated:CompleteMultipartUpload` for it (completing is an API call of the uploads
+/// function, not a request to the part route, so the route can't tell).
+pub struct CompletionEvents {
+    pub store: Arc<dyn FileStore>,
+    pub listener: Arc<dyn UploadListener>,
+}
+
+#[async_trait::async_trait]
+impl FileStore for CompletionEvents {
+    async fn presign_upload(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_upload(key, content_type, expires_in)
+            .await
+    }
+
+    async fn presign_post(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        size: std::ops::RangeInclusive<u64>,
+        expires_in: Duration,
+    ) -> Result<PresignedPost, StoreError> {
+        self.store
+            .presign_post(key, content_type, size, expires_in)
+            .await
+    }
+
+    async fn presign_download(
+        &self,
+        key: &ObjectKey,
+        download_name: &str,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_download(key, download_name, expires_in)
+            .await
+    }
+
+    async fn head(&self, key: &ObjectKey) -> Result<Option<FileInfo>, StoreError> {
+        self.store.head(key).await
+    }
+
+    async fn read_prefix(
+        &self,
+        key: &ObjectKey,
+        len: usize,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.read_prefix(key, len).await
+    }
+
+    async fn scan_status(&self, key: &ObjectKey) -> Result<Option<String>, StoreError> {
+        self.store.scan_status(key).await
+    }
+
+    async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
+        self.store.delete(key).await
+    }
+
+    async fn create_multipart(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+    ) -> Result<String, StoreError> {
+        self.store.create_multipart(key, content_type).await
+    }
+
+    async fn presign_part(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        number: u16,
+        max_size: u64,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        self.store
+            .presign_part(key, upload_id, number, max_size, expires_in)
+            .await
+    }
+
+    async fn list_parts(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StoreError> {
+        self.store.list_parts(key, upload_id).await
+    }
+
+    async fn complete_multipart(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<String, StoreError> {
+        let etag = self.store.complete_multipart(key, upload_id, parts).await?;
+        self.listener.uploaded(key, etag.clone()).await;
+        Ok(etag)
+    }
+
+    async fn abort_multipart(&self, key: &ObjectKey, upload_id: &str) -> Result<(), StoreError> {
+        self.store.abort_multipart(key, upload_id).await
+    }
 }
 
 #[derive(Clone)]
@@ -63,6 +178,7 @@ pub fn router_with(
     Router::new()
         .route(ROUTE, put(upload).get(download))
         .route(POST_ROUTE, post(upload_form))
+        .route(PART_ROUTE, put(upload_part))
         // Overrides the runner's limit for JSON bodies on this route only.
         .layer(DefaultBodyLimit::max(limit))
         .with_state(Files { store, listener })
@@ -82,6 +198,8 @@ enum RouteError {
     /// 403, or 400 for a size outside the range, as S3 answers a refused form.
     Form(PostPolicyError),
     NotFound,
+    /// 404, as S3 answers a part for an upload that was completed or aborted.
+    NoSuchUpload,
     TooLarge(usize),
     Unreadable(String),
     Unexpected(anyhow::Error),
@@ -128,6 +246,13 @@ impl IntoResponse for RouteError {
                     .detail("Nothing is stored under this key.")
                     .into_response()
             }
+            RouteError::NoSuchUpload => Problem::new(
+                StatusCode::NOT_FOUND,
+                "no-such-upload",
+                "No such multipart upload",
+            )
+            .detail("The upload was completed or aborted, or never started.")
+            .into_response(),
             RouteError::TooLarge(limit) => Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
@@ -202,6 +327,57 @@ async fn upload(State(files): State<Files>, request: Request) -> Result<StatusCo
         listener.uploaded(&key, tag).await;
     }
     Ok(StatusCode::OK)
+}
+
+/// A part of a multipart upload, as S3 takes a presigned UploadPart: the link is checked
+/// (signature, expiry, method, part number) before the body is read, and the body may be no
+/// larger than the link allows. Answers the part's ETag, which completing names.
+async fn upload_part(State(files): State<Files>, request: Request) -> Result<Response, RouteError> {
+    let store = files.store.clone();
+    let (mut parts, body) = request.into_parts();
+    let key = route_key(&mut parts, &store).await?;
+    let (upload_id, number, max_size) = store.verify_part(
+        parts.method.as_str(),
+        &key,
+        parts.uri.query().unwrap_or_default(),
+    )?;
+    let limit = usize::try_from(max_size)
+        .unwrap_or(usize::MAX)
+        .min(store.max_upload());
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(RouteError::TooLarge(limit));
+    }
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                RouteError::TooLarge(limit)
+            } else {
+                RouteError::Unreadable(rejection.body_text())
+            }
+        })?;
+    if bytes.len() > limit {
+        return Err(RouteError::TooLarge(limit));
+    }
+    let etag = match store
+        .write_part(&key, &upload_id, number, Vec::from(bytes))
+        .await
+    {
+        Ok(etag) => etag,
+        Err(StoreError::NotFound) => return Err(RouteError::NoSuchUpload),
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context("Failed to store a part")
+                .into());
+        }
+    };
+    let etag = HeaderValue::from_str(&etag).context("A part's ETag is no header value")?;
+    Ok((StatusCode::OK, [(header::ETAG, etag)]).into_response())
 }
 
 /// A `multipart/form-data` upload as S3 takes one: the form's fields, then the file, named
@@ -284,10 +460,6 @@ async fn download(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use portal::ports::FileStore;
-
     use super::*;
 
     #[tokio::test]

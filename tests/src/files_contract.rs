@@ -12,7 +12,7 @@ use portal::{
     aws::S3FileStore,
     domain::{CustomerId, ObjectKey, TenantId, object_key::attachment_disposition},
     embedded::LocalFileStore,
-    ports::{FileStore, PresignedPost, SignedRequest},
+    ports::{FileStore, MIN_PART_SIZE, PresignedPost, SignedRequest, StoreError, UploadedPart},
 };
 use ulid::Ulid;
 
@@ -29,6 +29,9 @@ macro_rules! files_contract {
             signed_requests_name_their_method_and_expiry,
             a_form_upload_is_stored_with_its_size_and_content_type,
             the_first_bytes_of_a_file_are_read_without_the_rest,
+            a_multipart_upload_resumes_where_it_stopped_and_completes,
+            an_aborted_multipart_upload_is_gone_and_aborting_again_succeeds,
+            an_upload_id_the_store_never_made_reaches_nothing,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -358,6 +361,144 @@ pub async fn signed_requests_name_their_method_and_expiry(files: Files) {
     }
 }
 
+/// PUTs `bytes` as part `number` through a presigned part URL, as the files page does.
+pub async fn upload_part(
+    files: &Files,
+    key: &ObjectKey,
+    upload_id: &str,
+    number: u16,
+    bytes: &[u8],
+) -> UploadedPart {
+    let request = files
+        .store
+        .presign_part(key, upload_id, number, MIN_PART_SIZE, HOUR)
+        .await
+        .expect("a part is presigned");
+    assert_eq!(request.method, "PUT");
+    let response = send(&request, Some(bytes.to_vec())).await;
+    let status = response.status();
+    let etag = response.headers().get("etag").cloned();
+    assert_eq!(status, 200, "{}", response.text().await.unwrap_or_default());
+    let etag = etag.expect("a part's ETag is exposed");
+    UploadedPart {
+        number,
+        etag: etag.to_str().expect("an ASCII ETag").to_owned(),
+        size: bytes.len() as u64,
+    }
+}
+
+/// A first part of S3's smallest size (all but the last part must be at least that).
+fn first_part() -> Vec<u8> {
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(MIN_PART_SIZE as usize, b'a');
+    bytes
+}
+
+pub async fn a_multipart_upload_resumes_where_it_stopped_and_completes(files: Files) {
+    // Arrange: an upload whose first part arrived before the browser was closed.
+    let key = unique_key("Großes Archiv.zip");
+    let upload_id = files
+        .store
+        .create_multipart(&key, "application/zip")
+        .await
+        .unwrap();
+    let (one, two) = (first_part(), b"the rest".to_vec());
+    let first = upload_part(&files, &key, &upload_id, 1, &one).await;
+
+    // Act: the page comes back, lists what arrived and sends only the rest.
+    let listed = files.store.list_parts(&key, &upload_id).await.unwrap();
+    assert_eq!(listed, std::slice::from_ref(&first));
+    let second = upload_part(&files, &key, &upload_id, 2, &two).await;
+    let parts = files.store.list_parts(&key, &upload_id).await.unwrap();
+    assert_eq!(
+        parts,
+        [first, second],
+        "the listing is what the uploads answered"
+    );
+    let etag = files
+        .store
+        .complete_multipart(&key, &upload_id, &parts)
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(parts.iter().map(|p| p.size).sum::<u64>(), MIN_PART_SIZE + 8);
+    assert!(etag.trim_matches('"').ends_with("-2"), "{etag}");
+    let info = files
+        .store
+        .head(&key)
+        .await
+        .unwrap()
+        .expect("the file is stored");
+    assert_eq!(info.size, MIN_PART_SIZE + 8);
+    assert_eq!(info.content_type.as_deref(), Some("application/zip"));
+    let prefix = files.store.read_prefix(&key, 4).await.unwrap();
+    assert_eq!(prefix.as_deref(), Some(&b"PK\x03\x04"[..]));
+    let request = files
+        .store
+        .presign_download(&key, "a.zip", HOUR)
+        .await
+        .unwrap();
+    let body = send(&request, None).await.bytes().await.unwrap();
+    assert_eq!(&body[..MIN_PART_SIZE as usize], &one[..]);
+    assert_eq!(&body[MIN_PART_SIZE as usize..], &two[..]);
+    assert!(matches!(
+        files.store.list_parts(&key, &upload_id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn an_aborted_multipart_upload_is_gone_and_aborting_again_succeeds(files: Files) {
+    // Arrange
+    let key = unique_key("big.zip");
+    let upload_id = files
+        .store
+        .create_multipart(&key, "application/zip")
+        .await
+        .unwrap();
+    upload_part(&files, &key, &upload_id, 1, b"abc").await;
+
+    // Act
+    files.store.abort_multipart(&key, &upload_id).await.unwrap();
+    let again = files.store.abort_multipart(&key, &upload_id).await;
+
+    // Assert
+    assert!(again.is_ok(), "{again:?}");
+    assert!(matches!(
+        files.store.list_parts(&key, &upload_id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(files.store.head(&key).await.unwrap(), None);
+}
+
+pub async fn an_upload_id_the_store_never_made_reaches_nothing(files: Files) {
+    // Arrange: a real upload of another key, and ids a client might make up.
+    let key = unique_key("big.zip");
+    let theirs = files
+        .store
+        .create_multipart(&unique_key("theirs.zip"), "application/zip")
+        .await
+        .unwrap();
+
+    for made_up in [
+        Ulid::new().to_string(),
+        "../../../etc".to_owned(),
+        theirs.clone() + "x",
+    ] {
+        // Act
+        let listed = files.store.list_parts(&key, &made_up).await;
+        let completed = files.store.complete_multipart(&key, &made_up, &[]).await;
+
+        // Assert
+        assert!(
+            matches!(listed, Err(StoreError::NotFound)),
+            "{made_up}: {listed:?}"
+        );
+        assert!(completed.is_err(), "{made_up}");
+        assert_eq!(files.store.head(&key).await.unwrap(), None);
+    }
+}
+
 /// The local twin in memory, served on 127.0.0.1 with an OS-chosen port.
 pub async fn local_in_memory() -> Files {
     Files {
@@ -395,9 +536,10 @@ pub async fn serve_local(make: impl FnOnce(url::Url) -> LocalFileStore) -> Arc<L
     store
 }
 
-/// S3 on moto's server with the real SDK client, in a bucket of its own.
+/// S3 on moto's server with the real SDK client, in a bucket of its own, through
+/// [`crate::moto::s3_endpoint`] (which gives two of moto's answers S3's XML roots).
 pub async fn moto() -> Files {
-    let config = crate::delivery_contract::moto_config().await;
+    let config = portal::aws::config::load(Some(&crate::moto::s3_endpoint().await)).await;
     let store = S3FileStore::from_conf(&config, fresh_bucket(&config).await);
     Files {
         store: Arc::new(store),

@@ -404,3 +404,67 @@ async fn a_form_without_a_file_part_is_a_clear_400() {
         .unwrap();
     form_refused(response, 400, "unreadable-body").await;
 }
+
+#[tokio::test]
+async fn a_part_link_is_checked_as_s3_checks_a_presigned_upload_part() {
+    // Arrange: an upload of one key, another of another key, and a part link of each.
+    let clock = Arc::new(TestClock::stopped());
+    let store = serve_local(|base| LocalFileStore::in_memory(base).with_clock(clock.clone())).await;
+    let (key, other) = (unique_key("big.zip"), unique_key("theirs.zip"));
+    let upload_id = store
+        .create_multipart(&key, "application/zip")
+        .await
+        .unwrap();
+    let theirs = store
+        .create_multipart(&other, "application/zip")
+        .await
+        .unwrap();
+    let part = store
+        .presign_part(&key, &upload_id, 1, 10, MINUTE)
+        .await
+        .unwrap();
+
+    // Act + Assert: a changed signature, part number, size or upload is refused.
+    for (name, value) in [
+        ("sig", "0".repeat(64)),
+        ("part", format!("{upload_id}:2:10")),
+        ("part", format!("{upload_id}:1:999")),
+        ("part", format!("{theirs}:1:10")),
+    ] {
+        let response = send(&with_param(&part, name, &value), Some(b"abc".to_vec())).await;
+        assert!(
+            refused(response).await.contains("signature"),
+            "{name}={value}"
+        );
+    }
+    // A body larger than the link allows.
+    let too_large = send(&part, Some(vec![b'a'; 11])).await;
+    assert_eq!(too_large.status(), 413);
+    // A part link for another key's upload finds no upload of this key.
+    let crossed = store
+        .presign_part(&key, &theirs, 1, 10, MINUTE)
+        .await
+        .unwrap();
+    assert_eq!(send(&crossed, Some(b"abc".to_vec())).await.status(), 404);
+    // An upload link whose Content-Type reads like a part's detail can't pass as a part
+    // link: the signature covers the kind of link.
+    let detail = format!("{upload_id}:1:10");
+    let upload = store.presign_upload(&key, &detail, MINUTE).await.unwrap();
+    let mut as_part = upload.clone();
+    as_part.url = as_part
+        .url
+        .replace("/_local/files/", "/_local/uploads/parts/")
+        .replace("ct=", "part=");
+    as_part.headers.clear();
+    assert!(
+        refused(send(&as_part, Some(b"abc".to_vec())).await)
+            .await
+            .contains("signature")
+    );
+    // After its expiry.
+    clock.set(part.expires_at);
+    let late = send(&part, Some(b"abc".to_vec())).await;
+    assert!(refused(late).await.contains("expired"));
+    assert!(store.list_parts(&key, &upload_id).await.unwrap().is_empty());
+    assert!(store.list_parts(&other, &theirs).await.unwrap().is_empty());
+}

@@ -291,3 +291,149 @@ async fn the_start_page_says_files_wait_once_the_agency_shared_one_until_the_cus
     assert_eq!(page.status(), 200);
     assert_eq!(portal.files_waiting(&session).await, json!(false));
 }
+
+#[tokio::test]
+async fn a_large_upload_in_parts_resumes_completes_and_is_recorded_in_process() {
+    // Arrange: an agency that takes files up to 1 GiB, and a logged-in customer.
+    const MIB: usize = 1024 * 1024;
+    let portal = Portal::start().await;
+    let agency = testkit::agency(
+        portal.services.store.as_ref(),
+        &portal::domain::NewTenant {
+            name: "Agentur".into(),
+            portal_base_url: portal.base.clone(),
+            sender_email: "hello@agency.example".into(),
+            default_language: "de".into(),
+            tier: "starter".into(),
+        },
+        "e2e",
+    )
+    .await;
+    portal
+        .services
+        .store
+        .put_file_settings(
+            agency.tenant.id,
+            &portal::domain::FileSettings {
+                max_file_size: 1024 * MIB as u64,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (_, session) = testkit::customer_session(
+        portal.services.store.as_ref(),
+        agency.tenant.id,
+        "gross@e2e.example",
+    )
+    .await;
+    let size = 100 * MIB + 3;
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(size, b'z');
+
+    // Act: start, send three parts, "close the browser", list, send the rest, complete.
+    let (status, started) = portal
+        .json(
+            &session,
+            reqwest::Method::POST,
+            "/files/uploads",
+            Some(json!({"filename": "Film.zip", "contentType": "application/zip", "size": size})),
+        )
+        .await;
+    assert_eq!(status, 201, "{started}");
+    let id = started["file"]["id"].as_str().unwrap().to_owned();
+    let part_size = started["multipart"]["partSize"].as_u64().unwrap() as usize;
+    let count = started["multipart"]["partCount"].as_u64().unwrap();
+    let send = |numbers: Vec<u64>| {
+        let (portal, session, id, bytes) = (&portal, &session, &id, &bytes);
+        async move {
+            let (status, signed) = portal
+                .json(
+                    session,
+                    reqwest::Method::POST,
+                    &format!("/files/{id}/parts"),
+                    Some(json!({ "partNumbers": numbers })),
+                )
+                .await;
+            assert_eq!(status, 200, "{signed}");
+            for part in signed["parts"].as_array().unwrap() {
+                let n = part["partNumber"].as_u64().unwrap() as usize;
+                let body = bytes[(n - 1) * part_size..(n * part_size).min(bytes.len())].to_vec();
+                let response = portal
+                    .http
+                    .put(part["url"].as_str().unwrap())
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200, "part {n}");
+                assert!(response.headers().contains_key("etag"));
+            }
+        }
+    };
+    send(vec![1, 2, 3]).await;
+    let (_, listed) = portal
+        .json(
+            &session,
+            reqwest::Method::GET,
+            &format!("/files/{id}/parts"),
+            None,
+        )
+        .await;
+    let arrived: Vec<u64> = listed["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["partNumber"].as_u64().unwrap())
+        .collect();
+    assert_eq!(arrived, [1, 2, 3]);
+    send((4..=count).collect()).await;
+    let (status, completed) = portal
+        .json(
+            &session,
+            reqwest::Method::POST,
+            &format!("/files/{id}/complete"),
+            None,
+        )
+        .await;
+
+    // Assert: the in-process upload-events handler checked and recorded it.
+    assert_eq!(status, 202, "{completed}");
+    assert_eq!(completed["state"], "available", "{completed}");
+    assert_eq!(completed["size"], size as u64);
+    let record = portal
+        .services
+        .store
+        .get_file(
+            agency.tenant.id,
+            completed["customerId"].as_str().unwrap().parse().unwrap(),
+            id.parse().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let etag = record.etag.unwrap();
+    assert!(
+        etag.trim_matches('"').ends_with(&format!("-{count}")),
+        "{etag}"
+    );
+    let download = portal
+        .http
+        .get(format!("{}/files/{id}/download", portal.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    let location = download.headers()["location"].to_str().unwrap().to_owned();
+    let body = portal
+        .http
+        .get(location)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(body.len(), size);
+    assert!(body[..] == bytes[..], "the parts join in order");
+}

@@ -86,6 +86,7 @@ impl World {
             uploaded_at: None,
             reason: None,
             version: 1,
+            multipart: None,
         };
         assert_eq!(
             self.store.create_file(&file, 1 << 30).await.unwrap(),
@@ -151,6 +152,61 @@ async fn a_matching_upload_becomes_available_with_its_size_and_etag() {
         Some("2026-03-14T09:26:53.589+00:00".to_owned())
     );
     assert_eq!(recorded.version, 2);
+}
+
+#[tokio::test]
+async fn a_completed_multipart_upload_is_recorded_like_a_form_upload() {
+    // Arrange: a pending file whose bytes arrived in two parts (S3's multipart ETag is
+    // `{digest}-{parts}`, and the type is sniffed from a ranged read of the joined object).
+    let world = World::new();
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(5 * 1024 * 1024, b'z');
+    let file = world
+        .uploaded("Film.zip", "application/zip", bytes.len() as u64 + 5, b"")
+        .await;
+    world.objects.delete(&file.key).await.unwrap();
+    let upload = world
+        .objects
+        .create_multipart(&file.key, "application/zip")
+        .await
+        .unwrap();
+    world
+        .objects
+        .write_part(&file.key, &upload, 1, bytes)
+        .await
+        .unwrap();
+    world
+        .objects
+        .write_part(&file.key, &upload, 2, b"rest!".to_vec())
+        .await
+        .unwrap();
+    let parts = world.objects.list_parts(&file.key, &upload).await.unwrap();
+    world
+        .objects
+        .complete_multipart(&file.key, &upload, &parts)
+        .await
+        .unwrap();
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/s3-object-created-multipart.json"
+    ))
+    .unwrap()
+    .replace("__KEY__", file.key.as_str());
+    let event: S3Event = serde_json::from_str(&json).expect("a real S3 event parses");
+
+    // Act: the event and a duplicate of it.
+    let first = handle_event(&world.state, event.clone()).await.unwrap();
+    let again = handle_event(&world.state, event).await.unwrap();
+
+    // Assert
+    assert_eq!(first, vec![Outcome::Available(file.id)]);
+    assert_eq!(again, vec![Outcome::AlreadyHandled(file.id)]);
+    let recorded = world.reread(&file).await;
+    assert_eq!(recorded.size, Some(5 * 1024 * 1024 + 5));
+    assert_eq!(
+        recorded.etag.as_deref(),
+        Some("3858f62230ac3c915f300c664312c11f-2")
+    );
 }
 
 #[tokio::test]

@@ -20,7 +20,9 @@ use portal::{
 use serde::{Deserialize, Serialize, Serializer};
 
 pub mod caller;
+pub mod expiry;
 mod links;
+pub mod multipart;
 mod page;
 mod state;
 pub mod upload;
@@ -44,6 +46,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/files/{fileId}/delete"),
     ("POST", "/files/{fileId}/share"),
     ("POST", "/files/{fileId}/links/{linkId}/revoke"),
+    ("POST", "/files/{fileId}/parts"),
+    ("GET", "/files/{fileId}/parts"),
+    ("POST", "/files/{fileId}/complete"),
+    ("DELETE", "/files/{fileId}/upload"),
 ];
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -78,6 +84,12 @@ pub fn routes() -> Router<UploadsState> {
             axum::routing::delete(links::revoke),
         )
         .route("/d/{token}", get(links::follow))
+        .route("/files/{fileId}/parts", get(list_parts).post(sign_parts))
+        .route("/files/{fileId}/complete", post(complete_upload))
+        .route(
+            "/files/{fileId}/upload",
+            axum::routing::delete(abort_upload),
+        )
 }
 
 /// A file as the API shows it.
@@ -149,10 +161,33 @@ impl From<PresignedPost> for UploadForm {
     }
 }
 
+/// How a large file is sent: in `partCount` parts of `partSize` bytes (the last one holds
+/// the rest), each signed by `POST /files/{fileId}/parts`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PartsPlan {
+    part_size: u64,
+    part_count: u64,
+    max_batch: usize,
+}
+
+impl PartsPlan {
+    fn of(file: &FileRecord, upload: &portal::domain::MultipartUpload) -> Self {
+        Self {
+            part_size: upload.part_size,
+            part_count: upload.part_count(file.declared_size),
+            max_batch: multipart::MAX_BATCH,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Started {
     file: FileView,
-    upload: UploadForm,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upload: Option<UploadForm>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    multipart: Option<PartsPlan>,
 }
 
 async fn start_upload(
@@ -172,9 +207,17 @@ async fn start_upload(
     let location = format!("/files/{}", started.file.id);
     let mut response = (
         StatusCode::CREATED,
-        Json(Started {
-            file: FileView::from(&started.file),
-            upload: started.form.into(),
+        Json(match started.upload {
+            upload::Upload::Form(form) => Started {
+                file: FileView::from(&started.file),
+                upload: Some(form.into()),
+                multipart: None,
+            },
+            upload::Upload::Parts(plan) => Started {
+                file: FileView::from(&started.file),
+                upload: None,
+                multipart: Some(PartsPlan::of(&started.file, &plan)),
+            },
         }),
     )
         .into_response();
@@ -347,6 +390,134 @@ pub(crate) async fn load(
         .get_file(owner.tenant, owner.customer, id)
         .await?
         .ok_or(ApiError::NotFound("file"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PartsRequest {
+    part_numbers: Vec<u64>,
+    /// Staff only: whose file it is.
+    #[serde(default)]
+    customer_id: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedPart {
+    part_number: u16,
+    method: String,
+    url: String,
+    /// Headers to send as they are (none for S3's part URLs).
+    #[serde(serialize_with = "in_order")]
+    headers: Vec<(String, String)>,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignedParts {
+    parts: Vec<SignedPart>,
+}
+
+/// `POST /files/{fileId}/parts`: a signed `PUT` for each named part (at most
+/// [`multipart::MAX_BATCH`]); the browser keeps each answer's `ETag` to itself, since
+/// completing lists the parts on the server.
+async fn sign_parts(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    JsonBody(request): JsonBody<PartsRequest>,
+) -> Result<Json<SignedParts>, ApiError> {
+    let owner = caller.owner(&state, request.customer_id.as_deref()).await?;
+    let file = load(&state, owner, &id).await?;
+    let signed = multipart::sign_parts(&state, &file, &request.part_numbers).await?;
+    Ok(Json(SignedParts {
+        parts: signed
+            .into_iter()
+            .map(|(number, r)| SignedPart {
+                part_number: number,
+                method: r.method,
+                url: r.url,
+                headers: r.headers,
+                expires_at: r.expires_at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArrivedPart {
+    part_number: u16,
+    size: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PartList {
+    #[serde(flatten)]
+    plan: PartsPlan,
+    parts: Vec<ArrivedPart>,
+}
+
+/// `GET /files/{fileId}/parts`: the plan and the parts that arrived, so an interrupted
+/// upload sends only the rest.
+async fn list_parts(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<Json<PartList>, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let file = load(&state, owner, &id).await?;
+    let parts = multipart::list_parts(&state, &file).await?;
+    let Some(plan) = &file.multipart else {
+        return Err(ApiError::UploadNotPending(file.state.as_str()));
+    };
+    Ok(Json(PartList {
+        plan: PartsPlan::of(&file, plan),
+        parts: parts
+            .into_iter()
+            .map(|p| ArrivedPart {
+                part_number: p.number,
+                size: p.size,
+            })
+            .collect(),
+    }))
+}
+
+/// `POST /files/{fileId}/complete`: `202` with the file, which the upload event (locally:
+/// at once) moves on from `pending`.
+async fn complete_upload(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<Response, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let file = load(&state, owner, &id).await?;
+    multipart::complete(&state, &file).await?;
+    tracing::info!(tenant = %owner.tenant, customer = %owner.customer, file = %file.id, "multipart upload completed");
+    let file = load(&state, owner, &id).await?;
+    Ok((StatusCode::ACCEPTED, Json(FileView::from(&file))).into_response())
+}
+
+/// `DELETE /files/{fileId}/upload`: aborts a pending multipart upload and forgets the file
+/// (its quota freed); a file already gone answers the same `204`.
+async fn abort_upload(
+    State(state): State<UploadsState>,
+    caller: Caller,
+    PathParam(id): PathParam<String>,
+    QueryParam(params): QueryParam<OwnerParams>,
+) -> Result<StatusCode, ApiError> {
+    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let file = match load(&state, owner, &id).await {
+        Ok(file) => Some(file),
+        Err(ApiError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    multipart::abort(&state, owner, file).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn encode_cursor(after: FileId) -> String {

@@ -105,7 +105,7 @@ impl From<UploadError> for ApiError {
     }
 }
 
-fn refuse(field: &str, problem: UploadProblem) -> UploadError {
+pub(crate) fn refuse(field: &str, problem: UploadProblem) -> UploadError {
     UploadError::Invalid(vec![FieldError::of(field, &problem)])
 }
 
@@ -125,10 +125,18 @@ fn is_media_type(raw: &str) -> bool {
             .is_some_and(|(t, s)| token(t) && token(s))
 }
 
-/// What a started upload answers: the pending file and the form that uploads it.
+/// What a started upload answers: the pending file and how to send its bytes.
 pub struct Started {
     pub file: FileRecord,
-    pub form: PresignedPost,
+    pub upload: Upload,
+}
+
+/// How the browser sends a file's bytes.
+pub enum Upload {
+    /// One POST form, for a file up to [`crate::multipart::THRESHOLD`].
+    Form(PresignedPost),
+    /// Parts, signed in batches ([`crate::multipart`]), for a larger file.
+    Parts(portal::domain::MultipartUpload),
 }
 
 pub async fn start(
@@ -178,8 +186,14 @@ pub async fn start(
     }
     if request.size == 0 {
         errors.push(FieldError::of("size", &UploadProblem::Empty));
-    } else if request.size > settings.max_file_size {
-        let max = settings.max_file_size;
+    } else if request.size
+        > settings
+            .max_file_size
+            .min(crate::multipart::MAX_OBJECT_SIZE)
+    {
+        let max = settings
+            .max_file_size
+            .min(crate::multipart::MAX_OBJECT_SIZE);
         errors.push(FieldError::of("size", &UploadProblem::TooLarge { max }));
     }
     let (Some(name), Some(folder), true) = (name, folder, errors.is_empty()) else {
@@ -207,7 +221,11 @@ pub async fn start(
         uploaded_at: None,
         reason: None,
         version: 1,
+        multipart: None,
     };
+    if file.declared_size > crate::multipart::THRESHOLD {
+        return crate::multipart::start(state, owner, file, settings.quota_per_customer).await;
+    }
     // Signed first: a form that can't be made leaves no pending file holding the quota.
     let form = state
         .objects
@@ -218,12 +236,11 @@ pub async fn start(
             FORM_LIFETIME,
         )
         .await?;
-    match state
-        .files
-        .create_file(&file, settings.quota_per_customer)
-        .await?
-    {
-        FileCreation::Created => Ok(Started { file, form }),
+    match crate::expiry::create_pending(state, owner, &file, settings.quota_per_customer).await? {
+        FileCreation::Created => Ok(Started {
+            file,
+            upload: Upload::Form(form),
+        }),
         FileCreation::QuotaExceeded { used } => Err(refuse(
             "size",
             UploadProblem::QuotaExceeded {

@@ -2,7 +2,8 @@
 //! never pass through a function (API Gateway and Lambda cap bodies at a few MB).
 //!
 //! The function's role needs `s3:PutObject`, `s3:GetObject` and `s3:DeleteObject` on the
-//! bucket's objects, and `s3:ListBucket` on the bucket: without it S3 answers a HEAD of a
+//! bucket's objects (with `s3:AbortMultipartUpload` and `s3:ListMultipartUploadParts` for
+//! large files in parts), and `s3:ListBucket` on the bucket: without it S3 answers a HEAD of a
 //! missing object with 403 instead of 404, and [`FileStore::head`] fails instead of
 //! answering `None`. A presigned request stops working when the credentials that signed it
 //! expire, whatever its own expiry: in Lambda those are the role's session credentials.
@@ -14,15 +15,20 @@ use async_trait::async_trait;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_sdk_s3::{
     Client,
-    operation::{get_object::GetObjectError, head_object::HeadObjectError},
+    error::{ProvideErrorMetadata, SdkError},
+    operation::{
+        abort_multipart_upload::AbortMultipartUploadError, get_object::GetObjectError,
+        head_object::HeadObjectError,
+    },
     presigning::{PresignedRequest, PresigningConfig},
+    types::{CompletedMultipartUpload, CompletedPart},
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use secrecy::SecretString;
 
 use crate::{
     domain::{FileInfo, ObjectKey, object_key::attachment_disposition},
-    ports::{FileStore, PresignedPost, SignedRequest, StoreError},
+    ports::{FileStore, PresignedPost, SignedRequest, StoreError, UploadedPart},
     post_policy::{PostPolicy, SigningIdentity},
 };
 
@@ -126,6 +132,13 @@ fn signed(request: &PresignedRequest, expires_at: DateTime<Utc>) -> SignedReques
             .collect(),
         expires_at,
     }
+}
+
+/// Whether S3 refused a request because the multipart upload is not there (completed,
+/// aborted, or cleaned up by the bucket's lifecycle rule).
+fn is_no_such_upload<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    err.as_service_error()
+        .is_some_and(|e| e.code() == Some("NoSuchUpload"))
 }
 
 /// What may stand in a form field and in a header alike (tab, and bytes from space up but
@@ -326,6 +339,168 @@ impl FileStore for S3FileStore {
             .context("Failed to delete a file from S3")?;
         Ok(())
     }
+
+    #[tracing::instrument(name = "s3_create_multipart_upload", skip_all, fields(bucket = %self.bucket))]
+    async fn create_multipart(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+    ) -> Result<String, StoreError> {
+        let output = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(content_type)
+            .send()
+            .await
+            .context("Failed to start a multipart upload in S3")?;
+        let id = output
+            .upload_id()
+            .context("S3 started a multipart upload without an upload id")?;
+        Ok(id.to_owned())
+    }
+
+    #[tracing::instrument(name = "s3_presign_upload_part", skip_all, fields(bucket = %self.bucket, number))]
+    async fn presign_part(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        number: u16,
+        _max_size: u64,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        let (config, expires_at) = presigning(expires_in)?;
+        let request = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .upload_id(upload_id)
+            .part_number(i32::from(number))
+            .presigned(config)
+            .await
+            .context("Failed to presign a part upload to S3")?;
+        Ok(signed(&request, expires_at))
+    }
+
+    #[tracing::instrument(name = "s3_list_parts", skip_all, fields(bucket = %self.bucket))]
+    async fn list_parts(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StoreError> {
+        let mut parts = Vec::new();
+        let mut marker: Option<String> = None;
+        // S3 answers at most 1,000 parts a page; an upload has at most 10,000.
+        loop {
+            let result = self
+                .client
+                .list_parts()
+                .bucket(&self.bucket)
+                .key(key.as_str())
+                .upload_id(upload_id)
+                .set_part_number_marker(marker.take())
+                .send()
+                .await;
+            let output = match result {
+                Ok(output) => output,
+                Err(err) if is_no_such_upload(&err) => return Err(StoreError::NotFound),
+                Err(err) => {
+                    return Err(anyhow::Error::new(err)
+                        .context("Failed to list the parts of a multipart upload in S3")
+                        .into());
+                }
+            };
+            for part in output.parts() {
+                let number = part
+                    .part_number()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .context("S3 listed a part without a valid number")?;
+                let size = part
+                    .size()
+                    .and_then(|s| u64::try_from(s).ok())
+                    .context("S3 listed a part without a valid size")?;
+                let etag = part.e_tag().context("S3 listed a part without an ETag")?;
+                parts.push(UploadedPart {
+                    number,
+                    etag: etag.to_owned(),
+                    size,
+                });
+            }
+            match (output.is_truncated(), output.next_part_number_marker()) {
+                (Some(true), Some(next)) => marker = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        parts.sort_by_key(|p| p.number);
+        parts.dedup_by_key(|p| p.number);
+        Ok(parts)
+    }
+
+    #[tracing::instrument(name = "s3_complete_multipart_upload", skip_all, fields(bucket = %self.bucket))]
+    async fn complete_multipart(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<String, StoreError> {
+        let completed = parts
+            .iter()
+            .map(|p| {
+                CompletedPart::builder()
+                    .part_number(i32::from(p.number))
+                    .e_tag(&p.etag)
+                    .build()
+            })
+            .collect();
+        let result = self
+            .client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .upload_id(upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(completed))
+                    .build(),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(output) => Ok(output.e_tag().unwrap_or_default().to_owned()),
+            Err(err) if is_no_such_upload(&err) => Err(StoreError::NotFound),
+            Err(err) => Err(anyhow::Error::new(err)
+                .context("Failed to complete a multipart upload in S3")
+                .into()),
+        }
+    }
+
+    #[tracing::instrument(name = "s3_abort_multipart_upload", skip_all, fields(bucket = %self.bucket))]
+    async fn abort_multipart(&self, key: &ObjectKey, upload_id: &str) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .upload_id(upload_id)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(AbortMultipartUploadError::NoSuchUpload(_))
+                ) || is_no_such_upload(&err) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(anyhow::Error::new(err)
+                .context("Failed to abort a multipart upload in S3")
+                .into()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -396,6 +571,25 @@ mod tests {
         );
         let lifetime = request.expires_at - before.trunc_subsecs(0);
         assert!((899..=901).contains(&lifetime.num_seconds()), "{lifetime}");
+    }
+
+    #[tokio::test]
+    async fn a_part_is_signed_for_its_upload_and_number_only() {
+        let store = S3FileStore::from_conf(&config(None), "portal-files");
+
+        let request = store
+            .presign_part(&key(), "upload-1", 7, 16 << 20, Duration::from_secs(3600))
+            .await
+            .unwrap();
+
+        assert_eq!(request.method, "PUT");
+        let url = Url::parse(&request.url).unwrap();
+        assert_eq!(query(&url, "uploadId").as_deref(), Some("upload-1"));
+        assert_eq!(query(&url, "partNumber").as_deref(), Some("7"));
+        assert_eq!(query(&url, "X-Amz-Expires").as_deref(), Some("3600"));
+        assert!(query(&url, "X-Amz-Signature").is_some());
+        // Nothing the browser must echo: a part's body is all it sends.
+        assert!(request.headers.is_empty(), "{:?}", request.headers);
     }
 
     #[tokio::test]

@@ -88,6 +88,25 @@ pub struct FileRecord {
     pub reason: Option<String>,
     /// Counts writes; a write is conditioned on the version it read.
     pub version: u64,
+    /// For a file uploaded in parts: the store's upload and the part size the server chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multipart: Option<MultipartUpload>,
+}
+
+/// A multipart upload a file record started: the store's upload id (never taken from a
+/// client) and the size of every part but the last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MultipartUpload {
+    pub upload_id: String,
+    pub part_size: u64,
+}
+
+impl MultipartUpload {
+    /// How many parts a file of `size` bytes takes.
+    pub fn part_count(&self, size: u64) -> u64 {
+        size.div_ceil(self.part_size)
+    }
 }
 
 impl FileRecord {

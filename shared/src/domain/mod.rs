@@ -37,7 +37,10 @@ pub use feedback::{
     Author, AuthorKind, FeedbackItem, FeedbackNotice, FeedbackReply, FeedbackSite, FeedbackState,
     FeedbackToken, HistoryEntry, NoticeKind, Position, SiteUrl, Viewport,
 };
-pub use file::{DirectLink, FileNotice, FileRecord, FileSettings, FileState, NoticeTo, Uploader};
+pub use file::{
+    DirectLink, FileNotice, FileRecord, FileSettings, FileState, MultipartUpload, NoticeTo,
+    Uploader,
+};
 pub use form::{
     EmailState, EntryField, Form, FormChanges, FormEntry, FormEntryId, FormId, NotificationDue,
     Origin, RedirectUrl, TurnstileSecret, Verification,

@@ -72,6 +72,20 @@ impl std::fmt::Debug for PresignedPost {
     }
 }
 
+/// A part of a multipart upload that the store holds: its number (1 to
+/// [`MAX_PARTS`]), the ETag the store gave it, and its size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedPart {
+    pub number: u16,
+    pub etag: String,
+    pub size: u64,
+}
+
+/// What S3 allows in one multipart upload: parts are numbered 1 to 10,000.
+pub const MAX_PARTS: u16 = 10_000;
+/// S3's smallest part, but for the last one.
+pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+
 /// Files that clients upload and download themselves, with signed requests.
 #[async_trait]
 pub trait FileStore: Send + Sync {
@@ -121,4 +135,43 @@ pub trait FileStore: Send + Sync {
     ) -> Result<Option<String>, StoreError>;
     /// Deleting a file that isn't there succeeds, as on S3.
     async fn delete(&self, key: &crate::domain::ObjectKey) -> Result<(), StoreError>;
+
+    /// Starts a multipart upload of `key` with `content_type` and answers its upload id (the
+    /// store's, never a client's).
+    async fn create_multipart(
+        &self,
+        key: &crate::domain::ObjectKey,
+        content_type: &str,
+    ) -> Result<String, StoreError>;
+    /// A `PUT` that uploads part `number` of the upload, its body at most `max_size` bytes
+    /// (the twin enforces it; S3 takes any part size and the completion checks the total).
+    async fn presign_part(
+        &self,
+        key: &crate::domain::ObjectKey,
+        upload_id: &str,
+        number: u16,
+        max_size: u64,
+        expires_in: std::time::Duration,
+    ) -> Result<SignedRequest, StoreError>;
+    /// The parts uploaded so far, by number; [`StoreError::NotFound`] when the store has no
+    /// such upload of `key` (completed, aborted or never started).
+    async fn list_parts(
+        &self,
+        key: &crate::domain::ObjectKey,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StoreError>;
+    /// Joins `parts` (in number order) into the file under `key` and answers its ETag;
+    /// [`StoreError::NotFound`] when there is no such upload.
+    async fn complete_multipart(
+        &self,
+        key: &crate::domain::ObjectKey,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<String, StoreError>;
+    /// Drops the upload and its parts; an upload that isn't there (any more) is no error.
+    async fn abort_multipart(
+        &self,
+        key: &crate::domain::ObjectKey,
+        upload_id: &str,
+    ) -> Result<(), StoreError>;
 }

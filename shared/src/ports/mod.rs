@@ -30,7 +30,7 @@ pub use customers::{CustomerStore, LinkVoids};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
 pub use feedback::FeedbackStore;
 pub use file_records::{FileCreation, FileRecordStore};
-pub use files::{FileStore, PresignedPost, SignedRequest};
+pub use files::{FileStore, MAX_PARTS, MIN_PART_SIZE, PresignedPost, SignedRequest, UploadedPart};
 pub use form_entries::{EntryFilter, FormEntryStore};
 pub use forms::{FormCount, FormStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};

@@ -34,6 +34,7 @@ pub fn pending_file(tenant: TenantId, customer: CustomerId, folder: &str, size: 
         uploaded_at: None,
         reason: None,
         version: 1,
+        multipart: None,
     }
 }
 

@@ -56,6 +56,32 @@ impl Disk {
         Ok(())
     }
 
+    /// Moves the finished file at `joined` (on the same file system) under `key`, replacing
+    /// what was there: it appears whole or not at all.
+    pub(super) async fn place(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+        joined: &Path,
+    ) -> anyhow::Result<()> {
+        let meta = serde_json::to_vec(&Meta {
+            content_type: content_type.to_owned(),
+        })
+        .context("Failed to serialize a file's content type")?;
+        let path = local_path(&self.files, key, "")?;
+        let folder = path.parent().context("A file path has no folder")?;
+        tokio::fs::create_dir_all(folder)
+            .await
+            .with_context(|| format!("Failed to create the folder {}", folder.display()))?;
+        if let Err(e) = tokio::fs::rename(joined, &path).await {
+            let _ = tokio::fs::remove_file(joined).await;
+            return Err(e)
+                .with_context(|| format!("Failed to move a file into {}", path.display()));
+        }
+        write_atomically(&local_path(&self.meta, key, ".json")?, &meta).await?;
+        Ok(())
+    }
+
     pub(super) async fn read(
         &self,
         key: &ObjectKey,
@@ -151,7 +177,7 @@ fn is_absent(e: &std::io::Error) -> bool {
 
 /// Writes to a hidden temporary file beside `path` and renames it into place, so readers
 /// never see half a file.
-async fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(super) async fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let folder = path.parent().context("A file path has no folder")?;
     tokio::fs::create_dir_all(folder)
         .await

@@ -11,6 +11,7 @@
 
 mod disk;
 mod memory;
+mod multipart;
 mod secret;
 mod signing;
 
@@ -24,10 +25,18 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 pub use self::signing::{FileLink, FileLinkError};
-use self::{disk::Disk, memory::Memory, signing::LinkSigner};
+use self::{
+    disk::Disk,
+    memory::Memory,
+    multipart::{DiskUploads, MemoryUploads},
+    signing::LinkSigner,
+};
 use crate::{
     domain::{FileInfo, ObjectKey},
-    ports::{Clock, FileStore, PresignedPost, SignedRequest, StoreError, SystemClock},
+    ports::{
+        Clock, FileStore, MAX_PARTS, PresignedPost, SignedRequest, StoreError, SystemClock,
+        UploadedPart,
+    },
     post_policy::{self, PostPolicy, PostPolicyError, SigningIdentity},
 };
 
@@ -56,8 +65,8 @@ pub struct LocalFileStore {
 }
 
 enum Storage {
-    Memory(Memory),
-    Disk(Disk),
+    Memory(Memory, MemoryUploads),
+    Disk(Disk, DiskUploads),
 }
 
 impl LocalFileStore {
@@ -66,7 +75,8 @@ impl LocalFileStore {
     /// `http://127.0.0.1:3000`.
     pub fn in_memory(base_url: Url) -> Self {
         let secret = secret::random_secret().expect("the OS random source works");
-        Self::new(base_url, Storage::Memory(Memory::default()), secret)
+        let storage = Storage::Memory(Memory::default(), MemoryUploads::default());
+        Self::new(base_url, storage, secret)
     }
 
     /// Files under `{data_dir}/files/{key}`; the signing secret in `{data_dir}/files.secret`,
@@ -74,8 +84,9 @@ impl LocalFileStore {
     /// directory.
     pub fn open(data_dir: &Path, base_url: Url) -> anyhow::Result<Self> {
         let disk = Disk::open(data_dir)?;
+        let uploads = DiskUploads::open(data_dir)?;
         let secret = secret::load_or_create_secret(&data_dir.join(SECRET_FILE))?;
-        Ok(Self::new(base_url, Storage::Disk(disk), secret))
+        Ok(Self::new(base_url, Storage::Disk(disk, uploads), secret))
     }
 
     fn new(base_url: Url, storage: Storage, secret: [u8; 32]) -> Self {
@@ -120,8 +131,8 @@ impl LocalFileStore {
     /// The folder the files are kept in, if they are kept on disk.
     pub fn folder(&self) -> Option<&Path> {
         match &self.storage {
-            Storage::Memory(_) => None,
-            Storage::Disk(disk) => Some(disk.folder()),
+            Storage::Memory(..) => None,
+            Storage::Disk(disk, _) => Some(disk.folder()),
         }
     }
 
@@ -137,6 +148,43 @@ impl LocalFileStore {
     ) -> Result<FileLink, FileLinkError> {
         self.signer
             .verify(method, key, query, content_type, self.clock.now())
+    }
+
+    /// Checks a `PUT` of a part of a multipart upload of `key`, carrying the link's `query`,
+    /// as S3 checks a presigned UploadPart (signature, expiry, method), and answers the
+    /// upload, the part's number (1 to 10,000) and the largest body the link allows.
+    pub fn verify_part(
+        &self,
+        method: &str,
+        key: &ObjectKey,
+        query: &str,
+    ) -> Result<(String, u16, u64), FileLinkError> {
+        match self
+            .signer
+            .verify_part(method, key, query, self.clock.now())?
+        {
+            FileLink::Part {
+                upload_id,
+                number,
+                max_size,
+            } if (1..=MAX_PARTS).contains(&number) => Ok((upload_id, number, max_size)),
+            _ => Err(FileLinkError::Malformed),
+        }
+    }
+
+    /// Stores part `number` of the upload, replacing one sent before, and answers its ETag;
+    /// [`StoreError::NotFound`] when `key` has no such upload.
+    pub async fn write_part(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        number: u16,
+        bytes: Vec<u8>,
+    ) -> Result<String, StoreError> {
+        match &self.storage {
+            Storage::Memory(_, uploads) => uploads.put_part(key, upload_id, number, bytes),
+            Storage::Disk(_, uploads) => uploads.put_part(key, upload_id, number, &bytes).await,
+        }
     }
 
     /// Where the local runner takes upload forms, as S3 takes them at the bucket's URL.
@@ -174,19 +222,19 @@ impl LocalFileStore {
         bytes: Vec<u8>,
     ) -> anyhow::Result<()> {
         match &self.storage {
-            Storage::Memory(memory) => {
+            Storage::Memory(memory, _) => {
                 memory.write(key, content_type, bytes);
                 Ok(())
             }
-            Storage::Disk(disk) => disk.write(key, content_type, &bytes).await,
+            Storage::Disk(disk, _) => disk.write(key, content_type, &bytes).await,
         }
     }
 
     /// The file's bytes and what is known about it, or `None` when there is no such file.
     pub async fn read(&self, key: &ObjectKey) -> anyhow::Result<Option<(FileInfo, Vec<u8>)>> {
         match &self.storage {
-            Storage::Memory(memory) => Ok(memory.read(key)),
-            Storage::Disk(disk) => disk.read(key).await,
+            Storage::Memory(memory, _) => Ok(memory.read(key)),
+            Storage::Disk(disk, _) => disk.read(key).await,
         }
     }
 
@@ -287,8 +335,8 @@ impl FileStore for LocalFileStore {
 
     async fn head(&self, key: &ObjectKey) -> Result<Option<FileInfo>, StoreError> {
         match &self.storage {
-            Storage::Memory(memory) => Ok(memory.head(key)),
-            Storage::Disk(disk) => Ok(disk.head(key).await?),
+            Storage::Memory(memory, _) => Ok(memory.head(key)),
+            Storage::Disk(disk, _) => Ok(disk.head(key).await?),
         }
     }
 
@@ -312,10 +360,84 @@ impl FileStore for LocalFileStore {
 
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
         match &self.storage {
-            Storage::Memory(memory) => memory.delete(key),
-            Storage::Disk(disk) => disk.delete(key).await?,
+            Storage::Memory(memory, _) => memory.delete(key),
+            Storage::Disk(disk, _) => disk.delete(key).await?,
         }
         Ok(())
+    }
+
+    async fn create_multipart(
+        &self,
+        key: &ObjectKey,
+        content_type: &str,
+    ) -> Result<String, StoreError> {
+        if !is_header_value(content_type) {
+            return Err(anyhow::anyhow!("The content type is not a valid header value").into());
+        }
+        match &self.storage {
+            Storage::Memory(_, uploads) => Ok(uploads.create(key, content_type)),
+            Storage::Disk(_, uploads) => Ok(uploads.create(key, content_type).await?),
+        }
+    }
+
+    async fn presign_part(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        number: u16,
+        max_size: u64,
+        expires_in: Duration,
+    ) -> Result<SignedRequest, StoreError> {
+        if !(1..=MAX_PARTS).contains(&number) {
+            return Err(anyhow::anyhow!("Parts are numbered 1 to 10,000, as on S3").into());
+        }
+        let link = FileLink::Part {
+            upload_id: upload_id.to_owned(),
+            number,
+            max_size,
+        };
+        Ok(self.sign(key, &link, expires_in)?)
+    }
+
+    async fn list_parts(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StoreError> {
+        match &self.storage {
+            Storage::Memory(_, uploads) => uploads.list(key, upload_id),
+            Storage::Disk(_, uploads) => uploads.list(key, upload_id).await,
+        }
+    }
+
+    async fn complete_multipart(
+        &self,
+        key: &ObjectKey,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<String, StoreError> {
+        match &self.storage {
+            Storage::Memory(memory, uploads) => {
+                let (content_type, bytes, etag) = uploads.complete(key, upload_id, parts)?;
+                memory.write(key, &content_type, bytes);
+                Ok(etag)
+            }
+            Storage::Disk(disk, uploads) => {
+                let (content_type, joined, etag) = uploads.complete(key, upload_id, parts).await?;
+                disk.place(key, &content_type, &joined).await?;
+                Ok(etag)
+            }
+        }
+    }
+
+    async fn abort_multipart(&self, key: &ObjectKey, upload_id: &str) -> Result<(), StoreError> {
+        match &self.storage {
+            Storage::Memory(_, uploads) => {
+                uploads.abort(key, upload_id);
+                Ok(())
+            }
+            Storage::Disk(_, uploads) => uploads.abort(key, upload_id).await,
+        }
     }
 }
 

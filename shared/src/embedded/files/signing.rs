@@ -4,7 +4,9 @@
 //! [`FileLinkError`] out: the HTTP side that serves the route lives with the local runner.
 //!
 //! A link is `{base_url}/_local/files/{key}?method=PUT&expires={unix}&ct={content type}&sig=…`
-//! (a download has `dl={download name}` instead of `ct`), signed with HMAC-SHA256.
+//! (a download has `dl={download name}` instead of `ct`), signed with HMAC-SHA256. A part of a
+//! multipart upload is `{base_url}/_local/uploads/parts/{key}?method=PUT&expires={unix}&part=
+//! {upload id}:{number}:{largest size}&sig=…`.
 
 use std::collections::HashMap;
 
@@ -23,7 +25,11 @@ type HmacSha256 = Hmac<Sha256>;
 /// Changing the signed fields' layout changes this, so old links fail instead of misreading.
 const SIGNATURE_VERSION: &str = "portal-local-files-v1";
 /// The path segments under the base URL where the local runner serves the files.
-const ROUTE_SEGMENTS: [&str; 2] = ["_local", "files"];
+const ROUTE_SEGMENTS: &[&str] = &["_local", "files"];
+/// Where it takes the parts of multipart uploads.
+const PART_ROUTE_SEGMENTS: &[&str] = &["_local", "uploads", "parts"];
+/// What a part link's signature covers instead of its method.
+const PART_KIND: &str = "PUT-PART";
 
 /// What a link allows; what [`LinkSigner::verify`] found a checked link to allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,23 +38,66 @@ pub enum FileLink {
     Upload { content_type: String },
     /// Send the file, offered under this name.
     Download { download_name: String },
+    /// Store the request's body as part `number` of the multipart upload `upload_id`, if it
+    /// is at most `max_size` bytes.
+    Part {
+        upload_id: String,
+        number: u16,
+        max_size: u64,
+    },
 }
 
 impl FileLink {
     /// The HTTP method the link is for.
     pub fn method(&self) -> &'static str {
         match self {
-            FileLink::Upload { .. } => "PUT",
+            FileLink::Upload { .. } | FileLink::Part { .. } => "PUT",
             FileLink::Download { .. } => "GET",
         }
     }
 
     /// The query parameter that carries the link's detail, and the detail.
-    fn detail(&self) -> (&'static str, &str) {
+    fn detail(&self) -> (&'static str, String) {
         match self {
-            FileLink::Upload { content_type } => ("ct", content_type),
-            FileLink::Download { download_name } => ("dl", download_name),
+            FileLink::Upload { content_type } => ("ct", content_type.clone()),
+            FileLink::Download { download_name } => ("dl", download_name.clone()),
+            FileLink::Part {
+                upload_id,
+                number,
+                max_size,
+            } => ("part", format!("{upload_id}:{number}:{max_size}")),
         }
+    }
+
+    /// What the signature covers in place of the method: a part link signs a kind of its
+    /// own, so no upload link (whose Content-Type is the uploader's) can pass as one.
+    fn signed_kind(&self) -> &'static str {
+        match self {
+            FileLink::Part { .. } => PART_KIND,
+            _ => self.method(),
+        }
+    }
+
+    fn route(&self) -> &'static [&'static str] {
+        match self {
+            FileLink::Part { .. } => PART_ROUTE_SEGMENTS,
+            _ => ROUTE_SEGMENTS,
+        }
+    }
+
+    /// A part link's detail, read back: `{upload id}:{number}:{largest size}`.
+    fn part(detail: &str) -> Option<FileLink> {
+        let mut fields = detail.split(':');
+        let (Some(upload_id), Some(number), Some(max_size), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return None;
+        };
+        Some(FileLink::Part {
+            upload_id: upload_id.to_owned(),
+            number: number.parse().ok()?,
+            max_size: max_size.parse().ok()?,
+        })
     }
 }
 
@@ -92,7 +141,7 @@ impl LinkSigner {
         let expires = expires_at.timestamp();
         let signature = to_hex(
             &self
-                .mac(method, key, expires, detail)
+                .mac(link.signed_kind(), key, expires, &detail)
                 .finalize()
                 .into_bytes(),
         );
@@ -101,16 +150,51 @@ impl LinkSigner {
         url.path_segments_mut()
             .map_err(|()| anyhow!("The base URL {base_url} can't have a path"))?
             .pop_if_empty()
-            .extend(ROUTE_SEGMENTS)
+            .extend(link.route())
             .extend(key.segments());
         url.query_pairs_mut()
             .clear()
             .append_pair("method", method)
             .append_pair("expires", &expires.to_string())
-            .append_pair(detail_name, detail)
+            .append_pair(detail_name, &detail)
             .append_pair("sig", &signature);
         url.set_fragment(None);
         Ok(url)
+    }
+
+    /// Checks a request for a part of a multipart upload of `key` at `now`, carrying the
+    /// link's `query`: the part's upload, number and largest size, if it holds.
+    pub(super) fn verify_part(
+        &self,
+        method: &str,
+        key: &ObjectKey,
+        query: &str,
+        now: DateTime<Utc>,
+    ) -> Result<FileLink, FileLinkError> {
+        let params = params(query)?;
+        let param = |name: &str| params.get(name).map(|v| v.as_ref());
+        let signed_method = param("method").ok_or(FileLinkError::Malformed)?;
+        let expires: i64 = param("expires")
+            .and_then(|e| e.parse().ok())
+            .ok_or(FileLinkError::Malformed)?;
+        let signature = param("sig")
+            .and_then(from_hex)
+            .ok_or(FileLinkError::Malformed)?;
+        let detail = param("part").ok_or(FileLinkError::Malformed)?;
+        if signed_method != method {
+            return Err(FileLinkError::WrongMethod {
+                signed: signed_method.to_owned(),
+                used: method.to_owned(),
+            });
+        }
+        self.mac(PART_KIND, key, expires, detail)
+            .verify_slice(&signature)
+            .map_err(|_| FileLinkError::BadSignature)?;
+        let expires_at = DateTime::from_timestamp(expires, 0).ok_or(FileLinkError::Malformed)?;
+        if now >= expires_at {
+            return Err(FileLinkError::Expired(expires_at));
+        }
+        FileLink::part(detail).ok_or(FileLinkError::Malformed)
     }
 
     /// Checks a request for `key` made with `method` (`PUT`, `GET`, ...) at `now`, carrying
@@ -123,12 +207,7 @@ impl LinkSigner {
         content_type: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<FileLink, FileLinkError> {
-        let mut params = HashMap::new();
-        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            if params.insert(name, value).is_some() {
-                return Err(FileLinkError::Malformed);
-            }
-        }
+        let params = params(query)?;
         let param = |name: &str| params.get(name).map(|v| v.as_ref());
         let signed_method = param("method").ok_or(FileLinkError::Malformed)?;
         let expires: i64 = param("expires")
@@ -183,6 +262,19 @@ impl LinkSigner {
         }
         mac
     }
+}
+
+/// The query's parameters; one given twice makes the link malformed.
+fn params(
+    query: &str,
+) -> Result<HashMap<std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>>, FileLinkError> {
+    let mut params = HashMap::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if params.insert(name, value).is_some() {
+            return Err(FileLinkError::Malformed);
+        }
+    }
+    Ok(params)
 }
 
 fn to_hex(bytes: &[u8]) -> String {

@@ -181,6 +181,10 @@ pub enum ApiError {
     /// 403: the overlay called from a page that is not on the customer's registered site.
     #[error("origin not allowed for feedback")]
     FeedbackOriginNotAllowed,
+    /// 409: the file is no multipart upload under way (a single-form upload, or one that
+    /// was completed already); its state is carried as `fileState`.
+    #[error("no multipart upload under way")]
+    UploadNotPending(&'static str),
     /// 404 for a path no route serves.
     #[error("no such route")]
     RouteNotFound,
@@ -365,6 +369,15 @@ impl ApiError {
             )
             .detail(format!(
                 "The file is {state}: only an uploaded, checked file can be downloaded."
+            ))
+            .extension("fileState", serde_json::Value::from(*state)),
+            ApiError::UploadNotPending(state) => Problem::new(
+                S::CONFLICT,
+                "upload-not-pending",
+                "No multipart upload is under way for this file",
+            )
+            .detail(format!(
+                "The file is {state}: parts can be sent, listed and completed only while a multipart upload is pending."
             ))
             .extension("fileState", serde_json::Value::from(*state)),
             ApiError::NoOwnTemplate => Problem::new(S::NOT_FOUND, "not-found", "Not found").detail(

@@ -54,9 +54,10 @@ fn variant(e: &ApiError) -> usize {
         ApiError::FeedbackNotOpen(_) => 41,
         ApiError::FeedbackToken { .. } => 42,
         ApiError::FeedbackOriginNotAllowed => 43,
+        ApiError::UploadNotPending(_) => 44,
     }
 }
-const VARIANTS: usize = 44;
+const VARIANTS: usize = 45;
 
 /// At least one value of every variant, and one of each problem type a variant can
 /// answer with (a delivery refused or unavailable, a link unknown or gone).
@@ -89,6 +90,7 @@ fn examples() -> Vec<ApiError> {
         ApiError::InvitationClosed(InvitationState::Accepted),
         ApiError::NoOwnTemplate,
         ApiError::FileNotDownloadable("pending"),
+        ApiError::UploadNotPending("available"),
         ApiError::TemplateUnusable {
             language: Language::Fr,
             channel: Channel::Email,
