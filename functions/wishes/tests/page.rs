@@ -636,6 +636,7 @@ impl Portal {
             created_at: chrono::Utc::now(),
             uploaded_at: Some(chrono::Utc::now()),
             reason: None,
+            multipart: None,
             version: 1,
         };
         let created = self.store.create_file(&file, 1_000_000).await.unwrap();
