@@ -9,6 +9,7 @@ page-files-choose = Dateien auswählen
 page-files-too-large = Diese Datei ist zu groß: höchstens { $max } pro Datei. Es wurde nichts gesendet.
 page-files-type-refused = Dieser Dateityp wird nicht angenommen. Es wurde nichts gesendet.
 page-files-upload-failed = Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es erneut.
+page-files-quota-full = Für diese Datei ist in Ihrem Speicher kein Platz mehr. Es wurde nichts gesendet.
 page-files-upload-done = Hochgeladen.
 page-files-list = Ihre Dateien
 page-files-folders = Ordner

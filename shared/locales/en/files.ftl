@@ -9,6 +9,7 @@ page-files-choose = Choose files
 page-files-too-large = This file is too large: at most { $max } per file. Nothing was sent.
 page-files-type-refused = This file type is not accepted. Nothing was sent.
 page-files-upload-failed = The upload failed. Please try again.
+page-files-quota-full = There is no room left for this file in your storage. Nothing was sent.
 page-files-upload-done = Uploaded.
 page-files-list = Your files
 page-files-folders = Folders

@@ -9,6 +9,7 @@ page-files-choose = Elegir archivos
 page-files-too-large = Este archivo es demasiado grande: como máximo { $max } por archivo. No se ha enviado nada.
 page-files-type-refused = Este tipo de archivo no se acepta. No se ha enviado nada.
 page-files-upload-failed = La subida ha fallado. Inténtelo de nuevo.
+page-files-quota-full = Ya no queda espacio para este archivo en su almacenamiento. No se ha enviado nada.
 page-files-upload-done = Subido.
 page-files-list = Sus archivos
 page-files-folders = Carpetas

@@ -9,6 +9,7 @@ page-files-choose = Choisir des fichiers
 page-files-too-large = Ce fichier est trop volumineux : { $max } au maximum par fichier. Rien n’a été envoyé.
 page-files-type-refused = Ce type de fichier n’est pas accepté. Rien n’a été envoyé.
 page-files-upload-failed = L’envoi a échoué. Veuillez réessayer.
+page-files-quota-full = Votre espace de stockage n’a plus de place pour ce fichier. Rien n’a été envoyé.
 page-files-upload-done = Envoyé.
 page-files-list = Vos fichiers
 page-files-folders = Dossiers

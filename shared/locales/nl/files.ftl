@@ -9,6 +9,7 @@ page-files-choose = Bestanden kiezen
 page-files-too-large = Dit bestand is te groot: maximaal { $max } per bestand. Er is niets verzonden.
 page-files-type-refused = Dit bestandstype wordt niet geaccepteerd. Er is niets verzonden.
 page-files-upload-failed = Het uploaden is mislukt. Probeer het opnieuw.
+page-files-quota-full = Er is geen ruimte meer voor dit bestand in uw opslag. Er is niets verzonden.
 page-files-upload-done = Geüpload.
 page-files-list = Uw bestanden
 page-files-folders = Mappen

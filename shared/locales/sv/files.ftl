@@ -9,6 +9,7 @@ page-files-choose = Välj filer
 page-files-too-large = Filen är för stor: högst { $max } per fil. Inget skickades.
 page-files-type-refused = Den här filtypen tas inte emot. Inget skickades.
 page-files-upload-failed = Uppladdningen misslyckades. Försök igen.
+page-files-quota-full = Det finns inte längre plats för den här filen i ditt lagringsutrymme. Inget skickades.
 page-files-upload-done = Uppladdad.
 page-files-list = Dina filer
 page-files-folders = Mappar

@@ -41,6 +41,15 @@
         if (fresh && old) old.replaceWith(fresh);
       });
   }
+  // The server's refusal in the page's language: its field codes are stable across
+  // languages, its English messages are for API clients.
+  function refusal(problem) {
+    var code = problem && problem.errors && problem.errors[0] && problem.errors[0].code;
+    if (code === 'file-too-large') return box.dataset.msgTooLarge;
+    if (code === 'file-type-not-allowed' || code === 'content-type-invalid') return box.dataset.msgType;
+    if (code === 'file-quota-exceeded') return box.dataset.msgQuota;
+    return box.dataset.msgFailed;
+  }
   function upload(file, li) {
     var bar = document.createElement('progress');
     bar.max = file.size;
@@ -59,7 +68,7 @@
     })
       .then(function (r) {
         return r.json().then(function (j) {
-          if (!r.ok) throw new Error((j.errors && j.errors[0] && j.errors[0].message) || j.detail || box.dataset.msgFailed);
+          if (!r.ok) throw new Error(refusal(j));
           return j;
         });
       })
@@ -102,7 +111,7 @@
     return fetch(path, init).then(function (r) {
       if (r.status === 204) return null;
       return r.json().then(function (j) {
-        if (!r.ok) { var e = new Error((j.errors && j.errors[0] && j.errors[0].message) || j.detail || box.dataset.msgFailed); e.status = r.status; throw e; }
+        if (!r.ok) { var e = new Error(refusal(j)); e.status = r.status; throw e; }
         return j;
       });
     });
