@@ -218,7 +218,11 @@ async fn another_agencys_settings_are_untouched() {
         FileSettings::default().max_file_size
     );
     assert_eq!(
-        api.store.file_settings(api.tenant).await.unwrap().max_file_size,
+        api.store
+            .file_settings(api.tenant)
+            .await
+            .unwrap()
+            .max_file_size,
         GIB
     );
 }
@@ -226,9 +230,13 @@ async fn another_agencys_settings_are_untouched() {
 #[tokio::test]
 async fn a_staff_session_may_change_the_settings() {
     let api = Api::new().await;
-    let (_, staff) =
-        testkit::staff_session(api.store.as_ref(), api.tenant, &unique_email(), Language::En)
-            .await;
+    let (_, staff) = testkit::staff_session(
+        api.store.as_ref(),
+        api.tenant,
+        &unique_email(),
+        Language::En,
+    )
+    .await;
 
     let saved = api
         .call(
@@ -241,7 +249,11 @@ async fn a_staff_session_may_change_the_settings() {
 
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
     assert_eq!(
-        api.store.file_settings(api.tenant).await.unwrap().max_file_size,
+        api.store
+            .file_settings(api.tenant)
+            .await
+            .unwrap()
+            .max_file_size,
         MIB
     );
 }
@@ -281,24 +293,54 @@ async fn values_that_break_a_limit_are_422_naming_the_field() {
     let long = format!("application/{}", "x".repeat(300));
     let cases = [
         (settings(&[], MIB, MIB), "allowedTypes"),
-        (json!({"allowedTypes": many, "maxFileSize": MIB, "quotaPerCustomer": MIB}), "allowedTypes"),
+        (
+            json!({"allowedTypes": many, "maxFileSize": MIB, "quotaPerCustomer": MIB}),
+            "allowedTypes",
+        ),
         (settings(&["pdf"], MIB, MIB), "allowedTypes[0]"),
-        (settings(&["text/plain", "*/*"], MIB, MIB), "allowedTypes[1]"),
+        (
+            settings(&["text/plain", "*/*"], MIB, MIB),
+            "allowedTypes[1]",
+        ),
         (settings(&["image/png; q=1"], MIB, MIB), "allowedTypes[0]"),
         (settings(&["image/p*"], MIB, MIB), "allowedTypes[0]"),
         (settings(&["bild/ä"], MIB, MIB), "allowedTypes[0]"),
-        (settings(&["text/plain\u{202E}"], MIB, MIB), "allowedTypes[0]"),
+        (
+            settings(&["text/plain\u{202E}"], MIB, MIB),
+            "allowedTypes[0]",
+        ),
         (settings(&[long.as_str()], MIB, MIB), "allowedTypes[0]"),
-        (json!({"allowedTypes": [7], "maxFileSize": MIB, "quotaPerCustomer": MIB}), "allowedTypes[0]"),
-        (json!({"allowedTypes": "image/*", "maxFileSize": MIB, "quotaPerCustomer": MIB}), "allowedTypes"),
+        (
+            json!({"allowedTypes": [7], "maxFileSize": MIB, "quotaPerCustomer": MIB}),
+            "allowedTypes[0]",
+        ),
+        (
+            json!({"allowedTypes": "image/*", "maxFileSize": MIB, "quotaPerCustomer": MIB}),
+            "allowedTypes",
+        ),
         (settings(&["image/*"], 0, MIB), "maxFileSize"),
         (settings(&["image/*"], 5 * TIB + 1, 6 * TIB), "maxFileSize"),
-        (json!({"allowedTypes": ["image/*"], "maxFileSize": -1, "quotaPerCustomer": MIB}), "maxFileSize"),
-        (json!({"allowedTypes": ["image/*"], "maxFileSize": 1.5, "quotaPerCustomer": MIB}), "maxFileSize"),
-        (json!({"allowedTypes": ["image/*"], "maxFileSize": "1", "quotaPerCustomer": MIB}), "maxFileSize"),
+        (
+            json!({"allowedTypes": ["image/*"], "maxFileSize": -1, "quotaPerCustomer": MIB}),
+            "maxFileSize",
+        ),
+        (
+            json!({"allowedTypes": ["image/*"], "maxFileSize": 1.5, "quotaPerCustomer": MIB}),
+            "maxFileSize",
+        ),
+        (
+            json!({"allowedTypes": ["image/*"], "maxFileSize": "1", "quotaPerCustomer": MIB}),
+            "maxFileSize",
+        ),
         (settings(&["image/*"], GIB, GIB - 1), "quotaPerCustomer"),
-        (settings(&["image/*"], MIB, 1024 * TIB + 1), "quotaPerCustomer"),
-        (json!({"allowedTypes": ["image/*"], "maxFileSize": MIB}), "quotaPerCustomer"),
+        (
+            settings(&["image/*"], MIB, 1024 * TIB + 1),
+            "quotaPerCustomer",
+        ),
+        (
+            json!({"allowedTypes": ["image/*"], "maxFileSize": MIB}),
+            "quotaPerCustomer",
+        ),
     ];
 
     for (body, field) in cases {
@@ -328,7 +370,10 @@ async fn the_limits_are_named_in_the_problem() {
 
     let big = &big.json()["errors"][0];
     assert_eq!(big["args"]["max"], 5 * TIB);
-    assert!(big["message"].as_str().unwrap().contains("5497558138880"), "{big}");
+    assert!(
+        big["message"].as_str().unwrap().contains("5497558138880"),
+        "{big}"
+    );
     let quota = &quota.json()["errors"][0];
     assert_eq!(quota["args"]["min"], GIB);
 }
@@ -341,5 +386,10 @@ async fn an_unknown_member_is_refused() {
     body["maxFileCount"] = json!(3);
     let answer = api.save(body).await;
 
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text
+    );
 }
