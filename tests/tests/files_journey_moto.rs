@@ -27,6 +27,8 @@ struct Moto {
     events: upload_events::EventsState,
     objects: Arc<S3FileStore>,
     session: String,
+    /// The agency's API key.
+    key: String,
 }
 
 impl Moto {
@@ -65,14 +67,26 @@ impl Moto {
             ),
             objects,
             session,
+            key: agency.key,
         }
     }
 
+    /// A request in the customer's session.
     async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> testkit::Answer {
+        self.call_as(&self.session, method, uri, body).await
+    }
+
+    async fn call_as(
+        &self,
+        bearer: &str,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> testkit::Answer {
         let mut builder = Request::builder()
             .method(method)
             .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.session));
+            .header(header::AUTHORIZATION, format!("Bearer {bearer}"));
         let body = match body {
             Some(json) => {
                 builder = builder.header(header::CONTENT_TYPE, "application/json");
@@ -373,4 +387,60 @@ async fn an_upload_that_lands_after_its_file_was_deleted_is_deleted_from_s3_on_m
     assert_eq!(listed["items"], json!([]));
     let read = moto.call(Method::GET, &format!("/files/{id}"), None).await;
     assert_eq!(read.status, 404);
+}
+
+#[tokio::test]
+async fn the_agency_raises_its_maximum_on_dynamodb_and_a_200_mib_file_gets_a_parts_plan() {
+    const MIB: u64 = 1024 * 1024;
+    let moto = Moto::start().await;
+    let declare = |content_type: &str, size: u64| json!({"filename": "Film.mp4", "contentType": content_type, "size": size});
+    let before = moto
+        .call(
+            Method::POST,
+            "/files/uploads",
+            Some(declare("video/mp4", 200 * MIB)),
+        )
+        .await;
+    assert_eq!(before.status, 422, "{}", before.text);
+
+    let saved = moto
+        .call_as(
+            &moto.key,
+            Method::PUT,
+            "/file-settings",
+            Some(json!({
+                "allowedTypes": ["video/mp4"],
+                "maxFileSize": 1024 * MIB,
+                "quotaPerCustomer": 2048 * MIB,
+            })),
+        )
+        .await;
+    let read = moto
+        .call_as(&moto.key, Method::GET, "/file-settings", None)
+        .await;
+    let by_customer = moto
+        .call(Method::PUT, "/file-settings", Some(saved.json()))
+        .await;
+    let large = moto
+        .call(
+            Method::POST,
+            "/files/uploads",
+            Some(declare("video/mp4", 200 * MIB)),
+        )
+        .await;
+    let pdf = moto
+        .call(
+            Method::POST,
+            "/files/uploads",
+            Some(declare("application/pdf", 1000)),
+        )
+        .await;
+
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(read.json(), saved.json());
+    assert_eq!(by_customer.status, 403, "{}", by_customer.text);
+    assert_eq!(large.status, 201, "{}", large.text);
+    assert_eq!(large.json()["multipart"]["partCount"], 13, "{}", large.text);
+    assert_eq!(pdf.status, 422, "{}", pdf.text);
+    assert_eq!(pdf.json()["errors"][0]["field"], "contentType");
 }

@@ -24,6 +24,7 @@ pub mod expiry;
 mod links;
 pub mod multipart;
 mod page;
+mod settings;
 mod state;
 pub mod upload;
 
@@ -50,6 +51,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/files/{fileId}/parts"),
     ("POST", "/files/{fileId}/complete"),
     ("DELETE", "/files/{fileId}/upload"),
+    ("GET", "/file-settings"),
+    ("PUT", "/file-settings"),
 ];
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -90,6 +93,7 @@ pub fn routes() -> Router<UploadsState> {
             "/files/{fileId}/upload",
             axum::routing::delete(abort_upload),
         )
+        .route("/file-settings", get(settings::read).put(settings::save))
 }
 
 /// A file as the API shows it.

@@ -111,7 +111,7 @@ pub(crate) fn refuse(field: &str, problem: UploadProblem) -> UploadError {
 
 /// A media type as a form field and a header can carry it: `type/subtype`, optionally with
 /// parameters, printable ASCII only.
-fn is_media_type(raw: &str) -> bool {
+pub(crate) fn is_media_type(raw: &str) -> bool {
     let essence = raw.split(';').next().unwrap_or_default().trim();
     let token = |s: &str| {
         !s.is_empty()
