@@ -174,7 +174,8 @@ async fn start_journey(setup: Setup) {
                 {"area": "wishes", "path": "/wishes", "waiting": true},
                 {"area": "files", "path": "/files/page", "waiting": false},
                 {"area": "my-data", "path": "/me", "waiting": false},
-            ]
+            ],
+            "liveSite": null
         })
     );
 
