@@ -29,7 +29,7 @@ impl SingleLine {
         if s.chars().any(is_line_break) {
             return Err(TextError::LineBreak);
         }
-        if s.chars().any(char::is_control) {
+        if s.chars().any(is_control) {
             return Err(TextError::ControlCharacter);
         }
         Ok(Self(s.to_owned()))
@@ -44,6 +44,15 @@ impl From<SingleLine> for String {
     fn from(line: SingleLine) -> String {
         line.0
     }
+}
+
+/// A control character, or one of Unicode's explicit bidirectional embeddings, overrides
+/// and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they make a text read in another
+/// order than it is stored ("Trojan Source"), e.g. a comment or a name that shows one thing
+/// on the portal's page and says another in the agency's email or CSV. The implicit marks
+/// (U+200E, U+200F) that right-to-left text needs stay allowed.
+fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn is_line_break(c: char) -> bool {
@@ -72,7 +81,7 @@ pub fn clean(raw: &str, max_chars: usize, multiline: bool) -> Result<String, Tex
     }
     let s = checked_length(raw, max_chars)?;
     let allowed = |c: char| matches!(c, '\n' | '\r' | '\t');
-    if s.chars().any(|c| c.is_control() && !allowed(c)) {
+    if s.chars().any(|c| is_control(c) && !allowed(c)) {
         return Err(TextError::ControlCharacter);
     }
     Ok(s.to_owned())
@@ -116,6 +125,32 @@ mod tests {
         assert_eq!(
             SingleLine::parse(" Jürgen Weiß ", 20).unwrap().as_str(),
             "Jürgen Weiß"
+        );
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_refused_and_the_marks_right_to_left_text_needs_are_not() {
+        for raw in [
+            "invoice\u{202E}fdp.exe",
+            "a\u{202A}b",
+            "a\u{202D}b",
+            "a\u{2066}b\u{2069}",
+            "a\u{2068}b",
+        ] {
+            assert_eq!(
+                clean(raw, 40, false),
+                Err(TextError::ControlCharacter),
+                "{raw:?}"
+            );
+            assert_eq!(
+                clean(raw, 40, true),
+                Err(TextError::ControlCharacter),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            clean("\u{200F}שלום\u{200E} Acme", 40, false).unwrap(),
+            "\u{200F}שלום\u{200E} Acme"
         );
     }
 
