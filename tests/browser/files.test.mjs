@@ -164,6 +164,27 @@ describe('the files page', () => {
     }
   });
 
+  test('a file past the customer storage quota is refused by the server and told in the customer language (es)', async () => {
+    // The agency's rules shrink to 4 KB a file and a customer, so the second file of 3 KB
+    // passes the page's own checks and only the server can refuse it.
+    const previous = await staff('GET', '/file-settings');
+    await staff('PUT', '/file-settings', { ...previous, maxFileSize: 4096, quotaPerCustomer: 4096 });
+    const page = await onFilesPage('es');
+    try {
+      const file = (name, fill) => ({ name, mimeType: 'application/pdf', buffer: pdf(fill.repeat(3000)) });
+      await page.locator('#picker').setInputFiles(file('uno.pdf', 'u'));
+      await page.locator('#uploads li.done').waitFor();
+      await page.locator('#picker').setInputFiles(file('dos.pdf', 'd'));
+      const alert = page.locator('#uploads li.failed [role=alert]');
+      await alert.waitFor();
+      assert.equal(await alert.textContent(), t('es', 'page-files-quota-full'));
+      await screenshot(page, 'es-files-quota-full');
+    } finally {
+      await page.context().close();
+      await staff('PUT', '/file-settings', previous);
+    }
+  });
+
   test('two files dropped on the drop zone upload with progress and are both listed (nl)', async () => {
     const page = await onFilesPage('nl');
     try {
