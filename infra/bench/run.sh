@@ -114,7 +114,7 @@ if [ "$mode" = full ]; then
     done
     sizes=$(python3 infra/bench/sizes.py arm64 "$tmp/lambda" $binaries "$sizes")
   else
-    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]="cargo-lambda is not installed (pip install cargo-lambda): no arm64 zips in this run."; print(json.dumps(d))')
+    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]="cargo-lambda is not on PATH (pip install cargo-lambda, or CARGO_LAMBDA=path): no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))')
   fi
 
   echo "== criterion"
