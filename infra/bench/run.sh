@@ -140,7 +140,7 @@ if [ "$mode" = full ]; then
         -d "{\"name\": \"Kontakt $i\", \"recipients\": [\"info@baeckerei.example\"]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
       forms="$forms${forms:+,}$form"
     done
-    rss() { sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$local_pid/status"; }
+    rss() { awk '/^VmHWM:/ {print $2}' "/proc/$local_pid/status"; }
     read_json=$(BENCH_AUTH="$key" run wrk -t1 -c8 -d10s --latency -s infra/bench/wrk-report.lua "$base/customers/$customer" | tail -1)
     read_rss=$(rss)
     intake_json=$(run "$bin_dir/load" --base "$base" --forms "$forms" --requests 2000 --connections 8 --seconds 60)
