@@ -2,7 +2,10 @@
 //! files only; staff (API key or staff session) reach the files of a customer of their
 //! agency, named by `customerId`.
 
-use axum::{extract::FromRequestParts, http::request::Parts};
+use axum::{
+    extract::FromRequestParts,
+    http::{Method, request::Parts},
+};
 use portal::{
     domain::{Actor, CustomerId, Subject, TenantId, Uploader},
     http::{ApiError, StaffAuth, UserSession},
@@ -31,6 +34,12 @@ impl FromRequestParts<UploadsState> for Caller {
             // A customer's session: the same token, read as the customer's.
             Err(ApiError::StaffOnly) => {
                 let session = UserSession::from_request_parts(parts, state).await?;
+                // The session lets a cookie's form post through for a page handler to check
+                // the body's token; the routes behind this extractor read no body token, so
+                // every change by cookie must have sent the header (as in forms and feedback).
+                if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+                    session.check_form_csrf(None)?;
+                }
                 match session.account.subject {
                     Subject::Customer(customer) => Ok(Caller::Customer {
                         tenant: session.account.tenant_id,

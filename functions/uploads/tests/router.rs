@@ -703,6 +703,37 @@ fn by_cookie(session: &str, method: Method, uri: &str, form: Option<&str>) -> Re
 }
 
 #[tokio::test]
+async fn a_form_post_by_cookie_reaches_no_json_route_without_the_csrf_header() {
+    // The session lets a cookie's urlencoded post through for a page handler to check the
+    // body's token; the JSON routes read no body token, so such a post (which another site
+    // of the same site could send) must not complete, sign or start anything.
+    let api = Api::new().await;
+    let id = portal::domain::FileId::new();
+    for path in [
+        format!("/files/{id}/complete"),
+        format!("/files/{id}/parts"),
+        "/files/uploads".to_owned(),
+    ] {
+        let posted = testkit::send(
+            &api.router,
+            by_cookie(&api.session, Method::POST, &path, Some("csrf=x")),
+        )
+        .await;
+        assert_eq!(
+            posted.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            posted.text
+        );
+        assert_eq!(
+            posted.json()["type"],
+            "/problems/csrf-token-invalid",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_files_page_lists_escapes_and_deletes_without_a_script() {
     let api = Api::new().await;
     let hostile = "<img src=x onerror=alert(1)>\u{202e}fdp.exe.pdf";
