@@ -25,7 +25,11 @@ use portal::{
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::{FeedbackState as AppState, caller::Caller};
+use crate::{
+    FeedbackState as AppState,
+    attachments::{self, AttachmentView, Files},
+    caller::Caller,
+};
 
 /// What can go wrong working on items, mapped once to [`ApiError`].
 #[derive(Debug, Error)]
@@ -107,6 +111,8 @@ pub struct ItemView {
     browser: String,
     comment: String,
     attachments: Vec<FileId>,
+    /// The attached files as they are now: name and state, `deleted` once gone.
+    attachment_files: Vec<AttachmentView>,
     state: FeedbackState,
     author: AuthorView,
     created_at: DateTime<Utc>,
@@ -117,8 +123,9 @@ pub struct ItemView {
     version: u64,
 }
 
-impl From<&FeedbackItem> for ItemView {
-    fn from(i: &FeedbackItem) -> Self {
+impl ItemView {
+    /// `i` with its attached files looked up in `files` ([`attachments::of`]).
+    pub fn new(i: &FeedbackItem, files: &Files) -> Self {
         Self {
             item_id: i.id,
             number: i.number,
@@ -130,6 +137,7 @@ impl From<&FeedbackItem> for ItemView {
             browser: i.browser.clone(),
             comment: i.comment.clone(),
             attachments: i.attachments.clone(),
+            attachment_files: attachments::views(&i.attachments, files),
             state: i.state,
             author: (&i.author).into(),
             created_at: i.created_at,
@@ -164,9 +172,9 @@ pub struct ItemDetail {
     history: Vec<HistoryView>,
 }
 
-fn detail(item: &FeedbackItem, replies: &[FeedbackReply]) -> ItemDetail {
+fn detail(item: &FeedbackItem, replies: &[FeedbackReply], files: &Files) -> ItemDetail {
     ItemDetail {
-        item: item.into(),
+        item: ItemView::new(item, files),
         replies: replies
             .iter()
             .map(|r| ReplyView {
@@ -256,12 +264,11 @@ pub async fn list(
             .feedback
             .list_feedback_page(customer.tenant_id, customer.id, &page)
             .await?;
+        let kept: Vec<&FeedbackItem> = items.iter().filter(|i| keep(i)).collect();
+        let files =
+            attachments::of(&state, customer.tenant_id, customer.id, &kept).await?;
         return Ok(Json(ItemList {
-            items: items
-                .iter()
-                .filter(|i| keep(i))
-                .map(ItemView::from)
-                .collect(),
+            items: kept.iter().map(|i| ItemView::new(i, &files)).collect(),
             next: None,
         }));
     }
@@ -287,7 +294,7 @@ pub async fn list(
             }
             next = Some(item.id);
             if keep(item) {
-                items.push(ItemView::from(item));
+                items.push(item.clone());
             }
         }
         if items.len() == limit {
@@ -305,8 +312,10 @@ pub async fn list(
             }
         }
     }
+    let listed: Vec<&FeedbackItem> = items.iter().collect();
+    let files = attachments::of(&state, customer.tenant_id, customer.id, &listed).await?;
     Ok(Json(ItemList {
-        items,
+        items: items.iter().map(|i| ItemView::new(i, &files)).collect(),
         next: next.map(|id| id.to_string()),
     }))
 }
@@ -351,9 +360,10 @@ pub async fn read(
             .mark_feedback_seen(customer.tenant_id, customer.id, id)
             .await?;
     }
+    let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
     Ok(with_etag(
         item.version,
-        Json(detail(&item, &replies)).into_response(),
+        Json(detail(&item, &replies, &files)).into_response(),
     ))
 }
 
@@ -388,9 +398,10 @@ pub async fn reply(
         .map_err(ApiError::Validation)?;
     let author = caller.author(&state, &customer).await?;
     let (item, replies) = add_reply(&state, &customer, id, author, &text).await?;
+    let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
     Ok(with_etag(
         item.version,
-        (StatusCode::CREATED, Json(detail(&item, &replies))).into_response(),
+        (StatusCode::CREATED, Json(detail(&item, &replies, &files))).into_response(),
     ))
 }
 
@@ -485,9 +496,10 @@ pub async fn change_state(
         .feedback
         .list_feedback_replies(customer.tenant_id, customer.id, id)
         .await?;
+    let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
     Ok(with_etag(
         item.version,
-        Json(detail(&item, &replies)).into_response(),
+        Json(detail(&item, &replies, &files)).into_response(),
     ))
 }
 

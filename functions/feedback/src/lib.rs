@@ -14,6 +14,7 @@ use axum::{
 };
 use portal::http::finish_router;
 
+mod attachments;
 mod caller;
 pub mod items;
 pub mod notices;
@@ -42,6 +43,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/feedback/overlay/items"),
     ("POST", "/feedback/overlay/items"),
     ("OPTIONS", "/feedback/overlay/items"),
+    ("GET", "/feedback/overlay/files"),
+    ("OPTIONS", "/feedback/overlay/files"),
     // The overlay script and the feedback page (pages.rs).
     ("GET", "/feedback.js"),
     ("GET", "/feedback"),
@@ -73,6 +76,10 @@ pub fn routes() -> Router<FeedbackState> {
             get(overlay::pins)
                 .post(overlay::create)
                 .options(overlay::preflight),
+        )
+        .route(
+            "/feedback/overlay/files",
+            get(overlay::files).options(overlay::preflight),
         )
         .merge(pages::routes())
 }

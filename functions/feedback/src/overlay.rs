@@ -34,6 +34,7 @@ use serde_json::Value;
 
 use crate::{
     FeedbackState as AppState,
+    attachments::{self, AttachmentView, Files},
     caller::customer_author,
     items::{FeedbackError, ItemView},
 };
@@ -172,6 +173,7 @@ const STRINGS: &[(&str, &str)] = &[
     ("close", "overlay-close"),
     ("sent", "overlay-sent"),
     ("failed", "overlay-failed"),
+    ("attach", "overlay-attach"),
     ("stateOpen", "feedback-state-open"),
     ("stateInProgress", "feedback-state-in-progress"),
     ("stateResolved", "feedback-state-resolved"),
@@ -185,6 +187,15 @@ fn strings(language: Language) -> serde_json::Map<String, Value> {
         .iter()
         .map(|(key, id)| ((*key).to_owned(), Value::from(i18n::t(language, id))))
         .collect();
+    // The number of a point whose element the page no longer has, for the overlay to fill.
+    map.insert(
+        "notFound".to_owned(),
+        Value::from(i18n::t_args(
+            language,
+            "overlay-not-found",
+            &[("number", i18n::Arg::Text("{number}"))],
+        )),
+    );
     // Plurals: one reply, and the other form with `{count}` left for the overlay to fill.
     for (key, count) in [
         ("repliesOne", i18n::Arg::Number(1)),
@@ -246,6 +257,7 @@ struct Pin {
     state: FeedbackState,
     comment: String,
     replies: u32,
+    attachments: Vec<AttachmentView>,
 }
 
 #[derive(Serialize)]
@@ -283,9 +295,12 @@ pub async fn pins(
             .feedback
             .list_feedback_page(overlay.customer.tenant_id, overlay.customer.id, &page)
             .await?;
+        let (t, c) = (overlay.customer.tenant_id, overlay.customer.id);
+        let files = attachments::of(&state, t, c, &items.iter().collect::<Vec<_>>()).await?;
         let items = items
             .into_iter()
             .map(|i| Pin {
+                attachments: attachments::views(&i.attachments, &files),
                 item_id: i.id,
                 number: i.number,
                 selector: i.selector,
@@ -466,8 +481,9 @@ pub async fn create(
         Err(refused) => return refused.into_response(),
     };
     let origin = overlay.origin.clone();
-    let answer = create_item(&state, &overlay, body).await.map(|item| {
-        let mut response = (StatusCode::CREATED, Json(ItemView::from(&item))).into_response();
+    let answer = create_item(&state, &overlay, body).await.map(|(item, files)| {
+        let mut response =
+            (StatusCode::CREATED, Json(ItemView::new(&item, &files))).into_response();
         if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", item.version)) {
             response.headers_mut().insert(header::ETAG, value);
         }
@@ -483,24 +499,33 @@ async fn create_item(
     state: &AppState,
     overlay: &Overlay,
     body: NewItem,
-) -> Result<FeedbackItem, ApiError> {
+) -> Result<(FeedbackItem, Files), ApiError> {
     let customer = &overlay.customer;
     if !feedback_open(customer.status, overlay.site.after_online) {
         return Err(ApiError::FeedbackNotOpen(customer.language));
     }
     let checked = check(body, &overlay.site)?;
+    // Only the customer's own files, looked up under their key: another customer's id is not
+    // found, whoever's it is. Only a downloadable one, as the overlay offers them.
+    let mut files = Files::new();
+    let mut errors = FieldErrors::default();
     for (n, id) in checked.attachments.iter().enumerate() {
-        let found = state
+        match state
             .files
             .get_file(customer.tenant_id, customer.id, *id)
-            .await?;
-        if found.is_none() {
-            return Err(ApiError::Validation(vec![portal::domain::FieldError::new(
+            .await?
+        {
+            None => errors.push(format!("attachments[{n}]"), "is not one of your files"),
+            Some(file) if !file.state.is_downloadable() => errors.push(
                 format!("attachments[{n}]"),
-                "is not one of your files",
-            )]));
+                "is not available: only an uploaded and checked file can be attached",
+            ),
+            Some(file) => {
+                files.insert(*id, file);
+            }
         }
     }
+    errors.finish(|| ()).map_err(ApiError::Validation)?;
     let checked = &checked;
     let item = retry_lost_races_as(move || async move {
         let (t, c) = (customer.tenant_id, customer.id);
@@ -558,7 +583,51 @@ async fn create_item(
     })
     .await?;
     tracing::info!(tenant = %item.tenant_id, customer = %item.customer_id, item = %item.id, "feedback item created");
-    Ok(item)
+    Ok((item, files))
+}
+
+/// A file the overlay offers to attach.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Offered {
+    file_id: FileId,
+    name: String,
+    size: Option<u64>,
+    content_type: String,
+}
+
+#[derive(Serialize)]
+struct OfferedList {
+    files: Vec<Offered>,
+}
+
+/// `GET /feedback/overlay/files`: the token's customer's newest downloadable files (at most
+/// 100), which a new item may attach. Names as uploaded: the overlay sets them as text.
+pub async fn files(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let overlay = match authorize(&state, &headers).await {
+        Ok(o) => o,
+        Err(refused) => return refused.into_response(),
+    };
+    let customer = &overlay.customer;
+    let answer = attachments::offered(&state, customer.tenant_id, customer.id)
+        .await
+        .map(|files| {
+            let files = files
+                .into_iter()
+                .map(|f| Offered {
+                    file_id: f.id,
+                    name: f.name,
+                    size: f.size,
+                    content_type: f.content_type,
+                })
+                .collect();
+            Json(OfferedList { files }).into_response()
+        })
+        .map_err(ApiError::from);
+    with_cors(
+        answer.unwrap_or_else(IntoResponse::into_response),
+        Some(&overlay.origin),
+    )
 }
 
 /// `OPTIONS /feedback/overlay/...`: the preflight of the overlay's calls, for registered

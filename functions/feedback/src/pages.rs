@@ -22,14 +22,14 @@ use portal::{
     http::{ApiError, FormBody, PathParam, QueryParam, StaffAuth, UserSession},
     i18n::t,
     pages::{
-        self, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, Nav, Page, PageGroup, ReplyRow,
-        feedback_csp,
+        self, AttachmentRow, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, Nav, Page,
+        PageGroup, ReplyRow, feedback_csp,
     },
 };
 use serde::Deserialize;
 
 use crate::{
-    FeedbackState,
+    FeedbackState, attachments,
     caller::Caller,
     items::{add_reply, move_state},
 };
@@ -230,6 +230,13 @@ pub(crate) async fn show(
         .filter(|i| wanted_state.is_none_or(|s| i.state == s))
         .filter(|i| wanted_page.is_none_or(|p| i.page_url.as_str() == p))
         .collect();
+    let files = attachments::of(&state, viewer.tenant, customer.id, &shown).await?;
+    // Staff download the customer's file naming the customer, as on the files page.
+    let owner_query = if viewer.staff {
+        format!("?{}", query_string([("customerId", customer.id.to_string().as_str())]))
+    } else {
+        String::new()
+    };
     let mut groups: Vec<PageGroup> = Vec::new();
     for item in &shown {
         let replies = if item.reply_count == 0 {
@@ -246,6 +253,23 @@ pub(crate) async fn show(
             state: item.state.as_str(),
             comment: item.comment.clone(),
             snippet: item.snippet.clone(),
+            attachments: item
+                .attachments
+                .iter()
+                .map(|id| match files.get(id) {
+                    Some(file) => AttachmentRow {
+                        name: Some(file.name.clone()),
+                        href: file
+                            .state
+                            .is_downloadable()
+                            .then(|| format!("/files/{id}/download{owner_query}")),
+                    },
+                    None => AttachmentRow {
+                        name: None,
+                        href: None,
+                    },
+                })
+                .collect(),
             author: author_name(&item.author, viewer.staff, language),
             created_at: item.created_at.to_rfc3339(),
             created: shown_time(item.created_at),

@@ -37,6 +37,8 @@ overlay-cancel = Abbrechen
 overlay-close = Schließen
 overlay-sent = Danke! Ihr Kommentar wurde gesendet.
 overlay-failed = Ihr Kommentar konnte nicht gesendet werden. Bitte versuchen Sie es erneut.
+overlay-attach = Dateien aus Ihrem Dateibereich anhängen
+overlay-not-found = Punkt #{ $number } ist auf dieser Seite nicht mehr zu finden: Die Seite hat sich wohl geändert.
 overlay-replies = { $count ->
     [one] 1 Antwort
    *[other] { $count } Antworten

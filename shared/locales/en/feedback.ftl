@@ -37,6 +37,8 @@ overlay-cancel = Cancel
 overlay-close = Close
 overlay-sent = Thank you! Your comment was sent.
 overlay-failed = Your comment could not be sent. Please try again.
+overlay-attach = Attach files from your files area
+overlay-not-found = Point #{ $number } can't be found on this page any more: the page may have changed.
 overlay-replies = { $count ->
     [one] 1 reply
    *[other] { $count } replies

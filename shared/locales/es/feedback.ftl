@@ -37,6 +37,8 @@ overlay-cancel = Cancelar
 overlay-close = Cerrar
 overlay-sent = ¡Gracias! Su comentario se ha enviado.
 overlay-failed = No se ha podido enviar su comentario. Inténtelo de nuevo.
+overlay-attach = Adjuntar archivos de su área de archivos
+overlay-not-found = El punto n.º { $number } ya no se encuentra en esta página: puede que la página haya cambiado.
 overlay-replies = { $count ->
     [one] 1 respuesta
    *[other] { $count } respuestas

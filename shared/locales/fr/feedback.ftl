@@ -37,6 +37,8 @@ overlay-cancel = Annuler
 overlay-close = Fermer
 overlay-sent = Merci ! Votre commentaire a été envoyé.
 overlay-failed = Votre commentaire n'a pas pu être envoyé. Veuillez réessayer.
+overlay-attach = Joindre des fichiers de votre espace fichiers
+overlay-not-found = Le point n° { $number } est introuvable sur cette page : elle a peut-être changé.
 overlay-replies = { $count ->
     [one] 1 réponse
    *[other] { $count } réponses

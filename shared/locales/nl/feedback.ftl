@@ -37,6 +37,8 @@ overlay-cancel = Annuleren
 overlay-close = Sluiten
 overlay-sent = Bedankt! Uw commentaar is verstuurd.
 overlay-failed = Uw commentaar kon niet worden verstuurd. Probeer het opnieuw.
+overlay-attach = Bestanden uit uw bestandsomgeving bijvoegen
+overlay-not-found = Punt #{ $number } is niet meer te vinden op deze pagina: de pagina is mogelijk gewijzigd.
 overlay-replies = { $count ->
     [one] 1 antwoord
    *[other] { $count } antwoorden

@@ -37,6 +37,8 @@ overlay-cancel = Avbryt
 overlay-close = Stäng
 overlay-sent = Tack! Din kommentar har skickats.
 overlay-failed = Din kommentar kunde inte skickas. Försök igen.
+overlay-attach = Bifoga filer från ditt filområde
+overlay-not-found = Punkt #{ $number } finns inte längre på den här sidan: sidan kan ha ändrats.
 overlay-replies = { $count ->
     [one] 1 svar
    *[other] { $count } svar

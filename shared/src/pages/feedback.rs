@@ -80,6 +80,15 @@ pub struct HistoryRow {
     pub at_shown: String,
 }
 
+/// A file an item attaches, as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentRow {
+    /// `None` once the file is deleted.
+    pub name: Option<String>,
+    /// The download route the reader may use; `None` unless the file can be downloaded.
+    pub href: Option<String>,
+}
+
 /// One item as the page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemRow {
@@ -89,6 +98,7 @@ pub struct ItemRow {
     pub state: &'static str,
     pub comment: String,
     pub snippet: String,
+    pub attachments: Vec<AttachmentRow>,
     pub author: String,
     pub created_at: String,
     pub created: String,
@@ -210,6 +220,20 @@ mod tests {
                 state: "resolved",
                 comment: hostile.into(),
                 snippet: hostile.into(),
+                attachments: vec![
+                    AttachmentRow {
+                        name: Some(hostile.into()),
+                        href: Some("/files/01HFILEFILEFILEFILEFILEFIL/download".into()),
+                    },
+                    AttachmentRow {
+                        name: Some("quarantined.exe".into()),
+                        href: None,
+                    },
+                    AttachmentRow {
+                        name: None,
+                        href: None,
+                    },
+                ],
                 author: hostile.into(),
                 created_at: "2026-05-31T14:05:00Z".into(),
                 created: "2026-05-31 14:05 UTC".into(),
@@ -265,11 +289,19 @@ mod tests {
                 "page-feedback-show",
                 "page-feedback-reply-send",
                 "page-feedback-replied",
+                "page-feedback-attachments",
+                "page-feedback-attachment-deleted",
+                "page-feedback-attachment-unavailable",
             ] {
                 assert!(html.contains(&escape_html(&t(key))), "{key} in {html}");
             }
             assert!(!html.contains("<img src=x"), "{html}");
             assert!(!html.contains("<script>alert"), "{html}");
+            assert!(
+                html.contains("href=\"&#x2f;files&#x2f;01HFILEFILEFILEFILEFILEFIL&#x2f;download\""),
+                "{html}"
+            );
+            assert!(!html.contains("quarantined.exe</a>"), "no link: {html}");
             assert!(html.contains("action=\"/feedback/open\""));
             assert!(html.contains("name=\"itemId\" value=\"01HZZZZZZZZZZZZZZZZZZZZZZZ\""));
             assert!(html.contains("/feedback/page/01HZZZZZZZZZZZZZZZZZZZZZZZ/reply"));

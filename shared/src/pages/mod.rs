@@ -44,7 +44,7 @@ use crate::{
 };
 
 pub use feedback::{
-    FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup, ReplyRow,
+    AttachmentRow, FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup, ReplyRow,
     feedback, feedback_csp,
 };
 pub use files::{
