@@ -35,7 +35,7 @@
 
   var S = {};
   var items = [];
-  var host, root, bar, modeButton, msg, box, pins, form, text, formError, pop;
+  var host, root, bar, modeButton, msg, box, pins, form, text, formError, pop, attach;
   var commenting = false;
   var picked = null;
 
@@ -106,6 +106,8 @@
     '.panel[hidden]{display:none}' +
     'label{display:block;font-weight:600;margin-bottom:4px}' +
     'textarea{display:block;width:100%;min-height:96px;padding:6px 8px;border:1px solid #9aa5b1;border-radius:6px;resize:vertical;background:#fff}' +
+    'fieldset{margin:8px 0 0;padding:4px 8px;max-height:140px;overflow:auto;border:1px solid #9aa5b1;border-radius:6px}legend{font-weight:600}' +
+    'fieldset label{font-weight:400;overflow-wrap:anywhere}input:focus-visible{outline:3px solid #1a56db}' +
     '.row{display:flex;gap:8px;margin-top:8px}.panel p{margin:0 0 6px;overflow-wrap:anywhere;white-space:pre-wrap}.hint{color:#52606d}';
 
   function build() {
@@ -163,11 +165,40 @@
     cancel.addEventListener('click', unpick);
     row.appendChild(send);
     row.appendChild(cancel);
+    attach = el('fieldset');
+    attach.hidden = true;
     form.appendChild(label);
     form.appendChild(text);
+    form.appendChild(attach);
     form.appendChild(formError);
     form.appendChild(row);
     form.addEventListener('submit', submit);
+    attach.addEventListener('change', limit);
+  }
+
+  // The customer's files to attach, as checkboxes: at most 10 (the API's limit) can be ticked.
+  function offer(list) {
+    var files = (list && list.files) || [];
+    attach.textContent = '';
+    attach.hidden = !files.length;
+    attach.appendChild(el('legend', '', s('attach')));
+    files.forEach(function (f, i) {
+      var box = el('input');
+      box.type = 'checkbox';
+      box.value = f.fileId;
+      box.id = 'pf-f' + i;
+      var l = el('label', '', ' ' + f.name);
+      l.htmlFor = box.id;
+      l.insertBefore(box, l.firstChild);
+      attach.appendChild(l);
+    });
+  }
+  function ticked() {
+    return Array.prototype.map.call(attach.querySelectorAll('input:checked'), function (b) { return b.value; });
+  }
+  function limit() {
+    var full = ticked().length >= 10;
+    attach.querySelectorAll('input').forEach(function (b) { b.disabled = full && !b.checked; });
   }
 
   // A way back to the element after small changes to the page: an id or another stable
@@ -227,12 +258,13 @@
   }
   function replies(n) { return n === 1 ? s('repliesOne') : s('repliesOther').replace('{count}', n); }
 
+  // Answers the items whose element this page doesn't have (or doesn't show).
   function placePins() {
     pins.textContent = '';
-    items.forEach(function (it) {
+    return items.filter(function (it) {
       var e = find(it);
       var r = e && e.getBoundingClientRect();
-      if (!r || (r.width === 0 && r.height === 0)) return;
+      if (!r || (r.width === 0 && r.height === 0)) return true;
       var p = it.position || { x: 0.5, y: 0.5 };
       var pin = el('button', 'pin', String(it.number));
       pin.type = 'button';
@@ -246,13 +278,17 @@
       pins.appendChild(pin);
     });
   }
+  function notFound(it) { return s('notFound').replace('{number}', it.number); }
 
-  function show(it) {
+  function show(it, missing) {
     pop.textContent = '';
     var head = el('p');
     head.appendChild(el('strong', '', '#' + it.number + ' · ' + stateName(it.state)));
     pop.appendChild(head);
+    if (missing) pop.appendChild(el('p', 'bad', notFound(it)));
     pop.appendChild(el('p', '', it.comment));
+    var names = (it.attachments || []).map(function (a) { return a.name; }).filter(Boolean);
+    if (names.length) pop.appendChild(el('p', 'hint', s('attachments') + ': ' + names.join(', ')));
     pop.appendChild(el('p', 'hint', replies(it.replies || 0)));
     var close = el('button', '', s('close'));
     close.type = 'button';
@@ -341,6 +377,7 @@
       viewport: { width: innerWidth, height: innerHeight },
       userAgent: navigator.userAgent,
       comment: comment,
+      attachments: ticked(),
     }).then(function (item) {
       items.push({
         itemId: item.itemId,
@@ -351,8 +388,10 @@
         state: item.state,
         comment: item.comment,
         replies: item.replyCount || 0,
+        attachments: item.attachmentFiles,
       });
       text.value = '';
+      attach.querySelectorAll('input').forEach(function (b) { b.checked = b.disabled = false; });
       mode(false);
       placePins();
       say(s('sent'));
@@ -376,17 +415,19 @@
     call('GET', '/feedback/overlay/session').then(function (session) {
       S = (session && session.strings) || {};
       toolbar();
+      // Without the file list the form still works, only without attachments.
+      call('GET', '/feedback/overlay/files').then(offer, function () {});
       return call('GET', '/feedback/overlay/items?page=' + encodeURIComponent(pageUrl()));
     }).then(function (list) {
       items = (list && list.items) || [];
-      placePins();
+      say(placePins().map(notFound).join(' '));
       addEventListener('resize', later);
       addEventListener('load', later);
       if (window.ResizeObserver && document.body) new ResizeObserver(later).observe(document.body);
       if (openItem) {
         var it = items.filter(function (i) { return i.itemId === openItem; })[0];
         var pin = it && root.querySelector('.pin[data-item="' + CSS.escape(it.itemId) + '"]');
-        if (pin) { pin.scrollIntoView({ block: 'center' }); show(it); }
+        if (pin) { pin.scrollIntoView({ block: 'center' }); show(it); } else if (it) show(it, true);
       }
     }).catch(function (err) {
       if (err.status === 401) forget();

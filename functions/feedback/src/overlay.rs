@@ -163,7 +163,8 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay,
     })
 }
 
-/// The overlay's texts: (JSON key, catalogue key), all in `feedback.ftl`.
+/// The overlay's texts: (JSON key, catalogue key), in `feedback.ftl` and (the words it
+/// shares with the feedback page) `feedback-page.ftl`.
 const STRINGS: &[(&str, &str)] = &[
     ("commentMode", "overlay-comment-mode"),
     ("hint", "overlay-hint"),
@@ -174,6 +175,7 @@ const STRINGS: &[(&str, &str)] = &[
     ("sent", "overlay-sent"),
     ("failed", "overlay-failed"),
     ("attach", "overlay-attach"),
+    ("attachments", "page-feedback-attachments"),
     ("stateOpen", "feedback-state-open"),
     ("stateInProgress", "feedback-state-in-progress"),
     ("stateResolved", "feedback-state-resolved"),

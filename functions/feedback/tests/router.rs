@@ -9,9 +9,12 @@ use chrono::Duration;
 use feedback::FeedbackState;
 use portal::{
     AppState,
-    domain::{Actor, CustomerId, NewTenant, ProjectStatus, StatusChange, TenantId},
+    domain::{
+        Actor, CustomerId, FileId, FileRecord, FileState, NewTenant, ObjectKey, ProjectStatus,
+        StatusChange, TenantId, Uploader,
+    },
     embedded::{self, Outbox},
-    ports::Store,
+    ports::{FileCreation, Store},
 };
 use serde_json::{Value, json};
 use testkit::{Answer, TestClock};
@@ -162,6 +165,36 @@ impl Portal {
             headers.push(("origin", origin));
         }
         call(&self.router, method, uri, body, &headers).await
+    }
+
+    /// A file of `owner`'s named `name` in `state`, made now by the test clock.
+    async fn file(&self, owner: CustomerId, name: &str, state: FileState) -> FileId {
+        let id = FileId::new();
+        let key = ObjectKey::for_upload(self.tenant, owner, &id.to_string(), "file.pdf").unwrap();
+        let file = FileRecord {
+            id,
+            tenant_id: self.tenant,
+            customer_id: owner,
+            key,
+            name: name.into(),
+            folder: String::new(),
+            content_type: "application/pdf".into(),
+            declared_size: 1234,
+            size: Some(1234),
+            etag: None,
+            state,
+            uploaded_by: Uploader::Customer,
+            created_at: self.clock_now(),
+            uploaded_at: Some(self.clock_now()),
+            reason: None,
+            multipart: None,
+            version: 1,
+        };
+        assert_eq!(
+            self.store.create_file(&file, 1_000_000).await.unwrap(),
+            FileCreation::Created
+        );
+        id
     }
 
     async fn pin(&self, token: &str, page: &str, comment: &str) -> Answer {
@@ -1049,4 +1082,293 @@ async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_th
         )
         .await;
     assert!(area.present(&record(&portal).await).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_overlay_lists_only_its_own_customers_downloadable_files() {
+    let portal = Portal::new().await;
+    let a = portal
+        .customer("fa@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let b = portal
+        .customer("fb@kunde.example", ProjectStatus::Feedback, "https://draft.other.example")
+        .await;
+    let older = portal.file(a.id, "Logo.pdf", FileState::Available).await;
+    portal.clock.advance(Duration::minutes(1));
+    let newer = portal.file(a.id, "Texte.pdf", FileState::Available).await;
+    for state in [
+        FileState::Pending,
+        FileState::AwaitingScan,
+        FileState::Quarantined,
+        FileState::Rejected,
+    ] {
+        portal.file(a.id, state.as_str(), state).await;
+    }
+    let theirs = portal.file(b.id, "Fremd.pdf", FileState::Available).await;
+    let token_a = portal.token(&a).await;
+    let token_b = portal.token(&b).await;
+
+    let listed = portal
+        .overlay(
+            &token_a,
+            Some(DRAFT),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.headers["access-control-allow-origin"], DRAFT);
+    let files = listed.json()["files"].as_array().unwrap().clone();
+    let ids: Vec<&str> = files.iter().map(|f| f["fileId"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [newer.to_string(), older.to_string()],
+        "newest first, only the available ones"
+    );
+    assert_eq!(
+        files[0],
+        json!({"fileId": newer.to_string(), "name": "Texte.pdf", "size": 1234,
+               "contentType": "application/pdf"})
+    );
+    assert!(!listed.text.contains(&theirs.to_string()));
+
+    // B's token from B's site sees B's file only; A's token from B's site nothing at all.
+    let of_b = portal
+        .overlay(
+            &token_b,
+            Some("https://draft.other.example"),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+    assert_eq!(of_b.status, 200, "{}", of_b.text);
+    assert_eq!(of_b.json()["files"].as_array().unwrap().len(), 1);
+    assert!(!of_b.text.contains(&newer.to_string()));
+    let a_on_b = portal
+        .overlay(
+            &token_a,
+            Some("https://draft.other.example"),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+    assert_eq!(a_on_b.status, 403, "{}", a_on_b.text);
+    assert!(a_on_b.headers.get("access-control-allow-origin").is_none());
+    let elsewhere = portal
+        .overlay(
+            &token_a,
+            Some("https://attacker.example"),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere.status, 403);
+    assert!(elsewhere.headers.get("access-control-allow-origin").is_none());
+    let no_token = call(
+        &portal.router,
+        Method::GET,
+        "/feedback/overlay/files",
+        None,
+        &[("origin", DRAFT)],
+    )
+    .await;
+    assert_eq!(no_token.status, 401, "{}", no_token.text);
+    assert!(!no_token.text.contains("Logo.pdf"));
+    let preflight = testkit::oneshot(
+        &portal.router,
+        Method::OPTIONS,
+        "/feedback/overlay/files",
+        None,
+        &[("origin", DRAFT), ("access-control-request-method", "GET")],
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.headers["access-control-allow-origin"], DRAFT);
+
+    // A revoked token lists nothing.
+    let revoked = portal
+        .as_customer(&a, Method::DELETE, "/feedback/tokens", None)
+        .await;
+    assert!(revoked.status.is_success(), "{}", revoked.text);
+    let after = portal
+        .overlay(
+            &token_a,
+            Some(DRAFT),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+    assert_eq!(after.status, 401, "{}", after.text);
+}
+
+#[tokio::test]
+async fn an_attachment_must_be_the_customers_own_downloadable_file() {
+    let portal = Portal::new().await;
+    let a = portal
+        .customer("ga@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let b = portal
+        .customer("gb@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let token = portal.token(&a).await;
+    let theirs = portal.file(b.id, "Fremd.pdf", FileState::Available).await;
+    let pending = portal.file(a.id, "halb.pdf", FileState::Pending).await;
+    let quarantined = portal.file(a.id, "virus.pdf", FileState::Quarantined).await;
+    let own = portal.file(a.id, "Logo.pdf", FileState::Available).await;
+
+    for (attachments, field) in [
+        (json!([theirs.to_string()]), "attachments[0]"),
+        (json!([own.to_string(), pending.to_string()]), "attachments[1]"),
+        (json!([quarantined.to_string()]), "attachments[0]"),
+        (json!([own.to_string(), own.to_string()]), "attachments[1]"),
+    ] {
+        let mut body = new_item(PAGE, "Mit Anhang");
+        body["attachments"] = attachments.clone();
+        let answer = portal
+            .overlay(
+                &token,
+                Some(DRAFT),
+                Method::POST,
+                "/feedback/overlay/items",
+                Some(body),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{attachments}: {}", answer.text);
+        assert_eq!(fields(&answer), [field], "{attachments}");
+        assert!(!answer.text.contains("Fremd.pdf"), "{}", answer.text);
+    }
+    let items = portal
+        .as_customer(&a, Method::GET, "/feedback/items", None)
+        .await;
+    assert_eq!(items.json()["items"], json!([]), "nothing half-written");
+}
+
+#[tokio::test]
+async fn an_attached_file_reads_back_by_name_and_shows_as_deleted_once_deleted() {
+    let portal = Portal::new().await;
+    let c = portal
+        .customer("h@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let token = portal.token(&c).await;
+    let hostile = "<img src=x onerror=alert(1)>\u{202e}fdp.exe";
+    let logo = portal.file(c.id, hostile, FileState::Available).await;
+    let texts = portal.file(c.id, "Texte.pdf", FileState::Available).await;
+    let mut body = new_item(PAGE, "Bitte dieses Logo");
+    body["attachments"] = json!([logo.to_string(), texts.to_string()]);
+
+    let created = portal
+        .overlay(
+            &token,
+            Some(DRAFT),
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(body),
+        )
+        .await;
+
+    assert_eq!(created.status, 201, "{}", created.text);
+    let created = created.json();
+    assert_eq!(
+        created["attachments"],
+        json!([logo.to_string(), texts.to_string()])
+    );
+    assert_eq!(
+        created["attachmentFiles"],
+        json!([
+            {"fileId": logo.to_string(), "name": hostile, "state": "available"},
+            {"fileId": texts.to_string(), "name": "Texte.pdf", "state": "available"},
+        ])
+    );
+    let id = created["itemId"].as_str().unwrap();
+    let read = portal
+        .as_customer(&c, Method::GET, &format!("/feedback/items/{id}"), None)
+        .await;
+    assert_eq!(read.json()["attachmentFiles"], created["attachmentFiles"]);
+    let listed = portal
+        .as_staff(
+            Method::GET,
+            &format!("/feedback/items?customerId={}", c.id),
+            None,
+        )
+        .await;
+    assert_eq!(
+        listed.json()["items"][0]["attachmentFiles"],
+        created["attachmentFiles"]
+    );
+
+    // The page links each file to the download route its reader may use, the name escaped.
+    let cookie = format!("portal_session={}", c.session);
+    let page = call(&portal.router, Method::GET, "/feedback", None, &[("cookie", &cookie)]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text
+            .contains(&format!("<a href=\"&#x2f;files&#x2f;{logo}&#x2f;download\">")),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!page.text.contains("<img src=x"), "{}", page.text);
+    assert!(page.text.contains("Anhänge"), "German: {}", page.text);
+    let (_, staff) = testkit::staff_session(
+        portal.store.as_ref(),
+        portal.tenant,
+        "jonas@agency.example",
+        portal::domain::Language::En,
+    )
+    .await;
+    let staff_cookie = format!("portal_session={staff}");
+    let staff_page = call(
+        &portal.router,
+        Method::GET,
+        &format!("/feedback?customerId={}", c.id),
+        None,
+        &[("cookie", &staff_cookie)],
+    )
+    .await;
+    assert_eq!(staff_page.status, 200, "{}", staff_page.text);
+    assert!(
+        staff_page.text.contains(&format!(
+            "<a href=\"&#x2f;files&#x2f;{texts}&#x2f;download?customerId={}\">Texte.pdf</a>",
+            c.id
+        )),
+        "{}",
+        staff_page.text
+    );
+
+    // Deleted since: shown as deleted everywhere, never as a link.
+    let file = portal
+        .store
+        .get_file(portal.tenant, c.id, logo)
+        .await
+        .unwrap()
+        .unwrap();
+    portal.store.delete_file(&file).await.unwrap();
+    let read = portal
+        .as_customer(&c, Method::GET, &format!("/feedback/items/{id}"), None)
+        .await;
+    assert_eq!(
+        read.json()["attachmentFiles"][0],
+        json!({"fileId": logo.to_string(), "name": null, "state": "deleted"})
+    );
+    let pins = portal
+        .overlay(
+            &token,
+            Some(DRAFT),
+            Method::GET,
+            "/feedback/overlay/items?page=https%3A%2F%2Fdraft.baeckerei.example%2Fabout",
+            None,
+        )
+        .await;
+    assert_eq!(pins.json()["items"][0]["attachments"][0]["state"], "deleted");
+    assert_eq!(pins.json()["items"][0]["attachments"][1]["name"], "Texte.pdf");
+    let page = call(&portal.router, Method::GET, "/feedback", None, &[("cookie", &cookie)]).await;
+    assert!(!page.text.contains(&format!("{logo}&#x2f;download")), "{}", page.text);
+    assert!(page.text.contains("gelöscht"), "{}", page.text);
+    assert!(page.text.contains(&format!("{texts}&#x2f;download")));
 }
