@@ -55,11 +55,7 @@ pub async fn offered(
             .files
             .list_files(tenant, customer, None, after, OFFERED_MAX)
             .await?;
-        offered.extend(
-            page.items
-                .into_iter()
-                .filter(|f| f.state.is_downloadable()),
-        );
+        offered.extend(page.items.into_iter().filter(|f| f.state.is_downloadable()));
         if offered.len() >= OFFERED_MAX {
             offered.truncate(OFFERED_MAX);
             break;

@@ -265,8 +265,7 @@ pub async fn list(
             .list_feedback_page(customer.tenant_id, customer.id, &page)
             .await?;
         let kept: Vec<&FeedbackItem> = items.iter().filter(|i| keep(i)).collect();
-        let files =
-            attachments::of(&state, customer.tenant_id, customer.id, &kept).await?;
+        let files = attachments::of(&state, customer.tenant_id, customer.id, &kept).await?;
         return Ok(Json(ItemList {
             items: kept.iter().map(|i| ItemView::new(i, &files)).collect(),
             next: None,

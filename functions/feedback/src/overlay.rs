@@ -483,14 +483,16 @@ pub async fn create(
         Err(refused) => return refused.into_response(),
     };
     let origin = overlay.origin.clone();
-    let answer = create_item(&state, &overlay, body).await.map(|(item, files)| {
-        let mut response =
-            (StatusCode::CREATED, Json(ItemView::new(&item, &files))).into_response();
-        if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", item.version)) {
-            response.headers_mut().insert(header::ETAG, value);
-        }
-        response
-    });
+    let answer = create_item(&state, &overlay, body)
+        .await
+        .map(|(item, files)| {
+            let mut response =
+                (StatusCode::CREATED, Json(ItemView::new(&item, &files))).into_response();
+            if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", item.version)) {
+                response.headers_mut().insert(header::ETAG, value);
+            }
+            response
+        });
     with_cors(
         answer.unwrap_or_else(IntoResponse::into_response),
         Some(&origin),

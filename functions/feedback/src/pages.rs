@@ -233,7 +233,10 @@ pub(crate) async fn show(
     let files = attachments::of(&state, viewer.tenant, customer.id, &shown).await?;
     // Staff download the customer's file naming the customer, as on the files page.
     let owner_query = if viewer.staff {
-        format!("?{}", query_string([("customerId", customer.id.to_string().as_str())]))
+        format!(
+            "?{}",
+            query_string([("customerId", customer.id.to_string().as_str())])
+        )
     } else {
         String::new()
     };

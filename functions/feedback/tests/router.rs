@@ -1091,7 +1091,11 @@ async fn the_overlay_lists_only_its_own_customers_downloadable_files() {
         .customer("fa@kunde.example", ProjectStatus::Feedback, DRAFT)
         .await;
     let b = portal
-        .customer("fb@kunde.example", ProjectStatus::Feedback, "https://draft.other.example")
+        .customer(
+            "fb@kunde.example",
+            ProjectStatus::Feedback,
+            "https://draft.other.example",
+        )
         .await;
     let older = portal.file(a.id, "Logo.pdf", FileState::Available).await;
     portal.clock.advance(Duration::minutes(1));
@@ -1121,7 +1125,10 @@ async fn the_overlay_lists_only_its_own_customers_downloadable_files() {
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.headers["access-control-allow-origin"], DRAFT);
     let files = listed.json()["files"].as_array().unwrap().clone();
-    let ids: Vec<&str> = files.iter().map(|f| f["fileId"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = files
+        .iter()
+        .map(|f| f["fileId"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ids,
         [newer.to_string(), older.to_string()],
@@ -1168,7 +1175,12 @@ async fn the_overlay_lists_only_its_own_customers_downloadable_files() {
         )
         .await;
     assert_eq!(elsewhere.status, 403);
-    assert!(elsewhere.headers.get("access-control-allow-origin").is_none());
+    assert!(
+        elsewhere
+            .headers
+            .get("access-control-allow-origin")
+            .is_none()
+    );
     let no_token = call(
         &portal.router,
         Method::GET,
@@ -1224,7 +1236,10 @@ async fn an_attachment_must_be_the_customers_own_downloadable_file() {
 
     for (attachments, field) in [
         (json!([theirs.to_string()]), "attachments[0]"),
-        (json!([own.to_string(), pending.to_string()]), "attachments[1]"),
+        (
+            json!([own.to_string(), pending.to_string()]),
+            "attachments[1]",
+        ),
         (json!([quarantined.to_string()]), "attachments[0]"),
         (json!([own.to_string(), own.to_string()]), "attachments[1]"),
     ] {
@@ -1304,11 +1319,19 @@ async fn an_attached_file_reads_back_by_name_and_shows_as_deleted_once_deleted()
 
     // The page links each file to the download route its reader may use, the name escaped.
     let cookie = format!("portal_session={}", c.session);
-    let page = call(&portal.router, Method::GET, "/feedback", None, &[("cookie", &cookie)]).await;
+    let page = call(
+        &portal.router,
+        Method::GET,
+        "/feedback",
+        None,
+        &[("cookie", &cookie)],
+    )
+    .await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert!(
-        page.text
-            .contains(&format!("<a href=\"&#x2f;files&#x2f;{logo}&#x2f;download\">")),
+        page.text.contains(&format!(
+            "<a href=\"&#x2f;files&#x2f;{logo}&#x2f;download\">"
+        )),
         "{}",
         page.text
     );
@@ -1365,10 +1388,27 @@ async fn an_attached_file_reads_back_by_name_and_shows_as_deleted_once_deleted()
             None,
         )
         .await;
-    assert_eq!(pins.json()["items"][0]["attachments"][0]["state"], "deleted");
-    assert_eq!(pins.json()["items"][0]["attachments"][1]["name"], "Texte.pdf");
-    let page = call(&portal.router, Method::GET, "/feedback", None, &[("cookie", &cookie)]).await;
-    assert!(!page.text.contains(&format!("{logo}&#x2f;download")), "{}", page.text);
+    assert_eq!(
+        pins.json()["items"][0]["attachments"][0]["state"],
+        "deleted"
+    );
+    assert_eq!(
+        pins.json()["items"][0]["attachments"][1]["name"],
+        "Texte.pdf"
+    );
+    let page = call(
+        &portal.router,
+        Method::GET,
+        "/feedback",
+        None,
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert!(
+        !page.text.contains(&format!("{logo}&#x2f;download")),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("gelöscht"), "{}", page.text);
     assert!(page.text.contains(&format!("{texts}&#x2f;download")));
 }

@@ -44,8 +44,8 @@ use crate::{
 };
 
 pub use feedback::{
-    AttachmentRow, FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup, ReplyRow,
-    feedback, feedback_csp,
+    AttachmentRow, FEEDBACK_STATES, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, PageGroup,
+    ReplyRow, feedback, feedback_csp,
 };
 pub use files::{
     FILES_CSP, FileRow, FilesPage, FolderLink, LinkRow, PATH as FILES_PAGE_PATH, StaffFiles,
