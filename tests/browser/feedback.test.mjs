@@ -102,11 +102,19 @@ async function pins(page) {
   );
 }
 
-/** In comment mode, clicks `selector` on the draft and sends `comment` for it. */
-async function pin(page, language, selector, comment) {
+/** In comment mode, clicks `selector` on the draft and sends `comment` for it, with the
+ *  customer's files named `attach` ticked. */
+async function pin(page, language, selector, comment, attach = []) {
   await page.getByRole('button', { name: t(language, 'overlay-comment-mode'), exact: true }).click();
   await page.locator(selector).click();
   await page.getByLabel(t(language, 'overlay-comment-label'), { exact: true }).fill(comment);
+  for (const name of attach) {
+    // By keyboard, as someone without a mouse ticks it.
+    const box = page.getByRole('checkbox', { name, exact: true });
+    await box.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await box.isChecked(), true, name);
+  }
   await page.getByRole('button', { name: t(language, 'overlay-send'), exact: true }).click();
   await page.getByText(t(language, 'overlay-sent')).waitFor();
 }
@@ -169,6 +177,10 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
     let draft;
     const company = `Bäckerei ${lang.toUpperCase()} ${unique()}`;
     const first = `Die Überschrift bitte größer ${unique()} 🍞`;
+    // A name a careless page would run as markup; the overlay and the page show it as text.
+    const sketch = `Skizze <img src=x onerror=alert(1)> Ü ${unique()}.pdf`;
+    const sketchBytes = `%PDF-1.4\n% Skizze ${unique()}\n%%EOF\n`;
+    let token;
     const second = `Hier fehlt das Gründungsjahr ${unique()}`;
 
     before(async () => {
@@ -194,6 +206,19 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       assert.equal(await heading(portal), t(lang, 'page-feedback-title'));
       await portal.getByText(t(lang, 'page-feedback-none')).waitFor();
       await screenshot(portal, `${lang}-feedback-page-empty`);
+      if (full) {
+        // The customer has a file in their files area to attach.
+        await portal.goto(`${BASE}/files/page`);
+        await portal.locator('#picker').setInputFiles({
+          name: sketch,
+          mimeType: 'application/pdf',
+          buffer: Buffer.from(sketchBytes),
+        });
+        await portal.waitForFunction(
+          () => document.querySelectorAll('#file-list article.file[data-state=available]').length === 1,
+        );
+        await portal.goto(`${BASE}/feedback`);
+      }
 
       const opened = portal.waitForURL((url) => url.origin === site.origin);
       await portal.getByRole('button', { name: t(lang, 'page-feedback-give') }).click();
@@ -215,8 +240,19 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       await toggle.click();
       assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
 
-      await pin(draft, lang, '#hero-title', first);
+      if (full) {
+        // The comment form offers the file by its name, as text.
+        await draft.getByRole('button', { name: t(lang, 'overlay-comment-mode'), exact: true }).click();
+        await draft.locator('#hero-title').click();
+        await draft.getByRole('group', { name: t(lang, 'overlay-attach') }).waitFor();
+        await screenshot(draft, `${lang}-feedback-overlay-attach`);
+        await draft.getByRole('button', { name: t(lang, 'overlay-cancel') }).click();
+        await draft.getByRole('button', { name: t(lang, 'overlay-comment-mode'), exact: true }).click();
+      }
+      await pin(draft, lang, '#hero-title', first, full ? [sketch] : []);
       assert.deepEqual(await pins(draft), [{ number: 1, state: 'open' }]);
+      const markup = await draft.$$eval('[data-portal-feedback]', (hosts) => hosts[0].shadowRoot.querySelectorAll('img').length);
+      assert.equal(markup, 0, 'the file name stays text');
       await screenshot(draft, `${lang}-feedback-overlay-pinned`);
 
       await draft.reload();
@@ -247,6 +283,17 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       if (full) assert.ok(main.includes(second), main);
       assert.ok(main.includes(`${site.origin}/`), main);
       assert.equal(await items.first().getAttribute('data-state'), 'open');
+      if (full) {
+        // The first item names its attachment, linked to the customer's own download.
+        const one = items.filter({ hasText: first });
+        await one.getByText(t(lang, 'page-feedback-attachments'), { exact: true }).waitFor();
+        const link = one.getByRole('link', { name: sketch, exact: true });
+        assert.match(await link.getAttribute('href'), /^\/files\/[0-9A-Z]{26}\/download$/);
+        assert.equal(await portal.locator('main img').count(), 0, 'the name stays text');
+        const [download] = await Promise.all([portal.waitForEvent('download'), link.click()]);
+        assert.equal(readFileSync(await download.path(), 'utf8'), sketchBytes);
+        assert.equal(await items.filter({ hasText: second }).getByRole('link', { name: sketch }).count(), 0);
+      }
       await screenshot(portal, `${lang}-feedback-page-listed`);
     });
 
@@ -310,8 +357,9 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
         { number: 1, state: 'open' },
         { number: 2, state: 'resolved' },
       ]);
-      // Opened at the item: its details are shown.
+      // Opened at the item: its details are shown, with the attached file's name.
       await portal.getByText(t(lang, 'overlay-replies', { count: 1 }), { exact: true }).waitFor();
+      await portal.getByText(`${t(lang, 'page-feedback-attachments')}: ${sketch}`, { exact: true }).waitFor();
       await screenshot(portal, `${lang}-feedback-overlay-answered`);
     });
 
@@ -341,7 +389,7 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       await portal.getByRole('button', { name: t(lang, 'page-feedback-give') }).first().click();
       await opened;
       await portal.getByRole('button', { name: t(lang, 'overlay-comment-mode'), exact: true }).waitFor();
-      const token = await portal.evaluate(() => sessionStorage.getItem('portal-feedback'));
+      token = await portal.evaluate(() => sessionStorage.getItem('portal-feedback'));
       assert.ok(token);
       const stranger = await narrowWindow(browser, lang);
       try {
@@ -354,6 +402,40 @@ for (const [lang, full] of [['de', true], ['sv', false]]) {
       } finally {
         await stranger.context().close();
       }
+    });
+
+    test('an item whose element is gone from the page is named, not silently dropped', { skip: !full }, async () => {
+      // An item pinned to an element the draft no longer has (the agency rebuilt the page).
+      const answer = await fetch(`${BASE}/feedback/overlay/items`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, origin: site.origin, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          pageUrl: `${site.origin}/`,
+          selector: '#old-banner',
+          snippet: `Sommerangebot ${unique()}`,
+          position: { x: 0.5, y: 0.5 },
+          viewport: { width: 320, height: 720 },
+          comment: 'Das Banner bitte entfernen',
+        }),
+      });
+      const created = await answer.text();
+      assert.equal(answer.status, 201, created);
+      const { number, itemId } = JSON.parse(created);
+      assert.equal(new URL(portal.url()).origin, site.origin);
+      await portal.reload();
+      await portal.getByText(t(lang, 'overlay-not-found', { number }), { exact: true }).waitFor();
+      assert.equal((await pins(portal)).some((p) => p.number === number), false);
+
+      // "Show on the website" at that item opens it with the same message.
+      await portal.goto(`${BASE}/feedback`);
+      const shown = portal.waitForURL((url) => url.origin === site.origin);
+      await portal
+        .locator(`#item-${itemId}`)
+        .getByRole('button', { name: t(lang, 'page-feedback-show') })
+        .click();
+      await shown;
+      await portal.getByRole('dialog').getByText(t(lang, 'overlay-not-found', { number }), { exact: true }).waitFor();
+      await screenshot(portal, `${lang}-feedback-overlay-not-found`);
     });
   });
 }
