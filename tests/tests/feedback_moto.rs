@@ -12,8 +12,11 @@ use chrono::Duration;
 use feedback::FeedbackState;
 use portal::{
     AppState,
-    domain::{Actor, CustomerId, NewTenant, ProjectStatus, StatusChange, TenantId},
-    ports::{Clock, Store},
+    domain::{
+        Actor, CustomerId, FileId, FileRecord, FileState, NewTenant, ObjectKey, ProjectStatus,
+        StatusChange, TenantId, Uploader,
+    },
+    ports::{Clock, FileCreation, Store},
 };
 use portal_tests::{
     delivery_contract::{MotoSent, SentMessages, moto_config, unique, verified_sender},
@@ -202,6 +205,43 @@ impl Moto {
             })),
         )
         .await
+    }
+
+    /// A file of `owner`'s named `name` in `state`.
+    async fn file(
+        &self,
+        tenant: TenantId,
+        owner: CustomerId,
+        name: &str,
+        state: FileState,
+    ) -> FileId {
+        let id = FileId::new();
+        let key = ObjectKey::for_upload(tenant, owner, &id.to_string(), "file.pdf").unwrap();
+        let now = self.clock.now();
+        let file = FileRecord {
+            id,
+            tenant_id: tenant,
+            customer_id: owner,
+            key,
+            name: name.into(),
+            folder: String::new(),
+            content_type: "application/pdf".into(),
+            declared_size: 2048,
+            size: Some(2048),
+            etag: None,
+            state,
+            uploaded_by: Uploader::Customer,
+            created_at: now,
+            uploaded_at: Some(now),
+            reason: None,
+            multipart: None,
+            version: 1,
+        };
+        assert_eq!(
+            self.store.create_file(&file, 1_000_000).await.unwrap(),
+            FileCreation::Created
+        );
+        id
     }
 
     async fn sweep(&self) -> feedback::notices::Swept {
@@ -491,4 +531,91 @@ async fn tokens_and_ids_stay_with_their_customer_and_agency_on_dynamodb() {
         )
         .await;
     assert_eq!(still.status, 200, "{}", still.text);
+}
+
+#[tokio::test]
+async fn attachments_are_the_customers_own_files_and_read_back_as_they_are_on_dynamodb() {
+    let moto = Moto::start().await;
+    let agency = moto.agency("Webagentur Berg").await;
+    let sonne = moto.customer(&agency, ProjectStatus::Feedback, DRAFT).await;
+    let mond = moto
+        .customer(&agency, ProjectStatus::Feedback, OTHER_DRAFT)
+        .await;
+    let plan = moto
+        .file(
+            agency.tenant,
+            sonne.id,
+            "Lageplan Ü.pdf",
+            FileState::Available,
+        )
+        .await;
+    moto.file(agency.tenant, sonne.id, "halb.pdf", FileState::Pending)
+        .await;
+    let theirs = moto
+        .file(agency.tenant, mond.id, "Mond.pdf", FileState::Available)
+        .await;
+    let token = moto.token(&sonne).await;
+
+    let offered = moto
+        .overlay(&token, DRAFT, Method::GET, "/feedback/overlay/files", None)
+        .await;
+    assert_eq!(offered.status, 200, "{}", offered.text);
+    assert_eq!(offered.headers["access-control-allow-origin"], DRAFT);
+    assert_eq!(
+        offered.json()["files"],
+        json!([{"fileId": plan.to_string(), "name": "Lageplan Ü.pdf", "size": 2048,
+                "contentType": "application/pdf"}])
+    );
+
+    let page = format!("{DRAFT}/kontakt");
+    let mut item = json!({
+        "pageUrl": page,
+        "selector": "#kontakt",
+        "position": {"x": 0.5, "y": 0.5},
+        "viewport": {"width": 390, "height": 844},
+        "comment": "Der Plan dazu",
+        "attachments": [theirs.to_string()],
+    });
+    let foreign = moto
+        .overlay(
+            &token,
+            DRAFT,
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(item.clone()),
+        )
+        .await;
+    assert_eq!(foreign.status, 422, "{}", foreign.text);
+    assert_eq!(foreign.json()["errors"][0]["field"], "attachments[0]");
+    item["attachments"] = json!([plan.to_string()]);
+    let created = moto
+        .overlay(
+            &token,
+            DRAFT,
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(item),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json()["itemId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        created.json()["attachmentFiles"],
+        json!([{"fileId": plan.to_string(), "name": "Lageplan Ü.pdf", "state": "available"}])
+    );
+
+    let file = moto
+        .store
+        .get_file(agency.tenant, sonne.id, plan)
+        .await
+        .unwrap()
+        .unwrap();
+    moto.store.delete_file(&file).await.unwrap();
+    let read = moto
+        .as_customer(&sonne, Method::GET, &format!("/feedback/items/{id}"), None)
+        .await;
+    assert_eq!(
+        read.json()["attachmentFiles"],
+        json!([{"fileId": plan.to_string(), "name": null, "state": "deleted"}])
+    );
 }
