@@ -21,25 +21,23 @@ const OFFERED_READS: usize = 5;
 /// The attached files of some items, by id; an id missing here is a file deleted since.
 pub type Files = HashMap<FileId, FileRecord>;
 
-/// The files `items` attach, each looked up once however many items attach it (a page of
-/// items usually attaches a handful).
+/// The files `items` attach, read together (not one read per item or file); none when they
+/// attach none.
 pub async fn of(
     state: &FeedbackState,
     tenant: TenantId,
     customer: CustomerId,
     items: &[&FeedbackItem],
 ) -> Result<Files, StoreError> {
-    let mut files = Files::new();
-    let mut looked = std::collections::HashSet::new();
-    for id in items.iter().flat_map(|i| i.attachments.iter()) {
-        if !looked.insert(*id) {
-            continue;
-        }
-        if let Some(file) = state.files.get_file(tenant, customer, *id).await? {
-            files.insert(*id, file);
-        }
+    let ids: Vec<FileId> = items
+        .iter()
+        .flat_map(|i| i.attachments.iter().copied())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Files::new());
     }
-    Ok(files)
+    let found = state.files.get_files(tenant, customer, &ids).await?;
+    Ok(found.into_iter().map(|f| (f.id, f)).collect())
 }
 
 /// The customer's newest downloadable files, at most [`OFFERED_MAX`].

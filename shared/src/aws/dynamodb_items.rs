@@ -11,8 +11,8 @@ use aws_sdk_dynamodb::{
     error::{ProvideErrorMetadata, SdkError},
     operation::transact_write_items::TransactWriteItemsError,
     types::{
-        AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
-        Update as SdkUpdate,
+        AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue,
+        TransactWriteItem, Update as SdkUpdate,
     },
 };
 use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_attribute_value, to_item};
@@ -25,6 +25,11 @@ use crate::items::{
 };
 
 type AttributeMap = HashMap<String, AttributeValue>;
+
+/// The keys one `BatchGetItem` may name.
+const BATCH_GET_KEYS: usize = 100;
+/// How often keys DynamoDB left unread are asked for again.
+const BATCH_GET_RETRIES: u32 = 5;
 
 /// The portal's single table on DynamoDB (created by template.yaml, or locally by
 /// [`super::dynamodb_table::create_table`]).
@@ -263,6 +268,57 @@ impl ItemTable for DynamoDbItems {
             .await
             .context("Failed to read an item")?;
         Ok(out.item.map(from_attributes).transpose()?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        // BatchGetItem refuses a request that names one key twice.
+        let keys: std::collections::BTreeSet<&Key> = keys.iter().collect();
+        let keys: Vec<&Key> = keys.into_iter().collect();
+        let mut items = Vec::new();
+        for chunk in keys.chunks(BATCH_GET_KEYS) {
+            let mut wanted = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.iter().map(|k| key_attributes(k)).collect()))
+                    .consistent_read(true)
+                    .build()
+                    .context("Failed to build a batch read")?,
+            );
+            let mut attempt = 0;
+            while let Some(keys) = wanted.take() {
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, keys)
+                    .send()
+                    .await
+                    .context("Failed to read items in a batch")?;
+                for attributes in out
+                    .responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default()
+                {
+                    items.push(from_attributes(attributes)?);
+                }
+                // Keys left unread (throttling, 16 MB per answer) are asked for again, after
+                // a short, growing pause, a few times.
+                wanted = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.table))
+                    .filter(|k| !k.keys.is_empty());
+                if wanted.is_some() {
+                    attempt += 1;
+                    if attempt > BATCH_GET_RETRIES {
+                        return Err(anyhow::anyhow!(
+                            "DynamoDB left keys of a batch read unread {BATCH_GET_RETRIES} times"
+                        )
+                        .into());
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+            }
+        }
+        Ok(items)
     }
 
     #[tracing::instrument(skip_all)]

@@ -309,6 +309,19 @@ impl ItemTable for SqliteItems {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        let keys: std::collections::BTreeSet<Key> = keys.iter().cloned().collect();
+        self.run(move |connection| {
+            let mut items = Vec::new();
+            for key in &keys {
+                items.extend(read(connection, key)?);
+            }
+            Ok(items)
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
         query.check()?;
         let query = query.clone();

@@ -216,6 +216,12 @@ pub trait ItemTable: Send + Sync {
     /// (DynamoDB reads are otherwise eventually consistent; the embedded engine's always are).
     async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError>;
 
+    /// The items under `keys` that exist, in no particular order, each once however often
+    /// its key is listed; read consistently. DynamoDB's `BatchGetItem` takes 100 keys at a
+    /// time and may leave some for another request, so there this is one round trip per 100
+    /// keys (more when the table throttles), still far fewer than a read per key.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError>;
+
     /// One page of items in key order. See [`Query`] and [`QueryPage`].
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError>;
 

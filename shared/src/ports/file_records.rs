@@ -46,6 +46,14 @@ pub trait FileRecordStore: Send + Sync {
         customer: CustomerId,
         id: FileId,
     ) -> Result<Option<FileRecord>, StoreError>;
+    /// Those of `ids` that are the customer's files, in no particular order (an id of another
+    /// customer's file, or of none, is left out), read together rather than one by one.
+    async fn get_files(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRecord>, StoreError>;
     /// The customer's files, newest first, all of them or those in `folder`, a page of at most
     /// `limit` starting after the file `after`.
     async fn list_files(

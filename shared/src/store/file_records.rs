@@ -242,6 +242,21 @@ impl FileRecordStore for ItemStore {
     }
 
     #[tracing::instrument(skip(self))]
+    async fn get_files(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRecord>, StoreError> {
+        // Every key is under this customer's partition: another customer's id finds nothing.
+        let keys: Vec<Key> = ids
+            .iter()
+            .map(|id| file_key(tenant, customer, *id))
+            .collect();
+        self.get_records(&keys, "Failed to read the files").await
+    }
+
+    #[tracing::instrument(skip(self))]
     async fn list_files(
         &self,
         tenant: TenantId,

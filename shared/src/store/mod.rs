@@ -149,6 +149,24 @@ struct Listed<T> {
 }
 
 impl ItemStore {
+    /// The items under `keys` that exist, as records, in no particular order; read
+    /// consistently, in as few round trips as the engine allows.
+    async fn get_records<T: DeserializeOwned>(
+        &self,
+        keys: &[Key],
+        what: &'static str,
+    ) -> Result<Vec<T>, StoreError> {
+        let items = self
+            .table
+            .get_many(keys)
+            .await
+            .map_err(|e| unexpected(e, what))?;
+        Ok(items
+            .into_iter()
+            .map(items::record)
+            .collect::<Result<_, _>>()?)
+    }
+
     /// One item as a record, or `None`. `consistent` reads see every write before them.
     async fn get_record<T: DeserializeOwned>(
         &self,

@@ -591,3 +591,36 @@ pub async fn the_files_page_visit_is_kept_per_customer_and_the_latest_wins(
     );
     assert_eq!(store.file_usage(t, c).await.unwrap(), 0);
 }
+
+pub async fn files_are_read_together_only_under_their_own_customer(
+    store: Arc<dyn FileRecordStore>,
+) {
+    let t = TenantId::new();
+    let (mine, theirs) = (CustomerId::new(), CustomerId::new());
+    let a = pending_file(t, mine, "", 10);
+    let b = pending_file(t, mine, "Entwürfe", 10);
+    let other = pending_file(t, theirs, "", 10);
+    for f in [&a, &b, &other] {
+        store.create_file(f, QUOTA).await.unwrap();
+    }
+    store.delete_file(&b).await.unwrap();
+
+    let found = store
+        .get_files(t, mine, &[a.id, b.id, other.id, a.id, FileId::new()])
+        .await
+        .unwrap();
+
+    assert_eq!(
+        found,
+        [a.clone()],
+        "deleted, foreign and unknown ids are left out"
+    );
+    assert!(
+        store
+            .get_files(TenantId::new(), mine, &[a.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.get_files(t, mine, &[]).await.unwrap().is_empty());
+}

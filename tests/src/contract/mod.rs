@@ -154,6 +154,7 @@ macro_rules! store_contract {
             an_attempt_overtaken_by_a_later_claim_still_records_its_outcome,
             files_are_listed_newest_first_in_pages_and_by_folder,
             another_customers_files_are_not_reached,
+            files_are_read_together_only_under_their_own_customer,
             the_quota_refuses_a_file_that_would_pass_it_even_in_a_race,
             updates_and_deletes_follow_the_version_and_move_the_usage,
             a_rejected_file_releases_its_bytes,

@@ -35,6 +35,7 @@ macro_rules! items_contract {
     ($make:expr) => {
         $crate::items_contract!(@cases $make;
             every_json_type_round_trips_through_put_and_get,
+            a_batch_read_answers_the_items_that_exist_each_once_past_a_hundred_keys,
             a_put_that_must_not_exist_writes_once,
             a_version_conditioned_update_wins_once_and_answers_the_new_item,
             a_token_is_used_once_while_unexpired,
@@ -485,4 +486,36 @@ pub async fn concurrent_conditional_creates_of_one_key_let_exactly_one_win(
         .await
         .unwrap();
     assert_eq!(sort_keys(&customers), [format!("CUSTOMER#{winner}")]);
+}
+
+pub async fn a_batch_read_answers_the_items_that_exist_each_once_past_a_hundred_keys(
+    table: Arc<dyn ItemTable>,
+    _: Races,
+) {
+    let pk = unique("BATCH");
+    // 120 stored items: more than one DynamoDB BatchGetItem may name.
+    for n in 0..120 {
+        let key = Key::new(pk.clone(), format!("ITEM#{n:03}"));
+        table
+            .write(Write::put(keyed(&key, json!({"n": n}))))
+            .await
+            .unwrap();
+    }
+    let mut keys: Vec<Key> = (0..120)
+        .map(|n| Key::new(pk.clone(), format!("ITEM#{n:03}")))
+        .collect();
+    keys.push(Key::new(pk.clone(), "ITEM#000"));
+    keys.push(Key::new(pk.clone(), "MISSING"));
+    keys.push(Key::new(unique("ELSEWHERE"), "ITEM#001"));
+
+    let items = table.get_many(&keys).await.unwrap();
+
+    let mut found: Vec<i64> = items.iter().map(|i| i["n"].as_i64().unwrap()).collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        (0..120).collect::<Vec<_>>(),
+        "each once, none missing, no others"
+    );
+    assert!(table.get_many(&[]).await.unwrap().is_empty());
 }
