@@ -612,7 +612,7 @@ pub async fn files_are_read_together_only_under_their_own_customer(
 
     assert_eq!(
         found,
-        [a.clone()],
+        std::slice::from_ref(&a),
         "deleted, foreign and unknown ids are left out"
     );
     assert!(
