@@ -25,7 +25,10 @@ use portal::{
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::{FeedbackState as AppState, caller::Caller};
+use crate::{
+    FeedbackState as AppState,
+    caller::{Caller, NAME_THE_CUSTOMER, author},
+};
 
 /// What can go wrong working on items, mapped once to [`ApiError`].
 #[derive(Debug, Error)]
@@ -232,7 +235,11 @@ pub async fn list(
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<ItemList>, ApiError> {
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let wanted = params
         .state
@@ -338,7 +345,11 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let item = load(&state, &customer, id).await?;
     let replies = state
@@ -373,7 +384,11 @@ pub async fn reply(
 ) -> Result<Response, ApiError> {
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let mut errors = FieldErrors::default();
     let text = match body.text.as_deref().map(str::trim) {
@@ -386,7 +401,7 @@ pub async fn reply(
     let text = errors
         .finish(|| text.unwrap_or_default())
         .map_err(ApiError::Validation)?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     let (item, replies) = add_reply(&state, &customer, id, author, &text).await?;
     Ok(with_etag(
         item.version,
@@ -465,7 +480,11 @@ pub async fn change_state(
     let expected = if_match(&headers)?;
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let mut errors = FieldErrors::default();
     let to = match body.state.as_deref().map(str::trim) {
@@ -479,7 +498,7 @@ pub async fn change_state(
         .finish(|| to)
         .map_err(ApiError::Validation)?
         .ok_or_else(|| anyhow::anyhow!("a state without a problem"))?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     let item = move_state(&state, &customer, id, to, author, expected).await?;
     let replies = state
         .feedback
