@@ -6,10 +6,14 @@ use std::sync::Arc;
 
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{Method, request::Parts},
+    http::request::Parts,
 };
 
-use super::{ApiError, StaffAuth, UserSession, customer_id_param};
+use super::{
+    ApiError, StaffAuth, UserSession,
+    auth::{Presented, authenticate},
+    customer_id_param,
+};
 use crate::{
     domain::{Actor, Customer, CustomerId, Subject, TenantId},
     ports::{ApiKeyStore, CustomerStore},
@@ -34,26 +38,11 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match StaffAuth::from_request_parts(parts, state).await {
-            Ok(staff) => Ok(Caller::Staff(staff)),
-            // A customer's session: the same token, read as theirs.
-            Err(ApiError::StaffOnly) => {
-                let who = UserSession::from_request_parts(parts, state).await?;
-                // The session lets a cookie's form post through for a page handler to check
-                // the body's token; the routes behind this extractor read no body token, so
-                // every change by cookie must have sent the header.
-                if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-                    who.check_form_csrf(None)?;
-                }
-                match who.session.subject {
-                    Subject::Customer(customer) => Ok(Caller::Customer {
-                        tenant: who.session.tenant_id,
-                        customer,
-                    }),
-                    Subject::Staff(_) => Err(ApiError::StaffOnly),
-                }
-            }
-            Err(other) => Err(other),
+        // One read of the key or session serves both kinds of caller. None of these routes
+        // takes a form post, so every change by cookie must send the CSRF header.
+        match authenticate(parts, state, |_| Ok(())).await? {
+            Presented::Key(staff) => Ok(Caller::Staff(staff)),
+            Presented::Session(who) => Ok(Caller::of_session(&who)),
         }
     }
 }

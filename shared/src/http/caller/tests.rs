@@ -1,4 +1,9 @@
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use async_trait::async_trait;
 
 use axum::{
     extract::FromRequestParts,
@@ -8,13 +13,14 @@ use chrono::{Duration, Utc};
 
 use super::*;
 use crate::{
+    domain::TokenHash,
     domain::{
         Account, ApiKeyId, ApiKeyRecord, ApiKeySecret, CustomerChanges, Language, LinkToken,
         NewTenant, SessionRecord, StaffId, TokenPurpose, TokenRecord,
     },
     embedded::in_memory_store,
     http::session::{self, CSRF_HEADER},
-    ports::{Redemption, Store},
+    ports::{Redemption, SessionStore, Store, StoreError},
     state::AppState,
 };
 
@@ -410,4 +416,48 @@ fn a_page_session_is_the_staff_user_or_the_customer() {
     let caller = Caller::of_session(&session(Subject::Staff(staff)));
     assert_eq!(caller.tenant(), tenant);
     assert_eq!(caller.actor(), Actor::Staff { id: staff });
+}
+
+/// The sessions of a store, counting the reads.
+struct CountedSessions {
+    store: Arc<dyn SessionStore>,
+    reads: AtomicUsize,
+}
+
+#[async_trait]
+impl SessionStore for CountedSessions {
+    async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        self.store.put_session(session).await
+    }
+    async fn get_session(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.store.get_session(hash).await
+    }
+    async fn touch_session(
+        &self,
+        hash: &TokenHash,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.store.touch_session(hash, at).await
+    }
+    async fn delete_session(&self, hash: &TokenHash) -> Result<(), StoreError> {
+        self.store.delete_session(hash).await
+    }
+}
+
+#[tokio::test]
+async fn a_customers_session_is_read_once_per_request() {
+    let mut world = world().await;
+    let counted = Arc::new(CountedSessions {
+        store: world.state.sessions.clone(),
+        reads: AtomicUsize::new(0),
+    });
+    world.state.sessions = counted.clone();
+    let session = cookie(&world.session);
+    let headers = [("cookie", session.as_str()), (CSRF_HEADER, &world.csrf)];
+    assert!(matches!(
+        caller(&world, Method::POST, &headers).await,
+        Ok(Caller::Customer { .. })
+    ));
+    assert_eq!(counted.reads.load(Ordering::SeqCst), 1);
 }
