@@ -68,7 +68,7 @@ pub(crate) enum Presented {
     /// A tenant API key (never by cookie).
     Key(StaffAuth),
     /// A live session of a staff user or customer, whose CSRF header was checked.
-    Session(UserSession),
+    Session(Box<UserSession>),
 }
 
 /// The API key or live session a request presents, read once. `allowed` refuses a session
@@ -110,7 +110,7 @@ where
     let sessions = SessionPorts::from_ref(state);
     UserSession::check(&sessions, parts, &token, by_cookie, false, allowed)
         .await
-        .map(Presented::Session)
+        .map(|who| Presented::Session(Box::new(who)))
         .map_err(|e| match e {
             ApiError::Unauthorized(_) if !by_cookie => {
                 ApiError::Unauthorized("This API key or session is not valid.")
