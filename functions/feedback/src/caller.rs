@@ -1,106 +1,30 @@
-//! Who asks on the portal side: agency staff (API key or staff session) acting for a
-//! customer they name in `customerId`, or a customer in their own session. Every item route
-//! is scoped by it; the overlay has its own caller, the token ([`crate::overlay`]).
+//! Who asks on the portal side is [`portal::http::Caller`]: agency staff (API key or staff
+//! session) acting for a customer they name in `customerId`, or a customer in their own
+//! session. Every item route is scoped by it; the overlay has its own caller, the token
+//! ([`crate::overlay`]). What feedback adds: the caller as the author of an item or reply.
 
-use axum::{
-    extract::FromRequestParts,
-    http::{Method, request::Parts},
-};
 use portal::{
-    domain::{Actor, Author, AuthorKind, Customer, Subject, TenantId},
-    http::{ApiError, StaffAuth, UserSession},
+    domain::{Actor, Author, AuthorKind, Customer},
+    http::{ApiError, StaffAuth},
 };
+
+pub use portal::http::Caller;
 
 use crate::FeedbackState;
 
-#[derive(Debug, Clone, Copy)]
-pub enum Caller {
-    Staff(StaffAuth),
-    Customer {
-        tenant: TenantId,
-        customer: portal::domain::CustomerId,
-    },
-}
+/// Staff name the customer of a feedback route; the detail of the `400` when they name none.
+pub const NAME_THE_CUSTOMER: &str = "is required: name the customer whose feedback this is";
 
-impl FromRequestParts<FeedbackState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &FeedbackState,
-    ) -> Result<Self, Self::Rejection> {
-        match StaffAuth::from_request_parts(parts, state).await {
-            Ok(staff) => Ok(Caller::Staff(staff)),
-            Err(ApiError::StaffOnly) => {
-                let who = UserSession::from_request_parts(parts, state).await?;
-                // These routes take JSON only, so every change by cookie must carry the
-                // session's CSRF header (form posts check their field themselves).
-                if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
-                    who.check_form_csrf(None)?;
-                }
-                match who.session.subject {
-                    Subject::Customer(customer) => Ok(Caller::Customer {
-                        tenant: who.session.tenant_id,
-                        customer,
-                    }),
-                    Subject::Staff(_) => Err(ApiError::StaffOnly),
-                }
-            }
-            Err(other) => Err(other),
-        }
-    }
-}
-
-impl Caller {
-    pub fn tenant(&self) -> TenantId {
-        match self {
-            Caller::Staff(staff) => staff.tenant_id,
-            Caller::Customer { tenant, .. } => *tenant,
-        }
-    }
-
-    pub fn is_staff(&self) -> bool {
-        matches!(self, Caller::Staff(_))
-    }
-
-    /// The customer the request is about: the one staff name in `customerId` (which must be
-    /// their agency's), or the customer themself (naming another is not found).
-    pub async fn customer(
-        &self,
-        state: &FeedbackState,
-        named: Option<&str>,
-    ) -> Result<Customer, ApiError> {
-        let parsed = portal::http::customer_id_param(named)?;
-        let id = match (self, parsed) {
-            (Caller::Staff(_), None) => {
-                return Err(ApiError::invalid_parameter(
-                    "customerId",
-                    "is required: name the customer whose feedback this is",
-                ));
-            }
-            (Caller::Staff(_), Some(id)) => id,
-            (Caller::Customer { customer, .. }, None) => *customer,
-            (Caller::Customer { customer, .. }, Some(id)) if id == *customer => id,
-            (Caller::Customer { .. }, Some(_)) => return Err(ApiError::NotFound("customer")),
-        };
-        state
-            .customers
-            .get_customer(self.tenant(), id)
-            .await?
-            .ok_or(ApiError::NotFound("customer"))
-    }
-
-    /// Who the caller is as an author: the staff user's name, the agency's for an API key,
-    /// the customer's company.
-    pub async fn author(
-        &self,
-        state: &FeedbackState,
-        customer: &Customer,
-    ) -> Result<Author, ApiError> {
-        match self {
-            Caller::Customer { .. } => Ok(customer_author(customer)),
-            Caller::Staff(staff) => staff_author(state, staff).await,
-        }
+/// Who `caller` is as an author: the staff user's name, the agency's for an API key, the
+/// customer's company.
+pub async fn author(
+    caller: &Caller,
+    state: &FeedbackState,
+    customer: &Customer,
+) -> Result<Author, ApiError> {
+    match caller {
+        Caller::Customer { .. } => Ok(customer_author(customer)),
+        Caller::Staff(staff) => staff_author(state, staff).await,
     }
 }
 

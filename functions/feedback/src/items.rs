@@ -28,7 +28,7 @@ use thiserror::Error;
 use crate::{
     FeedbackState as AppState,
     attachments::{self, AttachmentView, Files},
-    caller::Caller,
+    caller::{Caller, NAME_THE_CUSTOMER, author},
 };
 
 /// What can go wrong working on items, mapped once to [`ApiError`].
@@ -240,7 +240,11 @@ pub async fn list(
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<ItemList>, ApiError> {
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let wanted = params
         .state
@@ -346,7 +350,11 @@ pub async fn read(
 ) -> Result<Response, ApiError> {
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let item = load(&state, &customer, id).await?;
     let replies = state
@@ -382,7 +390,11 @@ pub async fn reply(
 ) -> Result<Response, ApiError> {
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let mut errors = FieldErrors::default();
     let text = match body.text.as_deref().map(str::trim) {
@@ -395,7 +407,7 @@ pub async fn reply(
     let text = errors
         .finish(|| text.unwrap_or_default())
         .map_err(ApiError::Validation)?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     let (item, replies) = add_reply(&state, &customer, id, author, &text).await?;
     let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
     Ok(with_etag(
@@ -475,7 +487,11 @@ pub async fn change_state(
     let expected = if_match(&headers)?;
     let id = item_id(&raw)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let mut errors = FieldErrors::default();
     let to = match body.state.as_deref().map(str::trim) {
@@ -489,7 +505,7 @@ pub async fn change_state(
         .finish(|| to)
         .map_err(ApiError::Validation)?
         .ok_or_else(|| anyhow::anyhow!("a state without a problem"))?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     let item = move_state(&state, &customer, id, to, author, expected).await?;
     let replies = state
         .feedback

@@ -24,7 +24,6 @@ mod pages;
 mod site;
 mod state;
 
-pub use caller::Caller;
 pub use open::{FRAGMENT_ITEM_KEY, FRAGMENT_KEY};
 pub use state::{Config, FeedbackState};
 

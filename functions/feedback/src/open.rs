@@ -18,7 +18,10 @@ use portal::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{FeedbackState, caller::Caller};
+use crate::{
+    FeedbackState,
+    caller::{Caller, NAME_THE_CUSTOMER},
+};
 
 /// The fragment key the overlay reads its token from.
 pub const FRAGMENT_KEY: &str = "portal-feedback";
@@ -128,7 +131,11 @@ pub async fn revoke(
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<Revoked>, ApiError> {
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let revoked = state
         .feedback

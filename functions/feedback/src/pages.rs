@@ -15,11 +15,11 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        Actor, Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId,
-        FeedbackState as ItemState, FieldError, Language, LocalPath, Subject, TenantId,
+        Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId, FeedbackState as ItemState,
+        FieldError, Language, LocalPath, Subject, TenantId,
         feedback::{COMMENT_MAX, feedback_open},
     },
-    http::{ApiError, FormBody, PathParam, QueryParam, StaffAuth, UserSession},
+    http::{ApiError, FormBody, PathParam, QueryParam, UserSession},
     i18n::t,
     pages::{
         self, AttachmentRow, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, Nav, Page,
@@ -30,7 +30,7 @@ use serde::Deserialize;
 
 use crate::{
     FeedbackState, attachments,
-    caller::Caller,
+    caller::{Caller, NAME_THE_CUSTOMER, author},
     items::{add_reply, move_state},
 };
 
@@ -86,10 +86,7 @@ async fn viewer(
         (Subject::Customer(_), Some(_)) => return Err(ApiError::NotFound("customer")),
         (Subject::Staff(_), Some(id)) => (id, true),
         (Subject::Staff(_), None) => {
-            return Err(ApiError::invalid_parameter(
-                "customerId",
-                "is required: name the customer whose feedback this is",
-            ));
+            return Err(ApiError::invalid_parameter("customerId", NAME_THE_CUSTOMER));
         }
     };
     let customer = state
@@ -428,18 +425,11 @@ async fn form_caller(
     form: &ItemForm,
 ) -> Result<(Caller, Customer), ApiError> {
     who.check_form_csrf(form.csrf.as_deref())?;
-    let caller = match who.session.subject {
-        Subject::Customer(customer) => Caller::Customer {
-            tenant: who.session.tenant_id,
-            customer,
-        },
-        Subject::Staff(id) => Caller::Staff(StaffAuth {
-            tenant_id: who.session.tenant_id,
-            actor: Actor::Staff { id },
-        }),
-    };
+    let caller = Caller::of_session(who);
     let named = form.customer_id.as_deref().filter(|c| !c.is_empty());
-    let customer = caller.customer(state, named).await?;
+    let customer = caller
+        .customer(&*state.customers, named, NAME_THE_CUSTOMER)
+        .await?;
     Ok((caller, customer))
 }
 
@@ -465,7 +455,7 @@ pub(crate) async fn reply(
     }
     let text = portal::domain::text::clean(text, COMMENT_MAX, true)
         .map_err(|e| ApiError::Validation(vec![FieldError::of("text", &e)]))?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     add_reply(&state, &customer, id, author, &text).await?;
     Ok(see_other(&back_to(form.back.as_deref(), "replied", id)))
 }
@@ -486,7 +476,7 @@ pub(crate) async fn change_state(
         .trim()
         .parse::<ItemState>()
         .map_err(|e| ApiError::Validation(vec![FieldError::of("state", &e)]))?;
-    let author = caller.author(&state, &customer).await?;
+    let author = author(&caller, &state, &customer).await?;
     move_state(&state, &customer, id, to, author, None).await?;
     let notice = if caller.is_staff() {
         "state"

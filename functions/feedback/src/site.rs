@@ -19,7 +19,11 @@ use portal::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{FeedbackState, caller::Caller, items::with_etag};
+use crate::{
+    FeedbackState,
+    caller::{Caller, NAME_THE_CUSTOMER},
+    items::with_etag,
+};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,7 +74,11 @@ pub async fn read(
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Response, ApiError> {
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let site = state
         .feedback
@@ -97,7 +105,11 @@ pub async fn save(
     };
     let expected = if_match(&headers)?;
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let mut errors = FieldErrors::default();
     let draft = match body.draft_url.as_deref().map(str::trim) {

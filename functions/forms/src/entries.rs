@@ -13,13 +13,14 @@ use portal::{
     domain::{
         CustomerId, EmailState, EntryField, FormEntry, FormEntryId, FormId, TenantId, Verification,
     },
-    http::{ApiError, JsonBody, PathParam, QueryParam},
+    http::{ApiError, Caller, JsonBody, PathParam, QueryParam},
     ports::EntryFilter,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Caller, FormsState, manage,
+    FormsState,
+    manage::{self, NAME_THE_CUSTOMER},
     notifications::{self, NotifyError},
 };
 
@@ -132,7 +133,9 @@ pub async fn filter_for(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<EntryFilter, ApiError> {
-    let customer = caller.customer(state, customer_id).await?;
+    let customer = caller
+        .customer_id(&*state.customers, customer_id, NAME_THE_CUSTOMER)
+        .await?;
     let form = match form_id.filter(|f| !f.is_empty()) {
         None => None,
         Some(raw) => {
@@ -235,7 +238,9 @@ async fn target(
     let id: FormEntryId = raw_id.parse().map_err(|_| {
         ApiError::invalid_parameter("entryId", "is not a form entry id (26 characters)")
     })?;
-    let customer = caller.customer(state, customer_id).await?;
+    let customer = caller
+        .customer_id(&*state.customers, customer_id, NAME_THE_CUSTOMER)
+        .await?;
     Ok((customer, id))
 }
 
@@ -316,7 +321,7 @@ pub(crate) async fn resend(
         .forms
         .get_form(entry.form_id)
         .await?
-        .filter(|f| caller.may_see(f))
+        .filter(|f| caller.reaches(f.tenant_id, f.customer_id))
         .ok_or(ApiError::NotFound("form"))?;
     if !form.recipients.is_empty() {
         match notifications::resend(&state, &form, &entry).await {

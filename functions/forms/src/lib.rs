@@ -8,7 +8,6 @@ use axum::{
 };
 use portal::http::finish_router;
 
-mod caller;
 pub mod entries;
 pub mod intake;
 pub mod lambda;
@@ -19,7 +18,6 @@ mod settings;
 mod state;
 pub mod turnstile;
 
-pub use caller::Caller;
 pub use manage::FormView;
 pub use state::{Config, FormsState};
 

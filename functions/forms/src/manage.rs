@@ -11,11 +11,14 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{Form, FormChanges, FormId, Language, Tenant},
-    http::{ApiError, JsonBody, PathParam, QueryParam, retry_lost_races},
+    http::{ApiError, Caller, JsonBody, PathParam, QueryParam, retry_lost_races},
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{Caller, FormsState, intake::HONEYPOT};
+use crate::{FormsState, intake::HONEYPOT};
+
+/// Staff name the customer of a form route; the detail of the `400` when they name none.
+pub(crate) const NAME_THE_CUSTOMER: &str = "is required: name the customer whose forms these are";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -162,7 +165,11 @@ pub(crate) async fn list(
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<FormList>, ApiError> {
     let customer = caller
-        .customer(&state, params.customer_id.as_deref())
+        .customer_id(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
     let base = base_url(&state, &caller).await?;
     let forms = state.forms.list_forms(caller.tenant(), customer).await?;
@@ -177,14 +184,13 @@ pub(crate) async fn create(
     QueryParam(params): QueryParam<CustomerParam>,
     JsonBody(changes): JsonBody<FormChanges>,
 ) -> Result<Response, ApiError> {
-    let customer_id = caller
-        .customer(&state, params.customer_id.as_deref())
+    let customer = caller
+        .customer(
+            &*state.customers,
+            params.customer_id.as_deref(),
+            NAME_THE_CUSTOMER,
+        )
         .await?;
-    let customer = state
-        .customers
-        .get_customer(caller.tenant(), customer_id)
-        .await?
-        .ok_or(ApiError::NotFound("customer"))?;
     let tenant = agency(&state, &caller).await?;
     let mut form = changes
         .apply(
@@ -227,7 +233,7 @@ pub(crate) async fn load(
         .forms
         .get_form(id)
         .await?
-        .filter(|form| caller.may_see(form))
+        .filter(|form| caller.reaches(form.tenant_id, form.customer_id))
         .ok_or(ApiError::NotFound("form"))
 }
 

@@ -11,12 +11,12 @@ use axum::{
 };
 use portal::{
     domain::{EmailState, FormEntryId, Subject, Verification},
-    http::{ApiError, FormBody, PathParam, QueryParam, UserSession},
+    http::{ApiError, Caller, FormBody, PathParam, QueryParam, UserSession},
     pages::{self, EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, Page},
 };
 use serde::Deserialize;
 
-use crate::{Caller, FormsState, entries};
+use crate::{FormsState, entries};
 
 pub const PAGE_SIZE: usize = 25;
 

@@ -9,7 +9,7 @@ use portal::{
     ports::{FileCreation, StoreError},
 };
 
-use crate::{UploadsState, caller::Owner};
+use crate::{UploadsState, owner::Owner};
 
 /// A form upload's record, well past its form's 15 minutes (an upload event late by more
 /// than this is dropped as one for an unknown file).

@@ -1,7 +1,7 @@
 //! Files between an agency and its customers: upload forms that go straight to S3, the file
 //! list, a file's details, downloads by short presigned GET, and deletes. No file body passes
 //! through the function. A customer reaches their own files; staff reach a customer's files
-//! by `customerId` (see [`caller`]).
+//! by `customerId` (see [`owner`]).
 
 use axum::{
     Json, Router,
@@ -14,15 +14,15 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{FileId, FileRecord, FileState, Uploader},
-    http::{ApiError, JsonBody, PathParam, QueryParam, finish_router},
+    http::{ApiError, Caller, JsonBody, PathParam, QueryParam, finish_router},
     ports::{PresignedPost, StoreError},
 };
 use serde::{Deserialize, Serialize, Serializer};
 
-pub mod caller;
 pub mod expiry;
 mod links;
 pub mod multipart;
+pub mod owner;
 mod page;
 mod settings;
 mod state;
@@ -30,7 +30,7 @@ pub mod upload;
 
 pub use state::{Config, FILES_BUCKET, UploadsState};
 
-use crate::caller::{Caller, Owner};
+use crate::owner::Owner;
 
 /// Every route this function serves, as template.yaml and openapi.json name them.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -199,7 +199,7 @@ async fn start_upload(
     caller: Caller,
     JsonBody(request): JsonBody<upload::UploadRequest>,
 ) -> Result<Response, ApiError> {
-    let owner = caller.owner(&state, request.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, request.customer_id.as_deref()).await?;
     let now = state.clock.now();
     let started = upload::start(&state, owner, request, now).await?;
     tracing::info!(
@@ -254,7 +254,7 @@ async fn list(
     caller: Caller,
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<FileList>, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let limit =
         portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let folder = params
@@ -302,7 +302,7 @@ async fn read(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Json<FileView>, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     Ok(Json(FileView::from(&file)))
 }
@@ -316,7 +316,7 @@ async fn download(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Response, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     if !file.state.is_downloadable() {
         return Err(ApiError::FileNotDownloadable(file.state.as_str()));
@@ -349,7 +349,7 @@ async fn remove(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<StatusCode, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     delete_file(&state, owner, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -432,7 +432,7 @@ async fn sign_parts(
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<PartsRequest>,
 ) -> Result<Json<SignedParts>, ApiError> {
-    let owner = caller.owner(&state, request.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, request.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     let signed = multipart::sign_parts(&state, &file, &request.part_numbers).await?;
     Ok(Json(SignedParts {
@@ -472,7 +472,7 @@ async fn list_parts(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Json<PartList>, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     let parts = multipart::list_parts(&state, &file).await?;
     let Some(plan) = &file.multipart else {
@@ -498,7 +498,7 @@ async fn complete_upload(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Response, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     multipart::complete(&state, &file).await?;
     tracing::info!(tenant = %owner.tenant, customer = %owner.customer, file = %file.id, "multipart upload completed");
@@ -514,7 +514,7 @@ async fn abort_upload(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<StatusCode, ApiError> {
-    let owner = caller.owner(&state, params.customer_id.as_deref()).await?;
+    let owner = Owner::of(caller, &state, params.customer_id.as_deref()).await?;
     let file = match load(&state, owner, &id).await {
         Ok(file) => Some(file),
         Err(ApiError::NotFound(_)) => None,

@@ -12,16 +12,12 @@ use axum::{
 use chrono::{DateTime, Duration, Utc};
 use portal::{
     domain::{DirectLink, DirectLinkId, LinkToken, Tenant, file::MAX_DIRECT_LINK_DAYS},
-    http::{ApiError, JsonBody, PathParam, QueryParam, StaffAuth},
+    http::{ApiError, Caller, JsonBody, PathParam, QueryParam, StaffAuth},
     ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    DOWNLOAD_LIFETIME, OwnerParams, UploadsState,
-    caller::{Caller, Owner},
-    load, see_other,
-};
+use crate::{DOWNLOAD_LIFETIME, OwnerParams, UploadsState, load, owner::Owner, see_other};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -70,9 +66,7 @@ pub async fn create(
     PathParam(id): PathParam<String>,
     JsonBody(request): JsonBody<NewLink>,
 ) -> Result<Response, ApiError> {
-    let owner = Caller::Staff(auth)
-        .owner(&state, request.customer_id.as_deref())
-        .await?;
+    let owner = Owner::of(Caller::Staff(auth), &state, request.customer_id.as_deref()).await?;
     let tenant = auth.tenant(&state).await?;
     let days = request.expires_in_days.unwrap_or(MAX_DIRECT_LINK_DAYS);
     let (link, url) = make_link(&state, owner, &tenant, &id, days).await?;
@@ -132,9 +126,7 @@ pub async fn list(
     PathParam(id): PathParam<String>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Json<LinkList>, ApiError> {
-    let owner = Caller::Staff(auth)
-        .owner(&state, params.customer_id.as_deref())
-        .await?;
+    let owner = Owner::of(Caller::Staff(auth), &state, params.customer_id.as_deref()).await?;
     let file = load(&state, owner, &id).await?;
     let now = state.clock.now();
     let links = state
@@ -152,9 +144,7 @@ pub async fn revoke(
     PathParam((id, link_id)): PathParam<(String, String)>,
     QueryParam(params): QueryParam<OwnerParams>,
 ) -> Result<Json<LinkView>, ApiError> {
-    let owner = Caller::Staff(auth)
-        .owner(&state, params.customer_id.as_deref())
-        .await?;
+    let owner = Owner::of(Caller::Staff(auth), &state, params.customer_id.as_deref()).await?;
     let revoked = revoke_link(&state, owner, &id, &link_id).await?;
     Ok(Json(LinkView::of(&revoked, state.clock.now())))
 }

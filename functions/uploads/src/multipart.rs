@@ -19,7 +19,7 @@ use thiserror::Error;
 
 use crate::{
     UploadsState,
-    caller::Owner,
+    owner::Owner,
     upload::{Started, Upload, UploadError, UploadProblem, refuse},
 };
 

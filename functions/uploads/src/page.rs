@@ -14,8 +14,8 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use portal::{
-    domain::{Actor, FileId, Subject, Uploader},
-    http::{ApiError, FormBody, PathParam, QueryParam, StaffAuth, UserSession},
+    domain::{FileId, Subject, Uploader},
+    http::{ApiError, Caller, FormBody, PathParam, QueryParam, UserSession},
     pages::{
         self, FILES_CSP, FILES_PAGE_PATH, FileRow, FilesPage, FolderLink, LinkRow, Nav, Page,
         StaffFiles, UploadLimits, shown_size,
@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use crate::{
     MAX_PAGE_SIZE, UploadsState,
-    caller::{Caller, Owner},
+    owner::{NAME_THE_CUSTOMER, Owner},
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,16 +55,11 @@ async fn page_owner(
     who: &UserSession,
     customer_id: Option<&str>,
 ) -> Result<Option<Owner>, ApiError> {
-    let tenant = who.session.tenant_id;
-    let caller = match who.session.subject {
-        Subject::Customer(customer) => Caller::Customer { tenant, customer },
-        Subject::Staff(_) if customer_id.is_none() => return Ok(None),
-        Subject::Staff(id) => Caller::Staff(StaffAuth {
-            tenant_id: tenant,
-            actor: Actor::Staff { id },
-        }),
-    };
-    caller.owner(state, customer_id).await.map(Some)
+    let caller = Caller::of_session(who);
+    if caller.is_staff() && customer_id.is_none() {
+        return Ok(None);
+    }
+    Owner::of(caller, state, customer_id).await.map(Some)
 }
 
 /// The page again after a form post: for staff, the customer's page they came from.
@@ -336,10 +331,5 @@ async fn staff_page_owner(
     }
     page_owner(state, who, form.get("customerId").map(String::as_str))
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_parameter(
-                "customerId",
-                "is required for staff: the customer whose files these are",
-            )
-        })
+        .ok_or_else(|| ApiError::invalid_parameter("customerId", NAME_THE_CUSTOMER))
 }

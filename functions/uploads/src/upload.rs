@@ -17,7 +17,7 @@ use portal::{
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::{UploadsState, caller::Owner};
+use crate::{UploadsState, owner::Owner};
 
 /// How long an upload form lasts.
 pub const FORM_LIFETIME: Duration = Duration::from_secs(15 * 60);

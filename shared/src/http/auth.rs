@@ -7,7 +7,7 @@ use axum::{
 
 use super::{ApiError, UserSession, session};
 use crate::{
-    domain::{Actor, ApiKeySecret, Subject, Tenant, TenantId, api_key::PREFIX},
+    domain::{Actor, ApiKeySecret, SessionRecord, Subject, Tenant, TenantId, api_key::PREFIX},
     ports::{ApiKeyStore, TenantStore},
     state::SessionPorts,
 };
@@ -46,50 +46,75 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let api_keys = Arc::<dyn ApiKeyStore>::from_ref(state);
-        let (token, by_cookie) =
-            session::presented(&parts.headers).ok_or(ApiError::Unauthorized(
-                "Send your API key as Authorization: Bearer <key>, or log in as a staff user.",
-            ))?;
-        if token.is_empty() {
-            return Err(ApiError::Unauthorized(
-                "The Authorization header must be: Bearer <key>.",
-            ));
-        }
-        if !by_cookie
-            && token.starts_with(PREFIX)
-            && let Some(key) = api_keys
-                .find_api_key(&ApiKeySecret::from_presented(&token).hash())
-                .await?
-        {
-            if key.revoked_at.is_some() {
-                return Err(ApiError::Unauthorized("This API key has been revoked."));
-            }
-            return Ok(StaffAuth {
-                tenant_id: key.tenant_id,
-                actor: Actor::ApiKey { id: key.id },
-            });
-        }
-        // Anything else is a session token (which could, rarely, also start like a key).
-        let staff_session = |s: &crate::domain::SessionRecord| match s.subject {
+        let staff_session = |s: &SessionRecord| match s.subject {
             Subject::Staff(_) => Ok(()),
             Subject::Customer(_) => Err(ApiError::StaffOnly),
         };
-        let sessions = SessionPorts::from_ref(state);
-        let who = UserSession::check(&sessions, parts, &token, by_cookie, false, staff_session)
-            .await
-            .map_err(|e| match e {
-                ApiError::Unauthorized(_) if !by_cookie => {
-                    ApiError::Unauthorized("This API key or session is not valid.")
-                }
-                other => other,
-            })?;
-        match who.session.subject {
-            Subject::Staff(id) => Ok(StaffAuth {
-                tenant_id: who.session.tenant_id,
-                actor: Actor::Staff { id },
-            }),
-            Subject::Customer(_) => Err(ApiError::StaffOnly),
+        match authenticate(parts, state, staff_session).await? {
+            Presented::Key(staff) => Ok(staff),
+            Presented::Session(who) => match who.session.subject {
+                Subject::Staff(id) => Ok(StaffAuth {
+                    tenant_id: who.session.tenant_id,
+                    actor: Actor::Staff { id },
+                }),
+                Subject::Customer(_) => Err(ApiError::StaffOnly),
+            },
         }
     }
+}
+
+/// What a request's bearer or cookie turned out to be.
+pub(crate) enum Presented {
+    /// A tenant API key (never by cookie).
+    Key(StaffAuth),
+    /// A live session of a staff user or customer, whose CSRF header was checked.
+    Session(Box<UserSession>),
+}
+
+/// The API key or live session a request presents, read once. `allowed` refuses a session
+/// whose subject may not make the request (before its CSRF token is looked at); every change
+/// by cookie must send the session's CSRF header, as no route behind this takes a form post.
+pub(crate) async fn authenticate<S>(
+    parts: &Parts,
+    state: &S,
+    allowed: fn(&SessionRecord) -> Result<(), ApiError>,
+) -> Result<Presented, ApiError>
+where
+    Arc<dyn ApiKeyStore>: FromRef<S>,
+    SessionPorts: FromRef<S>,
+{
+    let api_keys = Arc::<dyn ApiKeyStore>::from_ref(state);
+    let (token, by_cookie) = session::presented(&parts.headers).ok_or(ApiError::Unauthorized(
+        "Send your API key as Authorization: Bearer <key>, or log in as a staff user.",
+    ))?;
+    if token.is_empty() {
+        return Err(ApiError::Unauthorized(
+            "The Authorization header must be: Bearer <key>.",
+        ));
+    }
+    if !by_cookie
+        && token.starts_with(PREFIX)
+        && let Some(key) = api_keys
+            .find_api_key(&ApiKeySecret::from_presented(&token).hash())
+            .await?
+    {
+        if key.revoked_at.is_some() {
+            return Err(ApiError::Unauthorized("This API key has been revoked."));
+        }
+        return Ok(Presented::Key(StaffAuth {
+            tenant_id: key.tenant_id,
+            actor: Actor::ApiKey { id: key.id },
+        }));
+    }
+    // Anything else is a session token (which could, rarely, also start like a key).
+    let sessions = SessionPorts::from_ref(state);
+    UserSession::check(&sessions, parts, &token, by_cookie, false, allowed)
+        .await
+        .map(|who| Presented::Session(Box::new(who)))
+        .map_err(|e| match e {
+            ApiError::Unauthorized(_) if !by_cookie => {
+                ApiError::Unauthorized("This API key or session is not valid.")
+            }
+            other => other,
+        })
 }

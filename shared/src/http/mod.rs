@@ -2,6 +2,7 @@
 //! staff auth.
 
 pub mod auth;
+pub mod caller;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
@@ -11,6 +12,7 @@ pub mod retry;
 pub mod session;
 
 pub use auth::StaffAuth;
+pub use caller::Caller;
 pub use error::ApiError;
 pub use extract::{
     FormBody, JsonBody, MAX_JSON_BODY, PathParam, QueryParam, RawBody, Submitted, asked_language,
