@@ -17,6 +17,9 @@ use std::{future::Future, pin::Pin};
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use portal::http::ApiError;
 
+/// A boxed future over the counters (boxed because it recurses over the keys).
+type Counting<'a, T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send + 'a>>;
+
 /// The length of a counting window, and of the sliding window the limits hold over.
 pub const WINDOW: Duration = Duration::minutes(15);
 
@@ -78,7 +81,7 @@ fn count_each<'a>(
     limits: &'a [(String, u32)],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Pin<Box<dyn Future<Output = Result<Vec<(u32, u32)>, ApiError>> + Send + 'a>> {
+) -> Counting<'a, Vec<(u32, u32)>> {
     Box::pin(async move {
         let Some(((key, _), rest)) = limits.split_first() else {
             return Ok(Vec::new());
@@ -107,10 +110,7 @@ pub async fn take_back(app: &AuthState, counted: Vec<Counted>) -> Result<(), Api
     take_back_each(app, &counted).await
 }
 
-fn take_back_each<'a>(
-    app: &'a AuthState,
-    counted: &'a [Counted],
-) -> Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send + 'a>> {
+fn take_back_each<'a>(app: &'a AuthState, counted: &'a [Counted]) -> Counting<'a, ()> {
     Box::pin(async move {
         let Some((first, rest)) = counted.split_first() else {
             return Ok(());

@@ -195,6 +195,16 @@ pub async fn submit(
     }
 }
 
+/// A login's result: the agency, the session's token and record; or why not.
+type Outcome = Result<
+    (
+        portal::domain::Tenant,
+        portal::domain::LinkToken,
+        portal::domain::SessionRecord,
+    ),
+    Failure,
+>;
+
 /// One login attempt. Unknown emails and wrong passwords cost the same time (a dummy hash is
 /// verified) and get the same answer. The attempt counts against the account and the address
 /// before the password is verified, and is taken back when it was right.
@@ -209,20 +219,7 @@ async fn attempt(
     raw_password: &str,
     address: &str,
     host: impl Future<Output = Option<portal::domain::Tenant>>,
-) -> Result<
-    (
-        Option<portal::domain::Tenant>,
-        Result<
-            (
-                portal::domain::Tenant,
-                portal::domain::LinkToken,
-                portal::domain::SessionRecord,
-            ),
-            Failure,
-        >,
-    ),
-    ApiError,
-> {
+) -> Result<(Option<portal::domain::Tenant>, Outcome), ApiError> {
     let app = &state;
     let email = Email::parse(raw_email).ok();
     let limits: Vec<(String, u32)> = email
