@@ -74,18 +74,28 @@ async fn page_for_host(
     state: &AuthState,
     headers: &HeaderMap,
 ) -> (portal::pages::Page, portal::pages::Brand) {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let tenant = match host {
-        Some(host) => state
-            .tenants
-            .find_tenant_by_host(host)
-            .await
-            .unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "could not look up the portal address");
-                None
-            }),
-        None => None,
-    };
+    page_for(tenant_for_host(state, headers).await, headers)
+}
+
+/// The agency whose portal address (`Host`) the browser asked for; `None` when there is
+/// none or it can't be read now (the page then shows no agency).
+async fn tenant_for_host(state: &AuthState, headers: &HeaderMap) -> Option<portal::domain::Tenant> {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok())?;
+    state
+        .tenants
+        .find_tenant_by_host(host)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not look up the portal address");
+            None
+        })
+}
+
+/// The header of [`page_for_host`] for the agency `tenant`, looked up already.
+fn page_for(
+    tenant: Option<portal::domain::Tenant>,
+    headers: &HeaderMap,
+) -> (portal::pages::Page, portal::pages::Brand) {
     let language = portal::http::asked_language(headers)
         .or(tenant.as_ref().map(|t| t.default_language))
         .unwrap_or(Language::En);

@@ -8,8 +8,8 @@ use axum::{
 };
 use portal::{
     domain::{
-        Account, Actor, EventKind, InvitationEvent, InvitationState, LinkStatus, LinkToken, Tenant,
-        TokenPurpose, TokenRecord,
+        Account, Actor, EventKind, Invitation, InvitationEvent, InvitationState, LinkStatus,
+        LinkToken, Tenant, TokenPurpose, TokenRecord,
         password::{Password, PasswordProblem},
     },
     http::{ApiError, JsonBody, PathParam, Submitted, session},
@@ -21,12 +21,15 @@ use serde::Deserialize;
 
 use crate::{AuthState, holder::Holder, same_site};
 
-/// A link that can be used, with whom it is for.
+/// A link that can be used, with whom it is for, and what using it replaces: the account as
+/// it is (none before the first password) and the invitation the link belongs to.
 #[derive(Clone)]
 pub(crate) struct UsableLink {
     pub record: TokenRecord,
     pub tenant: Tenant,
     pub holder: Holder,
+    account: Option<Account>,
+    invitation: Option<Invitation>,
 }
 
 fn problem_of(status: LinkStatus) -> LinkProblem {
@@ -75,8 +78,29 @@ pub(crate) async fn look_up(
     if record.purpose != purpose {
         return Ok(Err((LinkProblem::Unknown, None)));
     }
-    let tenant = app.tenants.get_tenant(record.tenant_id).await?;
-    let holder = Holder::load(app, record.tenant_id, record.subject).await?;
+    // Everything the token names, read at once: the agency, the holder, their account (its
+    // epoch says whether a reset link still holds, and using the link replaces it) and the
+    // invitation the link belongs to.
+    let invitation = async {
+        match (
+            record.purpose,
+            record.invitation_id,
+            record.subject.customer(),
+        ) {
+            (TokenPurpose::Invitation, Some(id), Some(customer)) => {
+                app.invitations
+                    .get_invitation(record.tenant_id, customer, id)
+                    .await
+            }
+            _ => Ok(None),
+        }
+    };
+    let (tenant, holder, account, invitation) = tokio::try_join!(
+        app.tenants.get_tenant(record.tenant_id),
+        Holder::load(app, record.tenant_id, record.subject),
+        app.accounts.get_account(record.tenant_id, record.subject),
+        invitation,
+    )?;
     let (Some(tenant), Some(holder)) = (tenant, holder) else {
         // Whoever it was for is gone (a deleted customer, a removed staff user): the link was
         // withdrawn with them, unless the record says something more specific.
@@ -86,12 +110,18 @@ pub(crate) async fn look_up(
         };
         return Ok(Err((problem, None)));
     };
-    let status = status_now(state, &record, &holder).await?;
+    let status = record.status_for(
+        app.clock.now(),
+        holder.login_email(),
+        account.as_ref().map(|a| a.session_epoch),
+    );
     match status {
         LinkStatus::Valid => Ok(Ok(UsableLink {
             record,
             tenant,
             holder,
+            account,
+            invitation,
         })),
         other => Ok(Err((problem_of(other), Some((tenant, holder))))),
     }
@@ -136,6 +166,8 @@ pub(crate) async fn redeem(
         record,
         tenant,
         holder,
+        account: previous,
+        invitation,
     } = link;
     let password = Password::new(raw_password);
     password
@@ -145,7 +177,8 @@ pub(crate) async fn redeem(
         .await
         .map_err(ApiError::from)?;
     let now = app.clock.now();
-    let previous = app.accounts.get_account(tenant.id, record.subject).await?;
+    // `previous` and `invitation` were read when the link was looked up; the transaction
+    // below is conditioned on both being unchanged since.
     let account = Account {
         tenant_id: tenant.id,
         subject: record.subject,
@@ -156,18 +189,6 @@ pub(crate) async fn redeem(
         version: previous.as_ref().map_or(1, |a| a.version + 1),
     };
     let (token, session) = session::start(&account, now).map_err(ApiError::from)?;
-    let invitation = match (
-        record.purpose,
-        record.invitation_id,
-        record.subject.customer(),
-    ) {
-        (TokenPurpose::Invitation, Some(id), Some(customer)) => {
-            app.invitations
-                .get_invitation(tenant.id, customer, id)
-                .await?
-        }
-        _ => None,
-    };
     let accepted = invitation.as_ref().filter(|i| i.state.is_open()).map(|i| {
         let event = InvitationEvent {
             at: now,

@@ -12,8 +12,13 @@
 //! weighs in just after, so a new window never means a fresh allowance.
 
 use crate::AuthState;
+use std::{future::Future, pin::Pin};
+
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use portal::http::ApiError;
+
+/// A boxed future over the counters (boxed because it recurses over the keys).
+type Counting<'a, T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + Send + 'a>>;
 
 /// The length of a counting window, and of the sliding window the limits hold over.
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -39,16 +44,15 @@ fn window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     (start, start + WINDOW)
 }
 
-/// Counts one attempt under each `(key, limit)`; refused when any limit is exceeded.
+/// Counts one attempt under each `(key, limit)`; refused when any limit is exceeded. Every
+/// key's reads and increments go out at once: one round trip however many limits there are.
 pub async fn count(app: &AuthState, limits: &[(String, u32)]) -> Result<Decision, ApiError> {
     let now = app.clock.now();
     let (start, end) = window(now);
+    let seen = count_each(app, limits, start, end).await?;
     let mut counted = Vec::with_capacity(limits.len());
     let mut wait: Option<i64> = None;
-    for (key, limit) in limits {
-        let previous = app.rate_limits.count(key, start - WINDOW).await?;
-        // Kept one window longer than its own, for the sliding estimate of the next one.
-        let current = app.rate_limits.increment(key, start, end + WINDOW).await?;
+    for ((key, limit), (previous, current)) in limits.iter().zip(seen) {
         counted.push(Counted {
             key: key.clone(),
             window_start: start,
@@ -69,12 +73,59 @@ pub async fn count(app: &AuthState, limits: &[(String, u32)]) -> Result<Decision
     }
 }
 
-/// Takes back attempts that were not failures after all.
+/// For each key, in order: the previous window's count and the current one after this
+/// attempt's increment, all read and counted concurrently (the increment alone decides
+/// between concurrent attempts, so nothing depends on their order).
+fn count_each<'a>(
+    app: &'a AuthState,
+    limits: &'a [(String, u32)],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Counting<'a, Vec<(u32, u32)>> {
+    Box::pin(async move {
+        let Some(((key, _), rest)) = limits.split_first() else {
+            return Ok(Vec::new());
+        };
+        let (previous, current, rest) = tokio::try_join!(
+            async {
+                let previous = app.rate_limits.count(key, start - WINDOW).await?;
+                Ok::<_, ApiError>(previous)
+            },
+            async {
+                // Kept one window longer than its own, for the sliding estimate of the next one.
+                let current = app.rate_limits.increment(key, start, end + WINDOW).await?;
+                Ok(current)
+            },
+            count_each(app, rest, start, end),
+        )?;
+        let mut seen = Vec::with_capacity(limits.len());
+        seen.push((previous, current));
+        seen.extend(rest);
+        Ok(seen)
+    })
+}
+
+/// Takes back attempts that were not failures after all, all at once.
 pub async fn take_back(app: &AuthState, counted: Vec<Counted>) -> Result<(), ApiError> {
-    for c in counted {
-        app.rate_limits.decrement(&c.key, c.window_start).await?;
-    }
-    Ok(())
+    take_back_each(app, &counted).await
+}
+
+fn take_back_each<'a>(app: &'a AuthState, counted: &'a [Counted]) -> Counting<'a, ()> {
+    Box::pin(async move {
+        let Some((first, rest)) = counted.split_first() else {
+            return Ok(());
+        };
+        tokio::try_join!(
+            async {
+                app.rate_limits
+                    .decrement(&first.key, first.window_start)
+                    .await
+                    .map_err(ApiError::from)
+            },
+            take_back_each(app, rest),
+        )?;
+        Ok(())
+    })
 }
 
 /// The sliding-window estimate, in thousandths of an event: the previous window's count

@@ -1,5 +1,7 @@
 //! Login and logout, with limits on failed attempts per account and per address.
 
+use std::future::Future;
+
 use axum::{
     Extension,
     extract::State,
@@ -26,7 +28,7 @@ use crate::{
     AuthState,
     links::session_answer,
     lockout::{self, Decision},
-    page_for_host, safe_next, same_site,
+    page_for, page_for_host, safe_next, same_site, tenant_for_host,
 };
 
 /// Failed attempts allowed per account, and per source address, in the sliding window
@@ -126,11 +128,20 @@ pub async fn submit(
         same_site(&headers)?;
     }
     let request = body.into_inner();
-    let page = page_for_host(&state, &headers).await;
-    let language = page.0.language;
     let next = safe_next(request.next.as_deref());
     let address = address.map_or_else(|| "unknown".to_owned(), |Extension(a)| a.0);
-    let outcome = attempt(&state, &request.email, &request.password, &address).await?;
+    // The agency of the portal address is looked up alongside the attempt's own reads: the
+    // page (and a failure's language) needs it, and a login there usually needs no other.
+    let (host_tenant, outcome) = attempt(
+        &state,
+        &request.email,
+        &request.password,
+        &address,
+        tenant_for_host(&state, &headers),
+    )
+    .await?;
+    let page = page_for(host_tenant, &headers);
+    let language = page.0.language;
     match outcome {
         Ok((tenant, token, session)) => {
             if is_form {
@@ -184,25 +195,31 @@ pub async fn submit(
     }
 }
 
+/// A login's result: the agency, the session's token and record; or why not.
+type Outcome = Result<
+    (
+        portal::domain::Tenant,
+        portal::domain::LinkToken,
+        portal::domain::SessionRecord,
+    ),
+    Failure,
+>;
+
 /// One login attempt. Unknown emails and wrong passwords cost the same time (a dummy hash is
 /// verified) and get the same answer. The attempt counts against the account and the address
 /// before the password is verified, and is taken back when it was right.
+///
+/// Three round trips: the counters, the login claim and `host` (the agency of the portal
+/// address) at once; then the account (the claim names it); after the hash, the session, the
+/// counters taken back and the login recorded at once. The agency is read again only when the
+/// account's is not the portal address's.
 async fn attempt(
     state: &AuthState,
     raw_email: &str,
     raw_password: &str,
     address: &str,
-) -> Result<
-    Result<
-        (
-            portal::domain::Tenant,
-            portal::domain::LinkToken,
-            portal::domain::SessionRecord,
-        ),
-        Failure,
-    >,
-    ApiError,
-> {
+    host: impl Future<Output = Option<portal::domain::Tenant>>,
+) -> Result<(Option<portal::domain::Tenant>, Outcome), ApiError> {
     let app = &state;
     let email = Email::parse(raw_email).ok();
     let limits: Vec<(String, u32)> = email
@@ -213,20 +230,27 @@ async fn attempt(
             MAX_FAILURES_PER_ADDRESS,
         )))
         .collect();
-    let counted = match lockout::count(app, &limits).await? {
+    let account = async {
+        let owner = match &email {
+            Some(e) => app.accounts.find_login(e).await?,
+            None => None,
+        };
+        Ok::<_, ApiError>(match owner {
+            Some(o) => app.accounts.get_account(o.tenant_id, o.subject).await?,
+            None => None,
+        })
+    };
+    let (host_tenant, decision, account) = tokio::try_join!(
+        async { Ok(host.await) },
+        lockout::count(app, &limits),
+        account,
+    )?;
+    let counted = match decision {
         Decision::Allowed(counted) => counted,
         Decision::Refused { retry_after } => {
             tracing::warn!("login refused: too many failed attempts");
-            return Ok(Err(Failure::Locked { retry_after }));
+            return Ok((host_tenant, Err(Failure::Locked { retry_after })));
         }
-    };
-    let owner = match &email {
-        Some(e) => app.accounts.find_login(e).await?,
-        None => None,
-    };
-    let account = match owner {
-        Some(o) => app.accounts.get_account(o.tenant_id, o.subject).await?,
-        None => None,
     };
     let password = Password::new(raw_password);
     let verified = password_hash::verify(
@@ -235,39 +259,56 @@ async fn attempt(
     )
     .await?;
     let (Verified::Match { needs_rehash }, Some(account)) = (verified, account) else {
-        return Ok(Err(Failure::Invalid));
+        return Ok((host_tenant, Err(Failure::Invalid)));
     };
-    // The right password: not a failure, so a user who logs in often never locks themselves out.
-    lockout::take_back(app, counted).await?;
-    let account = if needs_rehash {
-        let upgraded = portal::domain::Account {
+    let upgraded = if needs_rehash {
+        Some(portal::domain::Account {
             password_hash: password_hash::hash(&password).await?,
             version: account.version + 1,
             ..account.clone()
-        };
-        match app.accounts.update_account(&account, &upgraded).await {
-            Ok(()) => upgraded,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not upgrade a password hash; keeping the old one");
-                account
-            }
-        }
+        })
     } else {
-        account
+        None
     };
-    let tenant = app
-        .tenants
-        .get_tenant(account.tenant_id)
-        .await?
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("An account's tenant is gone")))?;
     let now = app.clock.now();
+    // The session carries the epoch, which an upgraded hash leaves as it is.
     let (token, session) = session::start(&account, now)?;
-    app.sessions.put_session(&session).await?;
-    app.accounts
-        .record_login(account.tenant_id, account.subject, now)
-        .await?;
+    let tenant = async {
+        match &host_tenant {
+            Some(t) if t.id == account.tenant_id => Ok(t.clone()),
+            _ => app
+                .tenants
+                .get_tenant(account.tenant_id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Unexpected(anyhow::anyhow!("An account's tenant is gone"))
+                }),
+        }
+    };
+    let upgrade = async {
+        if let Some(upgraded) = &upgraded
+            && let Err(e) = app.accounts.update_account(&account, upgraded).await
+        {
+            tracing::warn!(error = %e, "could not upgrade a password hash; keeping the old one");
+        }
+        Ok::<_, ApiError>(())
+    };
+    let (tenant, (), (), (), ()) = tokio::try_join!(
+        tenant,
+        // The right password: not a failure, so a user who logs in often never locks
+        // themselves out.
+        lockout::take_back(app, counted),
+        async { Ok(app.sessions.put_session(&session).await?) },
+        async {
+            Ok(app
+                .accounts
+                .record_login(account.tenant_id, account.subject, now)
+                .await?)
+        },
+        upgrade,
+    )?;
     tracing::info!(tenant = %account.tenant_id, subject = %account.subject, "logged in");
-    Ok(Ok((tenant, token, session)))
+    Ok((host_tenant, Ok((tenant, token, session))))
 }
 
 #[derive(Debug, Default, Deserialize)]

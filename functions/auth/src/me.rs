@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::{
     Json,
-    extract::State,
+    extract::{FromRef, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
@@ -15,10 +15,14 @@ use portal::{
         Account, Customer, CustomerChanges, FieldError, StaffChanges, StaffMember, Subject,
         account::account_key, customer::AddressInput, password::Password, validation::Common,
     },
-    http::{ApiError, FormBody, JsonBody, Submitted, UserSession, retry_lost_races, session},
+    http::{
+        ApiError, FormBody, JsonBody, Submitted, UserSession, retry_lost_races,
+        session::{self, PresentedSession},
+    },
     pages::{self, MyDataPage, Page, StaffAccountPage},
     password_hash::{self, Verified},
     ports::{LinkVoids, StoreError},
+    state::SessionPorts,
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,20 +87,21 @@ async fn load(
     state: &AuthState,
     who: &UserSession,
 ) -> Result<(Holder, portal::domain::Tenant), ApiError> {
-    let app = &state;
-    let holder = Holder::load(app, who.session.tenant_id, who.session.subject)
-        .await?
-        .ok_or(ApiError::Unauthorized(
-            "Your portal access has been removed.",
-        ))?;
-    let tenant =
-        app.tenants
-            .get_tenant(who.session.tenant_id)
-            .await?
-            .ok_or(ApiError::Unauthorized(
-                "Your portal access has been removed.",
-            ))?;
-    Ok((holder, tenant))
+    load_for(state, who.session.tenant_id, who.session.subject).await
+}
+
+/// The session's holder and agency, read at once.
+async fn load_for(
+    state: &AuthState,
+    tenant: portal::domain::TenantId,
+    subject: portal::domain::Subject,
+) -> Result<(Holder, portal::domain::Tenant), ApiError> {
+    let removed = || ApiError::Unauthorized("Your portal access has been removed.");
+    let (holder, tenant) = tokio::try_join!(
+        Holder::load(state, tenant, subject),
+        state.tenants.get_tenant(tenant),
+    )?;
+    Ok((holder.ok_or_else(removed)?, tenant.ok_or_else(removed)?))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -151,9 +156,20 @@ fn page(
 pub async fn read(
     State(state): State<AuthState>,
     headers: HeaderMap,
-    who: Result<UserSession, ApiError>,
+    presented: Result<PresentedSession, ApiError>,
 ) -> Result<Response, ApiError> {
-    let who = match who {
+    // The holder and the agency are read alongside the session's account: two round trips.
+    let checked = match presented {
+        Ok(presented) => {
+            presented
+                .check_with(&SessionPorts::from_ref(&state), |tenant, subject| {
+                    load_for(&state, tenant, subject)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let (who, (holder, tenant)) = match checked {
         // A bookmark or an expired session in a browser: the login page, then back here.
         Err(ApiError::Unauthorized(_)) if wants_html(&headers) => {
             return Ok((
@@ -162,9 +178,8 @@ pub async fn read(
             )
                 .into_response());
         }
-        who => who?,
+        checked => checked?,
     };
-    let (holder, tenant) = load(&state, &who).await?;
     if wants_html(&headers) {
         return Ok(page(
             &tenant,

@@ -6,7 +6,7 @@ use axum::{
     response::Response,
 };
 use portal::{
-    domain::{CustomerChanges, CustomerId, FieldError, ValidCustomerChanges},
+    domain::{CustomerChanges, CustomerId, FieldError, Language, ValidCustomerChanges},
     http::{ApiError, JsonBody, StaffAuth, client_language, extract::parse_json, idempotency},
     invitations::{
         self, Delivery, InvitationView, InviteError, Issuing, Recorded, SendRequest, ValidSend,
@@ -29,11 +29,18 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     let fingerprint = idempotency::fingerprint("create-customer", &body);
     let NewCustomer { changes, invite } = NewCustomer::parse(body)?;
-    let tenant = auth.tenant(&state).await?;
+    // The agency is read only for what it gives: its default language when the request names
+    // none (before anything else, as the new record needs it), and an invitation's sender and
+    // wording (alongside the key's claim).
+    let tenant = match changes.language {
+        None => Some(auth.tenant(&state).await?),
+        Some(_) => None,
+    };
     let customer = changes.into_new_customer(
         CustomerId::new(),
-        tenant.id,
-        tenant.default_language,
+        auth.tenant_id,
+        // Unused when the request names the language.
+        tenant.as_ref().map_or(Language::En, |t| t.default_language),
         state.clock.now(),
     );
     if let Some(invite) = &invite {
@@ -41,46 +48,71 @@ pub(crate) async fn create(
             .map_err(|e| under_invite(ApiError::from(e)))?;
     }
     let speak = client_language(&headers);
-    let app = state.clone();
-    idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        state.customers.create_customer(&customer).await?;
-        tracing::info!(tenant = %tenant.id, customer = %customer.id, "customer created");
-        let invitation = match invite {
-            None => None,
-            Some(invite) => {
-                let sent = invitations::send(
-                    &Issuing {
-                        invitations: &*state.invitations,
-                        templates: &*state.templates,
-                        clock: &*state.clock,
-                    },
-                    &Delivery {
-                        mailer: &*state.mailer,
-                        sms: &*state.sms,
-                    },
-                    &tenant,
-                    &customer,
-                    auth.actor,
-                    invite,
-                    speak,
-                )
-                .await;
-                Some(invitation_outcome(customer.id, sent))
+    let issuing = Issuing {
+        invitations: &*state.invitations,
+        templates: &*state.templates,
+        clock: &*state.clock,
+    };
+    let wants_invite = invite.is_some();
+    let read = async {
+        if !wants_invite {
+            return Ok(None);
+        }
+        let (tenant, gathered) = tokio::try_join!(
+            async {
+                match tenant {
+                    Some(tenant) => Ok(tenant),
+                    None => auth.tenant(&state).await,
+                }
+            },
+            async { Ok(invitations::gather_for_new_customer(&issuing, auth.tenant_id).await?) },
+        )?;
+        Ok(Some((tenant, gathered)))
+    };
+    idempotency::run_once_with(
+        &state,
+        auth.tenant_id,
+        &headers,
+        fingerprint,
+        read,
+        |read| async {
+            let for_invite = read?;
+            state.customers.create_customer(&customer).await?;
+            tracing::info!(tenant = %auth.tenant_id, customer = %customer.id, "customer created");
+            let invitation = match (invite, for_invite) {
+                (Some(invite), Some((tenant, gathered))) => {
+                    let sent = invitations::send(
+                        &issuing,
+                        &Delivery {
+                            mailer: &*state.mailer,
+                            sms: &*state.sms,
+                        },
+                        &tenant,
+                        &customer,
+                        auth.actor,
+                        invite,
+                        speak,
+                        gathered,
+                    )
+                    .await;
+                    Some(invitation_outcome(customer.id, sent))
+                }
+                _ => None,
+            };
+            let location = format!("/customers/{}", customer.id);
+            let version = customer.version;
+            let mut body = serde_json::to_value(customer)
+                .map_err(|e| anyhow::anyhow!("Failed to serialize the customer: {e}"))?;
+            if let (Some(invitation), Some(fields)) = (invitation, body.as_object_mut()) {
+                fields.insert("invitation".into(), invitation);
             }
-        };
-        let location = format!("/customers/{}", customer.id);
-        let version = customer.version;
-        let mut body = serde_json::to_value(customer)
-            .map_err(|e| anyhow::anyhow!("Failed to serialize the customer: {e}"))?;
-        if let (Some(invitation), Some(fields)) = (invitation, body.as_object_mut()) {
-            fields.insert("invitation".into(), invitation);
-        }
-        let mut response = with_etag(StatusCode::CREATED, version, body);
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        Ok(response)
-    })
+            let mut response = with_etag(StatusCode::CREATED, version, body);
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            Ok(response)
+        },
+    )
     .await
 }
 

@@ -8,9 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use portal::{
-    domain::{Customer, CustomerId, FieldErrors, Invitation, InvitationId},
+    domain::{Customer, CustomerId, FieldErrors, Invitation, InvitationId, Tenant},
     http::{ApiError, JsonBody, PathParam, StaffAuth, client_language, idempotency},
-    invitations::{self, Delivery, InvitationView, Issuing, SendRequest, parse_area},
+    invitations::{self, Delivery, Gathered, InvitationView, Issuing, SendRequest, parse_area},
 };
 use serde::{Deserialize, Serialize};
 
@@ -48,18 +48,6 @@ fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
     })
 }
 
-async fn load_customer(
-    state: &InviteState,
-    auth: StaffAuth,
-    raw_id: &str,
-) -> Result<Customer, ApiError> {
-    state
-        .customers
-        .get_customer(auth.tenant_id, customer_id(raw_id)?)
-        .await?
-        .ok_or(ApiError::NotFound("customer"))
-}
-
 fn location(invitation: &Invitation) -> String {
     format!(
         "/customers/{}/invitations/{}",
@@ -75,6 +63,28 @@ fn created(location: &str, body: serde_json::Value) -> Response {
     response
 }
 
+/// The customer, the agency and what issuing reads besides ([`invitations::gather`]), all at
+/// once: one round trip.
+async fn read_for_issuing(
+    state: &InviteState,
+    auth: StaffAuth,
+    raw_customer: &str,
+    messages: bool,
+) -> Result<(Customer, Tenant, Gathered), ApiError> {
+    let id = customer_id(raw_customer)?;
+    tokio::try_join!(
+        async {
+            state
+                .customers
+                .get_customer(auth.tenant_id, id)
+                .await?
+                .ok_or(ApiError::NotFound("customer"))
+        },
+        auth.tenant(state),
+        async { Ok(invitations::gather(&state.issuing(), auth.tenant_id, id, messages).await?) },
+    )
+}
+
 /// 201 when every channel went out, otherwise 502 (refused) or 503 (try later) with the
 /// recorded invitation.
 pub async fn send(
@@ -87,26 +97,34 @@ pub async fn send(
     let valid = request.validate().map_err(ApiError::Validation)?;
     let fingerprint =
         idempotency::fingerprint(&format!("send-invitation {raw_customer}"), &request);
-    let app = state.clone();
     let speak = client_language(&headers);
-    idempotency::run_once(&app, auth.tenant_id, &headers, fingerprint, || async move {
-        let customer = load_customer(&state, auth, &raw_customer).await?;
-        let tenant = auth.tenant(&state).await?;
-        let sent = invitations::send(
-            &state.issuing(),
-            &state.delivery(),
-            &tenant,
-            &customer,
-            auth.actor,
-            valid,
-            speak,
-        )
-        .await?;
-        Ok(created(
-            &location(&sent.invitation),
-            InvitationView::json(&sent.invitation, sent.at),
-        ))
-    })
+    // Everything the send reads goes out with the key's claim.
+    let read = read_for_issuing(&state, auth, &raw_customer, true);
+    idempotency::run_once_with(
+        &state,
+        auth.tenant_id,
+        &headers,
+        fingerprint,
+        read,
+        |read| async {
+            let (customer, tenant, gathered) = read?;
+            let sent = invitations::send(
+                &state.issuing(),
+                &state.delivery(),
+                &tenant,
+                &customer,
+                auth.actor,
+                valid,
+                speak,
+                gathered,
+            )
+            .await?;
+            Ok(created(
+                &location(&sent.invitation),
+                InvitationView::json(&sent.invitation, sent.at),
+            ))
+        },
+    )
     .await
 }
 
@@ -120,8 +138,8 @@ pub async fn copy_link(
     let mut errors = FieldErrors::default();
     let area = parse_area(&mut errors, request.area.as_deref());
     errors.finish(|| ()).map_err(ApiError::Validation)?;
-    let customer = load_customer(&state, auth, &raw_customer).await?;
-    let tenant = auth.tenant(&state).await?;
+    // A copied link renders no message: the agency's templates are not read.
+    let (customer, tenant, gathered) = read_for_issuing(&state, auth, &raw_customer, false).await?;
     let copied = invitations::copy_link(
         &state.issuing(),
         &tenant,
@@ -129,6 +147,7 @@ pub async fn copy_link(
         auth.actor,
         area,
         client_language(&headers),
+        gathered,
     )
     .await?;
     Ok(created(
@@ -147,12 +166,25 @@ pub async fn list(
     auth: StaffAuth,
     PathParam(raw_customer): PathParam<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let customer = load_customer(&state, auth, &raw_customer).await?;
+    let id = customer_id(&raw_customer)?;
+    // The customer's invitations are read alongside the customer; they are shown only if the
+    // customer is there (an id of another agency's customer finds none under this tenant).
+    let (customer, invitations) = tokio::try_join!(
+        async {
+            state
+                .customers
+                .get_customer(auth.tenant_id, id)
+                .await?
+                .ok_or(ApiError::NotFound("customer"))
+        },
+        async {
+            Ok(state
+                .invitations
+                .list_invitations(auth.tenant_id, id)
+                .await?)
+        },
+    )?;
     let now = state.clock.now();
-    let invitations = state
-        .invitations
-        .list_invitations(auth.tenant_id, customer.id)
-        .await?;
     let items: Vec<_> = invitations
         .iter()
         .map(|i| InvitationView::of(i, now))

@@ -133,12 +133,17 @@ pub async fn history(
     PathParam(id): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let id = customer_id(&id)?;
-    let customer = load(&state, auth.tenant_id, id).await?;
-    let items = state
-        .status
-        .status_history(auth.tenant_id, id)
-        .await
-        .map_err(StatusError::from)?;
+    // Both at once: the history is under the caller's tenant's key, so an id of another
+    // agency's customer finds none, and it is shown only if the customer is there. A move
+    // between the two reads may show one entry more or less than the status says, as it
+    // could when they were read one after the other.
+    let (customer, items) = tokio::try_join!(load(&state, auth.tenant_id, id), async {
+        state
+            .status
+            .status_history(auth.tenant_id, id)
+            .await
+            .map_err(StatusError::from)
+    })?;
     Ok(with_etag(
         customer.version,
         History {

@@ -45,9 +45,38 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Response, ApiError>>,
 {
+    run_once_with(
+        state,
+        tenant,
+        headers,
+        fingerprint,
+        async { Ok(()) },
+        |_| handle(),
+    )
+    .await
+}
+
+/// [`run_once`] whose `handle` needs what `read` reads: the reads go out together with the
+/// key's claim (one round trip instead of two), and `handle` gets what they found, or their
+/// error, once the claim is won. A replay, or a key in use, leaves what was read unused. The
+/// reads must change nothing.
+pub async fn run_once_with<S, T, R, F, Fut>(
+    state: &S,
+    tenant: TenantId,
+    headers: &HeaderMap,
+    fingerprint: String,
+    read: R,
+    handle: F,
+) -> Result<Response, ApiError>
+where
+    IdempotencyPorts: FromRef<S>,
+    R: Future<Output = Result<T, ApiError>>,
+    F: FnOnce(Result<T, ApiError>) -> Fut,
+    Fut: Future<Output = Result<Response, ApiError>>,
+{
     let state = IdempotencyPorts::from_ref(state);
     let Some(raw) = headers.get(HEADER) else {
-        return handle().await;
+        return handle(read.await).await;
     };
     let key = raw
         .to_str()
@@ -63,16 +92,17 @@ where
         })?
         .to_owned();
     let now = state.clock.now();
-    let start = state
-        .idempotency
-        .begin_request(
+    let (start, read) = tokio::join!(
+        state.idempotency.begin_request(
             tenant,
             &key,
             &fingerprint,
             now,
             now + Duration::hours(KEEP_FOR_HOURS),
-        )
-        .await?;
+        ),
+        read,
+    );
+    let start = start?;
     match start {
         IdempotencyStart::Fresh => {}
         IdempotencyStart::Replay(stored) => return Ok(replay(stored)),
@@ -83,7 +113,7 @@ where
             return Err(ApiError::IdempotencyKeyReused);
         }
     }
-    let response = match handle().await {
+    let response = match handle(read).await {
         Ok(response) => response,
         Err(ApiError::Unexpected(e)) => {
             // Nothing reliable to replay: free the key so a retry runs again.

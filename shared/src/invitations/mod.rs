@@ -13,8 +13,8 @@ use thiserror::Error;
 
 pub use request::{SendRequest, ValidSend, parse_area};
 pub use send::{
-    Copied, Delivery, Issuing, Recorded, check_recipient, copy_link, effective_templates, revoke,
-    send,
+    Copied, Delivery, Gathered, Issuing, Recorded, check_recipient, copy_link, effective_templates,
+    gather, gather_for_new_customer, revoke, send,
 };
 pub use view::InvitationView;
 

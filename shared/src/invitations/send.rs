@@ -12,7 +12,9 @@ use crate::{
     },
     http::retry::retry_lost_races_as,
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError},
-    ports::{Clock, InvitationStore, Mailer, SmsSender, StoreError, TemplateStore},
+    ports::{
+        Clock, InvitationStore, Mailer, SmsSender, StoreError, TemplateOverride, TemplateStore,
+    },
 };
 
 /// What issuing an invitation reads and writes: the invitations, the agency's wording, the
@@ -47,6 +49,53 @@ pub struct Copied {
     pub at: DateTime<Utc>,
 }
 
+/// What issuing an invitation reads besides the customer and the agency: the agency's own
+/// templates (when a message is to be rendered) and the customer's invitations (to supersede
+/// the open ones). [`gather`] reads them at once, so a handler can read them alongside the
+/// customer and the agency: one round trip for all.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    overrides: Vec<TemplateOverride>,
+    invitations: Vec<Invitation>,
+}
+
+/// Reads what [`send`] and [`copy_link`] need besides the customer and the agency, all at
+/// once; `messages` when a message will be rendered (not for a copied link).
+pub async fn gather(
+    ports: &Issuing<'_>,
+    tenant: TenantId,
+    customer: CustomerId,
+    messages: bool,
+) -> Result<Gathered, StoreError> {
+    let overrides = async {
+        if messages {
+            ports.templates.list_templates(tenant).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (overrides, invitations) = tokio::try_join!(
+        overrides,
+        ports.invitations.list_invitations(tenant, customer)
+    )?;
+    Ok(Gathered {
+        overrides,
+        invitations,
+    })
+}
+
+/// [`gather`] for a customer created in this very request: no invitation of theirs can exist
+/// yet, so only the agency's templates are read.
+pub async fn gather_for_new_customer(
+    ports: &Issuing<'_>,
+    tenant: TenantId,
+) -> Result<Gathered, StoreError> {
+    Ok(Gathered {
+        overrides: ports.templates.list_templates(tenant).await?,
+        invitations: Vec::new(),
+    })
+}
+
 /// The agency's templates for `language` where it has them, the built-in ones otherwise.
 pub async fn effective_templates(
     templates: &dyn TemplateStore,
@@ -54,6 +103,14 @@ pub async fn effective_templates(
     language: Language,
 ) -> Result<(EmailTemplate, SmsTemplate), StoreError> {
     let overrides = templates.list_templates(tenant).await?;
+    Ok(choose_templates(&overrides, language))
+}
+
+/// Out of the agency's `overrides`, those for `language`, else the built-in ones.
+fn choose_templates(
+    overrides: &[TemplateOverride],
+    language: Language,
+) -> (EmailTemplate, SmsTemplate) {
     let find = |channel| {
         overrides
             .iter()
@@ -72,7 +129,7 @@ pub async fn effective_templates(
         },
         None => SmsTemplate::builtin(language),
     };
-    Ok((email, sms))
+    (email, sms)
 }
 
 /// The address the agency picked for the email, as the customer's record has it (mail goes
@@ -149,8 +206,8 @@ struct Prepared {
     sms: Option<OutgoingSms>,
 }
 
-async fn prepare(
-    ports: &Issuing<'_>,
+fn prepare(
+    overrides: &[TemplateOverride],
     tenant: &Tenant,
     customer: &Customer,
     by: Actor,
@@ -178,8 +235,7 @@ async fn prepare(
         login_link.clone(),
         expires_at,
     );
-    let (email_template, sms_template) =
-        effective_templates(ports.templates, tenant.id, language).await?;
+    let (email_template, sms_template) = choose_templates(overrides, language);
     let template_problem = |channel, error: TemplateError| {
         tracing::warn!(%language, %channel, %error, "the agency's template can't be used");
         InviteError::TemplateUnusable {
@@ -254,36 +310,48 @@ async fn prepare(
     })
 }
 
-/// Stores the new invitation and supersedes every earlier one that could still be used. A
-/// concurrent send that voided or added one in between makes it look again: nothing has
-/// been sent yet, so trying again is safe.
+/// Stores the new invitation and supersedes every earlier one that could still be used,
+/// first among the `known` invitations (read alongside the customer). A concurrent send that
+/// voided or added one in between makes it look again: nothing has been sent yet, so trying
+/// again is safe.
 async fn issue(
     invitations: &dyn InvitationStore,
     by: Actor,
     customer: &Customer,
     prepared: &Prepared,
+    known: Vec<Invitation>,
     now: DateTime<Utc>,
 ) -> Result<(), InviteError> {
     let newer = prepared.invitation.id;
-    retry_lost_races_as(|| async {
-        let superseded: Vec<(Invitation, Invitation)> = invitations
-            .list_invitations(customer.tenant_id, customer.id)
-            .await?
-            .into_iter()
-            .filter(|i| i.state_at(now).is_open())
-            .map(|current| {
-                let next = current.supersede(newer, by, now);
-                (current, next)
-            })
-            .collect();
-        Ok(invitations
-            .issue_invitation(
-                customer,
-                &prepared.invitation,
-                &prepared.token_record,
-                &superseded,
-            )
-            .await)
+    let mut known = Some(known);
+    retry_lost_races_as(|| {
+        let known = known.take();
+        async move {
+            let current = match known {
+                Some(known) => known,
+                None => {
+                    invitations
+                        .list_invitations(customer.tenant_id, customer.id)
+                        .await?
+                }
+            };
+            let superseded: Vec<(Invitation, Invitation)> = current
+                .into_iter()
+                .filter(|i| i.state_at(now).is_open())
+                .map(|current| {
+                    let next = current.supersede(newer, by, now);
+                    (current, next)
+                })
+                .collect();
+            Ok(invitations
+                .issue_invitation(
+                    customer,
+                    &prepared.invitation,
+                    &prepared.token_record,
+                    &superseded,
+                )
+                .await)
+        }
     })
     .await
 }
@@ -291,6 +359,7 @@ async fn issue(
 /// Invites `customer` on the channels asked for, superseding their earlier invitations, and
 /// records what each channel did. `Ok` when everything went out; otherwise
 /// [`InviteError::NotDelivered`] with the recorded invitation (stored: a retry sends anew).
+#[allow(clippy::too_many_arguments)] // the reads of `gathered` went out with the caller's
 pub async fn send(
     ports: &Issuing<'_>,
     delivery: &Delivery<'_>,
@@ -299,12 +368,29 @@ pub async fn send(
     by: Actor,
     mut request: ValidSend,
     speak: Language,
+    gathered: Gathered,
 ) -> Result<Recorded, InviteError> {
     check_invitable(customer, &request.channels)?;
     request.recipient = recipient_on_record(customer, request.recipient.take())?;
     let now = ports.clock.now();
-    let prepared = prepare(ports, tenant, customer, by, request, now, speak).await?;
-    issue(ports.invitations, by, customer, &prepared, now).await?;
+    let prepared = prepare(
+        &gathered.overrides,
+        tenant,
+        customer,
+        by,
+        request,
+        now,
+        speak,
+    )?;
+    issue(
+        ports.invitations,
+        by,
+        customer,
+        &prepared,
+        gathered.invitations,
+        now,
+    )
+    .await?;
     deliver(ports, delivery, by, prepared).await
 }
 
@@ -396,6 +482,7 @@ pub async fn copy_link(
     by: Actor,
     area: PortalArea,
     speak: Language,
+    gathered: Gathered,
 ) -> Result<Copied, InviteError> {
     let channels = vec![Channel::Link];
     check_invitable(customer, &channels)?;
@@ -406,8 +493,24 @@ pub async fn copy_link(
         note: None,
         recipient: None,
     };
-    let prepared = prepare(ports, tenant, customer, by, request, now, speak).await?;
-    issue(ports.invitations, by, customer, &prepared, now).await?;
+    let prepared = prepare(
+        &gathered.overrides,
+        tenant,
+        customer,
+        by,
+        request,
+        now,
+        speak,
+    )?;
+    issue(
+        ports.invitations,
+        by,
+        customer,
+        &prepared,
+        gathered.invitations,
+        now,
+    )
+    .await?;
     Ok(Copied {
         invitation: prepared.invitation,
         invitation_link: prepared.invitation_link,
