@@ -10,7 +10,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use portal::{
-    domain::{Form, FormChanges, FormId, Language, Tenant},
+    domain::{CustomerId, Form, FormChanges, FormId, Language, Tenant},
     http::{ApiError, JsonBody, PathParam, QueryParam, retry_lost_races},
 };
 use serde::{Deserialize, Serialize};
@@ -161,14 +161,36 @@ pub(crate) async fn list(
     caller: Caller,
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<FormList>, ApiError> {
-    let customer = caller
-        .customer(&state, params.customer_id.as_deref())
-        .await?;
-    let base = base_url(&state, &caller).await?;
-    let forms = state.forms.list_forms(caller.tenant(), customer).await?;
+    let named = params.customer_id.as_deref();
+    let Some(customer) = named_customer(&caller, named) else {
+        caller.customer(&state, named).await?;
+        return Err(
+            anyhow::anyhow!("A customer was checked that the request does not name").into(),
+        );
+    };
+    // The check, the agency and the forms at once: the forms count once the check passed.
+    let (checked, base, forms) = tokio::join!(
+        caller.customer(&state, named),
+        base_url(&state, &caller),
+        state.forms.list_forms(caller.tenant(), customer)
+    );
+    if checked? != customer {
+        return Err(anyhow::anyhow!("The checked customer is not the one named").into());
+    }
+    let (base, forms) = (base?, forms?);
     Ok(Json(FormList {
         items: forms.iter().map(|f| FormView::of(f, &base)).collect(),
     }))
+}
+
+/// The customer a request names, before [`Caller::customer`] has checked it (for staff, by
+/// reading the customer): reads keyed by it may run beside that check, and count only once
+/// it has passed. Keyed by the caller's own agency, they reach nothing of another meanwhile.
+pub(crate) fn named_customer(caller: &Caller, named: Option<&str>) -> Option<CustomerId> {
+    match caller {
+        Caller::Customer { customer, .. } => Some(*customer),
+        Caller::Staff(_) => portal::http::customer_id_param(named).ok().flatten(),
+    }
 }
 
 pub(crate) async fn create(
@@ -177,15 +199,20 @@ pub(crate) async fn create(
     QueryParam(params): QueryParam<CustomerParam>,
     JsonBody(changes): JsonBody<FormChanges>,
 ) -> Result<Response, ApiError> {
-    let customer_id = caller
-        .customer(&state, params.customer_id.as_deref())
-        .await?;
-    let customer = state
-        .customers
-        .get_customer(caller.tenant(), customer_id)
-        .await?
-        .ok_or(ApiError::NotFound("customer"))?;
-    let tenant = agency(&state, &caller).await?;
+    let named = params.customer_id.as_deref();
+    let customer_id = match (&caller, portal::http::customer_id_param(named)?) {
+        // Staff's customer is checked by reading it below, as the form needs it anyway (its
+        // language): one read, not two.
+        (Caller::Staff(_), Some(id)) => id,
+        // A customer (no read), or staff naming nobody (refused).
+        _ => caller.customer(&state, named).await?,
+    };
+    let (customer, tenant) = tokio::join!(
+        state.customers.get_customer(caller.tenant(), customer_id),
+        agency(&state, &caller)
+    );
+    let customer = customer?.ok_or(ApiError::NotFound("customer"))?;
+    let tenant = tenant?;
     let mut form = changes
         .apply(
             None,
@@ -211,21 +238,25 @@ pub(crate) async fn create(
     Ok(response)
 }
 
+/// A form id as a request gives it.
+pub(crate) fn form_id(raw: &str) -> Result<FormId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            "formId",
+            "is not a form id (26 characters, as returned when the form was created)",
+        )
+    })
+}
+
 /// The caller's form, or 404: another agency's or customer's form is not found either.
 pub(crate) async fn load(
     state: &FormsState,
     caller: &Caller,
     raw_id: &str,
 ) -> Result<Form, ApiError> {
-    let id: FormId = raw_id.parse().map_err(|_| {
-        ApiError::invalid_parameter(
-            "formId",
-            "is not a form id (26 characters, as returned when the form was created)",
-        )
-    })?;
     state
         .forms
-        .get_form(id)
+        .get_form(form_id(raw_id)?)
         .await?
         .filter(|form| caller.may_see(form))
         .ok_or(ApiError::NotFound("form"))
