@@ -31,6 +31,9 @@ struct Portal {
     email: String,
 }
 
+/// The customer's draft site, where the feedback overlay runs.
+const FEEDBACK_SITE: &str = "https://entwurf.baeckerei.example";
+
 static UNIQUE: AtomicU64 = AtomicU64::new(0);
 
 fn unique() -> u64 {
@@ -263,6 +266,69 @@ fn routes(c: &mut Criterion) {
                 "presign",
                 send(&p.app, "POST", "/files/uploads", Some(&p.key),
                     Some(json!({"customerId": p.customer, "filename": "Angebot.pdf", "contentType": "application/pdf", "size": 4821}))).await,
+                StatusCode::CREATED,
+            );
+        })
+    });
+    // Feedback through the overlay: the project in its feedback phase, the draft site
+    // registered, and the overlay's token from "Give feedback" (a 303 to the site).
+    let overlay_token = rt.block_on(async {
+        let customer = &p.customer;
+        expect(
+            "feedback phase",
+            send(
+                &p.app,
+                "PUT",
+                &format!("/customers/{customer}/status"),
+                Some(&p.key),
+                Some(json!({"status": "feedback"})),
+            )
+            .await,
+            StatusCode::OK,
+        );
+        expect(
+            "draft site",
+            send(
+                &p.app,
+                "PUT",
+                &format!("/feedback/site?customerId={customer}"),
+                Some(&p.key),
+                Some(json!({"draftUrl": format!("{FEEDBACK_SITE}/")})),
+            )
+            .await,
+            StatusCode::OK,
+        );
+        let request = Request::builder()
+            .method("POST")
+            .uri("/feedback/open")
+            .header("host", HOST)
+            .header("authorization", format!("Bearer {session}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("page="))
+            .expect("a request");
+        let response = p.app.clone().oneshot(request).await.expect("an answer");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "give feedback");
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("a location")
+            .to_owned();
+        location
+            .split_once("#portal-feedback=")
+            .and_then(|(_, t)| t.split('&').next())
+            .expect("the overlay's token in the fragment")
+            .to_owned()
+    });
+    group.bench_function("create a feedback item", |b| {
+        b.to_async(&rt).iter(|| async {
+            // A page of its own each time: a page takes at most 100 items.
+            let page = format!("{FEEDBACK_SITE}/seite-{}", unique());
+            expect(
+                "feedback item",
+                send_with(&p.app, "POST", "/feedback/overlay/items", Some(&overlay_token),
+                    Some(json!({"pageUrl": page, "selector": "main > h1", "snippet": "Unser Brot",
+                        "position": {"x": 0.5, "y": 0.25}, "viewport": {"width": 1280, "height": 800},
+                        "userAgent": "Mozilla/5.0 (bench)", "comment": "Bitte das Roggenbrot zuerst zeigen."})),
+                    &[("origin", FEEDBACK_SITE)]).await,
                 StatusCode::CREATED,
             );
         })

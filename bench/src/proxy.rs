@@ -150,8 +150,12 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
             answered_bytes = bytes.len();
             let mut response = Response::new(Body::from(bytes));
             *response.status_mut() = status;
+            // A HEAD answer's length is the object's, not its (empty) body's: S3's HeadObject
+            // says the size there.
+            let head = parts.method == Method::HEAD;
             for (name, value) in &headers {
-                if name != "content-length" && name != "transfer-encoding" && name != "connection" {
+                let length = name == "content-length";
+                if (head || !length) && name != "transfer-encoding" && name != "connection" {
                     response.headers_mut().append(name, value.clone());
                 }
             }

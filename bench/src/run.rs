@@ -90,6 +90,8 @@ pub struct ColdResult {
 
 struct Harness {
     proxy: Option<Proxy>,
+    /// moto itself, for set-up the functions' calls are not counted in.
+    moto: Option<String>,
     endpoint: Option<String>,
     table: String,
     bucket: String,
@@ -101,6 +103,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<Results> {
     let unique = std::process::id();
     let mut harness = Harness {
         proxy: None,
+        moto: settings.moto.clone(),
         endpoint: None,
         table: format!("portal-bench-{unique}"),
         bucket: format!("portal-bench-files-{unique}"),
@@ -128,6 +131,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<Results> {
     let mut step_events: BTreeMap<String, (String, Bytes)> = BTreeMap::new();
     if !harness.vars.is_empty() {
         for step in &settings.scenarios.steps {
+            if let Some(object) = &step.put_object {
+                if let Err(e) = harness.put_object(object).await {
+                    results.notes.push(format!("step \"{}\": {e:#}", step.name));
+                }
+                continue;
+            }
             let Some(function) = settings
                 .functions
                 .iter()
@@ -351,6 +360,43 @@ async fn set_up_agency(
 }
 
 impl Harness {
+    /// Puts `object` into the bucket on moto directly (not through the proxy: set-up, not a
+    /// function's call). moto takes any signature; the credential names the service.
+    async fn put_object(&self, object: &scenario::PutObject) -> anyhow::Result<()> {
+        let moto = self
+            .moto
+            .as_deref()
+            .context("no moto endpoint to put an object into")?;
+        let key = scenario::fill(&object.key, &self.vars);
+        if key.contains('{') {
+            bail!("{key}: a variable no earlier step captured");
+        }
+        let path: Vec<String> = key
+            .split('/')
+            .map(|segment| {
+                percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            })
+            .collect();
+        let url = format!("{moto}/{}/{}", self.bucket, path.join("/"));
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()?
+            .put(&url)
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+            )
+            .header("Content-Type", &object.content_type)
+            .body(object.bytes())
+            .send()
+            .await
+            .with_context(|| format!("Failed to put {key} on moto"))?
+            .error_for_status()
+            .with_context(|| format!("moto refused to store {key}"))?;
+        Ok(())
+    }
+
     /// The function's environment: template.yaml's variables with the bench's table and
     /// bucket in place of CloudFormation expressions, and what Lambda sets itself.
     fn environment(&self, function: &Function) -> Vec<(String, String)> {
@@ -567,8 +613,11 @@ impl Harness {
                 }
                 if step.event.is_none() {
                     let body: Value = serde_json::from_str(&answer.text()).unwrap_or_default();
+                    let headers = answer.headers();
                     for (name, pointer) in &step.capture {
-                        match scenario::capture(&body, pointer) {
+                        let found = scenario::capture_header(&headers, pointer)
+                            .unwrap_or_else(|| scenario::capture(&body, pointer));
+                        match found {
                             Some(v) => {
                                 self.vars.insert(name.clone(), v);
                             }

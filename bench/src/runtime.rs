@@ -199,6 +199,12 @@ impl Answer {
             body.to_owned()
         }
     }
+
+    /// The headers of an API Gateway (v2) answer, as JSON.
+    pub fn headers(&self) -> serde_json::Value {
+        let value: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        value["headers"].clone()
+    }
 }
 
 impl Process {

@@ -37,6 +37,8 @@ pub enum Request {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Step {
     pub name: String,
+    /// The binary the request goes to (none for a `put_object` step).
+    #[serde(default)]
     pub function: String,
     #[serde(default)]
     pub method: String,
@@ -55,10 +57,16 @@ pub struct Step {
     #[serde(default)]
     pub event: Option<Value>,
     pub expect: Option<u16>,
-    /// Variables to keep from the JSON answer: name → JSON pointer; a pointer ending in
-    /// `#last` keeps the last path segment of the URL found there.
+    /// Variables to keep from the answer: name → JSON pointer into the body; a pointer
+    /// ending in `#last` keeps the last path segment of the URL found there. `header:NAME`
+    /// keeps a header instead, and `header:NAME#KEY` the parameter KEY of the URL fragment
+    /// in it (a redirect that hands a token over in the fragment).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+    /// Not a request to a function: an object the harness puts into the bucket on moto
+    /// itself (not counted), so that a later event finds real bytes.
+    #[serde(default)]
+    pub put_object: Option<PutObject>,
     /// Sequential round trips the table design needs at least, and why.
     pub minimum: Option<Minimum>,
     /// Repeat the step this many times warm (ids that must be new use `{n}`).
@@ -70,6 +78,25 @@ pub struct Step {
     /// How often one customer causes this request in a month, for the agency's monthly cost.
     #[serde(default)]
     pub per_customer_month: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutObject {
+    pub key: String,
+    pub content_type: String,
+    /// The object's first bytes, repeated up to `size` bytes.
+    pub start: String,
+    pub size: usize,
+}
+
+impl PutObject {
+    /// The object's bytes: `start`, then spaces up to `size`.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = self.start.as_bytes().to_vec();
+        bytes.resize(self.size.max(bytes.len()), b' ');
+        bytes
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,6 +147,31 @@ pub fn capture(answer: &Value, pointer: &str) -> Option<String> {
     }
 }
 
+/// A `header:NAME` or `header:NAME#KEY` capture from the answer's `headers` (see
+/// [`Step::capture`]); `None` for a body pointer.
+pub fn capture_header(headers: &Value, spec: &str) -> Option<Option<String>> {
+    let spec = spec.strip_prefix("header:")?;
+    let (name, key) = match spec.split_once('#') {
+        Some((name, key)) => (name, Some(key)),
+        None => (spec, None),
+    };
+    let value = headers
+        .as_object()
+        .and_then(|h| h.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)))
+        .and_then(|(_, v)| v.as_str());
+    Some(value.and_then(|value| {
+        match key {
+            None => Some(value.to_owned()),
+            Some(key) => value
+                .split_once('#')?
+                .1
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+                .map(str::to_owned),
+        }
+    }))
+}
+
 /// The route template (`GET /customers/{customerId}`) a concrete step path belongs to, from
 /// the function's routes; API Gateway puts it in `routeKey`.
 pub fn route_key(method: &str, path: &str, routes: &[(String, String)]) -> String {
@@ -154,6 +206,38 @@ mod tests {
             Some("TOK")
         );
         assert_eq!(capture(&answer, "/missing"), None);
+    }
+
+    #[test]
+    fn header_captures_keep_a_header_or_a_parameter_of_its_fragment() {
+        let headers = json!({"location": "https://draft.example/#portal-feedback=TOK&portal-feedback-item=I"});
+        assert_eq!(
+            capture_header(&headers, "header:Location#portal-feedback"),
+            Some(Some("TOK".to_owned()))
+        );
+        assert_eq!(
+            capture_header(&headers, "header:location#portal-feedback-item"),
+            Some(Some("I".to_owned()))
+        );
+        assert_eq!(
+            capture_header(&headers, "header:location"),
+            Some(Some(
+                "https://draft.example/#portal-feedback=TOK&portal-feedback-item=I".to_owned()
+            ))
+        );
+        assert_eq!(capture_header(&headers, "header:etag"), Some(None));
+        assert_eq!(capture_header(&headers, "/id"), None);
+    }
+
+    #[test]
+    fn a_put_object_is_its_start_padded_to_its_size() {
+        let object = PutObject {
+            key: "k".into(),
+            content_type: "application/pdf".into(),
+            start: "%PDF-1.7".into(),
+            size: 12,
+        };
+        assert_eq!(object.bytes(), b"%PDF-1.7    ");
     }
 
     #[test]

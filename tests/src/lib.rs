@@ -8,4 +8,5 @@ pub mod files_contract;
 pub mod fixtures;
 pub mod items_contract;
 pub mod moto;
+pub mod paced;
 pub mod server;

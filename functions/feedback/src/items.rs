@@ -425,8 +425,17 @@ pub async fn add_reply(
     text: &str,
 ) -> Result<(FeedbackItem, Vec<FeedbackReply>), FeedbackError> {
     let (author, text) = (&author, text);
-    let item = retry_lost_races_as(move || async move {
-        let current = load(state, customer, id).await?;
+    // The thread is read beside the item, before the write, and answered with the new reply
+    // added: no read after the write. The write is conditioned on the item's version, so once
+    // it holds no reply came in after the item was read.
+    let (item, replies) = retry_lost_races_as(move || async move {
+        let (current, mut replies) = tokio::join!(
+            load(state, customer, id),
+            state
+                .feedback
+                .list_feedback_replies(customer.tenant_id, customer.id, id)
+        );
+        let current = current?;
         if current.reply_count >= REPLIES_MAX {
             return Err(FeedbackError::field(
                 "text",
@@ -453,17 +462,31 @@ pub async fn add_reply(
             AuthorKind::Customer => NoticeTo::Agency,
         };
         let notice = FeedbackNotice::new(&next, to, NoticeKind::Reply, text, now);
-        Ok(state
+        let written = state
             .feedback
             .update_feedback_item(&current, &next, Some(&reply), Some(&notice))
-            .await
-            .map(|()| next))
+            .await;
+        // A thread read before a reply that came in just ahead of the item's read lacks it:
+        // then it is read again below.
+        let replies = match &mut replies {
+            Ok(replies) if replies.len() as u64 == u64::from(current.reply_count) => {
+                replies.push(reply);
+                Some(std::mem::take(replies))
+            }
+            _ => None,
+        };
+        Ok(written.map(|()| (next, replies)))
     })
     .await?;
-    let replies = state
-        .feedback
-        .list_feedback_replies(customer.tenant_id, customer.id, id)
-        .await?;
+    let replies = match replies {
+        Some(replies) => replies,
+        None => {
+            state
+                .feedback
+                .list_feedback_replies(customer.tenant_id, customer.id, id)
+                .await?
+        }
+    };
     Ok((item, replies))
 }
 

@@ -44,12 +44,12 @@ pub async fn open(
         ));
     };
     let tenant = who.session.tenant_id;
-    let customer = state
-        .customers
-        .get_customer(tenant, id)
-        .await?
-        .ok_or(ApiError::NotFound("customer"))?;
-    let site = state.feedback.get_feedback_site(tenant, id).await?;
+    let (customer, site) = tokio::join!(
+        state.customers.get_customer(tenant, id),
+        state.feedback.get_feedback_site(tenant, id)
+    );
+    let customer = customer?.ok_or(ApiError::NotFound("customer"))?;
+    let site = site?;
     let Some(site) = site.filter(|s| feedback_open(customer.status, s.after_online)) else {
         return Err(ApiError::FeedbackNotOpen(customer.language));
     };

@@ -127,20 +127,21 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay,
         Ok(None) => return Err(nobody().await),
         Err(e) => return Err(Refused::new(e, None)),
     };
-    let customer = match state
-        .customers
-        .get_customer(token.tenant_id, token.customer_id)
-        .await
-    {
+    // The token names the customer: their record and their site at once.
+    let (customer, site) = tokio::join!(
+        state
+            .customers
+            .get_customer(token.tenant_id, token.customer_id),
+        state
+            .feedback
+            .get_feedback_site(token.tenant_id, token.customer_id)
+    );
+    let customer = match customer {
         Ok(Some(customer)) => customer,
         Ok(None) => return Err(nobody().await),
         Err(e) => return Err(Refused::new(e, None)),
     };
-    let site = match state
-        .feedback
-        .get_feedback_site(customer.tenant_id, customer.id)
-        .await
-    {
+    let site = match site {
         Ok(Some(site)) => site,
         Ok(None) => return Err(Refused::new(ApiError::FeedbackOriginNotAllowed, None)),
         Err(e) => return Err(Refused::new(e, None)),
@@ -533,17 +534,17 @@ async fn create_item(
     let checked = &checked;
     let item = retry_lost_races_as(move || async move {
         let (t, c) = (customer.tenant_id, customer.id);
-        let count = state
-            .feedback
-            .feedback_page_count(t, c, &checked.page)
-            .await?;
+        let (count, last) = tokio::try_join!(
+            state.feedback.feedback_page_count(t, c, &checked.page),
+            state.feedback.last_feedback_number(t, c)
+        )?;
         if count >= ITEMS_PER_PAGE_MAX {
             return Err(FeedbackError::field(
                 "pageUrl",
                 "has reached its 100 feedback items: reply to one of them instead",
             ));
         }
-        let number = state.feedback.last_feedback_number(t, c).await? + 1;
+        let number = last + 1;
         let now = state.clock.now();
         let author = customer_author(customer);
         let item = FeedbackItem {

@@ -1,6 +1,8 @@
 //! The entries of a customer's forms: listed newest first (by form and date range), marked
 //! read or unread, deleted, their notification resent, exported as CSV.
 
+use std::{borrow::Cow, collections::HashMap};
+
 use axum::{
     Json,
     extract::State,
@@ -14,7 +16,7 @@ use portal::{
         CustomerId, EmailState, EntryField, FormEntry, FormEntryId, FormId, TenantId, Verification,
     },
     http::{ApiError, Caller, JsonBody, PathParam, QueryParam},
-    ports::EntryFilter,
+    ports::{EntryFilter, Page},
 };
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,17 @@ pub(crate) struct ListParams {
     to: Option<String>,
     limit: Option<String>,
     cursor: Option<String>,
+}
+
+impl ListParams {
+    fn asked(&self) -> Asked<'_> {
+        Asked {
+            customer_id: self.customer_id.as_deref(),
+            form_id: self.form_id.as_deref(),
+            from: self.from.as_deref(),
+            to: self.to.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,33 +137,40 @@ pub(crate) async fn live_entry(
         .filter(|e| e.received_at >= since))
 }
 
-/// The customer and filter a listing or export is about, checked against the caller.
-pub async fn filter_for(
+/// What a listing or export names, as the request gives it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asked<'a> {
+    pub customer_id: Option<&'a str>,
+    pub form_id: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// The first page (at most `limit` entries, after `after`) of the entries `asked` names,
+/// with the filter for the pages after it, checked against the caller. Every read it needs
+/// runs at once: the caller's customer check, the form named, the agency's retention and
+/// the page itself, which is keyed by the caller's own agency and counts only once the
+/// checks have passed. The page is asked for before the retention is known, so what lies
+/// past it is dropped here: newest first, once one entry is past it every later one is too.
+pub async fn first_page(
     state: &FormsState,
     caller: &Caller,
-    customer_id: Option<&str>,
-    form_id: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<EntryFilter, ApiError> {
-    let customer = caller
-        .customer_id(&*state.customers, customer_id, NAME_THE_CUSTOMER)
-        .await?;
-    let form = match form_id.filter(|f| !f.is_empty()) {
-        None => None,
-        Some(raw) => {
-            let form = manage::load(state, caller, raw).await?;
-            if form.customer_id != customer {
-                return Err(ApiError::NotFound("form"));
-            }
-            Some(form.id)
-        }
-    };
-    let from = from
+    asked: Asked<'_>,
+    after: Option<FormEntryId>,
+    limit: usize,
+) -> Result<(EntryFilter, Page<FormEntry, FormEntryId>), ApiError> {
+    let form_id = asked
+        .form_id
+        .filter(|f| !f.is_empty())
+        .map(manage::form_id)
+        .transpose()?;
+    let from = asked
+        .from
         .filter(|f| !f.is_empty())
         .map(|raw| parse_date(raw, "from", false))
         .transpose()?;
-    let to = to
+    let to = asked
+        .to
         .filter(|t| !t.is_empty())
         .map(|raw| parse_date(raw, "to", true))
         .transpose()?;
@@ -159,14 +179,55 @@ pub async fn filter_for(
     {
         return Err(ApiError::invalid_parameter("to", "must not be before from"));
     }
-    let since = retained_since(state, caller.tenant()).await?;
-    Ok(EntryFilter {
-        tenant: caller.tenant(),
-        customer,
-        form,
-        from: Some(from.map_or(since, |from| from.max(since))),
+    let Some(named) = caller.named_unchecked(asked.customer_id) else {
+        // The check refuses a request that names no customer it could read.
+        caller
+            .customer_id(&*state.customers, asked.customer_id, NAME_THE_CUSTOMER)
+            .await?;
+        return Err(
+            anyhow::anyhow!("A customer was checked that the request does not name").into(),
+        );
+    };
+    let tenant = caller.tenant();
+    let asked_filter = EntryFilter {
+        tenant,
+        customer: named,
+        form: form_id,
+        from,
         to,
-    })
+    };
+    let now = state.clock.now();
+    let (checked, form, since, page) = tokio::join!(
+        caller.customer_id(&*state.customers, asked.customer_id, NAME_THE_CUSTOMER),
+        async {
+            match form_id {
+                Some(id) => state.forms.get_form(id).await,
+                None => Ok(None),
+            }
+        },
+        retained_since(state, tenant),
+        state.entries.list_entries(&asked_filter, after, limit, now),
+    );
+    if checked? != named {
+        return Err(anyhow::anyhow!("The checked customer is not the one named").into());
+    }
+    if form_id.is_some() {
+        form?
+            .filter(|form| caller.reaches(form.tenant_id, form.customer_id) && form.customer_id == named)
+            .ok_or(ApiError::NotFound("form"))?;
+    }
+    let since = since?;
+    let mut page = page?;
+    let listed = page.items.len();
+    page.items.retain(|e| e.received_at >= since);
+    if page.items.len() < listed {
+        page.next = None;
+    }
+    let filter = EntryFilter {
+        from: Some(from.map_or(since, |from| from.max(since))),
+        ..asked_filter
+    };
+    Ok((filter, page))
 }
 
 /// An RFC 3339 time, or a day (`2026-05-31`: its start for `from`, its end for `to`, UTC).
@@ -193,22 +254,10 @@ pub(crate) async fn list(
     caller: Caller,
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<EntryList>, ApiError> {
-    let filter = filter_for(
-        &state,
-        &caller,
-        params.customer_id.as_deref(),
-        params.form_id.as_deref(),
-        params.from.as_deref(),
-        params.to.as_deref(),
-    )
-    .await?;
     let limit =
         portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let after = params.cursor.as_deref().map(decode_cursor).transpose()?;
-    let page = state
-        .entries
-        .list_entries(&filter, after, limit, state.clock.now())
-        .await?;
+    let (_, page) = first_page(&state, &caller, params.asked(), after, limit).await?;
     Ok(Json(EntryList {
         items: page.items.into_iter().map(EntryView::from).collect(),
         next_cursor: page.next.map(encode_cursor),
@@ -352,34 +401,29 @@ pub(crate) async fn export(
             "is not taken by the export: it holds every entry the filter finds",
         ));
     }
-    let filter = filter_for(
-        &state,
-        &caller,
-        params.customer_id.as_deref(),
-        params.form_id.as_deref(),
-        params.from.as_deref(),
-        params.to.as_deref(),
-    )
-    .await?;
+    // The first page, the agency's forms (for their names) and the checks at once; then a
+    // page per megabyte until the export's limit.
+    let ((filter, first), forms) = tokio::try_join!(
+        first_page(&state, &caller, params.asked(), None, MAX_EXPORT),
+        async {
+            match caller.named_unchecked(params.customer_id.as_deref()) {
+                Some(customer) => Ok(state.forms.list_forms(caller.tenant(), customer).await?),
+                None => Ok::<_, ApiError>(Vec::new()),
+            }
+        }
+    )?;
     let now = state.clock.now();
-    let mut entries = Vec::new();
-    let mut after = None;
-    loop {
+    let mut entries = first.items;
+    let mut next = first.next;
+    while let Some(after) = next.filter(|_| entries.len() < MAX_EXPORT) {
         let page = state
             .entries
-            .list_entries(&filter, after, MAX_PAGE_SIZE, now)
+            .list_entries(&filter, Some(after), MAX_EXPORT - entries.len(), now)
             .await?;
         entries.extend(page.items);
-        match page.next {
-            Some(next) if entries.len() < MAX_EXPORT => after = Some(next),
-            _ => break,
-        }
+        next = page.next;
     }
     entries.truncate(MAX_EXPORT);
-    let forms = state
-        .forms
-        .list_forms(filter.tenant, filter.customer)
-        .await?;
     let form_name = |id: FormId| {
         forms
             .iter()
@@ -409,61 +453,82 @@ pub(crate) async fn export(
 /// The entries as CSV (RFC 4180, CRLF, UTF-8 with a byte order mark so Excel reads it as
 /// UTF-8): the time received, the form, then one column per field name in the order the
 /// names first appear; a name given twice in one entry has its values joined by `, `.
+/// Written straight into one string (a cell allocates only when it joins values), and each
+/// field finds its column by a map: the export costs its size, whatever the field names.
 pub fn to_csv(entries: &[FormEntry], form_name: impl Fn(FormId) -> String) -> String {
+    let mut columns: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     for entry in entries {
         for field in &entry.fields {
-            if !names.contains(&field.name.as_str()) {
+            columns.entry(&field.name).or_insert_with(|| {
                 names.push(&field.name);
-            }
+                names.len() - 1
+            });
         }
     }
-    let mut out = String::from("\u{FEFF}");
-    let mut header = vec!["receivedAt".to_owned(), "form".to_owned()];
-    header.extend(names.iter().map(|n| (*n).to_owned()));
-    write_row(&mut out, &header);
+    let size: usize = entries
+        .iter()
+        .flat_map(|e| &e.fields)
+        .map(|f| f.value.len() + 3)
+        .sum();
+    let mut out = String::with_capacity(size + entries.len() * 48 + 64);
+    out.push('\u{FEFF}');
+    write_cell(&mut out, "receivedAt");
+    out.push(',');
+    write_cell(&mut out, "form");
+    for name in &names {
+        out.push(',');
+        write_cell(&mut out, name);
+    }
+    out.push_str("\r\n");
+    let mut row: Vec<Option<Cow<'_, str>>> = vec![None; names.len()];
     for entry in entries {
-        let mut row = vec![
-            entry
+        row.iter_mut().for_each(|cell| *cell = None);
+        for field in &entry.fields {
+            let cell = &mut row[columns[field.name.as_str()]];
+            *cell = Some(match cell.take() {
+                None => Cow::Borrowed(field.value.as_str()),
+                Some(before) => Cow::Owned(format!("{before}, {}", field.value)),
+            });
+        }
+        write_cell(
+            &mut out,
+            &entry
                 .received_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            form_name(entry.form_id),
-        ];
-        for name in &names {
-            let values: Vec<&str> = entry
-                .fields
-                .iter()
-                .filter(|f| f.name == *name)
-                .map(|f| f.value.as_str())
-                .collect();
-            row.push(values.join(", "));
+        );
+        out.push(',');
+        write_cell(&mut out, &form_name(entry.form_id));
+        for cell in &row {
+            out.push(',');
+            write_cell(&mut out, cell.as_deref().unwrap_or_default());
         }
-        write_row(&mut out, &row);
+        out.push_str("\r\n");
     }
     out
 }
 
-fn write_row(out: &mut String, cells: &[String]) {
-    let cells: Vec<String> = cells.iter().map(|c| quote(&neutralize(c))).collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
-}
-
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
-/// first) starts with an apostrophe instead, so it shows as text (OWASP's advice).
-fn neutralize(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
+/// One cell, RFC 4180: quoted when it holds a comma, quote or line break, its quotes
+/// doubled. A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage
+/// return first) starts with an apostrophe instead, so it shows as text (OWASP's advice).
+fn write_cell(out: &mut String, cell: &str) {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = cell.contains([',', '"', '\r', '\n']);
+    if quoted {
+        out.push('"');
     }
-}
-
-/// RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled.
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
+    if formula {
+        out.push('\'');
+    }
+    if quoted {
+        for (n, part) in cell.split('"').enumerate() {
+            if n > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
     } else {
-        cell.to_owned()
+        out.push_str(cell);
     }
 }

@@ -164,15 +164,25 @@ pub(crate) async fn list(
     caller: Caller,
     QueryParam(params): QueryParam<CustomerParam>,
 ) -> Result<Json<FormList>, ApiError> {
-    let customer = caller
-        .customer_id(
-            &*state.customers,
-            params.customer_id.as_deref(),
-            NAME_THE_CUSTOMER,
-        )
-        .await?;
-    let base = base_url(&state, &caller).await?;
-    let forms = state.forms.list_forms(caller.tenant(), customer).await?;
+    let named = params.customer_id.as_deref();
+    let Some(customer) = caller.named_unchecked(named) else {
+        caller
+            .customer_id(&*state.customers, named, NAME_THE_CUSTOMER)
+            .await?;
+        return Err(
+            anyhow::anyhow!("A customer was checked that the request does not name").into(),
+        );
+    };
+    // The check, the agency and the forms at once: the forms count once the check passed.
+    let (checked, base, forms) = tokio::join!(
+        caller.customer_id(&*state.customers, named, NAME_THE_CUSTOMER),
+        base_url(&state, &caller),
+        state.forms.list_forms(caller.tenant(), customer)
+    );
+    if checked? != customer {
+        return Err(anyhow::anyhow!("The checked customer is not the one named").into());
+    }
+    let (base, forms) = (base?, forms?);
     Ok(Json(FormList {
         items: forms.iter().map(|f| FormView::of(f, &base)).collect(),
     }))
@@ -184,14 +194,14 @@ pub(crate) async fn create(
     QueryParam(params): QueryParam<CustomerParam>,
     JsonBody(changes): JsonBody<FormChanges>,
 ) -> Result<Response, ApiError> {
-    let customer = caller
-        .customer(
-            &*state.customers,
-            params.customer_id.as_deref(),
-            NAME_THE_CUSTOMER,
-        )
-        .await?;
-    let tenant = agency(&state, &caller).await?;
+    let named = params.customer_id.as_deref();
+    // The customer's record (the form takes its language) is the check itself, read beside
+    // the agency: one round trip.
+    let (customer, tenant) = tokio::join!(
+        caller.customer(&*state.customers, named, NAME_THE_CUSTOMER),
+        agency(&state, &caller)
+    );
+    let (customer, tenant) = (customer?, tenant?);
     let mut form = changes
         .apply(
             None,
@@ -217,21 +227,25 @@ pub(crate) async fn create(
     Ok(response)
 }
 
+/// A form id as a request gives it.
+pub(crate) fn form_id(raw: &str) -> Result<FormId, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            "formId",
+            "is not a form id (26 characters, as returned when the form was created)",
+        )
+    })
+}
+
 /// The caller's form, or 404: another agency's or customer's form is not found either.
 pub(crate) async fn load(
     state: &FormsState,
     caller: &Caller,
     raw_id: &str,
 ) -> Result<Form, ApiError> {
-    let id: FormId = raw_id.parse().map_err(|_| {
-        ApiError::invalid_parameter(
-            "formId",
-            "is not a form id (26 characters, as returned when the form was created)",
-        )
-    })?;
     state
         .forms
-        .get_form(id)
+        .get_form(form_id(raw_id)?)
         .await?
         .filter(|form| caller.reaches(form.tenant_id, form.customer_id))
         .ok_or(ApiError::NotFound("form"))

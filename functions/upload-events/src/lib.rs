@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use lambda_runtime::Diagnostic;
 use percent_encoding::percent_decode_str;
 use portal::{
-    domain::{CustomerId, FileId, FileNotice, FileRecord, FileState, ObjectKey, TenantId},
+    domain::{
+        CustomerId, FileId, FileInfo, FileNotice, FileRecord, FileState, ObjectKey, TenantId,
+    },
     ports::StoreError,
 };
 use serde_json::Value;
@@ -206,9 +208,15 @@ pub async fn handle_key(
         tracing::warn!("an upload event for a key outside the files was dropped");
         return Ok(Outcome::Unknown("not-a-file-key"));
     };
-    // A concurrent duplicate may win the write: read again and find it handled.
+    // A concurrent duplicate may win the write: read again and find it handled. The object
+    // is read beside its record (by the event's key: used only once the record names the
+    // same key), so a new upload costs one round trip before its write, not three.
     for _ in 0..3 {
-        let Some(file) = state.files.get_file(tenant, customer, id).await? else {
+        let (file, object) = tokio::join!(
+            state.files.get_file(tenant, customer, id),
+            read_object(state, &key)
+        );
+        let Some(file) = file? else {
             return discard_late_upload(state, key, (tenant, customer, id)).await;
         };
         if file.key != key {
@@ -219,7 +227,7 @@ pub async fn handle_key(
             tracing::info!(file = %id, state = file.state.as_str(), "a repeated upload event changed nothing");
             return Ok(Outcome::AlreadyHandled(id));
         }
-        match check_and_record(state, &file, etag.clone(), at).await {
+        match check_and_record(state, &file, object?, etag.clone(), at).await {
             Err(EventError::Store(StoreError::VersionConflict)) => continue,
             other => return other,
         }
@@ -253,22 +261,31 @@ async fn discard_late_upload(
     Ok(Outcome::Discarded(id))
 }
 
+/// The object under `key`: its size and type, and its first bytes to sniff (`None` when it
+/// is gone), both asked at once.
+async fn read_object(
+    state: &EventsState,
+    key: &ObjectKey,
+) -> Result<Option<(FileInfo, Vec<u8>)>, StoreError> {
+    let (info, prefix) = tokio::try_join!(
+        state.objects.head(key),
+        state.objects.read_prefix(key, sniff::PREFIX_LEN)
+    )?;
+    Ok(info.map(|info| (info, prefix.unwrap_or_default())))
+}
+
 async fn check_and_record(
     state: &EventsState,
     file: &FileRecord,
+    object: Option<(FileInfo, Vec<u8>)>,
     etag: Option<String>,
     at: DateTime<Utc>,
 ) -> Result<Outcome, EventError> {
-    let Some(info) = state.objects.head(&file.key).await? else {
+    let Some((info, prefix)) = object else {
         // Deleted since (the file's delete, or a late event): nothing to record.
         tracing::info!(file = %file.id, "an upload event for an object no longer there was dropped");
         return Ok(Outcome::Unknown("object-gone"));
     };
-    let prefix = state
-        .objects
-        .read_prefix(&file.key, sniff::PREFIX_LEN)
-        .await?
-        .unwrap_or_default();
     let declared_type = file.content_type.as_str();
     let problem = if info.size != file.declared_size {
         Some("size-mismatch".to_owned())

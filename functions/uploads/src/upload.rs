@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        FieldError, FileId, FileRecord, FileState, ObjectKey,
+        FieldError, FileId, FileRecord, FileSettings, FileState, ObjectKey,
         file::{self, MAX_DISPLAY_NAME_CHARS, MAX_FOLDER_CHARS, NameError},
         validation::FieldProblem,
     },
@@ -139,9 +139,12 @@ pub enum Upload {
     Parts(portal::domain::MultipartUpload),
 }
 
+/// Starts the upload `request` asks for under the agency's `settings` (read by the caller,
+/// beside its other reads).
 pub async fn start(
     state: &UploadsState,
     owner: Owner,
+    settings: FileSettings,
     request: UploadRequest,
     now: DateTime<Utc>,
 ) -> Result<Started, UploadError> {
@@ -170,7 +173,6 @@ pub async fn start(
             None
         }
     };
-    let settings = state.files.file_settings(owner.tenant).await?;
     let content_type = request.content_type.trim().to_owned();
     if !is_media_type(&content_type) {
         errors.push(FieldError::of(

@@ -192,7 +192,8 @@ pub(crate) async fn logo_file(
 }
 
 /// Saves the checked `brief` as the draft after version `from`; 409 when the stored draft
-/// is another version (the save is made from an outdated one).
+/// is another version (the save is made from an outdated one). The write itself checks the
+/// version: the draft is read only to say, in the 409, which version won.
 pub(crate) async fn save_draft(
     state: &WishesState,
     tenant: TenantId,
@@ -200,22 +201,12 @@ pub(crate) async fn save_draft(
     from: u64,
     brief: Brief,
 ) -> Result<WishesDraft, ApiError> {
-    let current = state.wishes.get_wishes(tenant, id).await?;
-    let stored = current.as_ref().map_or(0, |d| d.version);
-    if stored != from {
-        return Err(ApiError::DraftOutdated { current: stored });
-    }
-    let next = WishesDraft {
-        tenant_id: tenant,
-        customer_id: id,
-        brief,
-        version: from + 1,
-        updated_at: state.clock.now(),
-        submitted: current.as_ref().and_then(|d| d.submitted),
-        submitted_version: current.as_ref().and_then(|d| d.submitted_version),
-    };
-    match state.wishes.save_wishes(current.as_ref(), &next).await {
-        Ok(()) => Ok(next),
+    match state
+        .wishes
+        .save_brief(tenant, id, from, &brief, state.clock.now())
+        .await
+    {
+        Ok(saved) => Ok(saved),
         Err(StoreError::VersionConflict) => Err(outdated(state, tenant, id).await),
         Err(e) => Err(e.into()),
     }

@@ -1,10 +1,11 @@
 //! The customer's brief: the draft and its submissions.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use crate::domain::{
-    CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission,
+    Brief, CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission,
 };
 
 #[async_trait]
@@ -14,13 +15,18 @@ pub trait WishesStore: Send + Sync {
         tenant: TenantId,
         customer: CustomerId,
     ) -> Result<Option<WishesDraft>, StoreError>;
-    /// Stores `next` if the stored draft is still `current` (by version; none stored when
-    /// `current` is `None`): [`StoreError::VersionConflict`] and nothing written otherwise.
-    async fn save_wishes(
+    /// Saves `brief` as the draft that follows version `from` (0: none stored yet) and
+    /// answers the draft as stored, what its submissions recorded kept. One conditional
+    /// write, no read before it: [`StoreError::VersionConflict`] and nothing written when
+    /// the stored draft is another version.
+    async fn save_brief(
         &self,
-        current: Option<&WishesDraft>,
-        next: &WishesDraft,
-    ) -> Result<(), StoreError>;
+        tenant: TenantId,
+        customer: CustomerId,
+        from: u64,
+        brief: &Brief,
+        at: DateTime<Utc>,
+    ) -> Result<WishesDraft, StoreError>;
     /// Records `submission` and marks the draft submitted (`next`) in one atomic step, if the
     /// draft is still `current` and the submission's number is new.
     async fn submit_wishes(

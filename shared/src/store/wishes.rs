@@ -2,11 +2,14 @@
 //! submission (`WISHES#SUBMISSION#{n, 10 digits}`), a submission written with the draft.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::ItemStore;
 use crate::{
-    domain::{CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission},
-    items::{self, Condition, Item, Key, Keys, Query, Write},
+    domain::{
+        Brief, CommentId, CustomerId, TenantId, WishesComment, WishesDraft, WishesSubmission,
+    },
+    items::{self, Condition, Item, Key, Keys, Query, Update, Write},
     ports::{StoreError, WishesStore},
 };
 
@@ -74,17 +77,45 @@ impl WishesStore for ItemStore {
         .await
     }
 
-    #[tracing::instrument(skip_all, fields(tenant = %next.tenant_id, customer = %next.customer_id, version = next.version))]
-    async fn save_wishes(
+    #[tracing::instrument(skip(self, brief))]
+    async fn save_brief(
         &self,
-        current: Option<&WishesDraft>,
-        next: &WishesDraft,
-    ) -> Result<(), StoreError> {
+        tenant: TenantId,
+        customer: CustomerId,
+        from: u64,
+        brief: &Brief,
+        at: DateTime<Utc>,
+    ) -> Result<WishesDraft, StoreError> {
+        // An update, not a put: the submission fields stay as the store has them, so the
+        // save needs no read of the draft first.
+        let saved = WishesDraft {
+            tenant_id: tenant,
+            customer_id: customer,
+            brief: brief.clone(),
+            version: from + 1,
+            updated_at: at,
+            submitted: None,
+            submitted_version: None,
+        };
+        let mut item = draft_item(&saved)?;
+        let key = Key::of(&item)?;
+        let mut update = Update::new(key);
+        for name in ["tenantId", "customerId", "brief", "version", "updatedAt"] {
+            let value = item
+                .remove(name)
+                .ok_or_else(|| anyhow::anyhow!("A draft's item lacks {name}"))?;
+            update = update.set(name, value);
+        }
+        let condition = match from {
+            0 => Condition::NotExists,
+            from => Condition::equals("version", from),
+        };
         match self
-            .write(draft_put(current, next)?, "Failed to save the wishes")
+            .write(update.when(condition).into(), "Failed to save the wishes")
             .await?
         {
-            Ok(_) => Ok(()),
+            Ok(Some(item)) => Ok(items::record(item)?),
+            Ok(None) => Err(anyhow::anyhow!("An update answered no item").into()),
             Err(_) => Err(StoreError::VersionConflict),
         }
     }

@@ -46,31 +46,41 @@ fn submission_of(d: &WishesDraft, number: u64) -> (WishesDraft, WishesSubmission
 
 pub async fn wishes_drafts_are_saved_over_their_own_version_only(store: Arc<dyn WishesStore>) {
     let (t, c) = (TenantId::new(), CustomerId::new());
-    let first = draft(t, c, 1, "warm");
-    store.save_wishes(None, &first).await.unwrap();
-    let second = draft(t, c, 2, "warmer");
-    store.save_wishes(Some(&first), &second).await.unwrap();
+    let at = Utc::now();
+    let first = store.save_brief(t, c, 0, &brief("warm"), at).await.unwrap();
+    let second = store
+        .save_brief(t, c, 1, &brief("warmer"), at)
+        .await
+        .unwrap();
 
-    let stale = store
-        .save_wishes(Some(&first), &draft(t, c, 2, "other tab"))
-        .await;
-    let again_new = store.save_wishes(None, &draft(t, c, 1, "new tab")).await;
+    let stale = store.save_brief(t, c, 1, &brief("other tab"), at).await;
+    let again_new = store.save_brief(t, c, 0, &brief("new tab"), at).await;
+    let ahead = store.save_brief(t, c, 7, &brief("made up"), at).await;
 
-    assert!(
-        matches!(stale, Err(StoreError::VersionConflict)),
-        "{stale:?}"
-    );
-    assert!(
-        matches!(again_new, Err(StoreError::VersionConflict)),
-        "{again_new:?}"
-    );
+    assert_eq!((first.version, second.version), (1, 2));
+    assert_eq!(second.brief, brief("warmer"));
+    for refused in [stale, again_new, ahead] {
+        assert!(
+            matches!(refused, Err(StoreError::VersionConflict)),
+            "{refused:?}"
+        );
+    }
     assert_eq!(store.get_wishes(t, c).await.unwrap(), Some(second));
+    let elsewhere = store
+        .save_brief(t, CustomerId::new(), 1, &brief("x"), at)
+        .await;
+    assert!(
+        matches!(elsewhere, Err(StoreError::VersionConflict)),
+        "a version names a draft of this customer only: {elsewhere:?}"
+    );
 }
 
 pub async fn a_wishes_submission_is_written_with_the_draft_and_kept(store: Arc<dyn WishesStore>) {
     let (t, c) = (TenantId::new(), CustomerId::new());
-    let d = draft(t, c, 1, "warm");
-    store.save_wishes(None, &d).await.unwrap();
+    let d = store
+        .save_brief(t, c, 0, &brief("warm"), Utc::now())
+        .await
+        .unwrap();
     let (submitted, first) = submission_of(&d, 1);
     store.submit_wishes(&d, &submitted, &first).await.unwrap();
     assert_eq!(
@@ -84,12 +94,18 @@ pub async fn a_wishes_submission_is_written_with_the_draft_and_kept(store: Arc<d
         matches!(twice, Err(StoreError::VersionConflict)),
         "{twice:?}"
     );
+    // A save after the submission keeps what the submission recorded (the save reads
+    // nothing first, so the store must keep it).
+    let newer = store
+        .save_brief(t, c, 1, &brief("cool"), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (newer.version, newer.submitted, newer.submitted_version),
+        (2, Some(1), Some(1))
+    );
+    assert_eq!(store.get_wishes(t, c).await.unwrap(), Some(newer.clone()));
     // A submit from a draft another tab has saved over writes nothing.
-    let newer = draft(t, c, 2, "cool");
-    let mut newer = newer;
-    newer.submitted = Some(1);
-    newer.submitted_version = Some(1);
-    store.save_wishes(Some(&submitted), &newer).await.unwrap();
     let (stale_next, stale) = submission_of(&submitted, 2);
     assert!(matches!(
         store.submit_wishes(&submitted, &stale_next, &stale).await,
@@ -106,8 +122,10 @@ pub async fn wishes_are_found_only_under_their_own_customer_and_agency(
     store: Arc<dyn WishesStore>,
 ) {
     let (t, c) = (TenantId::new(), CustomerId::new());
-    let d = draft(t, c, 1, "warm");
-    store.save_wishes(None, &d).await.unwrap();
+    let d = store
+        .save_brief(t, c, 0, &brief("warm"), Utc::now())
+        .await
+        .unwrap();
     let (next, s) = submission_of(&d, 1);
     store.submit_wishes(&d, &next, &s).await.unwrap();
     for (tenant, customer) in [(TenantId::new(), c), (t, CustomerId::new())] {
@@ -121,9 +139,9 @@ pub async fn wishes_are_found_only_under_their_own_customer_and_agency(
         );
     }
     let mut foreign = draft(TenantId::new(), c, 2, "x");
-    foreign.version = 2;
+    foreign.submitted = Some(2);
     assert!(
-        store.save_wishes(Some(&d), &foreign).await.is_err(),
+        store.submit_wishes(&d, &foreign, &s).await.is_err(),
         "no draft moves to another agency"
     );
 }

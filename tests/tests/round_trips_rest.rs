@@ -1,0 +1,280 @@
+//! How many table round trips the wishes, files, forms and feedback routes wait for, one
+//! after another, on a table that paces every call (`portal_tests::paced`): reads that don't
+//! depend on each other must go out at once. The benchmark measures the same against moto
+//! (bench/scenarios.json names each route's minimum and what it is made of).
+
+use std::sync::Arc;
+
+use axum::{Router, http::Method};
+use portal::{domain::NewTenant, store::ItemStore};
+use portal_infra::backend::Services;
+use portal_tests::paced::PacedTable;
+use serde_json::{Value, json};
+use testkit::{agency, customer_session, oneshot};
+
+const HOST: &str = "portal.rounds.example";
+const SITE: &str = "https://entwurf.rounds.example";
+
+struct Portal {
+    app: Router,
+    table: Arc<PacedTable>,
+}
+
+struct Answer {
+    status: u16,
+    body: Value,
+    location: String,
+    rounds: usize,
+}
+
+impl Portal {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: &str,
+        body: Option<(&str, String)>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let auth = format!("Bearer {bearer}");
+        let mut all = vec![("host", HOST), ("authorization", auth.as_str())];
+        all.extend_from_slice(headers);
+        self.table.round_trips();
+        let answer = oneshot(&self.app, method, path, body, &all).await;
+        Answer {
+            status: answer.status.as_u16(),
+            body: serde_json::from_str(&answer.text).unwrap_or(Value::Null),
+            location: answer
+                .headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            rounds: self.table.round_trips(),
+        }
+    }
+}
+
+fn json_body(value: Value) -> Option<(&'static str, String)> {
+    Some(("application/json", value.to_string()))
+}
+
+#[tokio::test]
+async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depend_on_each_other() {
+    let table = Arc::new(PacedTable::in_memory());
+    let mut services = Services::in_memory();
+    services.store = Arc::new(ItemStore::new(table.clone()));
+    let agency = agency(
+        services.store.as_ref(),
+        &NewTenant {
+            name: "Rounds Agency".into(),
+            portal_base_url: format!("https://{HOST}"),
+            sender_email: "portal@rounds.example".into(),
+            default_language: "de".into(),
+            tier: "professional".into(),
+        },
+        "rounds",
+    )
+    .await;
+    let (customer, session) = customer_session(
+        services.store.as_ref(),
+        agency.tenant.id,
+        "anna@rounds.example",
+    )
+    .await;
+    let p = Portal {
+        app: portal_infra::app(&services),
+        table,
+    };
+    let key = agency.key.as_str();
+    // (route and what its round trips are, measured, allowed): every route is measured
+    // before any is judged, so a failure shows them all.
+    let mut seen: Vec<(&str, usize, usize)> = Vec::new();
+
+    let a = p
+        .call(
+            Method::PUT,
+            "/me/wishes",
+            &session,
+            json_body(json!({"version": 0, "brief": {"tone": "warm"}})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    seen.push((
+        "PUT /me/wishes: the session; its account; the draft written over its version",
+        a.rounds,
+        3,
+    ));
+
+    let a = p
+        .call(
+            Method::POST,
+            "/files/uploads",
+            key,
+            json_body(
+                json!({"customerId": customer.to_string(), "filename": "Angebot.pdf",
+                "contentType": "application/pdf", "size": 48213}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    seen.push((
+        "POST /files/uploads: the key; the customer and the upload rules; the file with its usage",
+        a.rounds,
+        3,
+    ));
+
+    let a = p
+        .call(
+            Method::GET,
+            &format!("/files?customerId={customer}"),
+            key,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    seen.push((
+        "GET /files: the key; the customer, its files and its folders",
+        a.rounds,
+        2,
+    ));
+
+    let a = p
+        .call(
+            Method::POST,
+            &format!("/forms?customerId={customer}"),
+            key,
+            json_body(json!({"name": "Kontakt", "recipients": ["info@rounds.example"]})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    seen.push((
+        "POST /forms: the key; the customer and the agency; the form",
+        a.rounds,
+        3,
+    ));
+
+    for path in ["/form-entries", "/form-entries/csv"] {
+        let a = p
+            .call(
+                Method::GET,
+                &format!("{path}?customerId={customer}"),
+                key,
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        seen.push((
+            if path == "/form-entries" {
+                "GET /form-entries: the key; the customer, the agency and the entries"
+            } else {
+                "GET /form-entries/csv: the key; the customer, the agency, the forms and the entries"
+            },
+            a.rounds,
+            2,
+        ));
+    }
+
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/customers/{customer}/status"),
+            key,
+            json_body(json!({"status": "feedback"})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/feedback/site?customerId={customer}"),
+            key,
+            json_body(json!({"draftUrl": format!("{SITE}/")})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/open",
+            &session,
+            Some((
+                "application/x-www-form-urlencoded",
+                "page=https%3A%2F%2Fentwurf.rounds.example%2Fbrot".into(),
+            )),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    seen.push((
+        "POST /feedback/open: the session; its account; the customer and the site; the token",
+        a.rounds,
+        4,
+    ));
+    let token = a
+        .location
+        .split_once("#portal-feedback=")
+        .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
+        .expect("a token in the fragment");
+
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            &token,
+            json_body(
+                json!({"pageUrl": format!("{SITE}/brot"), "selector": "main > h1",
+                "position": {"x": 0.5, "y": 0.25}, "viewport": {"width": 1280, "height": 800},
+                "comment": "Bitte das Roggenbrot zuerst."}),
+            ),
+            &[("origin", SITE)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    seen.push((
+        "POST /feedback/overlay/items: the token; the customer and the site; the page's count \
+         and the item numbers; the item",
+        a.rounds,
+        4,
+    ));
+    let item = a.body["itemId"].as_str().expect("an item id").to_owned();
+
+    let a = p
+        .call(
+            Method::POST,
+            &format!("/feedback/items/{item}/replies?customerId={customer}"),
+            key,
+            json_body(json!({"text": "Machen wir."})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body["replies"].as_array().map(Vec::len),
+        Some(1),
+        "the answer holds the new reply: {}",
+        a.body
+    );
+    seen.push((
+        "POST /feedback/items/{id}/replies: the key; the customer; the agency (the author); the \
+         item and its thread; the reply",
+        a.rounds,
+        5,
+    ));
+
+    let over: Vec<_> = seen
+        .iter()
+        .filter(|(_, measured, allowed)| measured > allowed)
+        .collect();
+    assert!(
+        over.is_empty(),
+        "routes waiting for more round trips than they need (what, measured, allowed): {over:#?}\nall: {seen:#?}"
+    );
+}
