@@ -11,9 +11,11 @@
 #                                criterion or load, about 20 s; writes to a temporary folder
 #                                unless BENCH_OUT is set
 #
-# STARTS, QUOTAS (e.g. "256,1024"; "" for none), BENCH_OUT override the defaults. Needs
-# Python 3 (moto's server, installed into .venv when missing, as infra/test.sh does); wrk
-# and cargo-lambda are used when present (apt-get install wrk; pip install cargo-lambda).
+# STARTS, QUOTAS (e.g. "256,1024"; "" for none), BENCH_OUT override the defaults; FUNCTIONS
+# (e.g. "customers invite") builds and measures only those. Needs Python 3: moto's server and
+# cargo-lambda (for the arm64 zips; it brings zig) are installed into .venv when missing, as
+# infra/test.sh does, with rustup's aarch64 standard library; wrk is used when present
+# (apt-get install wrk).
 # Benchmarks measure: a slow figure never fails this script; a broken harness does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,7 +44,7 @@ run() { commands+=("$*"); "$@"; }
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 # The functions are whatever template.yaml builds (BuildProperties.Binary), each with the
 # workspace package that has that binary.
-binaries=$(sed -n 's/^ *Binary: *//p' template.yaml)
+binaries=${FUNCTIONS:-$(sed -n 's/^ *Binary: *//p' template.yaml)}
 package_of() {
   cargo metadata --format-version 1 --no-deps | python3 -c '
 import json, sys
@@ -106,15 +108,31 @@ if [ "$mode" = full ]; then
   echo "== sizes"
   sizes=$(python3 infra/bench/sizes.py x86_64 "$bin_dir" $binaries)
   cargo_lambda=${CARGO_LAMBDA:-$(command -v cargo-lambda || true)}
+  if [ -z "$cargo_lambda" ]; then
+    if [ ! -x .venv/bin/cargo-lambda ]; then
+      echo "Installing cargo-lambda into .venv (first run only)..."
+      [ -x .venv/bin/python ] || python3 -m venv .venv
+      .venv/bin/pip install --quiet --disable-pip-version-check "cargo-lambda>=1.9,<2" || true
+    fi
+    [ -x .venv/bin/cargo-lambda ] && cargo_lambda="$PWD/.venv/bin/cargo-lambda"
+  fi
+  if [ -n "$cargo_lambda" ] && command -v rustup >/dev/null 2>&1; then
+    rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1 || true
+  fi
   if [ -n "$cargo_lambda" ]; then
+    # cargo-lambda's zig (a pip dependency) must be on PATH beside it.
+    export PATH="$(dirname "$cargo_lambda"):$PATH"
     # What `sam build` runs for a rust-cargolambda function, one binary at a time.
+    arm_started=$(date +%s)
     for b in $binaries; do
       run nice -n 19 "$cargo_lambda" lambda build --release --arm64 --quiet --bin "$b" \
         --output-format zip --lambda-dir "$tmp/lambda"
     done
+    arm_seconds=$(( $(date +%s) - arm_started ))
     sizes=$(python3 infra/bench/sizes.py arm64 "$tmp/lambda" $binaries "$sizes")
+    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]=f"The arm64 builds took {sys.argv[1]} s on this machine (niced, sharing it with whatever else ran)."; print(json.dumps(d))' "$arm_seconds")
   else
-    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]="cargo-lambda is not on PATH (pip install cargo-lambda, or CARGO_LAMBDA=path): no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))')
+    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]="cargo-lambda is not on PATH and could not be installed into .venv (pip install cargo-lambda, or CARGO_LAMBDA=path): no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))')
   fi
 
   echo "== criterion"
@@ -193,6 +211,7 @@ echo "$load" >"$tmp/load.json"
 
 echo "== cold starts and AWS calls"
 bench_args=(--bin-dir "$bin_dir" --floor "$bin_dir/floor" --starts "$starts" --quotas "$quotas"
+  ${FUNCTIONS:+--only "${FUNCTIONS// /,}"}
   --moto "$moto" --admin "$bin_dir/portal-admin" --out-dir "$out"
   --meta "$tmp/meta.json" --sizes "$tmp/sizes.json" --criterion "$tmp/criterion.json" --load "$tmp/load.json")
 commands+=("bench ${bench_args[*]}")

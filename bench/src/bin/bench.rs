@@ -44,6 +44,10 @@ struct Args {
     criterion: Option<PathBuf>,
     #[arg(long, default_value_t = 50.0)]
     customers: f64,
+    /// Only these functions (template.yaml's `Binary` names, comma-separated); all when
+    /// absent.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 fn read_json(path: &Option<PathBuf>) -> serde_json::Value {
@@ -58,7 +62,16 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let template = std::fs::read_to_string(&args.template)
         .with_context(|| format!("Failed to read {}", args.template.display()))?;
-    let functions = template::functions(&template);
+    let mut functions = template::functions(&template);
+    if !args.only.is_empty() {
+        functions.retain(|f| args.only.contains(&f.binary));
+        anyhow::ensure!(
+            !functions.is_empty(),
+            "--only {}: no such function in {}",
+            args.only.join(","),
+            args.template.display()
+        );
+    }
     let scenarios: Scenarios = serde_json::from_str(
         &std::fs::read_to_string(&args.scenarios)
             .with_context(|| format!("Failed to read {}", args.scenarios.display()))?,

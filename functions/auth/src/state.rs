@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use portal::{
     AppState,
-    aws::config::{self, ConfigError, TableName},
+    aws::{
+        Sdk,
+        config::{ConfigError, TableName},
+    },
     ports::{
         AccountStore, Clock, CustomerStore, InvitationStore, Mailer, RateLimitStore, SessionStore,
         StaffStore, TenantStore,
@@ -45,12 +48,18 @@ pub struct AuthState {
 portal::provide_ports!(AuthState { sessions, tenants });
 
 impl AuthState {
-    /// The DynamoDB and SES clients, built once per cold start from one SDK configuration.
-    pub async fn connect(config: &Config) -> Self {
-        let sdk = config::load(None).await;
+    /// The AWS adapters over one SDK configuration, which is loaded and whose clients are
+    /// built when a request first needs them: a request that calls no AWS service never pays
+    /// for them.
+    pub fn connect(config: &Config) -> Self {
+        Self::on(config, &Sdk::lazy(None))
+    }
+
+    /// [`Self::connect`] over `sdk`.
+    pub fn on(config: &Config, sdk: &Sdk) -> Self {
         Self::new(
-            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
-            Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
+            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
+            Arc::new(portal::aws::SesMailer::lazy(sdk)),
         )
     }
 

@@ -4,6 +4,6 @@
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = customers::Config::from_env()?;
-    let state = customers::CustomersState::connect(&config).await;
+    let state = customers::CustomersState::connect(&config);
     lambda_http::run(customers::router(state)).await
 }

@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use portal::{
     AppState,
-    aws::config::{self, ConfigError, TableName},
+    aws::{
+        Sdk,
+        config::{ConfigError, TableName},
+    },
     ports::{
         AccountStore, ApiKeyStore, Clock, CustomerStore, IdempotencyStore, InvitationStore, Mailer,
         SessionStore, SmsSender, TemplateStore, TenantStore,
@@ -53,13 +56,19 @@ portal::provide_ports!(CustomersState {
 });
 
 impl CustomersState {
-    /// DynamoDB, SES and SNS clients built once per cold start from one SDK configuration.
-    pub async fn connect(config: &Config) -> Self {
-        let sdk = config::load(None).await;
+    /// The AWS adapters over one SDK configuration, which is loaded and whose clients are
+    /// built when a request first needs them: a request that calls no AWS service never pays
+    /// for them.
+    pub fn connect(config: &Config) -> Self {
+        Self::on(config, &Sdk::lazy(None))
+    }
+
+    /// [`Self::connect`] over `sdk`.
+    pub fn on(config: &Config, sdk: &Sdk) -> Self {
         Self::new(
-            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
-            Arc::new(portal::aws::SesMailer::from_conf(&sdk)),
-            Arc::new(portal::aws::SnsSmsSender::from_conf(&sdk)),
+            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
+            Arc::new(portal::aws::SesMailer::lazy(sdk)),
+            Arc::new(portal::aws::SnsSmsSender::lazy(sdk)),
         )
     }
 

@@ -4,6 +4,6 @@
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = feedback::Config::from_env()?;
-    let state = feedback::FeedbackState::connect(&config).await;
+    let state = feedback::FeedbackState::connect(&config);
     lambda_http::run(feedback::router(state)).await
 }

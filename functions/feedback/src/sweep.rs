@@ -8,7 +8,7 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = feedback::Config::from_env()?;
-    let state = feedback::FeedbackState::connect(&config).await;
+    let state = feedback::FeedbackState::connect(&config);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
         let state = state.clone();
         async move { handle(&state, event.payload).await }

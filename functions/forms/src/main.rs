@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = forms::Config::from_env()?;
-    let state = forms::FormsState::connect(&config).await;
+    let state = forms::FormsState::connect(&config);
     let app = forms::lambda::app(state.clone());
     lambda_runtime::run(service_fn(|event: LambdaEvent<Box<RawValue>>| {
         let (app, state) = (app.clone(), state.clone());

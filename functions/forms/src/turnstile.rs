@@ -1,7 +1,7 @@
 //! Cloudflare Turnstile: asking whether a person sent an entry. A port, so tests and the
 //! local runner can point it at a stub; the adapter posts to the configured verification URL.
 
-use std::time::Duration;
+use std::{sync::OnceLock, time::Duration};
 
 use async_trait::async_trait;
 use portal::domain::TurnstileSecret;
@@ -32,24 +32,32 @@ pub trait HumanCheck: Send + Sync {
 
 /// The real check, over HTTPS (or whatever URL it is given).
 pub struct Turnstile {
-    client: reqwest::Client,
+    /// Built by the first check: building it sets up TLS (the crypto provider, the system's
+    /// trust roots), which every cold start of the forms function paid before, though most
+    /// requests never ask Turnstile.
+    client: OnceLock<reqwest::Client>,
     url: String,
 }
 
 impl Turnstile {
     pub fn new(url: impl Into<String>) -> Self {
-        let client = reqwest::Client::builder()
-            // The visitor waits on it: an outage must cost seconds, not a Lambda timeout.
-            .timeout(Duration::from_secs(3))
-            .build()
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "the Turnstile client has no timeout");
-                reqwest::Client::new()
-            });
         Self {
-            client,
+            client: OnceLock::new(),
             url: url.into(),
         }
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                // The visitor waits on it: an outage must cost seconds, not a Lambda timeout.
+                .timeout(Duration::from_secs(3))
+                .build()
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "the Turnstile client has no timeout");
+                    reqwest::Client::new()
+                })
+        })
     }
 }
 
@@ -71,7 +79,7 @@ impl HumanCheck for Turnstile {
         if let Some(ip) = remote_ip {
             form.push(("remoteip", ip));
         }
-        let response = match self.client.post(&self.url).form(&form).send().await {
+        let response = match self.client().post(&self.url).form(&form).send().await {
             Ok(response) => response,
             Err(e) => {
                 tracing::warn!(error = %e, "Turnstile could not be reached");

@@ -9,7 +9,7 @@ use serde_json::Value;
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = upload_events::Config::from_env()?;
-    let state = upload_events::EventsState::connect(&config).await;
+    let state = upload_events::EventsState::connect(&config);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
         let state = state.clone();
         async move {

@@ -4,6 +4,6 @@
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = uploads::Config::from_env()?;
-    let state = uploads::UploadsState::connect(&config).await;
+    let state = uploads::UploadsState::connect(&config);
     lambda_http::run(uploads::router(state)).await
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use portal::{
     AppState,
     aws::{
-        S3FileStore,
+        S3FileStore, Sdk,
         config::{self, ConfigError, TableName},
     },
     ports::{
@@ -56,12 +56,18 @@ portal::provide_ports!(UploadsState {
 });
 
 impl UploadsState {
-    /// The DynamoDB and S3 clients, built once per cold start.
-    pub async fn connect(config: &Config) -> Self {
-        let sdk = config::load(None).await;
-        let objects = Arc::new(S3FileStore::from_conf(&sdk, config.bucket.clone()));
+    /// The AWS adapters over one SDK configuration, which is loaded and whose clients are
+    /// built when a request first needs them: a request that calls no AWS service never pays
+    /// for them.
+    pub fn connect(config: &Config) -> Self {
+        Self::on(config, &Sdk::lazy(None))
+    }
+
+    /// [`Self::connect`] over `sdk`.
+    pub fn on(config: &Config, sdk: &Sdk) -> Self {
+        let objects = Arc::new(S3FileStore::lazy(sdk, config.bucket.clone()));
         Self::new(
-            AppState::from_store(portal::aws::dynamodb_store(&sdk, &config.table)),
+            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
             objects,
         )
     }

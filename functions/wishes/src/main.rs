@@ -4,6 +4,6 @@
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     let config = wishes::Config::from_env()?;
-    let state = wishes::WishesState::connect(&config).await;
+    let state = wishes::WishesState::connect(&config);
     lambda_http::run(wishes::router(state)).await
 }

@@ -2,8 +2,12 @@
 //! `portal-local` and `portal-admin` alike) and the settings a function needs from its
 //! environment, as types with errors that name the variable.
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
 use aws_credential_types::Credentials;
+use aws_smithy_http_client::{
+    Builder,
+    tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode},
+};
 use thiserror::Error;
 
 /// The variable a deployed function reads its DynamoDB table from (template.yaml sets it).
@@ -81,7 +85,16 @@ impl std::fmt::Display for TableName {
 /// filled in when the environment has none, since such endpoints ignore them; without one
 /// (a deployed function) the SDK's defaults apply unchanged.
 pub async fn load(endpoint: Option<&str>) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let https_endpoint = endpoint
+        .map(str::to_owned)
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+        .is_some_and(|e| e.starts_with("https://"));
+    let roots = if https_endpoint {
+        Roots::System
+    } else {
+        Roots::Amazon
+    };
+    let mut loader = https(aws_config::defaults(BehaviorVersion::latest()), roots);
     if let Some(endpoint) = endpoint {
         loader = loader.endpoint_url(endpoint);
         if std::env::var_os("AWS_REGION").is_none()
@@ -102,8 +115,53 @@ pub async fn load(endpoint: Option<&str>) -> SdkConfig {
     loader.load().await
 }
 
+/// The certificate authorities AWS's endpoints chain to (Amazon Trust Services' four roots
+/// and the Starfield root that cross-signs them), compiled in. Reading the system's store
+/// instead (`rustls-native-certs`: the bundle, then every file of `/etc/ssl/certs`) cost
+/// several milliseconds of every cold start, more under a small Lambda's CPU share, and
+/// trusted far more authorities than an SDK client that only ever talks to AWS needs.
+pub const AMAZON_TRUST_ROOTS: &str = include_str!("amazon-trust-roots.pem");
+
+/// Whom the HTTPS client trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Roots {
+    /// [`AMAZON_TRUST_ROOTS`]: AWS itself (a deployed function).
+    Amazon,
+    /// The system's store: an `https://` endpoint override (an emulator or proxy with a
+    /// certificate of its own) is no AWS endpoint, so Amazon's roots would not do.
+    System,
+}
+
+/// `loader` with the SDK's HTTPS client: rustls on ring (the SDK's default, aws-lc-rs, is
+/// larger in every zip and slower to build), verifying servers against `roots`. The
+/// certificates are parsed when the first connection is made, not here.
+pub fn https(loader: ConfigLoader, roots: Roots) -> ConfigLoader {
+    loader.http_client(
+        Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .tls_context(tls_context(roots))
+            .build_https(),
+    )
+}
+
+/// What the SDK's HTTPS client verifies servers against.
+fn tls_context(roots: Roots) -> TlsContext {
+    let trust = match roots {
+        Roots::Amazon => TrustStore::empty().with_pem_certificate(AMAZON_TRUST_ROOTS.as_bytes()),
+        Roots::System => TrustStore::default(),
+    };
+    // `build` cannot fail today; were it to, the default is the system's store, which still
+    // verifies every server.
+    TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use rustls_pki_types::{CertificateDer, pem::PemObject};
+
     use super::*;
 
     #[test]
@@ -115,6 +173,39 @@ mod tests {
         assert!(TableName::parse("ab").is_err());
         assert!(TableName::parse("portal table").is_err());
         assert!(TableName::parse(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn the_compiled_in_roots_are_amazons_five_certificates() {
+        let certificates: Vec<_> =
+            CertificateDer::pem_slice_iter(AMAZON_TRUST_ROOTS.as_bytes()).collect();
+        assert_eq!(certificates.len(), 5);
+        assert!(certificates.iter().all(Result::is_ok));
+    }
+
+    /// The client parses the roots when it first connects (a bad PEM would panic there):
+    /// nothing listens on the port, so the call fails to connect, and that is all.
+    #[cfg(feature = "dynamodb")]
+    #[tokio::test]
+    async fn a_client_on_amazons_roots_connects_over_https() {
+        use aws_config::retry::RetryConfig;
+        use aws_sdk_dynamodb::error::SdkError;
+
+        let sdk = https(
+            aws_config::defaults(BehaviorVersion::latest()),
+            Roots::Amazon,
+        )
+        .endpoint_url("https://127.0.0.1:9")
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("a", "b", None, None, "test"))
+        .retry_config(RetryConfig::disabled())
+        .load()
+        .await;
+        let client = aws_sdk_dynamodb::Client::new(&sdk);
+
+        let error = client.list_tables().send().await.unwrap_err();
+
+        assert!(matches!(error, SdkError::DispatchFailure(_)), "{error:?}");
     }
 
     #[test]

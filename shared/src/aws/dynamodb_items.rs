@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::{
 use serde_dynamo::aws_sdk_dynamodb_1::{from_item, to_attribute_value, to_item};
 use serde_json::Value;
 
-use super::dynamodb_table::GSI1;
+use super::{dynamodb_table::GSI1, lazy::LazyClient};
 use crate::items::{
     Condition, Cursor, GSI1PK, GSI1SK, Index, Item, ItemTable, Key, PK, Query, QueryPage, SK,
     SkCondition, TableError, Update, Write, check_transaction,
@@ -35,16 +35,25 @@ const BATCH_GET_RETRIES: u32 = 5;
 /// [`super::dynamodb_table::create_table`]).
 #[derive(Clone)]
 pub struct DynamoDbItems {
-    client: Client,
+    client: LazyClient<Client>,
     table: String,
 }
 
 impl DynamoDbItems {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self::lazy(LazyClient::ready(client), table)
+    }
+
+    /// Over a client built when the first call needs it.
+    pub fn lazy(client: LazyClient<Client>, table: impl Into<String>) -> Self {
         Self {
             client,
             table: table.into(),
         }
+    }
+
+    async fn client(&self) -> &Client {
+        self.client.get().await
     }
 }
 
@@ -259,7 +268,8 @@ impl ItemTable for DynamoDbItems {
     #[tracing::instrument(skip_all)]
     async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError> {
         let out = self
-            .client
+            .client()
+            .await
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key_attributes(key)))
@@ -356,7 +366,8 @@ impl ItemTable for DynamoDbItems {
         let mut items = Vec::new();
         loop {
             let mut request = self
-                .client
+                .client()
+                .await
                 .query()
                 .table_name(&self.table)
                 .set_index_name(index.clone())
@@ -394,7 +405,8 @@ impl ItemTable for DynamoDbItems {
         let condition = write.condition().map(|c| p.condition(c)).transpose()?;
         match &write {
             Write::Put { item, .. } => {
-                self.client
+                self.client()
+                    .await
                     .put_item()
                     .table_name(&self.table)
                     .set_item(Some(to_attributes(item)?))
@@ -407,7 +419,8 @@ impl ItemTable for DynamoDbItems {
                 Ok(None)
             }
             Write::Delete { key, .. } => {
-                self.client
+                self.client()
+                    .await
                     .delete_item()
                     .table_name(&self.table)
                     .set_key(Some(key_attributes(key)))
@@ -422,7 +435,8 @@ impl ItemTable for DynamoDbItems {
             Write::Update(update) => {
                 let expression = p.update(update)?;
                 let out = self
-                    .client
+                    .client()
+                    .await
                     .update_item()
                     .table_name(&self.table)
                     .set_key(Some(key_attributes(&update.key)))
@@ -448,7 +462,8 @@ impl ItemTable for DynamoDbItems {
             .iter()
             .map(|w| transact_item(&self.table, w))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        self.client
+        self.client()
+            .await
             .transact_write_items()
             .set_transact_items(Some(items))
             .send()

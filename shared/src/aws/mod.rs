@@ -7,6 +7,8 @@ mod delivery;
 pub mod dynamodb_items;
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb_table;
+#[cfg(feature = "sdk")]
+pub mod lazy;
 #[cfg(feature = "s3")]
 pub mod s3;
 #[cfg(feature = "ses")]
@@ -14,6 +16,8 @@ pub mod ses;
 #[cfg(feature = "sns")]
 pub mod sns;
 
+#[cfg(feature = "sdk")]
+pub use lazy::{LazyClient, Sdk};
 #[cfg(feature = "s3")]
 pub use s3::S3FileStore;
 #[cfg(feature = "ses")]
@@ -30,7 +34,14 @@ use crate::{ports::Store, store::ItemStore};
 /// Every store port over the DynamoDB table `table`, with a client built from `sdk`.
 #[cfg(feature = "dynamodb")]
 pub fn dynamodb_store(sdk: &aws_config::SdkConfig, table: &config::TableName) -> Arc<dyn Store> {
-    let client = aws_sdk_dynamodb::Client::new(sdk);
-    let items = dynamodb_items::DynamoDbItems::new(client, table.as_str());
+    dynamodb_store_lazy(&Sdk::loaded(sdk.clone()), table)
+}
+
+/// Every store port over the DynamoDB table `table`, with a client built from `sdk` when
+/// the first request needs it (a function's cold start; see [`lazy`]).
+#[cfg(feature = "dynamodb")]
+pub fn dynamodb_store_lazy(sdk: &Sdk, table: &config::TableName) -> Arc<dyn Store> {
+    let client = LazyClient::new(sdk, aws_sdk_dynamodb::Client::new);
+    let items = dynamodb_items::DynamoDbItems::lazy(client, table.as_str());
     Arc::new(ItemStore::new(Arc::new(items)))
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use async_trait::async_trait;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_s3::{
     Client,
     error::{ProvideErrorMetadata, SdkError},
@@ -26,6 +26,7 @@ use aws_sdk_s3::{
 use chrono::{DateTime, SubsecRound, Utc};
 use secrecy::SecretString;
 
+use super::lazy::{LazyClient, Sdk};
 use crate::{
     domain::{FileInfo, ObjectKey, object_key::attachment_disposition},
     ports::{FileStore, PresignedPost, SignedRequest, StoreError, UploadedPart},
@@ -37,46 +38,42 @@ pub const SCAN_STATUS_TAG: &str = "GuardDutyMalwareScanStatus";
 
 #[derive(Clone)]
 pub struct S3FileStore {
-    client: Client,
+    client: LazyClient<Client>,
     bucket: String,
-    /// An endpoint override (moto's server): POST forms go to `{endpoint}/{bucket}`.
-    endpoint: Option<String>,
-    /// What signs POST forms. The client keeps its provider to itself (its accessor is
-    /// deprecated and answers `None`), so the store holds the shared configuration's.
-    credentials: Option<SharedCredentialsProvider>,
 }
 
 impl S3FileStore {
+    /// Over a client of the caller's, with no endpoint override and no credentials to sign
+    /// POST forms with.
     pub fn new(client: Client, bucket: impl Into<String>) -> Self {
         Self {
-            client,
+            client: LazyClient::ready(client),
             bucket: bucket.into(),
-            endpoint: None,
-            credentials: None,
         }
     }
 
-    /// A client from the shared SDK configuration. With an endpoint override (moto's server)
-    /// buckets are addressed by path (`http://127.0.0.1:5000/bucket/key`): the default,
-    /// virtual-host style (`bucket.127.0.0.1`), only resolves on AWS.
     pub fn from_conf(config: &aws_config::SdkConfig, bucket: impl Into<String>) -> Self {
-        let mut builder = aws_sdk_s3::config::Builder::from(config);
-        if config.endpoint_url().is_some() {
-            builder = builder.force_path_style(true);
+        Self::lazy(&Sdk::loaded(config.clone()), bucket)
+    }
+
+    /// With a client built from `sdk` when the first request needs it.
+    pub fn lazy(sdk: &Sdk, bucket: impl Into<String>) -> Self {
+        Self {
+            client: LazyClient::new(sdk, client),
+            bucket: bucket.into(),
         }
-        let mut store = Self::new(Client::from_conf(builder.build()), bucket);
-        store.endpoint = config
-            .endpoint_url()
-            .map(|e| e.trim_end_matches('/').to_owned());
-        store.credentials = config.credentials_provider();
-        store
+    }
+
+    async fn client(&self) -> &Client {
+        self.client.get().await
     }
 
     /// Where a browser POSTs an upload form: the bucket's regional virtual-host endpoint on
-    /// AWS, `{endpoint}/{bucket}` (path style) with an override.
-    fn post_url(&self, region: &str) -> String {
-        match &self.endpoint {
-            Some(endpoint) => format!("{endpoint}/{}", self.bucket),
+    /// AWS, `{endpoint}/{bucket}` (path style) with an override (moto's server).
+    async fn post_url(&self, region: &str) -> String {
+        let config = self.client.sdk_config().await;
+        match config.and_then(|c| c.endpoint_url()) {
+            Some(endpoint) => format!("{}/{}", endpoint.trim_end_matches('/'), self.bucket),
             None => format!("https://{}.s3.{region}.amazonaws.com/", self.bucket),
         }
     }
@@ -84,14 +81,18 @@ impl S3FileStore {
     /// The client's current credentials and region, which sign a POST policy. In Lambda these
     /// are the role's session credentials (from the environment, so asking is cheap).
     async fn signing_identity(&self) -> anyhow::Result<SigningIdentity> {
-        let config = self.client.config();
+        let config = self.client().await.config();
         let region = config
             .region()
             .context("The S3 client has no region to sign for")?
             .to_string();
+        // The client keeps its provider to itself (its accessor is deprecated and answers
+        // `None`): the shared configuration's signs.
         let credentials = self
-            .credentials
-            .as_ref()
+            .client
+            .sdk_config()
+            .await
+            .and_then(|c| c.credentials_provider())
             .context("The S3 store was made without credentials to sign forms with")?
             .provide_credentials()
             .await
@@ -107,6 +108,17 @@ impl S3FileStore {
     pub fn bucket(&self) -> &str {
         &self.bucket
     }
+}
+
+/// A client from the shared SDK configuration. With an endpoint override (moto's server)
+/// buckets are addressed by path (`http://127.0.0.1:5000/bucket/key`): the default,
+/// virtual-host style (`bucket.127.0.0.1`), only resolves on AWS.
+fn client(config: &aws_config::SdkConfig) -> Client {
+    let mut builder = aws_sdk_s3::config::Builder::from(config);
+    if config.endpoint_url().is_some() {
+        builder = builder.force_path_style(true);
+    }
+    Client::from_conf(builder.build())
 }
 
 /// Presigning that starts at a whole second, as `X-Amz-Date` does, so `expires_at` is exactly
@@ -159,7 +171,8 @@ impl FileStore for S3FileStore {
     ) -> Result<SignedRequest, StoreError> {
         let (config, expires_at) = presigning(expires_in)?;
         let request = self
-            .client
+            .client()
+            .await
             .put_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -196,7 +209,7 @@ impl FileStore for S3FileStore {
                 i64::try_from(expires_in.as_secs()).context("The expiry is out of range")?,
             );
         Ok(PresignedPost {
-            url: self.post_url(&identity.region),
+            url: self.post_url(&identity.region).await,
             fields: policy.sign(&identity, signed_at),
             expires_at,
         })
@@ -211,7 +224,8 @@ impl FileStore for S3FileStore {
     ) -> Result<SignedRequest, StoreError> {
         let (config, expires_at) = presigning(expires_in)?;
         let request = self
-            .client
+            .client()
+            .await
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -225,7 +239,8 @@ impl FileStore for S3FileStore {
     #[tracing::instrument(name = "s3_head_object", skip_all, fields(bucket = %self.bucket))]
     async fn head(&self, key: &ObjectKey) -> Result<Option<FileInfo>, StoreError> {
         let result = self
-            .client
+            .client()
+            .await
             .head_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -261,7 +276,8 @@ impl FileStore for S3FileStore {
             return Ok(self.head(key).await?.map(|_| Vec::new()));
         }
         let result = self
-            .client
+            .client()
+            .await
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -300,7 +316,8 @@ impl FileStore for S3FileStore {
     #[tracing::instrument(name = "s3_get_object_tagging", skip_all, fields(bucket = %self.bucket))]
     async fn scan_status(&self, key: &ObjectKey) -> Result<Option<String>, StoreError> {
         let result = self
-            .client
+            .client()
+            .await
             .get_object_tagging()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -330,7 +347,8 @@ impl FileStore for S3FileStore {
 
     #[tracing::instrument(name = "s3_delete_object", skip_all, fields(bucket = %self.bucket))]
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
-        self.client
+        self.client()
+            .await
             .delete_object()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -347,7 +365,8 @@ impl FileStore for S3FileStore {
         content_type: &str,
     ) -> Result<String, StoreError> {
         let output = self
-            .client
+            .client()
+            .await
             .create_multipart_upload()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -372,7 +391,8 @@ impl FileStore for S3FileStore {
     ) -> Result<SignedRequest, StoreError> {
         let (config, expires_at) = presigning(expires_in)?;
         let request = self
-            .client
+            .client()
+            .await
             .upload_part()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -395,7 +415,8 @@ impl FileStore for S3FileStore {
         // S3 answers at most 1,000 parts a page; an upload has at most 10,000.
         loop {
             let result = self
-                .client
+                .client()
+                .await
                 .list_parts()
                 .bucket(&self.bucket)
                 .key(key.as_str())
@@ -455,7 +476,8 @@ impl FileStore for S3FileStore {
             })
             .collect();
         let result = self
-            .client
+            .client()
+            .await
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key.as_str())
@@ -479,7 +501,8 @@ impl FileStore for S3FileStore {
     #[tracing::instrument(name = "s3_abort_multipart_upload", skip_all, fields(bucket = %self.bucket))]
     async fn abort_multipart(&self, key: &ObjectKey, upload_id: &str) -> Result<(), StoreError> {
         let result = self
-            .client
+            .client()
+            .await
             .abort_multipart_upload()
             .bucket(&self.bucket)
             .key(key.as_str())

@@ -10,7 +10,10 @@ use aws_sdk_sesv2::{
 };
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 
-use super::delivery::reason;
+use super::{
+    delivery::reason,
+    lazy::{LazyClient, Sdk},
+};
 use crate::{
     domain::{Email, OutgoingEmail},
     ports::{DeliveryError, Mailer},
@@ -20,16 +23,25 @@ const CHARSET: &str = "UTF-8";
 
 #[derive(Clone)]
 pub struct SesMailer {
-    client: Client,
+    client: LazyClient<Client>,
 }
 
 impl SesMailer {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client: LazyClient::ready(client),
+        }
     }
 
     pub fn from_conf(config: &aws_config::SdkConfig) -> Self {
-        Self::new(Client::new(config))
+        Self::lazy(&Sdk::loaded(config.clone()))
+    }
+
+    /// With a client built from `sdk` when the first message goes out.
+    pub fn lazy(sdk: &Sdk) -> Self {
+        Self {
+            client: LazyClient::new(sdk, Client::new),
+        }
     }
 }
 
@@ -40,6 +52,8 @@ impl Mailer for SesMailer {
     async fn send_email(&self, email: &OutgoingEmail) -> Result<String, DeliveryError> {
         let output = self
             .client
+            .get()
+            .await
             .send_email()
             .from_email_address(mailbox(&email.from_name, &email.from))
             .destination(

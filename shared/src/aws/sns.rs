@@ -12,7 +12,10 @@ use aws_sdk_sns::{
     Client, error::SdkError, operation::publish::PublishError, types::MessageAttributeValue,
 };
 
-use super::delivery::reason;
+use super::{
+    delivery::reason,
+    lazy::{LazyClient, Sdk},
+};
 use crate::{
     domain::OutgoingSms,
     ports::{DeliveryError, SmsSender},
@@ -20,16 +23,25 @@ use crate::{
 
 #[derive(Clone)]
 pub struct SnsSmsSender {
-    client: Client,
+    client: LazyClient<Client>,
 }
 
 impl SnsSmsSender {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client: LazyClient::ready(client),
+        }
     }
 
     pub fn from_conf(config: &aws_config::SdkConfig) -> Self {
-        Self::new(Client::new(config))
+        Self::lazy(&Sdk::loaded(config.clone()))
+    }
+
+    /// With a client built from `sdk` when the first message goes out.
+    pub fn lazy(sdk: &Sdk) -> Self {
+        Self {
+            client: LazyClient::new(sdk, Client::new),
+        }
     }
 }
 
@@ -47,6 +59,8 @@ impl SmsSender for SnsSmsSender {
             .context("Failed to build the SMS type attribute")?;
         let output = self
             .client
+            .get()
+            .await
             .publish()
             .phone_number(sms.to.as_str())
             .message(&sms.text)
