@@ -65,6 +65,10 @@ impl ItemTable for PacedTable {
         self.paced(self.inner.get(key, consistent)).await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        self.paced(self.inner.get_many(keys)).await
+    }
+
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
         self.paced(self.inner.query(query)).await
     }

@@ -5,94 +5,29 @@
 //! same count the benchmark's proxy makes against moto (`bench/src/proxy.rs`), without moto,
 //! so a route that goes back to reading one record after another fails here in CI.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use axum::{Router, http::Method};
 use portal::{
     domain::NewTenant,
-    embedded::sqlite_items::SqliteItems,
-    items::{Item, ItemTable, Key, Query, QueryPage, TableError, Write},
     store::ItemStore,
 };
 use portal_infra::backend::Services;
+use portal_tests::paced::PacedTable;
 use serde_json::{Value, json};
 use testkit::{agency, oneshot};
-use tokio::time::Instant;
 
-/// Long enough that the few microseconds between starting concurrent calls never matter.
-const PACE: Duration = Duration::from_millis(40);
 const HOST: &str = "portal.rounds.example";
 const PASSWORD: &str = "Kuchen-und-Brot-2026!";
 
-/// A table whose every call waits [`PACE`] first, recording when it started and ended.
-struct Paced {
-    inner: SqliteItems,
-    calls: Mutex<Vec<(Instant, Instant)>>,
-}
-
-impl Paced {
-    async fn paced<T>(&self, call: impl Future<Output = T>) -> T {
-        let start = Instant::now();
-        tokio::time::sleep(PACE).await;
-        let answer = call.await;
-        self.calls.lock().unwrap().push((start, Instant::now()));
-        answer
-    }
-
-    /// The calls since the last time, as round trips waited for one after another: the
-    /// longest chain of calls each of which started after the one before it had ended.
-    /// (Merging overlapping calls would undercount: a call that waits for the first of a
-    /// batch can start while the rest of the batch is still under way.)
-    fn round_trips(&self) -> usize {
-        let mut calls = std::mem::take(&mut *self.calls.lock().unwrap());
-        calls.sort();
-        let mut depth: Vec<usize> = Vec::with_capacity(calls.len());
-        for (i, (start, _)) in calls.iter().enumerate() {
-            let before = (0..i)
-                .filter(|&j| calls[j].1 <= *start)
-                .map(|j| depth[j])
-                .max()
-                .unwrap_or(0);
-            depth.push(before + 1);
-        }
-        depth.into_iter().max().unwrap_or(0)
-    }
-}
-
-#[async_trait]
-impl ItemTable for Paced {
-    async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError> {
-        self.paced(self.inner.get(key, consistent)).await
-    }
-
-    async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
-        self.paced(self.inner.query(query)).await
-    }
-
-    async fn write(&self, write: Write) -> Result<Option<Item>, TableError> {
-        self.paced(self.inner.write(write)).await
-    }
-
-    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
-        self.paced(self.inner.transact(writes)).await
-    }
-}
-
 struct Portal {
     app: Router,
-    table: Arc<Paced>,
+    table: Arc<PacedTable>,
     key: String,
 }
 
 async fn portal() -> Portal {
-    let table = Arc::new(Paced {
-        inner: SqliteItems::in_memory().expect("SQLite in memory"),
-        calls: Mutex::default(),
-    });
+    let table = Arc::new(PacedTable::in_memory());
     let mut services = Services::in_memory();
     services.store = Arc::new(ItemStore::new(table.clone()));
     let agency = agency(

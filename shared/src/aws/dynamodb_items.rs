@@ -297,7 +297,8 @@ impl ItemTable for DynamoDbItems {
             let mut attempt = 0;
             while let Some(keys) = wanted.take() {
                 let out = self
-                    .client
+                    .client()
+                    .await
                     .batch_get_item()
                     .request_items(&self.table, keys)
                     .send()
