@@ -8,10 +8,7 @@
 use std::sync::Arc;
 
 use axum::{Router, http::Method};
-use portal::{
-    domain::NewTenant,
-    store::ItemStore,
-};
+use portal::{domain::NewTenant, store::ItemStore};
 use portal_infra::backend::Services;
 use portal_tests::paced::PacedTable;
 use serde_json::{Value, json};

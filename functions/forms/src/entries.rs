@@ -213,7 +213,9 @@ pub async fn first_page(
     }
     if form_id.is_some() {
         form?
-            .filter(|form| caller.reaches(form.tenant_id, form.customer_id) && form.customer_id == named)
+            .filter(|form| {
+                caller.reaches(form.tenant_id, form.customer_id) && form.customer_id == named
+            })
             .ok_or(ApiError::NotFound("form"))?;
     }
     let since = since?;

@@ -308,7 +308,10 @@ where
         let value = read(owner.tenant, owner.customer).await?;
         return Ok((owner, value));
     };
-    let (owner, value) = tokio::join!(Owner::of(caller, state, customer_id), read(tenant, customer));
+    let (owner, value) = tokio::join!(
+        Owner::of(caller, state, customer_id),
+        read(tenant, customer)
+    );
     let owner = owner?;
     if (owner.tenant, owner.customer) != (tenant, customer) {
         return Err(anyhow::anyhow!("The checked customer is not the one named").into());
