@@ -20,6 +20,8 @@ pub const PACE: Duration = Duration::from_millis(40);
 pub struct PacedTable {
     inner: SqliteItems,
     calls: Mutex<Vec<(Instant, Instant)>>,
+    /// The partition (or index partition) of every query, in order.
+    queried: Mutex<Vec<String>>,
 }
 
 impl PacedTable {
@@ -27,6 +29,7 @@ impl PacedTable {
         Self {
             inner: SqliteItems::in_memory().expect("SQLite in memory"),
             calls: Mutex::default(),
+            queried: Mutex::default(),
         }
     }
 
@@ -36,6 +39,12 @@ impl PacedTable {
         let answer = call.await;
         self.calls.lock().unwrap().push((start, Instant::now()));
         answer
+    }
+
+    /// The partitions queried since the last call, in order: what a route reached, not only
+    /// how long it waited.
+    pub fn queried(&self) -> Vec<String> {
+        std::mem::take(&mut *self.queried.lock().unwrap())
     }
 
     /// The round trips waited for one after another since the last call: the longest chain
@@ -70,6 +79,7 @@ impl ItemTable for PacedTable {
     }
 
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
+        self.queried.lock().unwrap().push(query.pk.clone());
         self.paced(self.inner.query(query)).await
     }
 

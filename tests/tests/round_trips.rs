@@ -58,7 +58,10 @@ impl Portal {
         headers: &[(&str, &str)],
     ) -> (u16, Value, usize) {
         let auth = bearer.map(|b| format!("Bearer {b}"));
-        let mut all: Vec<(&str, &str)> = vec![("host", HOST)];
+        let mut all: Vec<(&str, &str)> = Vec::new();
+        if !headers.iter().any(|(name, _)| *name == "host") {
+            all.push(("host", HOST));
+        }
         if let Some(auth) = &auth {
             all.push(("authorization", auth));
         }
@@ -195,6 +198,29 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         .as_str()
         .expect("a session")
         .to_owned();
+
+    // A wrong password for an email with an account and any password for one without wait
+    // for the same reads: the time of the answer doesn't tell which emails have an account.
+    // (Asked at an address no agency has, whose lookup is one read: at the portal's own
+    // address, the agency's lookup takes as long as the account's and would hide it.)
+    let mut waits = Vec::new();
+    for email in ["anna@baeckerei.example", "niemand@baeckerei.example"] {
+        let (status, body, rounds) = p
+            .call(
+                Method::POST,
+                "/login",
+                None,
+                Some(json!({"email": email, "password": "falsch-falsch-falsch-1"})),
+                &[("host", "unbekannt.example")],
+            )
+            .await;
+        assert_eq!(status, 401, "{email}: {body}");
+        waits.push(rounds);
+    }
+    assert_eq!(
+        waits[0], waits[1],
+        "round trips of a wrong password with and without an account"
+    );
 
     let (status, body, rounds) = p.call(Method::GET, "/me", Some(&session), None, &[]).await;
     assert_eq!(status, 200, "{body}");

@@ -278,3 +278,79 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         "routes waiting for more round trips than they need (what, measured, allowed): {over:#?}\nall: {seen:#?}"
     );
 }
+
+/// A form's entries are read only once the form is found to be the caller's customer's: its
+/// index is keyed by the form id alone, and a form id is public (the intake's address), so
+/// reading first and dropping after would let another agency time how many entries a form
+/// received (and spend the table's reads on them).
+#[tokio::test]
+async fn another_agencys_form_id_reads_none_of_its_entries() {
+    let table = Arc::new(PacedTable::in_memory());
+    let mut services = Services::in_memory();
+    services.store = Arc::new(ItemStore::new(table.clone()));
+    let tenant = |name: &str, host: &str| NewTenant {
+        name: name.into(),
+        portal_base_url: format!("https://{host}"),
+        sender_email: format!("portal@{host}"),
+        default_language: "de".into(),
+        tier: "professional".into(),
+    };
+    let ours = agency(
+        services.store.as_ref(),
+        &tenant("Rounds Agency", HOST),
+        "rounds",
+    )
+    .await;
+    let theirs = agency(
+        services.store.as_ref(),
+        &tenant("Other Agency", "portal.other.example"),
+        "other",
+    )
+    .await;
+    let (our_customer, _) = customer_session(
+        services.store.as_ref(),
+        ours.tenant.id,
+        "anna@rounds.example",
+    )
+    .await;
+    let (their_customer, _) = customer_session(
+        services.store.as_ref(),
+        theirs.tenant.id,
+        "bo@other.example",
+    )
+    .await;
+    let p = Portal {
+        app: portal_infra::app(&services),
+        table,
+    };
+    let a = p
+        .call(
+            Method::POST,
+            &format!("/forms?customerId={their_customer}"),
+            &theirs.key,
+            json_body(json!({"name": "Kontakt", "recipients": ["info@other.example"]})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let form = a.body["id"].as_str().expect("a form id").to_owned();
+    p.table.queried();
+
+    for path in ["/form-entries", "/form-entries/csv"] {
+        let a = p
+            .call(
+                Method::GET,
+                &format!("{path}?customerId={our_customer}&formId={form}"),
+                &ours.key,
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 404, "{path}: {}", a.body);
+        let queried = p.table.queried();
+        assert!(
+            !queried.iter().any(|pk| pk.contains(&form)),
+            "{path} read the other agency's form entries before refusing: {queried:?}"
+        );
+    }
+}

@@ -10,7 +10,7 @@ use axum::{
 };
 use portal::{
     domain::{
-        Email, Language,
+        CustomerId, Email, Language, Subject, TenantId,
         account::{account_key, address_key},
         password::Password,
     },
@@ -235,9 +235,16 @@ async fn attempt(
             Some(e) => app.accounts.find_login(e).await?,
             None => None,
         };
+        // An email without an account still waits for a second read (of an id nobody holds),
+        // so the answer's time does not tell which emails have one: the locked-out answer
+        // has no password hash to hide the difference behind.
         Ok::<_, ApiError>(match owner {
             Some(o) => app.accounts.get_account(o.tenant_id, o.subject).await?,
-            None => None,
+            None => {
+                let nobody = Subject::Customer(CustomerId::new());
+                app.accounts.get_account(TenantId::new(), nobody).await?;
+                None
+            }
         })
     };
     let (host_tenant, decision, account) = tokio::try_join!(

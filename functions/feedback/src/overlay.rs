@@ -614,6 +614,14 @@ pub async fn files(State(state): State<AppState>, headers: HeaderMap) -> Respons
         Err(refused) => return refused.into_response(),
     };
     let customer = &overlay.customer;
+    // The files are offered to attach to a new item: once feedback is closed there is none to
+    // make, and a token still alive in the draft's address lists nothing.
+    if !feedback_open(customer.status, overlay.site.after_online) {
+        return with_cors(
+            ApiError::FeedbackNotOpen(customer.language).into_response(),
+            Some(&overlay.origin),
+        );
+    }
     let answer = attachments::offered(&state, customer.tenant_id, customer.id)
         .await
         .map(|files| {

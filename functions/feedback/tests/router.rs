@@ -1217,6 +1217,25 @@ async fn the_overlay_lists_only_its_own_customers_downloadable_files() {
         )
         .await;
     assert_eq!(after.status, 401, "{}", after.text);
+
+    // Once feedback is closed (online, and the agency takes none after), a token still alive
+    // in the draft's address lists nothing.
+    portal.set_status(b.id, ProjectStatus::Online).await;
+    let closed = portal
+        .overlay(
+            &token_b,
+            Some("https://draft.other.example"),
+            Method::GET,
+            "/feedback/overlay/files",
+            None,
+        )
+        .await;
+    assert_eq!(closed.status, 409, "{}", closed.text);
+    assert_eq!(
+        closed.headers["access-control-allow-origin"],
+        "https://draft.other.example"
+    );
+    assert!(!closed.text.contains("Fremd.pdf"), "{}", closed.text);
 }
 
 #[tokio::test]

@@ -88,11 +88,13 @@ impl WishesStore for ItemStore {
     ) -> Result<WishesDraft, StoreError> {
         // An update, not a put: the submission fields stay as the store has them, so the
         // save needs no read of the draft first.
+        // No stored draft has the largest version, so a request naming it has lost a race.
+        let version = from.checked_add(1).ok_or(StoreError::VersionConflict)?;
         let saved = WishesDraft {
             tenant_id: tenant,
             customer_id: customer,
             brief: brief.clone(),
-            version: from + 1,
+            version,
             updated_at: at,
             submitted: None,
             submitted_version: None,
