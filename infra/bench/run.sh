@@ -12,7 +12,8 @@
 #                                unless BENCH_OUT is set
 #
 # STARTS, QUOTAS (e.g. "256,1024"; "" for none), BENCH_OUT override the defaults; FUNCTIONS
-# (e.g. "customers invite") builds and measures only those. Needs Python 3: moto's server and
+# (e.g. "customers invite") builds and measures only those; ARM64=0 leaves out the arm64
+# cross builds (about 25 minutes from cold here). Needs Python 3: moto's server and
 # cargo-lambda (for the arm64 zips; it brings zig) are installed into .venv when missing, as
 # infra/test.sh does, with rustup's aarch64 standard library; wrk is used when present
 # (apt-get install wrk).
@@ -108,7 +109,9 @@ if [ "$mode" = full ]; then
   echo "== sizes"
   sizes=$(python3 infra/bench/sizes.py x86_64 "$bin_dir" $binaries)
   cargo_lambda=${CARGO_LAMBDA:-$(command -v cargo-lambda || true)}
-  if [ -z "$cargo_lambda" ]; then
+  if [ "${ARM64:-1}" = 0 ]; then
+    cargo_lambda=""
+  elif [ -z "$cargo_lambda" ]; then
     if [ ! -x .venv/bin/cargo-lambda ]; then
       echo "Installing cargo-lambda into .venv (first run only)..."
       [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -132,7 +135,9 @@ if [ "$mode" = full ]; then
     sizes=$(python3 infra/bench/sizes.py arm64 "$tmp/lambda" $binaries "$sizes")
     sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]=f"The arm64 builds took {sys.argv[1]} s on this machine (niced, sharing it with whatever else ran)."; print(json.dumps(d))' "$arm_seconds")
   else
-    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]="cargo-lambda is not on PATH and could not be installed into .venv (pip install cargo-lambda, or CARGO_LAMBDA=path): no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))')
+    why="cargo-lambda is not on PATH and could not be installed into .venv (pip install cargo-lambda, or CARGO_LAMBDA=path)"
+    [ "${ARM64:-1}" = 0 ] && why="ARM64=0 left the arm64 cross builds out of this run"
+    sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]=sys.argv[1]+": no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))' "$why")
   fi
 
   echo "== criterion"
