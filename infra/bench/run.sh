@@ -13,7 +13,8 @@
 #
 # STARTS, QUOTAS (e.g. "256,1024"; "" for none), BENCH_OUT override the defaults; FUNCTIONS
 # (e.g. "customers invite") builds and measures only those; ARM64=0 leaves out the arm64
-# cross builds (about 25 minutes from cold here). Needs Python 3: moto's server and
+# cross builds (about 25 minutes from cold here), CRITERION=0 the warm costs (a release build
+# of every function together, about 10 minutes). Needs Python 3: moto's server and
 # cargo-lambda (for the arm64 zips; it brings zig) are installed into .venv when missing, as
 # infra/test.sh does, with rustup's aarch64 standard library; wrk is used when present
 # (apt-get install wrk).
@@ -140,10 +141,14 @@ if [ "$mode" = full ]; then
     sizes=$(echo "$sizes" | python3 -c 'import json,sys; d=json.load(sys.stdin); d["note"]=sys.argv[1]+": no arm64 zips in this run, only the x86_64 release binaries."; print(json.dumps(d))' "$why")
   fi
 
-  echo "== criterion"
-  export CRITERION_HOME="$tmp/criterion"
-  run nice -n 19 cargo bench --quiet -p portal-bench --bench routes -- --warm-up-time 1 --measurement-time 3 --noplot
-  criterion=$(python3 infra/bench/criterion.py "$tmp/criterion")
+  if [ "${CRITERION:-1}" = 0 ]; then
+    echo "== criterion: left out (CRITERION=0)"
+  else
+    echo "== criterion"
+    export CRITERION_HOME="$tmp/criterion"
+    run nice -n 19 cargo bench --quiet -p portal-bench --bench routes -- --warm-up-time 1 --measurement-time 3 --noplot
+    criterion=$(python3 infra/bench/criterion.py "$tmp/criterion")
+  fi
 
   echo "== load"
   if command -v wrk >/dev/null 2>&1; then
