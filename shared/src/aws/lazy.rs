@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use aws_config::SdkConfig;
+use aws_types::SdkConfig;
 use tokio::sync::OnceCell;
 
 /// The shared SDK configuration of one process: loaded by the first client that needs it
@@ -121,7 +121,8 @@ impl<C> LazyClient<C> {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use aws_config::{BehaviorVersion, Region};
+    use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+    use aws_types::region::Region;
 
     use super::*;
 
