@@ -105,25 +105,19 @@ pub async fn load(endpoint: Option<&str>) -> SdkConfig {
     let environment = Environment::read(endpoint, |name| std::env::var(name).ok());
     match from_environment(&environment) {
         Ok(config) => config,
-        Err(missing) => fallback(endpoint, &environment, missing).await,
+        Err(missing) => fallback(&environment, missing).await,
     }
 }
 
 /// Without a region or keys in the environment: aws-config's whole chain (profile files,
-/// SSO, IMDS, ...) for the tools that link it.
+/// SSO, IMDS, ...) for the tools that link it. (An explicit endpoint never comes here: it
+/// has its placeholders.) aws-config reads `AWS_ENDPOINT_URL` itself.
 #[cfg(feature = "sdk-chain")]
-async fn fallback(endpoint: Option<&str>, environment: &Environment, _: Missing) -> SdkConfig {
-    use aws_config::{BehaviorVersion, Region};
-
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).http_client(https(environment.roots()));
-    if let Some(endpoint) = endpoint {
-        loader = loader.endpoint_url(endpoint);
-        if environment.region.is_none() {
-            loader = loader.region(Region::new(LOCAL_REGION));
-        }
-    }
-    loader.load().await
+async fn fallback(environment: &Environment, _: Missing) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https(environment.roots()))
+        .load()
+        .await
 }
 
 /// Without a region or keys in the environment, a function (which does not link aws-config)
@@ -132,7 +126,7 @@ async fn fallback(endpoint: Option<&str>, environment: &Environment, _: Missing)
 /// missing variables (a 500 from the route that made it), rather than the process panicking
 /// or reaching for credentials it was not given.
 #[cfg(not(feature = "sdk-chain"))]
-async fn fallback(_: Option<&str>, environment: &Environment, missing: Missing) -> SdkConfig {
+async fn fallback(environment: &Environment, missing: Missing) -> SdkConfig {
     tracing::error!(%missing, "no AWS call can succeed");
     without_credentials(environment, missing)
 }
