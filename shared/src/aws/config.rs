@@ -2,11 +2,25 @@
 //! `portal-local` and `portal-admin` alike) and the settings a function needs from its
 //! environment, as types with errors that name the variable.
 
-use aws_config::{BehaviorVersion, ConfigLoader, Region, SdkConfig};
-use aws_credential_types::Credentials;
+use std::time::Duration;
+
+use aws_credential_types::{
+    Credentials,
+    provider::{ProvideCredentials, SharedCredentialsProvider, error::CredentialsError, future},
+};
+use aws_smithy_async::{rt::sleep::TokioSleep, time::SystemTimeSource};
 use aws_smithy_http_client::{
     Builder,
     tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode},
+};
+use aws_smithy_runtime::client::identity::IdentityCache;
+use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+use aws_types::{
+    SdkConfig,
+    region::Region,
+    sdk_config::{
+        RetryConfig, SharedAsyncSleep, SharedHttpClient, SharedTimeSource, TimeoutConfig,
+    },
 };
 use thiserror::Error;
 
@@ -82,38 +96,206 @@ impl std::fmt::Display for TableName {
 ///
 /// `endpoint` (or the SDK's own `AWS_ENDPOINT_URL`) points every client at another endpoint,
 /// such as moto's server. With an explicit endpoint a region and placeholder credentials are
-/// filled in when the environment has none, since such endpoints ignore them; without one
-/// (a deployed function) the SDK's defaults apply unchanged.
+/// filled in when the environment has none, since such endpoints ignore them.
+///
+/// When the environment holds a region and keys, as every Lambda execution environment does,
+/// the configuration is made from them directly ([`from_environment`]); only without them
+/// (an operator's profile or SSO, with the `sdk-chain` feature) does aws-config's chain run.
 pub async fn load(endpoint: Option<&str>) -> SdkConfig {
-    let https_endpoint = endpoint
-        .map(str::to_owned)
-        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
-        .is_some_and(|e| e.starts_with("https://"));
-    let roots = if https_endpoint {
-        Roots::System
-    } else {
-        Roots::Amazon
-    };
-    let mut loader = https(aws_config::defaults(BehaviorVersion::latest()), roots);
-    if let Some(endpoint) = endpoint {
-        loader = loader.endpoint_url(endpoint);
-        if std::env::var_os("AWS_REGION").is_none()
-            && std::env::var_os("AWS_DEFAULT_REGION").is_none()
-        {
-            loader = loader.region(Region::new("us-east-1"));
+    let environment = Environment::read(endpoint, |name| std::env::var(name).ok());
+    match from_environment(&environment) {
+        Ok(config) => config,
+        Err(missing) => fallback(&environment, missing).await,
+    }
+}
+
+/// Without a region or keys in the environment: aws-config's whole chain (profile files,
+/// SSO, IMDS, ...) for the tools that link it. (An explicit endpoint never comes here: it
+/// has its placeholders.) aws-config reads `AWS_ENDPOINT_URL` itself.
+#[cfg(feature = "sdk-chain")]
+async fn fallback(environment: &Environment, _: Missing) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https(environment.roots()))
+        .load()
+        .await
+}
+
+/// Without a region or keys in the environment, a function (which does not link aws-config)
+/// cannot call AWS. Lambda always sets them, so this is a broken deployment or a run outside
+/// Lambda: the error is logged here, and every call fails with a credentials error naming the
+/// missing variables (a 500 from the route that made it), rather than the process panicking
+/// or reaching for credentials it was not given.
+#[cfg(not(feature = "sdk-chain"))]
+async fn fallback(environment: &Environment, missing: Missing) -> SdkConfig {
+    tracing::error!(%missing, "no AWS call can succeed");
+    without_credentials(environment, missing)
+}
+
+/// The configuration whose every call fails naming `missing`.
+#[cfg(any(test, not(feature = "sdk-chain")))]
+fn without_credentials(environment: &Environment, missing: Missing) -> SdkConfig {
+    builder(environment)
+        .credentials_provider(SharedCredentialsProvider::new(missing))
+        .build()
+}
+
+/// The region filled in for an explicit endpoint (moto's server ignores it).
+const LOCAL_REGION: &str = "us-east-1";
+
+/// What the SDK configuration is made of, as the environment gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Environment {
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    session_token: Option<String>,
+    endpoint: Option<String>,
+    /// Whether `endpoint` was given by the caller (not `AWS_ENDPOINT_URL`): placeholders are
+    /// filled in for what such an endpoint ignores.
+    explicit_endpoint: bool,
+}
+
+impl Environment {
+    /// Reads the variables aws-config's environment providers read, through `var`.
+    fn read(endpoint: Option<&str>, var: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let mut environment = Self {
+            region: set("AWS_REGION").or_else(|| set("AWS_DEFAULT_REGION")),
+            access_key_id: set("AWS_ACCESS_KEY_ID"),
+            secret_access_key: set("AWS_SECRET_ACCESS_KEY"),
+            session_token: set("AWS_SESSION_TOKEN"),
+            endpoint: endpoint
+                .map(str::to_owned)
+                .or_else(|| set("AWS_ENDPOINT_URL")),
+            explicit_endpoint: endpoint.is_some(),
+        };
+        if environment.explicit_endpoint {
+            environment
+                .region
+                .get_or_insert_with(|| LOCAL_REGION.into());
+            if environment.access_key_id.is_none() || environment.secret_access_key.is_none() {
+                environment.access_key_id = Some("local".into());
+                environment.secret_access_key = Some("local".into());
+                environment.session_token = None;
+            }
         }
-        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
-            loader = loader.credentials_provider(Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "portal-local",
-            ));
+        environment
+    }
+
+    fn roots(&self) -> Roots {
+        match &self.endpoint {
+            Some(endpoint) if endpoint.starts_with("https://") => Roots::System,
+            _ => Roots::Amazon,
         }
     }
-    loader.load().await
 }
+
+/// The variables a configuration from the environment lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "{} not set: Lambda sets AWS_REGION and the execution role's AWS_ACCESS_KEY_ID, \
+     AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in every function's environment",
+    .0.join(", ")
+)]
+pub struct Missing(Vec<&'static str>);
+
+impl ProvideCredentials for Missing {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(self.to_string())))
+    }
+}
+
+/// The SDK configuration straight from the environment Lambda gives every function: its
+/// region and its execution role's credentials, with the HTTPS client, sleep, clock, retries
+/// and timeouts aws-config's `load` would choose. aws-config's chain does far more at a cold
+/// start (profile files, a dozen settings each looked up in the environment and the profile,
+/// a credentials chain and an IMDS client built, a lazy identity cache) and brings STS, SSO
+/// and IMDS code into every function; here nothing is looked up that a deployed function does
+/// not have.
+///
+/// The credentials are read once and kept. Lambda's documented reserved variables
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` are the execution
+/// role's session, set when the execution environment starts and the same for each of its
+/// invocations: Lambda does not change them during the environment's life (it ends the
+/// environment instead, within hours), and aws-config's environment provider, which would
+/// otherwise read them, gives them no expiry either. So nothing is cached or refreshed
+/// (`IdentityCache::no_cache`: a static identity needs no cache, and the lazy cache's
+/// first lookup is work a cold start would pay for nothing).
+///
+/// Not read here (aws-config reads them): `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_MAX_ATTEMPTS`,
+/// `AWS_RETRY_MODE`, `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, profile files.
+/// template.yaml sets none of them.
+fn from_environment(environment: &Environment) -> Result<SdkConfig, Missing> {
+    let Environment {
+        region,
+        access_key_id,
+        secret_access_key,
+        session_token,
+        ..
+    } = environment;
+    let (Some(_), Some(access_key_id), Some(secret_access_key)) =
+        (region, access_key_id, secret_access_key)
+    else {
+        return Err(Missing(
+            [
+                ("AWS_REGION", region.is_none()),
+                ("AWS_ACCESS_KEY_ID", access_key_id.is_none()),
+                ("AWS_SECRET_ACCESS_KEY", secret_access_key.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(name, absent)| absent.then_some(name))
+            .collect(),
+        ));
+    };
+    let credentials = Credentials::new(
+        access_key_id,
+        secret_access_key,
+        session_token.clone(),
+        None,
+        "Environment",
+    );
+    Ok(builder(environment)
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .identity_cache(IdentityCache::no_cache())
+        .build())
+}
+
+/// [`load`]'s configuration from the variables `var` gives (`None` for an unset one), when
+/// they hold a region and keys; otherwise the variables that are missing.
+pub fn from_variables(
+    endpoint: Option<&str>,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<SdkConfig, Missing> {
+    from_environment(&Environment::read(endpoint, var))
+}
+
+/// What every configuration from the environment has: the settings aws-config's `load`
+/// gives when nothing overrides them (standard retries, its 3.1 s connect timeout, Tokio's
+/// sleep, the system clock), the region and endpoint, and the HTTPS client.
+fn builder(environment: &Environment) -> aws_types::sdk_config::Builder {
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(environment.region.clone().map(Region::new))
+        .retry_config(RetryConfig::standard())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build(),
+        )
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .time_source(SharedTimeSource::new(SystemTimeSource::new()))
+        .http_client(https(environment.roots()));
+    if let Some(endpoint) = &environment.endpoint {
+        builder = builder.endpoint_url(endpoint);
+    }
+    builder
+}
+
+/// aws-config's default connect timeout (`SDK_DEFAULT_CONNECT_TIMEOUT`); it sets no other.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// The certificate authorities AWS's endpoints chain to (Amazon Trust Services' four roots
 /// and the Starfield root that cross-signs them), compiled in. Reading the system's store
@@ -132,16 +314,14 @@ pub enum Roots {
     System,
 }
 
-/// `loader` with the SDK's HTTPS client: rustls on ring (the SDK's default, aws-lc-rs, is
-/// larger in every zip and slower to build), verifying servers against `roots`. The
-/// certificates are parsed when the first connection is made, not here.
-pub fn https(loader: ConfigLoader, roots: Roots) -> ConfigLoader {
-    loader.http_client(
-        Builder::new()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-            .tls_context(tls_context(roots))
-            .build_https(),
-    )
+/// The SDK's HTTPS client: rustls on ring (the SDK's default, aws-lc-rs, is larger in every
+/// zip and slower to build), verifying servers against `roots`. The certificates are parsed
+/// when the first connection is made, not here.
+pub fn https(roots: Roots) -> SharedHttpClient {
+    Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls_context(roots))
+        .build_https()
 }
 
 /// What the SDK's HTTPS client verifies servers against.
@@ -188,24 +368,135 @@ mod tests {
     #[cfg(feature = "dynamodb")]
     #[tokio::test]
     async fn a_client_on_amazons_roots_connects_over_https() {
-        use aws_config::retry::RetryConfig;
         use aws_sdk_dynamodb::error::SdkError;
 
-        let sdk = https(
-            aws_config::defaults(BehaviorVersion::latest()),
-            Roots::Amazon,
-        )
-        .endpoint_url("https://127.0.0.1:9")
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("a", "b", None, None, "test"))
-        .retry_config(RetryConfig::disabled())
-        .load()
-        .await;
+        let sdk = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(https(Roots::Amazon))
+            .endpoint_url("https://127.0.0.1:9")
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "a", "b", None, None, "test",
+            )))
+            .retry_config(RetryConfig::disabled())
+            .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+            .build();
         let client = aws_sdk_dynamodb::Client::new(&sdk);
 
         let error = client.list_tables().send().await.unwrap_err();
 
         assert!(matches!(error, SdkError::DispatchFailure(_)), "{error:?}");
+    }
+
+    /// What Lambda puts in every function's environment (template.yaml's own variables aside).
+    fn lambda(name: &str) -> Option<String> {
+        let value = match name {
+            "AWS_REGION" | "AWS_DEFAULT_REGION" => "eu-central-1",
+            "AWS_ACCESS_KEY_ID" => "ASIAEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY" => "secret",
+            "AWS_SESSION_TOKEN" => "session",
+            "AWS_LAMBDA_FUNCTION_NAME" => "customers",
+            _ => return None,
+        };
+        Some(value.to_owned())
+    }
+
+    #[tokio::test]
+    async fn lambdas_environment_gives_the_whole_configuration() {
+        let sdk = from_variables(None, lambda).unwrap();
+
+        assert_eq!(sdk.region().map(Region::as_ref), Some("eu-central-1"));
+        assert_eq!(sdk.endpoint_url(), None);
+        let credentials = sdk
+            .credentials_provider()
+            .unwrap()
+            .provide_credentials()
+            .await
+            .unwrap();
+        assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
+        assert_eq!(credentials.secret_access_key(), "secret");
+        assert_eq!(credentials.session_token(), Some("session"));
+        assert_eq!(credentials.expiry(), None);
+        // What aws-config's `load` would have set: retries need the sleep, signing the clock.
+        assert_eq!(sdk.retry_config(), Some(&RetryConfig::standard()));
+        assert_eq!(
+            sdk.timeout_config()
+                .and_then(TimeoutConfig::connect_timeout),
+            Some(Duration::from_millis(3100))
+        );
+        assert!(sdk.sleep_impl().is_some());
+        assert!(sdk.time_source().is_some());
+        assert!(sdk.http_client().is_some());
+        assert!(sdk.identity_cache().is_some());
+        assert_eq!(sdk.behavior_version(), Some(BehaviorVersion::latest()));
+    }
+
+    #[test]
+    fn the_sdks_endpoint_variable_points_every_client_elsewhere() {
+        let sdk = from_variables(None, |name| match name {
+            "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:4566".into()),
+            _ => lambda(name),
+        })
+        .unwrap();
+
+        assert_eq!(sdk.endpoint_url(), Some("http://127.0.0.1:4566"));
+    }
+
+    #[tokio::test]
+    async fn an_explicit_endpoint_fills_in_a_region_and_placeholder_keys() {
+        let sdk = from_variables(Some("http://127.0.0.1:5000"), |_| None).unwrap();
+
+        assert_eq!(sdk.endpoint_url(), Some("http://127.0.0.1:5000"));
+        assert_eq!(sdk.region().map(Region::as_ref), Some(LOCAL_REGION));
+        let credentials = sdk
+            .credentials_provider()
+            .unwrap()
+            .provide_credentials()
+            .await
+            .unwrap();
+        assert_eq!(credentials.access_key_id(), "local");
+    }
+
+    #[test]
+    fn blank_or_missing_variables_are_named() {
+        let missing = from_variables(None, |name| match name {
+            "AWS_REGION" => Some("eu-central-1".into()),
+            "AWS_ACCESS_KEY_ID" => Some("  ".into()),
+            _ => None,
+        })
+        .unwrap_err();
+
+        assert_eq!(
+            missing,
+            Missing(vec!["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+        );
+        let region = from_variables(None, |name| {
+            lambda(name).filter(|_| !name.contains("REGION"))
+        })
+        .unwrap_err();
+        assert_eq!(region, Missing(vec!["AWS_REGION"]));
+    }
+
+    /// A function (no aws-config) started without keys does not panic: each call fails, and
+    /// the error names what is missing.
+    #[cfg(feature = "dynamodb")]
+    #[tokio::test]
+    async fn without_keys_every_call_fails_naming_the_missing_variables() {
+        use aws_sdk_dynamodb::error::DisplayErrorContext;
+
+        let environment = Environment::read(None, |name| match name {
+            "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:9".into()),
+            "AWS_REGION" => Some("eu-central-1".into()),
+            _ => None,
+        });
+        let missing = from_environment(&environment).unwrap_err();
+        let client = aws_sdk_dynamodb::Client::new(&without_credentials(&environment, missing));
+
+        let error = client.list_tables().send().await.unwrap_err();
+
+        let message = DisplayErrorContext(&error).to_string();
+        assert!(message.contains("AWS_ACCESS_KEY_ID"), "{message}");
+        assert!(message.contains("AWS_SECRET_ACCESS_KEY"), "{message}");
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! The SDK configuration and clients, built when a request first needs them.
 //!
 //! A cold start that answers without calling AWS (a 401, a page served from the session
-//! cookie's refusal, an event refused before any call) should not pay for loading the SDK
-//! configuration (environment, profile files, region chain) and building clients: on a
-//! 256 MB Lambda's share of a core that was most of the cold start. A function's state
+//! cookie's refusal, an event refused before any call) should not pay for making the SDK
+//! configuration and building clients: with aws-config's chain (profile files, provider
+//! chains) that was most of a 256 MB Lambda's cold start, and even from the environment alone
+//! ([`super::config::load`]) building clients is work such a request does not need. A function's state
 //! holds an [`Sdk`] and its adapters hold [`LazyClient`]s on it; the first call loads the
 //! configuration once for every client of the process, each client is built once, and
 //! later requests find both ready.
 
 use std::sync::Arc;
 
-use aws_config::SdkConfig;
+use aws_types::SdkConfig;
 use tokio::sync::OnceCell;
 
 /// The shared SDK configuration of one process: loaded by the first client that needs it
@@ -121,7 +122,8 @@ impl<C> LazyClient<C> {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use aws_config::{BehaviorVersion, Region};
+    use aws_smithy_runtime_api::client::behavior_version::BehaviorVersion;
+    use aws_types::region::Region;
 
     use super::*;
 

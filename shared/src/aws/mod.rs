@@ -33,7 +33,7 @@ use crate::{ports::Store, store::ItemStore};
 
 /// Every store port over the DynamoDB table `table`, with a client built from `sdk`.
 #[cfg(feature = "dynamodb")]
-pub fn dynamodb_store(sdk: &aws_config::SdkConfig, table: &config::TableName) -> Arc<dyn Store> {
+pub fn dynamodb_store(sdk: &aws_types::SdkConfig, table: &config::TableName) -> Arc<dyn Store> {
     dynamodb_store_lazy(&Sdk::loaded(sdk.clone()), table)
 }
 

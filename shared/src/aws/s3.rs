@@ -52,7 +52,7 @@ impl S3FileStore {
         }
     }
 
-    pub fn from_conf(config: &aws_config::SdkConfig, bucket: impl Into<String>) -> Self {
+    pub fn from_conf(config: &aws_types::SdkConfig, bucket: impl Into<String>) -> Self {
         Self::lazy(&Sdk::loaded(config.clone()), bucket)
     }
 
@@ -113,7 +113,7 @@ impl S3FileStore {
 /// A client from the shared SDK configuration. With an endpoint override (moto's server)
 /// buckets are addressed by path (`http://127.0.0.1:5000/bucket/key`): the default,
 /// virtual-host style (`bucket.127.0.0.1`), only resolves on AWS.
-fn client(config: &aws_config::SdkConfig) -> Client {
+fn client(config: &aws_types::SdkConfig) -> Client {
     let mut builder = aws_sdk_s3::config::Builder::from(config);
     if config.endpoint_url().is_some() {
         builder = builder.force_path_style(true);
@@ -534,8 +534,8 @@ mod tests {
     use super::*;
 
     /// Presigning happens offline: these look at what the SDK signs, which moto never checks.
-    fn config(endpoint: Option<&str>) -> aws_config::SdkConfig {
-        let mut builder = aws_config::SdkConfig::builder()
+    fn config(endpoint: Option<&str>) -> aws_types::SdkConfig {
+        let mut builder = aws_types::SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("eu-central-1"))
             .credentials_provider(SharedCredentialsProvider::new(Credentials::new(

@@ -33,7 +33,7 @@ impl SesMailer {
         }
     }
 
-    pub fn from_conf(config: &aws_config::SdkConfig) -> Self {
+    pub fn from_conf(config: &aws_types::SdkConfig) -> Self {
         Self::lazy(&Sdk::loaded(config.clone()))
     }
 
