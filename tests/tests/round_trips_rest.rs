@@ -37,7 +37,10 @@ impl Portal {
         headers: &[(&str, &str)],
     ) -> Answer {
         let auth = format!("Bearer {bearer}");
-        let mut all = vec![("host", HOST), ("authorization", auth.as_str())];
+        let mut all = vec![("authorization", auth.as_str())];
+        if !headers.iter().any(|(name, _)| *name == "host") {
+            all.push(("host", HOST));
+        }
         all.extend_from_slice(headers);
         self.table.round_trips();
         let answer = oneshot(&self.app, method, path, body, &all).await;
@@ -239,12 +242,34 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .await;
     assert_eq!(a.status, 201, "{}", a.body);
     seen.push((
-        "POST /feedback/overlay/items: the token; the customer and the site; the page's count \
-         and the item numbers; the item",
+        "POST /feedback/overlay/items: the token; the customer, the site, the page's count and \
+         the item numbers; the item",
         a.rounds,
-        4,
+        3,
     ));
     let item = a.body["itemId"].as_str().expect("an item id").to_owned();
+
+    let a = p
+        .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={customer}"),
+            key,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        a.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "the list holds the new item: {}",
+        a.body
+    );
+    seen.push((
+        "GET /feedback/items: the key; the customer and its items",
+        a.rounds,
+        2,
+    ));
 
     let a = p
         .call(
@@ -263,10 +288,10 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         a.body
     );
     seen.push((
-        "POST /feedback/items/{id}/replies: the key; the customer; the agency (the author); the \
+        "POST /feedback/items/{id}/replies: the key; the customer, the agency (the author), the \
          item and its thread; the reply",
         a.rounds,
-        5,
+        3,
     ));
 
     let over: Vec<_> = seen
@@ -353,4 +378,179 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
             "{path} read the other agency's form entries before refusing: {queried:?}"
         );
     }
+}
+
+impl Portal {
+    /// A feedback item of `customer`'s, made as the customer makes one: the project in
+    /// feedback, the draft site registered, the token from Give feedback, the item through
+    /// the overlay. `host` is the customer's agency's portal.
+    async fn feedback_item(&self, key: &str, customer: &str, session: &str, host: &str) -> String {
+        let with_host = [("host", host)];
+        let a = self
+            .call(
+                Method::PUT,
+                &format!("/customers/{customer}/status"),
+                key,
+                json_body(json!({"status": "feedback"})),
+                &with_host,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        let a = self
+            .call(
+                Method::PUT,
+                &format!("/feedback/site?customerId={customer}"),
+                key,
+                json_body(json!({"draftUrl": format!("{SITE}/")})),
+                &with_host,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        let a = self
+            .call(
+                Method::POST,
+                "/feedback/open",
+                session,
+                Some((
+                    "application/x-www-form-urlencoded",
+                    "page=https%3A%2F%2Fentwurf.rounds.example%2F".into(),
+                )),
+                &with_host,
+            )
+            .await;
+        assert_eq!(a.status, 303, "{}", a.body);
+        let token = a
+            .location
+            .split_once("#portal-feedback=")
+            .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
+            .expect("a token in the fragment");
+        let a = self
+            .call(
+                Method::POST,
+                "/feedback/overlay/items",
+                &token,
+                json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+                    "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                    "comment": "Das Logo größer, bitte."})),
+                &[("origin", SITE), ("host", host)],
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.body["itemId"].as_str().expect("an item id").to_owned()
+    }
+}
+
+/// The reply and list routes read the item, its thread and the list beside the customer
+/// check, keyed by the caller's own agency: another agency's customer and item ids reach
+/// nothing of theirs, and are refused after as many round trips as an item that does not
+/// exist, so the answer's time does not tell whether it does.
+#[tokio::test]
+async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
+    let table = Arc::new(PacedTable::in_memory());
+    let mut services = Services::in_memory();
+    services.store = Arc::new(ItemStore::new(table.clone()));
+    let tenant = |name: &str, host: &str| NewTenant {
+        name: name.into(),
+        portal_base_url: format!("https://{host}"),
+        sender_email: format!("portal@{host}"),
+        default_language: "de".into(),
+        tier: "professional".into(),
+    };
+    const THEIR_HOST: &str = "portal.other.example";
+    let ours = agency(
+        services.store.as_ref(),
+        &tenant("Rounds Agency", HOST),
+        "rounds",
+    )
+    .await;
+    let theirs = agency(
+        services.store.as_ref(),
+        &tenant("Other Agency", THEIR_HOST),
+        "other",
+    )
+    .await;
+    let (our_customer, our_session) = customer_session(
+        services.store.as_ref(),
+        ours.tenant.id,
+        "anna@rounds.example",
+    )
+    .await;
+    let (their_customer, their_session) = customer_session(
+        services.store.as_ref(),
+        theirs.tenant.id,
+        "bo@other.example",
+    )
+    .await;
+    let p = Portal {
+        app: portal_infra::app(&services),
+        table,
+    };
+    let ours_item = p
+        .feedback_item(&ours.key, &our_customer.to_string(), &our_session, HOST)
+        .await;
+    let their_item = p
+        .feedback_item(
+            &theirs.key,
+            &their_customer.to_string(),
+            &their_session,
+            THEIR_HOST,
+        )
+        .await;
+    let none = portal::domain::FeedbackItemId::new().to_string();
+    p.table.reached();
+    let theirs_id = theirs.tenant.id.to_string();
+
+    // (what, status, round trips)
+    let mut seen = Vec::new();
+    for (what, item, customer) in [
+        (
+            "their item under their customer",
+            &their_item,
+            their_customer,
+        ),
+        ("their item under our customer", &their_item, our_customer),
+        ("no item under our customer", &none, our_customer),
+        ("our item under their customer", &ours_item, their_customer),
+    ] {
+        let a = p
+            .call(
+                Method::POST,
+                &format!("/feedback/items/{item}/replies?customerId={customer}"),
+                &ours.key,
+                json_body(json!({"text": "Gesehen."})),
+                &[],
+            )
+            .await;
+        let reached = p.table.reached();
+        assert!(
+            !reached.iter().any(|pk| pk.contains(&theirs_id)),
+            "{what}: the reply read the other agency's records: {reached:?}"
+        );
+        seen.push((what, a.status, a.rounds));
+    }
+    let a = p
+        .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={their_customer}"),
+            &ours.key,
+            None,
+            &[],
+        )
+        .await;
+    let reached = p.table.reached();
+    assert!(
+        !reached.iter().any(|pk| pk.contains(&theirs_id)),
+        "the list read the other agency's records: {reached:?}"
+    );
+    seen.push(("the list of their customer", a.status, a.rounds));
+
+    assert!(
+        seen.iter().all(|(_, status, _)| *status == 404),
+        "every one is refused as not found: {seen:#?}"
+    );
+    assert!(
+        seen.iter().all(|(_, _, rounds)| *rounds == 2),
+        "every refusal waits for the key and one round of reads, as a missing item does: \
+         {seen:#?}"
+    );
 }

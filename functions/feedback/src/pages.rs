@@ -456,7 +456,7 @@ pub(crate) async fn reply(
     let text = portal::domain::text::clean(text, COMMENT_MAX, true)
         .map_err(|e| ApiError::Validation(vec![FieldError::of("text", &e)]))?;
     let author = author(&caller, &state, &customer).await?;
-    add_reply(&state, &customer, id, author, &text).await?;
+    add_reply(&state, &customer, id, author, &text, None).await?;
     Ok(see_other(&back_to(form.back.as_deref(), "replied", id)))
 }
 
