@@ -3,92 +3,19 @@
 //! depend on each other must go out at once. The benchmark measures the same against moto
 //! (bench/scenarios.json names each route's minimum and what it is made of).
 
-use std::sync::Arc;
+use axum::http::Method;
+use portal::domain::CustomerId;
+use portal_tests::rounds::{HOST, Portal, json_body};
+use serde_json::json;
+use testkit::Agency;
 
-use axum::{Router, http::Method};
-use portal::{domain::NewTenant, store::ItemStore};
-use portal_infra::backend::Services;
-use portal_tests::paced::PacedTable;
-use serde_json::{Value, json};
-use testkit::{agency, customer_session, oneshot};
-
-const HOST: &str = "portal.rounds.example";
 const SITE: &str = "https://entwurf.rounds.example";
-
-struct Portal {
-    app: Router,
-    table: Arc<PacedTable>,
-}
-
-struct Answer {
-    status: u16,
-    body: Value,
-    location: String,
-    rounds: usize,
-}
-
-impl Portal {
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        bearer: &str,
-        body: Option<(&str, String)>,
-        headers: &[(&str, &str)],
-    ) -> Answer {
-        let auth = format!("Bearer {bearer}");
-        let mut all = vec![("authorization", auth.as_str())];
-        if !headers.iter().any(|(name, _)| *name == "host") {
-            all.push(("host", HOST));
-        }
-        all.extend_from_slice(headers);
-        self.table.round_trips();
-        let answer = oneshot(&self.app, method, path, body, &all).await;
-        Answer {
-            status: answer.status.as_u16(),
-            body: serde_json::from_str(&answer.text).unwrap_or(Value::Null),
-            location: answer
-                .headers
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
-            rounds: self.table.round_trips(),
-        }
-    }
-}
-
-fn json_body(value: Value) -> Option<(&'static str, String)> {
-    Some(("application/json", value.to_string()))
-}
 
 #[tokio::test]
 async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depend_on_each_other() {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let agency = agency(
-        services.store.as_ref(),
-        &NewTenant {
-            name: "Rounds Agency".into(),
-            portal_base_url: format!("https://{HOST}"),
-            sender_email: "portal@rounds.example".into(),
-            default_language: "de".into(),
-            tier: "professional".into(),
-        },
-        "rounds",
-    )
-    .await;
-    let (customer, session) = customer_session(
-        services.store.as_ref(),
-        agency.tenant.id,
-        "anna@rounds.example",
-    )
-    .await;
-    let p = Portal {
-        app: portal_infra::app(&services),
-        table,
-    };
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    let (customer, session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
     let key = agency.key.as_str();
     // (route and what its round trips are, measured, allowed): every route is measured
     // before any is judged, so a failure shows them all.
@@ -98,7 +25,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             "/me/wishes",
-            &session,
+            Some(&session),
             json_body(json!({"version": 0, "brief": {"tone": "warm"}})),
             &[],
         )
@@ -114,7 +41,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/files/uploads",
-            key,
+            Some(key),
             json_body(
                 json!({"customerId": customer.to_string(), "filename": "Angebot.pdf",
                 "contentType": "application/pdf", "size": 48213}),
@@ -133,7 +60,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::GET,
             &format!("/files?customerId={customer}"),
-            key,
+            Some(key),
             None,
             &[],
         )
@@ -149,7 +76,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             &format!("/forms?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"name": "Kontakt", "recipients": ["info@rounds.example"]})),
             &[],
         )
@@ -166,7 +93,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
             .call(
                 Method::GET,
                 &format!("{path}?customerId={customer}"),
-                key,
+                Some(key),
                 None,
                 &[],
             )
@@ -187,7 +114,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             &format!("/customers/{customer}/status"),
-            key,
+            Some(key),
             json_body(json!({"status": "feedback"})),
             &[],
         )
@@ -197,7 +124,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             &format!("/feedback/site?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"draftUrl": format!("{SITE}/")})),
             &[],
         )
@@ -207,7 +134,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/feedback/open",
-            &session,
+            Some(&session),
             Some((
                 "application/x-www-form-urlencoded",
                 "page=https%3A%2F%2Fentwurf.rounds.example%2Fbrot".into(),
@@ -231,7 +158,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/feedback/overlay/items",
-            &token,
+            Some(&token),
             json_body(
                 json!({"pageUrl": format!("{SITE}/brot"), "selector": "main > h1",
                 "position": {"x": 0.5, "y": 0.25}, "viewport": {"width": 1280, "height": 800},
@@ -253,7 +180,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::GET,
             &format!("/feedback/items?customerId={customer}"),
-            key,
+            Some(key),
             None,
             &[],
         )
@@ -275,7 +202,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             &format!("/feedback/items/{item}/replies?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"text": "Machen wir."})),
             &[],
         )
@@ -304,55 +231,55 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
     );
 }
 
+const THEIR_HOST: &str = "portal.other.example";
+
+/// Our agency and another, each with a customer in a live session.
+struct Two {
+    p: Portal,
+    ours: Agency,
+    theirs: Agency,
+    our_customer: CustomerId,
+    our_session: String,
+    their_customer: CustomerId,
+    their_session: String,
+}
+
+async fn two_agencies() -> Two {
+    let p = Portal::new();
+    let ours = p.agency("Rounds Agency", HOST, "rounds").await;
+    let theirs = p.agency("Other Agency", THEIR_HOST, "other").await;
+    let (our_customer, our_session) = p.customer(ours.tenant.id, "anna@rounds.example").await;
+    let (their_customer, their_session) = p.customer(theirs.tenant.id, "bo@other.example").await;
+    Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        our_session,
+        their_customer,
+        their_session,
+    }
+}
+
 /// A form's entries are read only once the form is found to be the caller's customer's: its
 /// index is keyed by the form id alone, and a form id is public (the intake's address), so
 /// reading first and dropping after would let another agency time how many entries a form
 /// received (and spend the table's reads on them).
 #[tokio::test]
 async fn another_agencys_form_id_reads_none_of_its_entries() {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let tenant = |name: &str, host: &str| NewTenant {
-        name: name.into(),
-        portal_base_url: format!("https://{host}"),
-        sender_email: format!("portal@{host}"),
-        default_language: "de".into(),
-        tier: "professional".into(),
-    };
-    let ours = agency(
-        services.store.as_ref(),
-        &tenant("Rounds Agency", HOST),
-        "rounds",
-    )
-    .await;
-    let theirs = agency(
-        services.store.as_ref(),
-        &tenant("Other Agency", "portal.other.example"),
-        "other",
-    )
-    .await;
-    let (our_customer, _) = customer_session(
-        services.store.as_ref(),
-        ours.tenant.id,
-        "anna@rounds.example",
-    )
-    .await;
-    let (their_customer, _) = customer_session(
-        services.store.as_ref(),
-        theirs.tenant.id,
-        "bo@other.example",
-    )
-    .await;
-    let p = Portal {
-        app: portal_infra::app(&services),
-        table,
-    };
+    let Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        their_customer,
+        ..
+    } = two_agencies().await;
     let a = p
         .call(
             Method::POST,
             &format!("/forms?customerId={their_customer}"),
-            &theirs.key,
+            Some(&theirs.key),
             json_body(json!({"name": "Kontakt", "recipients": ["info@other.example"]})),
             &[],
         )
@@ -366,7 +293,7 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
             .call(
                 Method::GET,
                 &format!("{path}?customerId={our_customer}&formId={form}"),
-                &ours.key,
+                Some(&ours.key),
                 None,
                 &[],
             )
@@ -380,64 +307,62 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
     }
 }
 
-impl Portal {
-    /// A feedback item of `customer`'s, made as the customer makes one: the project in
-    /// feedback, the draft site registered, the token from Give feedback, the item through
-    /// the overlay. `host` is the customer's agency's portal.
-    async fn feedback_item(&self, key: &str, customer: &str, session: &str, host: &str) -> String {
-        let with_host = [("host", host)];
-        let a = self
-            .call(
-                Method::PUT,
-                &format!("/customers/{customer}/status"),
-                key,
-                json_body(json!({"status": "feedback"})),
-                &with_host,
-            )
-            .await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        let a = self
-            .call(
-                Method::PUT,
-                &format!("/feedback/site?customerId={customer}"),
-                key,
-                json_body(json!({"draftUrl": format!("{SITE}/")})),
-                &with_host,
-            )
-            .await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        let a = self
-            .call(
-                Method::POST,
-                "/feedback/open",
-                session,
-                Some((
-                    "application/x-www-form-urlencoded",
-                    "page=https%3A%2F%2Fentwurf.rounds.example%2F".into(),
-                )),
-                &with_host,
-            )
-            .await;
-        assert_eq!(a.status, 303, "{}", a.body);
-        let token = a
-            .location
-            .split_once("#portal-feedback=")
-            .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
-            .expect("a token in the fragment");
-        let a = self
-            .call(
-                Method::POST,
-                "/feedback/overlay/items",
-                &token,
-                json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+/// A feedback item of `customer`'s, made as the customer makes one: the project in
+/// feedback, the draft site registered, the token from Give feedback, the item through
+/// the overlay. `host` is the customer's agency's portal.
+async fn feedback_item(p: &Portal, key: &str, customer: &str, session: &str, host: &str) -> String {
+    let with_host = [("host", host)];
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/customers/{customer}/status"),
+            Some(key),
+            json_body(json!({"status": "feedback"})),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/feedback/site?customerId={customer}"),
+            Some(key),
+            json_body(json!({"draftUrl": format!("{SITE}/")})),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/open",
+            Some(session),
+            Some((
+                "application/x-www-form-urlencoded",
+                "page=https%3A%2F%2Fentwurf.rounds.example%2F".into(),
+            )),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let token = a
+        .location
+        .split_once("#portal-feedback=")
+        .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
+        .expect("a token in the fragment");
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
                     "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
                     "comment": "Das Logo größer, bitte."})),
-                &[("origin", SITE), ("host", host)],
-            )
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
-        a.body["itemId"].as_str().expect("an item id").to_owned()
-    }
+            &[("origin", SITE), ("host", host)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    a.body["itemId"].as_str().expect("an item id").to_owned()
 }
 
 /// The reply and list routes read the item, its thread and the list beside the customer
@@ -446,56 +371,25 @@ impl Portal {
 /// exist, so the answer's time does not tell whether it does.
 #[tokio::test]
 async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let tenant = |name: &str, host: &str| NewTenant {
-        name: name.into(),
-        portal_base_url: format!("https://{host}"),
-        sender_email: format!("portal@{host}"),
-        default_language: "de".into(),
-        tier: "professional".into(),
-    };
-    const THEIR_HOST: &str = "portal.other.example";
-    let ours = agency(
-        services.store.as_ref(),
-        &tenant("Rounds Agency", HOST),
-        "rounds",
+    let Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        our_session,
+        their_customer,
+        their_session,
+    } = two_agencies().await;
+    let ours_item =
+        feedback_item(&p, &ours.key, &our_customer.to_string(), &our_session, HOST).await;
+    let their_item = feedback_item(
+        &p,
+        &theirs.key,
+        &their_customer.to_string(),
+        &their_session,
+        THEIR_HOST,
     )
     .await;
-    let theirs = agency(
-        services.store.as_ref(),
-        &tenant("Other Agency", THEIR_HOST),
-        "other",
-    )
-    .await;
-    let (our_customer, our_session) = customer_session(
-        services.store.as_ref(),
-        ours.tenant.id,
-        "anna@rounds.example",
-    )
-    .await;
-    let (their_customer, their_session) = customer_session(
-        services.store.as_ref(),
-        theirs.tenant.id,
-        "bo@other.example",
-    )
-    .await;
-    let p = Portal {
-        app: portal_infra::app(&services),
-        table,
-    };
-    let ours_item = p
-        .feedback_item(&ours.key, &our_customer.to_string(), &our_session, HOST)
-        .await;
-    let their_item = p
-        .feedback_item(
-            &theirs.key,
-            &their_customer.to_string(),
-            &their_session,
-            THEIR_HOST,
-        )
-        .await;
     let none = portal::domain::FeedbackItemId::new().to_string();
     p.table.reached();
     let theirs_id = theirs.tenant.id.to_string();
@@ -516,7 +410,7 @@ async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
             .call(
                 Method::POST,
                 &format!("/feedback/items/{item}/replies?customerId={customer}"),
-                &ours.key,
+                Some(&ours.key),
                 json_body(json!({"text": "Gesehen."})),
                 &[],
             )
@@ -532,7 +426,7 @@ async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
         .call(
             Method::GET,
             &format!("/feedback/items?customerId={their_customer}"),
-            &ours.key,
+            Some(&ours.key),
             None,
             &[],
         )
