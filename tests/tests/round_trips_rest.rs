@@ -4,7 +4,11 @@
 //! (bench/scenarios.json names each route's minimum and what it is made of).
 
 use axum::http::Method;
-use portal::domain::CustomerId;
+use chrono::Utc;
+use portal::{
+    domain::{CustomerId, FileId, FileRecord, FileState, ObjectKey, TenantId, Uploader},
+    ports::FileCreation,
+};
 use portal_tests::rounds::{HOST, Portal, json_body};
 use serde_json::json;
 use testkit::Agency;
@@ -221,6 +225,35 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         3,
     ));
 
+    // An attached file is read beside the rest, too (last: the list and a reply read an
+    // item's files once they have the item, one round trip more).
+    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(
+                json!({"pageUrl": format!("{SITE}/brot"), "selector": "main > p",
+                "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                "comment": "Der Lageplan dazu.", "attachments": [plan.to_string()]}),
+            ),
+            &[("origin", SITE)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body["attachmentFiles"][0]["state"], "available",
+        "{}",
+        a.body
+    );
+    seen.push((
+        "POST /feedback/overlay/items with a file: the token; the customer, the site, the \
+         page's count, the item numbers and the file; the item",
+        a.rounds,
+        3,
+    ));
+
     let over: Vec<_> = seen
         .iter()
         .filter(|(_, measured, allowed)| measured > allowed)
@@ -229,6 +262,36 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         over.is_empty(),
         "routes waiting for more round trips than they need (what, measured, allowed): {over:#?}\nall: {seen:#?}"
     );
+}
+
+/// An uploaded and checked file of `customer`'s, as a feedback item may attach.
+async fn available_file(p: &Portal, tenant: TenantId, customer: CustomerId) -> FileId {
+    let id = FileId::new();
+    let now = Utc::now();
+    let file = FileRecord {
+        id,
+        tenant_id: tenant,
+        customer_id: customer,
+        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
+        name: "Lageplan.pdf".into(),
+        folder: String::new(),
+        content_type: "application/pdf".into(),
+        declared_size: 2048,
+        size: Some(2048),
+        etag: None,
+        state: FileState::Available,
+        uploaded_by: Uploader::Customer,
+        created_at: now,
+        uploaded_at: Some(now),
+        reason: None,
+        multipart: None,
+        version: 1,
+    };
+    assert_eq!(
+        p.store.create_file(&file, 1_000_000).await.expect("stored"),
+        FileCreation::Created
+    );
+    id
 }
 
 const THEIR_HOST: &str = "portal.other.example";

@@ -518,16 +518,13 @@ pub async fn create(
         .as_deref()
         .map(str::trim)
         .and_then(|raw| SiteUrl::parse(raw).ok());
-    let mut files: Vec<FileId> = body
+    let files: Vec<FileId> = body
         .attachments
         .iter()
         .flatten()
         .take(ATTACHMENTS_MAX)
         .filter_map(|raw| raw.parse().ok())
         .collect();
-    // A batch read takes each key once.
-    files.sort_unstable();
-    files.dedup();
     let (feedback, file_store) = (&state.feedback, &state.files);
     let read = |t, c| async move {
         let count = async {
