@@ -225,8 +225,8 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         3,
     ));
 
-    // An attached file is read beside the rest, too (last: the list and a reply read an
-    // item's files once they have the item, one round trip more).
+    // An attached file is read beside the rest, too (last: the list reads an item's files
+    // once it has the item, one round trip more).
     let plan = available_file(&p, agency.tenant.id, customer).await;
     let a = p
         .call(
@@ -250,6 +250,28 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
     seen.push((
         "POST /feedback/overlay/items with a file: the token; the customer, the site, the \
          page's count, the item numbers and the file; the item",
+        a.rounds,
+        3,
+    ));
+    let with_file = a.body["itemId"].as_str().expect("an item id").to_owned();
+    let a = p
+        .call(
+            Method::POST,
+            &format!("/feedback/items/{with_file}/replies?customerId={customer}"),
+            Some(key),
+            json_body(json!({"text": "Danke, liegt vor."})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body["attachmentFiles"][0]["name"], "Lageplan.pdf",
+        "{}",
+        a.body
+    );
+    seen.push((
+        "POST /feedback/items/{id}/replies to an item with a file: the key; the customer, the \
+         agency, the item and its thread; the reply and the item's files",
         a.rounds,
         3,
     ));

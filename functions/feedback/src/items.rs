@@ -461,8 +461,21 @@ pub async fn reply(
         .finish(|| text.unwrap_or_default())
         .map_err(ApiError::Validation)?;
     let author = staff_author?.unwrap_or_else(|| customer_author(&customer));
-    let (item, replies) = add_reply(&state, &customer, id, author, &text, Some(thread)).await?;
-    let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
+    // An item's attachments never change, so its files are read beside the write, from the
+    // item as read.
+    let read = thread.0.as_ref().ok().and_then(Option::as_ref).cloned();
+    let (t, c) = (customer.tenant_id, customer.id);
+    let (added, files) = tokio::join!(
+        add_reply(&state, &customer, id, author, &text, Some(thread)),
+        async {
+            match &read {
+                Some(item) => attachments::of(&state, t, c, &[item]).await,
+                None => Ok(Files::new()),
+            }
+        }
+    );
+    let (item, replies) = added?;
+    let files = files?;
     Ok(with_etag(
         item.version,
         (StatusCode::CREATED, Json(detail(&item, &replies, &files))).into_response(),
