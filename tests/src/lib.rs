@@ -9,4 +9,5 @@ pub mod fixtures;
 pub mod items_contract;
 pub mod moto;
 pub mod paced;
+pub mod rounds;
 pub mod server;

@@ -22,6 +22,8 @@ pub struct PacedTable {
     calls: Mutex<Vec<(Instant, Instant)>>,
     /// The partition (or index partition) of every query, in order.
     queried: Mutex<Vec<String>>,
+    /// The partition of every read, a record's or a query's, in order.
+    reached: Mutex<Vec<String>>,
 }
 
 impl PacedTable {
@@ -30,6 +32,7 @@ impl PacedTable {
             inner: SqliteItems::in_memory().expect("SQLite in memory"),
             calls: Mutex::default(),
             queried: Mutex::default(),
+            reached: Mutex::default(),
         }
     }
 
@@ -45,6 +48,12 @@ impl PacedTable {
     /// how long it waited.
     pub fn queried(&self) -> Vec<String> {
         std::mem::take(&mut *self.queried.lock().unwrap())
+    }
+
+    /// The partitions read since the last call (records and queries), in order: whose data a
+    /// route touched, refused or not.
+    pub fn reached(&self) -> Vec<String> {
+        std::mem::take(&mut *self.reached.lock().unwrap())
     }
 
     /// The round trips waited for one after another since the last call: the longest chain
@@ -71,15 +80,18 @@ impl PacedTable {
 #[async_trait]
 impl ItemTable for PacedTable {
     async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError> {
+        self.reached.lock().unwrap().push(key.pk.clone());
         self.paced(self.inner.get(key, consistent)).await
     }
 
     async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        (self.reached.lock().unwrap()).extend(keys.iter().map(|k| k.pk.clone()));
         self.paced(self.inner.get_many(keys)).await
     }
 
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
         self.queried.lock().unwrap().push(query.pk.clone());
+        self.reached.lock().unwrap().push(query.pk.clone());
         self.paced(self.inner.query(query)).await
     }
 

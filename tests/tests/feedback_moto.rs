@@ -604,6 +604,67 @@ async fn attachments_are_the_customers_own_files_and_read_back_as_they_are_on_dy
         json!([{"fileId": plan.to_string(), "name": "Lageplan Ü.pdf", "state": "available"}])
     );
 
+    // One file named twice in an item is refused by field; one file attached to two items
+    // reads back on both (their files are read in one batch, which DynamoDB refuses when it
+    // names a key twice).
+    let mut again = json!({
+        "pageUrl": page,
+        "selector": "#anfahrt",
+        "position": {"x": 0.25, "y": 0.75},
+        "viewport": {"width": 390, "height": 844},
+        "comment": "Derselbe Plan, bitte auch hier",
+        "attachments": [plan.to_string(), plan.to_string()],
+    });
+    let twice = moto
+        .overlay(
+            &token,
+            DRAFT,
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(again.clone()),
+        )
+        .await;
+    assert_eq!(twice.status, 422, "{}", twice.text);
+    assert_eq!(twice.json()["errors"][0]["field"], "attachments[1]");
+    again["attachments"] = json!([plan.to_string()]);
+    let second = moto
+        .overlay(
+            &token,
+            DRAFT,
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(again),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let listed = moto
+        .as_customer(&sonne, Method::GET, "/feedback/items", None)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let names: Vec<Value> = listed.json()["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["attachmentFiles"][0]["name"].clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, [json!("Lageplan Ü.pdf"), json!("Lageplan Ü.pdf")]);
+    let pins = moto
+        .overlay(
+            &token,
+            DRAFT,
+            Method::GET,
+            &format!(
+                "/feedback/overlay/items?page={}",
+                url::form_urlencoded::byte_serialize(page.as_bytes()).collect::<String>()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(pins.status, 200, "{}", pins.text);
+
     let file = moto
         .store
         .get_file(agency.tenant, sonne.id, plan)

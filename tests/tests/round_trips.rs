@@ -5,95 +5,38 @@
 //! same count the benchmark's proxy makes against moto (`bench/src/proxy.rs`), without moto,
 //! so a route that goes back to reading one record after another fails here in CI.
 
-use std::sync::Arc;
+use axum::http::Method;
+use portal_tests::rounds::{Answer, HOST, Portal, json_body};
+use serde_json::json;
 
-use axum::{Router, http::Method};
-use portal::{domain::NewTenant, store::ItemStore};
-use portal_infra::backend::Services;
-use portal_tests::paced::PacedTable;
-use serde_json::{Value, json};
-use testkit::{agency, oneshot};
-
-const HOST: &str = "portal.rounds.example";
 const PASSWORD: &str = "Kuchen-und-Brot-2026!";
 
-struct Portal {
-    app: Router,
-    table: Arc<PacedTable>,
-    key: String,
-}
-
-async fn portal() -> Portal {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let agency = agency(
-        services.store.as_ref(),
-        &NewTenant {
-            name: "Rounds Agency".into(),
-            portal_base_url: format!("https://{HOST}"),
-            sender_email: "portal@rounds.example".into(),
-            default_language: "de".into(),
-            tier: "professional".into(),
-        },
-        "rounds",
-    )
-    .await;
-    table.round_trips();
-    Portal {
-        app: portal_infra::app(&services),
-        table,
-        key: agency.key,
-    }
-}
-
-impl Portal {
-    /// Sends the request and answers its status, body and round trips.
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        bearer: Option<&str>,
-        body: Option<Value>,
-        headers: &[(&str, &str)],
-    ) -> (u16, Value, usize) {
-        let auth = bearer.map(|b| format!("Bearer {b}"));
-        let mut all: Vec<(&str, &str)> = Vec::new();
-        if !headers.iter().any(|(name, _)| *name == "host") {
-            all.push(("host", HOST));
-        }
-        if let Some(auth) = &auth {
-            all.push(("authorization", auth));
-        }
-        all.extend_from_slice(headers);
-        self.table.round_trips();
-        let answer = oneshot(
-            &self.app,
-            method,
-            path,
-            body.map(|b| ("application/json", b.to_string())),
-            &all,
-        )
-        .await;
-        let rounds = self.table.round_trips();
-        (answer.status.as_u16(), answer.json(), rounds)
-    }
+/// The portal with one agency, and its key.
+async fn portal() -> (Portal, String) {
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    (p, agency.key)
 }
 
 #[tokio::test]
 async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depend_on() {
-    let p = portal().await;
-    let key = Some(p.key.as_str());
+    let (p, key) = portal().await;
+    let key = Some(key.as_str());
     // (what, measured, allowed): every route is measured before any is judged, so a failure
     // shows them all.
     let mut seen: Vec<(&str, usize, usize)> = Vec::new();
 
-    let (status, customer, rounds) = p
+    let Answer {
+        status,
+        body: customer,
+        rounds,
+        ..
+    } = p
         .call(
             Method::POST,
             "/customers",
             key,
-            Some(
+            json_body(
                 json!({"companyName": "Bäckerei Schmidt GmbH", "language": "de",
                 "loginEmail": "anna@baeckerei.example", "mobile": "+4915123456789"}),
             ),
@@ -108,12 +51,17 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
     ));
     let id = customer["id"].as_str().expect("an id").to_owned();
 
-    let (status, body, rounds) = p
+    let Answer {
+        status,
+        body,
+        rounds,
+        ..
+    } = p
         .call(
             Method::POST,
             &format!("/customers/{id}/invitations"),
             key,
-            Some(json!({"channels": ["email"], "area": "files"})),
+            json_body(json!({"channels": ["email"], "area": "files"})),
             &[("idempotency-key", "rounds-1")],
         )
         .await;
@@ -125,7 +73,12 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         5,
     ));
 
-    let (status, body, rounds) = p
+    let Answer {
+        status,
+        body,
+        rounds,
+        ..
+    } = p
         .call(
             Method::GET,
             &format!("/customers/{id}/invitations"),
@@ -141,12 +94,17 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         2,
     ));
 
-    let (status, link, rounds) = p
+    let Answer {
+        status,
+        body: link,
+        rounds,
+        ..
+    } = p
         .call(
             Method::POST,
             &format!("/customers/{id}/invitation-link"),
             key,
-            Some(json!({"area": "wishes"})),
+            json_body(json!({"area": "wishes"})),
             &[],
         )
         .await;
@@ -162,12 +120,17 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         .expect("a link")
         .to_owned();
 
-    let (status, body, rounds) = p
+    let Answer {
+        status,
+        body,
+        rounds,
+        ..
+    } = p
         .call(
             Method::POST,
             "/invitations/accept",
             None,
-            Some(json!({"token": token, "password": PASSWORD})),
+            json_body(json!({"token": token, "password": PASSWORD})),
             &[],
         )
         .await;
@@ -178,12 +141,17 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         3,
     ));
 
-    let (status, login, rounds) = p
+    let Answer {
+        status,
+        body: login,
+        rounds,
+        ..
+    } = p
         .call(
             Method::POST,
             "/login",
             None,
-            Some(json!({"email": "anna@baeckerei.example", "password": PASSWORD})),
+            json_body(json!({"email": "anna@baeckerei.example", "password": PASSWORD})),
             &[],
         )
         .await;
@@ -205,12 +173,17 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
     // address, the agency's lookup takes as long as the account's and would hide it.)
     let mut waits = Vec::new();
     for email in ["anna@baeckerei.example", "niemand@baeckerei.example"] {
-        let (status, body, rounds) = p
+        let Answer {
+            status,
+            body,
+            rounds,
+            ..
+        } = p
             .call(
                 Method::POST,
                 "/login",
                 None,
-                Some(json!({"email": email, "password": "falsch-falsch-falsch-1"})),
+                json_body(json!({"email": email, "password": "falsch-falsch-falsch-1"})),
                 &[("host", "unbekannt.example")],
             )
             .await;
@@ -222,7 +195,12 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         "round trips of a wrong password with and without an account"
     );
 
-    let (status, body, rounds) = p.call(Method::GET, "/me", Some(&session), None, &[]).await;
+    let Answer {
+        status,
+        body,
+        rounds,
+        ..
+    } = p.call(Method::GET, "/me", Some(&session), None, &[]).await;
     assert_eq!(status, 200, "{body}");
     seen.push((
         "my data: the session; its account, the customer and the agency",
@@ -230,7 +208,12 @@ async fn each_route_waits_for_no_more_round_trips_than_its_reads_and_writes_depe
         2,
     ));
 
-    let (status, body, rounds) = p
+    let Answer {
+        status,
+        body,
+        rounds,
+        ..
+    } = p
         .call(
             Method::GET,
             &format!("/customers/{id}/status"),

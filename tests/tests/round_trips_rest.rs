@@ -3,89 +3,23 @@
 //! depend on each other must go out at once. The benchmark measures the same against moto
 //! (bench/scenarios.json names each route's minimum and what it is made of).
 
-use std::sync::Arc;
+use axum::http::Method;
+use chrono::Utc;
+use portal::{
+    domain::{CustomerId, FileId, FileRecord, FileState, ObjectKey, TenantId, Uploader},
+    ports::FileCreation,
+};
+use portal_tests::rounds::{HOST, Portal, json_body};
+use serde_json::json;
+use testkit::Agency;
 
-use axum::{Router, http::Method};
-use portal::{domain::NewTenant, store::ItemStore};
-use portal_infra::backend::Services;
-use portal_tests::paced::PacedTable;
-use serde_json::{Value, json};
-use testkit::{agency, customer_session, oneshot};
-
-const HOST: &str = "portal.rounds.example";
 const SITE: &str = "https://entwurf.rounds.example";
-
-struct Portal {
-    app: Router,
-    table: Arc<PacedTable>,
-}
-
-struct Answer {
-    status: u16,
-    body: Value,
-    location: String,
-    rounds: usize,
-}
-
-impl Portal {
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        bearer: &str,
-        body: Option<(&str, String)>,
-        headers: &[(&str, &str)],
-    ) -> Answer {
-        let auth = format!("Bearer {bearer}");
-        let mut all = vec![("host", HOST), ("authorization", auth.as_str())];
-        all.extend_from_slice(headers);
-        self.table.round_trips();
-        let answer = oneshot(&self.app, method, path, body, &all).await;
-        Answer {
-            status: answer.status.as_u16(),
-            body: serde_json::from_str(&answer.text).unwrap_or(Value::Null),
-            location: answer
-                .headers
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
-            rounds: self.table.round_trips(),
-        }
-    }
-}
-
-fn json_body(value: Value) -> Option<(&'static str, String)> {
-    Some(("application/json", value.to_string()))
-}
 
 #[tokio::test]
 async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depend_on_each_other() {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let agency = agency(
-        services.store.as_ref(),
-        &NewTenant {
-            name: "Rounds Agency".into(),
-            portal_base_url: format!("https://{HOST}"),
-            sender_email: "portal@rounds.example".into(),
-            default_language: "de".into(),
-            tier: "professional".into(),
-        },
-        "rounds",
-    )
-    .await;
-    let (customer, session) = customer_session(
-        services.store.as_ref(),
-        agency.tenant.id,
-        "anna@rounds.example",
-    )
-    .await;
-    let p = Portal {
-        app: portal_infra::app(&services),
-        table,
-    };
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    let (customer, session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
     let key = agency.key.as_str();
     // (route and what its round trips are, measured, allowed): every route is measured
     // before any is judged, so a failure shows them all.
@@ -95,7 +29,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             "/me/wishes",
-            &session,
+            Some(&session),
             json_body(json!({"version": 0, "brief": {"tone": "warm"}})),
             &[],
         )
@@ -111,7 +45,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/files/uploads",
-            key,
+            Some(key),
             json_body(
                 json!({"customerId": customer.to_string(), "filename": "Angebot.pdf",
                 "contentType": "application/pdf", "size": 48213}),
@@ -130,7 +64,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::GET,
             &format!("/files?customerId={customer}"),
-            key,
+            Some(key),
             None,
             &[],
         )
@@ -146,7 +80,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             &format!("/forms?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"name": "Kontakt", "recipients": ["info@rounds.example"]})),
             &[],
         )
@@ -163,7 +97,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
             .call(
                 Method::GET,
                 &format!("{path}?customerId={customer}"),
-                key,
+                Some(key),
                 None,
                 &[],
             )
@@ -184,7 +118,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             &format!("/customers/{customer}/status"),
-            key,
+            Some(key),
             json_body(json!({"status": "feedback"})),
             &[],
         )
@@ -194,7 +128,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::PUT,
             &format!("/feedback/site?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"draftUrl": format!("{SITE}/")})),
             &[],
         )
@@ -204,7 +138,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/feedback/open",
-            &session,
+            Some(&session),
             Some((
                 "application/x-www-form-urlencoded",
                 "page=https%3A%2F%2Fentwurf.rounds.example%2Fbrot".into(),
@@ -228,7 +162,7 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .call(
             Method::POST,
             "/feedback/overlay/items",
-            &token,
+            Some(&token),
             json_body(
                 json!({"pageUrl": format!("{SITE}/brot"), "selector": "main > h1",
                 "position": {"x": 0.5, "y": 0.25}, "viewport": {"width": 1280, "height": 800},
@@ -239,18 +173,40 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         .await;
     assert_eq!(a.status, 201, "{}", a.body);
     seen.push((
-        "POST /feedback/overlay/items: the token; the customer and the site; the page's count \
-         and the item numbers; the item",
+        "POST /feedback/overlay/items: the token; the customer, the site, the page's count and \
+         the item numbers; the item",
         a.rounds,
-        4,
+        3,
     ));
     let item = a.body["itemId"].as_str().expect("an item id").to_owned();
 
     let a = p
         .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={customer}"),
+            Some(key),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(
+        a.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "the list holds the new item: {}",
+        a.body
+    );
+    seen.push((
+        "GET /feedback/items: the key; the customer and its items",
+        a.rounds,
+        2,
+    ));
+
+    let a = p
+        .call(
             Method::POST,
             &format!("/feedback/items/{item}/replies?customerId={customer}"),
-            key,
+            Some(key),
             json_body(json!({"text": "Machen wir."})),
             &[],
         )
@@ -263,10 +219,61 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         a.body
     );
     seen.push((
-        "POST /feedback/items/{id}/replies: the key; the customer; the agency (the author); the \
+        "POST /feedback/items/{id}/replies: the key; the customer, the agency (the author), the \
          item and its thread; the reply",
         a.rounds,
-        5,
+        3,
+    ));
+
+    // An attached file is read beside the rest, too (last: the list reads an item's files
+    // once it has the item, one round trip more).
+    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(
+                json!({"pageUrl": format!("{SITE}/brot"), "selector": "main > p",
+                "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                "comment": "Der Lageplan dazu.", "attachments": [plan.to_string()]}),
+            ),
+            &[("origin", SITE)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body["attachmentFiles"][0]["state"], "available",
+        "{}",
+        a.body
+    );
+    seen.push((
+        "POST /feedback/overlay/items with a file: the token; the customer, the site, the \
+         page's count, the item numbers and the file; the item",
+        a.rounds,
+        3,
+    ));
+    let with_file = a.body["itemId"].as_str().expect("an item id").to_owned();
+    let a = p
+        .call(
+            Method::POST,
+            &format!("/feedback/items/{with_file}/replies?customerId={customer}"),
+            Some(key),
+            json_body(json!({"text": "Danke, liegt vor."})),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(
+        a.body["attachmentFiles"][0]["name"], "Lageplan.pdf",
+        "{}",
+        a.body
+    );
+    seen.push((
+        "POST /feedback/items/{id}/replies to an item with a file: the key; the customer, the \
+         agency, the item and its thread; the reply and the item's files",
+        a.rounds,
+        3,
     ));
 
     let over: Vec<_> = seen
@@ -279,55 +286,85 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
     );
 }
 
+/// An uploaded and checked file of `customer`'s, as a feedback item may attach.
+async fn available_file(p: &Portal, tenant: TenantId, customer: CustomerId) -> FileId {
+    let id = FileId::new();
+    let now = Utc::now();
+    let file = FileRecord {
+        id,
+        tenant_id: tenant,
+        customer_id: customer,
+        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
+        name: "Lageplan.pdf".into(),
+        folder: String::new(),
+        content_type: "application/pdf".into(),
+        declared_size: 2048,
+        size: Some(2048),
+        etag: None,
+        state: FileState::Available,
+        uploaded_by: Uploader::Customer,
+        created_at: now,
+        uploaded_at: Some(now),
+        reason: None,
+        multipart: None,
+        version: 1,
+    };
+    assert_eq!(
+        p.store.create_file(&file, 1_000_000).await.expect("stored"),
+        FileCreation::Created
+    );
+    id
+}
+
+const THEIR_HOST: &str = "portal.other.example";
+
+/// Our agency and another, each with a customer in a live session.
+struct Two {
+    p: Portal,
+    ours: Agency,
+    theirs: Agency,
+    our_customer: CustomerId,
+    our_session: String,
+    their_customer: CustomerId,
+    their_session: String,
+}
+
+async fn two_agencies() -> Two {
+    let p = Portal::new();
+    let ours = p.agency("Rounds Agency", HOST, "rounds").await;
+    let theirs = p.agency("Other Agency", THEIR_HOST, "other").await;
+    let (our_customer, our_session) = p.customer(ours.tenant.id, "anna@rounds.example").await;
+    let (their_customer, their_session) = p.customer(theirs.tenant.id, "bo@other.example").await;
+    Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        our_session,
+        their_customer,
+        their_session,
+    }
+}
+
 /// A form's entries are read only once the form is found to be the caller's customer's: its
 /// index is keyed by the form id alone, and a form id is public (the intake's address), so
 /// reading first and dropping after would let another agency time how many entries a form
 /// received (and spend the table's reads on them).
 #[tokio::test]
 async fn another_agencys_form_id_reads_none_of_its_entries() {
-    let table = Arc::new(PacedTable::in_memory());
-    let mut services = Services::in_memory();
-    services.store = Arc::new(ItemStore::new(table.clone()));
-    let tenant = |name: &str, host: &str| NewTenant {
-        name: name.into(),
-        portal_base_url: format!("https://{host}"),
-        sender_email: format!("portal@{host}"),
-        default_language: "de".into(),
-        tier: "professional".into(),
-    };
-    let ours = agency(
-        services.store.as_ref(),
-        &tenant("Rounds Agency", HOST),
-        "rounds",
-    )
-    .await;
-    let theirs = agency(
-        services.store.as_ref(),
-        &tenant("Other Agency", "portal.other.example"),
-        "other",
-    )
-    .await;
-    let (our_customer, _) = customer_session(
-        services.store.as_ref(),
-        ours.tenant.id,
-        "anna@rounds.example",
-    )
-    .await;
-    let (their_customer, _) = customer_session(
-        services.store.as_ref(),
-        theirs.tenant.id,
-        "bo@other.example",
-    )
-    .await;
-    let p = Portal {
-        app: portal_infra::app(&services),
-        table,
-    };
+    let Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        their_customer,
+        ..
+    } = two_agencies().await;
     let a = p
         .call(
             Method::POST,
             &format!("/forms?customerId={their_customer}"),
-            &theirs.key,
+            Some(&theirs.key),
             json_body(json!({"name": "Kontakt", "recipients": ["info@other.example"]})),
             &[],
         )
@@ -341,7 +378,7 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
             .call(
                 Method::GET,
                 &format!("{path}?customerId={our_customer}&formId={form}"),
-                &ours.key,
+                Some(&ours.key),
                 None,
                 &[],
             )
@@ -353,4 +390,146 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
             "{path} read the other agency's form entries before refusing: {queried:?}"
         );
     }
+}
+
+/// A feedback item of `customer`'s, made as the customer makes one: the project in
+/// feedback, the draft site registered, the token from Give feedback, the item through
+/// the overlay. `host` is the customer's agency's portal.
+async fn feedback_item(p: &Portal, key: &str, customer: &str, session: &str, host: &str) -> String {
+    let with_host = [("host", host)];
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/customers/{customer}/status"),
+            Some(key),
+            json_body(json!({"status": "feedback"})),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::PUT,
+            &format!("/feedback/site?customerId={customer}"),
+            Some(key),
+            json_body(json!({"draftUrl": format!("{SITE}/")})),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/open",
+            Some(session),
+            Some((
+                "application/x-www-form-urlencoded",
+                "page=https%3A%2F%2Fentwurf.rounds.example%2F".into(),
+            )),
+            &with_host,
+        )
+        .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let token = a
+        .location
+        .split_once("#portal-feedback=")
+        .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
+        .expect("a token in the fragment");
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+                    "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                    "comment": "Das Logo größer, bitte."})),
+            &[("origin", SITE), ("host", host)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    a.body["itemId"].as_str().expect("an item id").to_owned()
+}
+
+/// The reply and list routes read the item, its thread and the list beside the customer
+/// check, keyed by the caller's own agency: another agency's customer and item ids reach
+/// nothing of theirs, and are refused after as many round trips as an item that does not
+/// exist, so the answer's time does not tell whether it does.
+#[tokio::test]
+async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
+    let Two {
+        p,
+        ours,
+        theirs,
+        our_customer,
+        our_session,
+        their_customer,
+        their_session,
+    } = two_agencies().await;
+    let ours_item =
+        feedback_item(&p, &ours.key, &our_customer.to_string(), &our_session, HOST).await;
+    let their_item = feedback_item(
+        &p,
+        &theirs.key,
+        &their_customer.to_string(),
+        &their_session,
+        THEIR_HOST,
+    )
+    .await;
+    let none = portal::domain::FeedbackItemId::new().to_string();
+    p.table.reached();
+    let theirs_id = theirs.tenant.id.to_string();
+
+    // (what, status, round trips)
+    let mut seen = Vec::new();
+    for (what, item, customer) in [
+        (
+            "their item under their customer",
+            &their_item,
+            their_customer,
+        ),
+        ("their item under our customer", &their_item, our_customer),
+        ("no item under our customer", &none, our_customer),
+        ("our item under their customer", &ours_item, their_customer),
+    ] {
+        let a = p
+            .call(
+                Method::POST,
+                &format!("/feedback/items/{item}/replies?customerId={customer}"),
+                Some(&ours.key),
+                json_body(json!({"text": "Gesehen."})),
+                &[],
+            )
+            .await;
+        let reached = p.table.reached();
+        assert!(
+            !reached.iter().any(|pk| pk.contains(&theirs_id)),
+            "{what}: the reply read the other agency's records: {reached:?}"
+        );
+        seen.push((what, a.status, a.rounds));
+    }
+    let a = p
+        .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={their_customer}"),
+            Some(&ours.key),
+            None,
+            &[],
+        )
+        .await;
+    let reached = p.table.reached();
+    assert!(
+        !reached.iter().any(|pk| pk.contains(&theirs_id)),
+        "the list read the other agency's records: {reached:?}"
+    );
+    seen.push(("the list of their customer", a.status, a.rounds));
+
+    assert!(
+        seen.iter().all(|(_, status, _)| *status == 404),
+        "every one is refused as not found: {seen:#?}"
+    );
+    assert!(
+        seen.iter().all(|(_, _, rounds)| *rounds == 2),
+        "every refusal waits for the key and one round of reads, as a missing item does: \
+         {seen:#?}"
+    );
 }

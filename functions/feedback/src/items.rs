@@ -12,15 +12,15 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId, FeedbackNotice, FeedbackReply,
-        FeedbackState, FieldError, FieldErrors, FileId, HistoryEntry, Language, NoticeKind,
-        NoticeTo, Position, SiteUrl, Viewport,
+        Author, AuthorKind, Customer, CustomerId, FeedbackItem, FeedbackItemId, FeedbackNotice,
+        FeedbackReply, FeedbackState, FieldError, FieldErrors, FileId, HistoryEntry, Language,
+        NoticeKind, NoticeTo, Position, SiteUrl, TenantId, Viewport,
         feedback::{COMMENT_MAX, HISTORY_MAX, REPLIES_MAX},
         text,
         validation::Common,
     },
     http::{ApiError, JsonBody, PathParam, QueryParam, if_match, retry_lost_races_as},
-    ports::StoreError,
+    ports::{Page, StoreError},
 };
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -28,7 +28,7 @@ use thiserror::Error;
 use crate::{
     FeedbackState as AppState,
     attachments::{self, AttachmentView, Files},
-    caller::{Caller, NAME_THE_CUSTOMER, author},
+    caller::{Caller, NAME_THE_CUSTOMER, author, customer_author, customer_with, staff_author},
 };
 
 /// What can go wrong working on items, mapped once to [`ApiError`].
@@ -232,20 +232,23 @@ const MAX_PAGE_SIZE: usize = 200;
 /// read everything.
 const MAX_READS: usize = 10;
 
+/// What [`list`] reads first, beside the customer check.
+enum FirstRead {
+    /// Every item of one page.
+    Page(Result<Vec<FeedbackItem>, StoreError>),
+    /// The first page of the customer's items.
+    Items(Result<Page<FeedbackItem, FeedbackItemId>, StoreError>),
+}
+
 /// `GET /feedback/items?customerId&state&page&cursor&limit`: oldest first. With `page`,
-/// every item of that page (at most 100, no cursor).
+/// every item of that page (at most 100, no cursor). The parameters are parsed before any
+/// read so that the first read of the items goes out beside the customer check; their
+/// problems are still answered after the check's, as before.
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
     QueryParam(params): QueryParam<ListParams>,
 ) -> Result<Json<ItemList>, ApiError> {
-    let customer = caller
-        .customer(
-            &*state.customers,
-            params.customer_id.as_deref(),
-            NAME_THE_CUSTOMER,
-        )
-        .await?;
     let wanted = params
         .state
         .as_deref()
@@ -257,25 +260,17 @@ pub async fn list(
                 )
             })
         })
-        .transpose()?;
-    let limit =
-        portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
-    let keep = |i: &FeedbackItem| wanted.is_none_or(|w| i.state == w);
-    if let Some(raw) = params.page.as_deref() {
-        let page =
-            SiteUrl::parse(raw).map_err(|e| ApiError::invalid_parameter("page", e.to_string()))?;
-        let items = state
-            .feedback
-            .list_feedback_page(customer.tenant_id, customer.id, &page)
-            .await?;
-        let kept: Vec<&FeedbackItem> = items.iter().filter(|i| keep(i)).collect();
-        let files = attachments::of(&state, customer.tenant_id, customer.id, &kept).await?;
-        return Ok(Json(ItemList {
-            items: kept.iter().map(|i| ItemView::new(i, &files)).collect(),
-            next: None,
-        }));
-    }
-    let mut after = params
+        .transpose();
+    let limit = portal::http::page_limit(params.limit.as_deref(), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+    let page = params
+        .page
+        .as_deref()
+        .map(|raw| {
+            SiteUrl::parse(raw).map_err(|e| ApiError::invalid_parameter("page", e.to_string()))
+        })
+        .transpose();
+    // A cursor counts only without a page.
+    let cursor = params
         .cursor
         .as_deref()
         .map(|raw| {
@@ -283,14 +278,57 @@ pub async fn list(
                 ApiError::invalid_parameter("cursor", "is not a cursor this API returned")
             })
         })
-        .transpose()?;
+        .transpose();
+    let first = match (&wanted, &limit, &page, &cursor) {
+        (Ok(_), Ok(_), Ok(Some(page)), _) => Some((None, Some(page.clone()))),
+        (Ok(_), Ok(limit), Ok(None), Ok(after)) => Some((Some((*limit, *after)), None)),
+        _ => None,
+    };
+    let feedback = &state.feedback;
+    let (customer, first) = customer_with(
+        &caller,
+        &state,
+        params.customer_id.as_deref(),
+        |t, c| async move {
+            match first? {
+                (_, Some(page)) => Some(FirstRead::Page(
+                    feedback.list_feedback_page(t, c, &page).await,
+                )),
+                (Some((limit, after)), None) => Some(FirstRead::Items(
+                    feedback.list_feedback_items(t, c, after, limit).await,
+                )),
+                (None, None) => None,
+            }
+        },
+    )
+    .await?;
+    let (wanted, limit, page) = (wanted?, limit?, page?);
+    let (t, c) = (customer.tenant_id, customer.id);
+    let keep = |i: &FeedbackItem| wanted.is_none_or(|w| i.state == w);
+    if let Some(page) = page {
+        let items = match first {
+            Some(FirstRead::Page(items)) => items?,
+            _ => feedback.list_feedback_page(t, c, &page).await?,
+        };
+        let kept: Vec<&FeedbackItem> = items.iter().filter(|i| keep(i)).collect();
+        let files = attachments::of(&state, t, c, &kept).await?;
+        return Ok(Json(ItemList {
+            items: kept.iter().map(|i| ItemView::new(i, &files)).collect(),
+            next: None,
+        }));
+    }
+    let mut after = cursor?;
+    let mut first = match first {
+        Some(FirstRead::Items(page)) => Some(page),
+        _ => None,
+    };
     let mut items = Vec::new();
     let mut next = None;
     for _ in 0..MAX_READS {
-        let page = state
-            .feedback
-            .list_feedback_items(customer.tenant_id, customer.id, after, limit)
-            .await?;
+        let page = match first.take() {
+            Some(page) => page?,
+            None => feedback.list_feedback_items(t, c, after, limit).await?,
+        };
         for item in &page.items {
             if items.len() == limit {
                 break;
@@ -316,7 +354,7 @@ pub async fn list(
         }
     }
     let listed: Vec<&FeedbackItem> = items.iter().collect();
-    let files = attachments::of(&state, customer.tenant_id, customer.id, &listed).await?;
+    let files = attachments::of(&state, t, c, &listed).await?;
     Ok(Json(ItemList {
         items: items.iter().map(|i| ItemView::new(i, &files)).collect(),
         next: next.map(|id| id.to_string()),
@@ -380,7 +418,9 @@ pub struct NewReply {
     text: Option<String>,
 }
 
-/// `POST /feedback/items/{itemId}/replies {text}` (both sides): `201` with the item.
+/// `POST /feedback/items/{itemId}/replies {text}` (both sides): `201` with the item. Every
+/// read goes out at once: the customer check, the staff author's name, the item and its
+/// thread (keyed by the caller's own agency, used once the check has passed).
 pub async fn reply(
     State(state): State<AppState>,
     caller: Caller,
@@ -389,13 +429,26 @@ pub async fn reply(
     JsonBody(body): JsonBody<NewReply>,
 ) -> Result<Response, ApiError> {
     let id = item_id(&raw)?;
-    let customer = caller
-        .customer(
-            &*state.customers,
-            params.customer_id.as_deref(),
-            NAME_THE_CUSTOMER,
-        )
-        .await?;
+    let staff = match caller {
+        Caller::Staff(staff) => Some(staff),
+        Caller::Customer { .. } => None,
+    };
+    let state_ref = &state;
+    let (customer, (staff_author, thread)) = customer_with(
+        &caller,
+        &state,
+        params.customer_id.as_deref(),
+        |t, c| async move {
+            let author = async {
+                match &staff {
+                    Some(staff) => staff_author(state_ref, staff).await.map(Some),
+                    None => Ok(None),
+                }
+            };
+            tokio::join!(author, read_thread(state_ref, t, c, id))
+        },
+    )
+    .await?;
     let mut errors = FieldErrors::default();
     let text = match body.text.as_deref().map(str::trim) {
         None => {
@@ -407,75 +460,112 @@ pub async fn reply(
     let text = errors
         .finish(|| text.unwrap_or_default())
         .map_err(ApiError::Validation)?;
-    let author = author(&caller, &state, &customer).await?;
-    let (item, replies) = add_reply(&state, &customer, id, author, &text).await?;
-    let files = attachments::of(&state, customer.tenant_id, customer.id, &[&item]).await?;
+    let author = staff_author?.unwrap_or_else(|| customer_author(&customer));
+    // An item's attachments never change, so its files are read beside the write, from the
+    // item as read.
+    let read = thread.0.as_ref().ok().and_then(Option::as_ref).cloned();
+    let (t, c) = (customer.tenant_id, customer.id);
+    let (added, files) = tokio::join!(
+        add_reply(&state, &customer, id, author, &text, Some(thread)),
+        async {
+            match &read {
+                Some(item) => attachments::of(&state, t, c, &[item]).await,
+                None => Ok(Files::new()),
+            }
+        }
+    );
+    let (item, replies) = added?;
+    let files = files?;
     Ok(with_etag(
         item.version,
         (StatusCode::CREATED, Json(detail(&item, &replies, &files))).into_response(),
     ))
 }
 
-/// Adds `text` by `author` to the item's thread with the notice to the other side.
+/// An item and its replies, read together.
+pub type Thread = (
+    Result<Option<FeedbackItem>, StoreError>,
+    Result<Vec<FeedbackReply>, StoreError>,
+);
+
+/// The item `id` of the customer and its replies, at once.
+pub async fn read_thread(
+    state: &AppState,
+    tenant: TenantId,
+    customer: CustomerId,
+    id: FeedbackItemId,
+) -> Thread {
+    tokio::join!(
+        state.feedback.get_feedback_item(tenant, customer, id),
+        state.feedback.list_feedback_replies(tenant, customer, id)
+    )
+}
+
+/// Adds `text` by `author` to the item's thread with the notice to the other side. `read` is
+/// the item and its thread when the caller has read them already ([`read_thread`]), so the
+/// first try reads nothing more; a try after a lost race reads them afresh.
 pub async fn add_reply(
     state: &AppState,
     customer: &Customer,
     id: FeedbackItemId,
     author: Author,
     text: &str,
+    read: Option<Thread>,
 ) -> Result<(FeedbackItem, Vec<FeedbackReply>), FeedbackError> {
     let (author, text) = (&author, text);
+    let mut read = read;
     // The thread is read beside the item, before the write, and answered with the new reply
     // added: no read after the write. The write is conditioned on the item's version, so once
     // it holds no reply came in after the item was read.
-    let (item, replies) = retry_lost_races_as(move || async move {
-        let (current, mut replies) = tokio::join!(
-            load(state, customer, id),
-            state
+    let (item, replies) = retry_lost_races_as(move || {
+        let read = read.take();
+        async move {
+            let (current, mut replies) = match read {
+                Some(read) => read,
+                None => read_thread(state, customer.tenant_id, customer.id, id).await,
+            };
+            let current = current?.ok_or(FeedbackError::ItemNotFound)?;
+            if current.reply_count >= REPLIES_MAX {
+                return Err(FeedbackError::field(
+                    "text",
+                    "can't be added: the thread has reached its 200 replies",
+                ));
+            }
+            let now = state.clock.now();
+            let reply = FeedbackReply {
+                item_id: id,
+                number: current.reply_count + 1,
+                author: author.clone(),
+                text: text.to_owned(),
+                at: now,
+            };
+            let mut next = current.clone();
+            next.reply_count = reply.number;
+            next.updated_at = now;
+            next.version = current.version + 1;
+            let to = match author.kind {
+                AuthorKind::Staff => {
+                    next.customer_unseen = true;
+                    NoticeTo::Customer
+                }
+                AuthorKind::Customer => NoticeTo::Agency,
+            };
+            let notice = FeedbackNotice::new(&next, to, NoticeKind::Reply, text, now);
+            let written = state
                 .feedback
-                .list_feedback_replies(customer.tenant_id, customer.id, id)
-        );
-        let current = current?;
-        if current.reply_count >= REPLIES_MAX {
-            return Err(FeedbackError::field(
-                "text",
-                "can't be added: the thread has reached its 200 replies",
-            ));
+                .update_feedback_item(&current, &next, Some(&reply), Some(&notice))
+                .await;
+            // A thread read before a reply that came in just ahead of the item's read lacks
+            // it: then it is read again below.
+            let replies = match &mut replies {
+                Ok(replies) if replies.len() as u64 == u64::from(current.reply_count) => {
+                    replies.push(reply);
+                    Some(std::mem::take(replies))
+                }
+                _ => None,
+            };
+            Ok(written.map(|()| (next, replies)))
         }
-        let now = state.clock.now();
-        let reply = FeedbackReply {
-            item_id: id,
-            number: current.reply_count + 1,
-            author: author.clone(),
-            text: text.to_owned(),
-            at: now,
-        };
-        let mut next = current.clone();
-        next.reply_count = reply.number;
-        next.updated_at = now;
-        next.version = current.version + 1;
-        let to = match author.kind {
-            AuthorKind::Staff => {
-                next.customer_unseen = true;
-                NoticeTo::Customer
-            }
-            AuthorKind::Customer => NoticeTo::Agency,
-        };
-        let notice = FeedbackNotice::new(&next, to, NoticeKind::Reply, text, now);
-        let written = state
-            .feedback
-            .update_feedback_item(&current, &next, Some(&reply), Some(&notice))
-            .await;
-        // A thread read before a reply that came in just ahead of the item's read lacks it:
-        // then it is read again below.
-        let replies = match &mut replies {
-            Ok(replies) if replies.len() as u64 == u64::from(current.reply_count) => {
-                replies.push(reply);
-                Some(std::mem::take(replies))
-            }
-            _ => None,
-        };
-        Ok(written.map(|()| (next, replies)))
     })
     .await?;
     let replies = match replies {

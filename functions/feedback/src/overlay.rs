@@ -6,6 +6,8 @@
 //! browser there can read nothing. Preflights carry no token, so they are answered for an
 //! origin some customer registered; the request itself then checks the token's own.
 
+use std::future::Future;
+
 use axum::{
     Json,
     body::Body,
@@ -16,9 +18,9 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        Customer, FeedbackItem, FeedbackItemId, FeedbackNotice, FeedbackSite, FeedbackState,
-        FeedbackToken, FieldErrors, FileId, HistoryEntry, Language, LinkToken, NoticeKind,
-        NoticeTo, Origin, Position, SiteUrl, Viewport,
+        Customer, CustomerId, FeedbackItem, FeedbackItemId, FeedbackNotice, FeedbackSite,
+        FeedbackState, FeedbackToken, FieldErrors, FileId, FileRecord, HistoryEntry, Language,
+        LinkToken, NoticeKind, NoticeTo, Origin, Position, SiteUrl, TenantId, Viewport,
         feedback::{
             ATTACHMENTS_MAX, BROWSER_MAX, COMMENT_MAX, ITEMS_PER_PAGE_MAX, SELECTOR_MAX,
             SNIPPET_MAX, TokenUnusable, feedback_open,
@@ -28,6 +30,7 @@ use portal::{
     },
     http::{ApiError, JsonBody, QueryParam, retry_lost_races_as},
     i18n,
+    ports::StoreError,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -107,6 +110,23 @@ async fn registered(state: &AppState, origin: Option<&Origin>) -> Result<bool, A
 
 /// The token's customer, site and origin, or why not.
 pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay, Refused> {
+    authorize_with(state, headers, |_, _| async {})
+        .await
+        .map(|(overlay, ())| overlay)
+}
+
+/// [`authorize`], with `read` of the token's customer's records run beside the reads of
+/// their record and site: one round trip instead of two. `read` is keyed by the customer the
+/// token names, whose own records the token may reach; its answer is for the caller to use
+/// only once the request is let in (a refusal drops it).
+pub async fn authorize_with<T, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    read: impl FnOnce(TenantId, CustomerId) -> Fut,
+) -> Result<(Overlay, T), Refused>
+where
+    Fut: Future<Output = T>,
+{
     let origin = request_origin(headers);
     let unknown = |language| ApiError::FeedbackToken {
         problem: TokenUnusable::Unknown,
@@ -127,14 +147,16 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay,
         Ok(None) => return Err(nobody().await),
         Err(e) => return Err(Refused::new(e, None)),
     };
-    // The token names the customer: their record and their site at once.
-    let (customer, site) = tokio::join!(
+    // The token names the customer: their record, their site and what the route reads of
+    // theirs at once.
+    let (customer, site, value) = tokio::join!(
         state
             .customers
             .get_customer(token.tenant_id, token.customer_id),
         state
             .feedback
-            .get_feedback_site(token.tenant_id, token.customer_id)
+            .get_feedback_site(token.tenant_id, token.customer_id),
+        read(token.tenant_id, token.customer_id)
     );
     let customer = match customer {
         Ok(Some(customer)) => customer,
@@ -156,12 +178,15 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay,
         };
         return Err(Refused::new(error, Some(&origin)));
     }
-    Ok(Overlay {
-        customer,
-        site,
-        token,
-        origin,
-    })
+    Ok((
+        Overlay {
+            customer,
+            site,
+            token,
+            origin,
+        },
+        value,
+    ))
 }
 
 /// The overlay's texts: (JSON key, catalogue key), in `feedback.ftl` and (the words it
@@ -472,6 +497,15 @@ fn check(body: NewItem, site: &FeedbackSite) -> Result<Checked, ApiError> {
     }
 }
 
+/// What a new item reads of the token's customer beside the token's checks: the count of
+/// the page the body names (when it names one), the last item number and the files it
+/// attaches. Each counts only once the request is let in and its fields are checked.
+struct BeforeItem {
+    page: Option<(SiteUrl, Result<u32, StoreError>)>,
+    last: Result<u32, StoreError>,
+    files: Result<Vec<FileRecord>, StoreError>,
+}
+
 /// `POST /feedback/overlay/items`: `201` with the item; `409` while the project takes no
 /// feedback.
 pub async fn create(
@@ -479,12 +513,45 @@ pub async fn create(
     headers: HeaderMap,
     JsonBody(body): JsonBody<NewItem>,
 ) -> Response {
-    let overlay = match authorize(&state, &headers).await {
+    let page = body
+        .page_url
+        .as_deref()
+        .map(str::trim)
+        .and_then(|raw| SiteUrl::parse(raw).ok());
+    let files: Vec<FileId> = body
+        .attachments
+        .iter()
+        .flatten()
+        .take(ATTACHMENTS_MAX)
+        .filter_map(|raw| raw.parse().ok())
+        .collect();
+    let (feedback, file_store) = (&state.feedback, &state.files);
+    let read = |t, c| async move {
+        let count = async {
+            match page {
+                Some(page) => {
+                    let count = feedback.feedback_page_count(t, c, &page).await;
+                    Some((page, count))
+                }
+                None => None,
+            }
+        };
+        let files = async {
+            if files.is_empty() {
+                Ok(Vec::new())
+            } else {
+                file_store.get_files(t, c, &files).await
+            }
+        };
+        let (page, last, files) = tokio::join!(count, feedback.last_feedback_number(t, c), files);
+        BeforeItem { page, last, files }
+    };
+    let (overlay, before) = match authorize_with(&state, &headers, read).await {
         Ok(o) => o,
         Err(refused) => return refused.into_response(),
     };
     let origin = overlay.origin.clone();
-    let answer = create_item(&state, &overlay, body)
+    let answer = create_item(&state, &overlay, body, before)
         .await
         .map(|(item, files)| {
             let mut response =
@@ -504,22 +571,20 @@ async fn create_item(
     state: &AppState,
     overlay: &Overlay,
     body: NewItem,
+    before: BeforeItem,
 ) -> Result<(FeedbackItem, Files), ApiError> {
     let customer = &overlay.customer;
     if !feedback_open(customer.status, overlay.site.after_online) {
         return Err(ApiError::FeedbackNotOpen(customer.language));
     }
     let checked = check(body, &overlay.site)?;
-    // Only the customer's own files, looked up under their key: another customer's id is not
+    // Only the customer's own files, read under their key: another customer's id is not
     // found, whoever's it is. Only a downloadable one, as the overlay offers them.
+    let mut found: Files = before.files?.into_iter().map(|f| (f.id, f)).collect();
     let mut files = Files::new();
     let mut errors = FieldErrors::default();
     for (n, id) in checked.attachments.iter().enumerate() {
-        match state
-            .files
-            .get_file(customer.tenant_id, customer.id, *id)
-            .await?
-        {
+        match found.remove(id) {
             None => errors.push(format!("attachments[{n}]"), "is not one of your files"),
             Some(file) if !file.state.is_downloadable() => errors.push(
                 format!("attachments[{n}]"),
@@ -532,59 +597,71 @@ async fn create_item(
     }
     errors.finish(|| ()).map_err(ApiError::Validation)?;
     let checked = &checked;
-    let item = retry_lost_races_as(move || async move {
-        let (t, c) = (customer.tenant_id, customer.id);
-        let (count, last) = tokio::try_join!(
-            state.feedback.feedback_page_count(t, c, &checked.page),
-            state.feedback.last_feedback_number(t, c)
-        )?;
-        if count >= ITEMS_PER_PAGE_MAX {
-            return Err(FeedbackError::field(
-                "pageUrl",
-                "has reached its 100 feedback items: reply to one of them instead",
-            ));
-        }
-        let number = last + 1;
-        let now = state.clock.now();
-        let author = customer_author(customer);
-        let item = FeedbackItem {
-            id: FeedbackItemId::new(),
-            tenant_id: t,
-            customer_id: c,
-            number,
-            page_url: checked.page.clone(),
-            selector: checked.selector.clone(),
-            snippet: checked.snippet.clone(),
-            position: checked.position,
-            viewport: checked.viewport,
-            browser: checked.browser.clone(),
-            comment: checked.comment.clone(),
-            attachments: checked.attachments.clone(),
-            state: FeedbackState::Open,
-            history: vec![HistoryEntry {
+    // The first try counts with what was read beside the token; one after a lost race reads
+    // afresh.
+    let mut read = match before.page {
+        Some((page, count)) if page == checked.page => Some((count, before.last)),
+        _ => None,
+    };
+    let item = retry_lost_races_as(move || {
+        let read = read.take();
+        async move {
+            let (t, c) = (customer.tenant_id, customer.id);
+            let (count, last) = match read {
+                Some((count, last)) => (count?, last?),
+                None => tokio::try_join!(
+                    state.feedback.feedback_page_count(t, c, &checked.page),
+                    state.feedback.last_feedback_number(t, c)
+                )?,
+            };
+            if count >= ITEMS_PER_PAGE_MAX {
+                return Err(FeedbackError::field(
+                    "pageUrl",
+                    "has reached its 100 feedback items: reply to one of them instead",
+                ));
+            }
+            let number = last + 1;
+            let now = state.clock.now();
+            let author = customer_author(customer);
+            let item = FeedbackItem {
+                id: FeedbackItemId::new(),
+                tenant_id: t,
+                customer_id: c,
+                number,
+                page_url: checked.page.clone(),
+                selector: checked.selector.clone(),
+                snippet: checked.snippet.clone(),
+                position: checked.position,
+                viewport: checked.viewport,
+                browser: checked.browser.clone(),
+                comment: checked.comment.clone(),
+                attachments: checked.attachments.clone(),
                 state: FeedbackState::Open,
-                by: author.clone(),
-                at: now,
-            }],
-            author,
-            reply_count: 0,
-            customer_unseen: false,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        };
-        let notice = FeedbackNotice::new(
-            &item,
-            NoticeTo::Agency,
-            NoticeKind::NewItem,
-            &item.comment,
-            now,
-        );
-        Ok(state
-            .feedback
-            .create_feedback_item(&item, ITEMS_PER_PAGE_MAX, &notice)
-            .await
-            .map(|()| item))
+                history: vec![HistoryEntry {
+                    state: FeedbackState::Open,
+                    by: author.clone(),
+                    at: now,
+                }],
+                author,
+                reply_count: 0,
+                customer_unseen: false,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            let notice = FeedbackNotice::new(
+                &item,
+                NoticeTo::Agency,
+                NoticeKind::NewItem,
+                &item.comment,
+                now,
+            );
+            Ok(state
+                .feedback
+                .create_feedback_item(&item, ITEMS_PER_PAGE_MAX, &notice)
+                .await
+                .map(|()| item))
+        }
     })
     .await?;
     tracing::info!(tenant = %item.tenant_id, customer = %item.customer_id, item = %item.id, "feedback item created");

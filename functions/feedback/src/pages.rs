@@ -73,35 +73,32 @@ struct Viewer {
     staff: bool,
 }
 
+/// The page's caller and customer by the same rules as every feedback route
+/// ([`Caller::customer`]), but for one: a customer whose own record is gone has lost their
+/// access, which the page says as it says an ended session.
 async fn viewer(
     state: &FeedbackState,
     who: &UserSession,
     named: Option<&str>,
 ) -> Result<Viewer, ApiError> {
-    let tenant = who.session.tenant_id;
-    let named = portal::http::customer_id_param(named.filter(|n| !n.is_empty()))?;
-    let (id, staff) = match (who.session.subject, named) {
-        (Subject::Customer(own), None) => (own, false),
-        (Subject::Customer(own), Some(id)) if id == own => (own, false),
-        (Subject::Customer(_), Some(_)) => return Err(ApiError::NotFound("customer")),
-        (Subject::Staff(_), Some(id)) => (id, true),
-        (Subject::Staff(_), None) => {
-            return Err(ApiError::invalid_parameter("customerId", NAME_THE_CUSTOMER));
-        }
-    };
-    let customer = state
-        .customers
-        .get_customer(tenant, id)
-        .await?
-        .ok_or(if staff {
-            ApiError::NotFound("customer")
-        } else {
-            ApiError::Unauthorized("Your portal access has been removed.")
+    let caller = Caller::of_session(who);
+    let named = named.filter(|n| !n.is_empty());
+    let customer = caller
+        .customer(&*state.customers, named, NAME_THE_CUSTOMER)
+        .await
+        .map_err(|e| match (e, caller) {
+            (ApiError::NotFound(_), Caller::Customer { customer, .. })
+                if portal::http::customer_id_param(named)
+                    .is_ok_and(|id| id.is_none_or(|id| id == customer)) =>
+            {
+                ApiError::Unauthorized("Your portal access has been removed.")
+            }
+            (e, _) => e,
         })?;
     Ok(Viewer {
-        tenant,
+        tenant: caller.tenant(),
         customer,
-        staff,
+        staff: caller.is_staff(),
     })
 }
 
@@ -456,7 +453,7 @@ pub(crate) async fn reply(
     let text = portal::domain::text::clean(text, COMMENT_MAX, true)
         .map_err(|e| ApiError::Validation(vec![FieldError::of("text", &e)]))?;
     let author = author(&caller, &state, &customer).await?;
-    add_reply(&state, &customer, id, author, &text).await?;
+    add_reply(&state, &customer, id, author, &text, None).await?;
     Ok(see_other(&back_to(form.back.as_deref(), "replied", id)))
 }
 

@@ -1431,3 +1431,78 @@ async fn an_attached_file_reads_back_by_name_and_shows_as_deleted_once_deleted()
     assert!(page.text.contains("gelöscht"), "{}", page.text);
     assert!(page.text.contains(&format!("{texts}&#x2f;download")));
 }
+
+/// The feedback page shows the session's own customer, or the one a staff user names: a
+/// customer naming another is not found, as one that does not exist is, and staff must name
+/// one of their agency's.
+#[tokio::test]
+async fn the_feedback_page_is_the_sessions_customers_or_the_one_staff_name() {
+    let portal = Portal::new().await;
+    let anna = portal
+        .customer("anna@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let ben = portal
+        .customer("ben@kunde.example", ProjectStatus::Feedback, DRAFT)
+        .await;
+    let (_, staff) = testkit::staff_session(
+        portal.store.as_ref(),
+        portal.tenant,
+        "jonas@agency.example",
+        portal::domain::Language::En,
+    )
+    .await;
+    let nobody = CustomerId::new();
+    for (who, session, query, status) in [
+        ("anna, nobody named", &anna.session, String::new(), 200),
+        (
+            "anna, herself",
+            &anna.session,
+            format!("?customerId={}", anna.id),
+            200,
+        ),
+        (
+            "anna, an empty name",
+            &anna.session,
+            "?customerId=".into(),
+            200,
+        ),
+        (
+            "anna, naming ben",
+            &anna.session,
+            format!("?customerId={}", ben.id),
+            404,
+        ),
+        (
+            "anna, a malformed id",
+            &anna.session,
+            "?customerId=ben".into(),
+            400,
+        ),
+        (
+            "staff, naming ben",
+            &staff,
+            format!("?customerId={}", ben.id),
+            200,
+        ),
+        ("staff, nobody named", &staff, String::new(), 400),
+        (
+            "staff, naming no customer",
+            &staff,
+            format!("?customerId={nobody}"),
+            404,
+        ),
+    ] {
+        let page = call(
+            &portal.router,
+            Method::GET,
+            &format!("/feedback{query}"),
+            None,
+            &[("cookie", &format!("portal_session={session}"))],
+        )
+        .await;
+        assert_eq!(page.status, status, "{who}: {}", page.text);
+        if status == 400 {
+            assert!(page.text.contains("customerId"), "{who}: {}", page.text);
+        }
+    }
+}

@@ -34,32 +34,19 @@ fn to_login() -> Response {
     Redirect::to("/login?next=%2Fentries").into_response()
 }
 
-/// The customer in this session (staff have the API); `None`: log in first.
-fn customer_of(who: &Result<UserSession, ApiError>) -> Result<Option<Caller>, ApiError> {
-    match who {
-        Ok(who) => match who.session.subject {
-            Subject::Customer(customer) => Ok(Some(Caller::Customer {
-                tenant: who.session.tenant_id,
-                customer,
-            })),
-            Subject::Staff(_) => Err(ApiError::StaffOnly),
-        },
-        Err(ApiError::Unauthorized(_)) => Ok(None),
-        Err(_) => Ok(None),
-    }
-}
-
 pub(crate) async fn show(
     State(state): State<FormsState>,
     who: Result<UserSession, ApiError>,
     QueryParam(query): QueryParam<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let Some(caller) = customer_of(&who)? else {
-        return Ok(to_login());
+    // Only a missing or ended session is a reason to log in; a session that could not be
+    // read (the table down) is the server's problem, answered as such.
+    let who = match who {
+        Err(ApiError::Unauthorized(_)) => return Ok(to_login()),
+        other => other?,
     };
-    let Ok(who) = who else {
-        return Ok(to_login());
-    };
+    // The customer in this session; staff have the API.
+    let caller = Caller::of_session(&who);
     let Caller::Customer { tenant, customer } = caller else {
         return Err(ApiError::StaffOnly);
     };

@@ -3,7 +3,14 @@
 
 mod support;
 
+use std::sync::Arc;
+
 use axum::http::{Method, StatusCode, header};
+use chrono::{DateTime, Utc};
+use portal::{
+    domain::{SessionRecord, TokenHash},
+    ports::{SessionStore, StoreError},
+};
 use serde_json::json;
 use support::{FORM, SITE, Site};
 
@@ -150,3 +157,65 @@ both_backends!(
     the_page_shows_the_customers_entries_in_their_language_and_its_buttons_work,
     without_a_session_the_page_asks_to_log_in_and_another_customers_entry_is_not_found,
 );
+
+/// A session store that can't be reached: every read fails.
+struct DownSessions;
+
+#[async_trait::async_trait]
+impl SessionStore for DownSessions {
+    async fn put_session(&self, _: &SessionRecord) -> Result<(), StoreError> {
+        Err(down())
+    }
+    async fn get_session(&self, _: &TokenHash) -> Result<Option<SessionRecord>, StoreError> {
+        Err(down())
+    }
+    async fn touch_session(&self, _: &TokenHash, _: DateTime<Utc>) -> Result<(), StoreError> {
+        Err(down())
+    }
+    async fn delete_session(&self, _: &TokenHash) -> Result<(), StoreError> {
+        Err(down())
+    }
+}
+
+fn down() -> StoreError {
+    StoreError::Unexpected(anyhow::anyhow!("the table can't be reached"))
+}
+
+/// Only a missing or expired session sends the customer to log in: when the session can't
+/// be read, logging in again would not help (and would lose where they were going), so the
+/// page answers a server error as every other page does.
+#[tokio::test]
+async fn a_session_that_cannot_be_read_is_a_server_error_not_a_login() {
+    let site = Site::new().await;
+    let token = site.portal.session_of(&site.customer).await;
+    let mut state = site.portal.state.clone();
+    state.sessions = Arc::new(DownSessions);
+    let router = forms::router(state);
+
+    let answer = testkit::oneshot(
+        &router,
+        Method::GET,
+        "/entries",
+        None,
+        &[("cookie", &format!("portal_session={token}"))],
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{:?} {}",
+        answer.headers.get(header::LOCATION),
+        answer.text
+    );
+    assert!(answer.headers.get(header::LOCATION).is_none());
+
+    let answer = testkit::oneshot(&router, Method::GET, "/entries", None, &[]).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    assert_eq!(
+        answer
+            .headers
+            .get(header::LOCATION)
+            .and_then(|l| l.to_str().ok()),
+        Some("/login?next=%2Fentries")
+    );
+}
