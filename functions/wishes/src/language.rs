@@ -34,8 +34,8 @@ pub async fn switch(
         // Staff choose their language on their account page.
         return Err(ApiError::NotFound("customer"));
     };
-    let changes = ValidCustomerChanges::language_only(form.language.clone())
-        .map_err(ApiError::Validation)?;
+    let changes =
+        ValidCustomerChanges::language_only(form.language.clone()).map_err(ApiError::Validation)?;
     let (state, changes) = (&state, &changes);
     let tenant = who.session.tenant_id;
     retry_lost_races(move || async move {

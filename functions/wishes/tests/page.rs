@@ -188,7 +188,10 @@ async fn a_language_switch_to_no_language_is_refused_at_its_field_and_changes_no
         assert_eq!(refused.json()["errors"][0]["field"], "language", "{form:?}");
     }
     let page = portal.get(&kim, "/wishes").await;
-    assert!(page.text.contains("<html lang=\"de\""), "still the agency's language");
+    assert!(
+        page.text.contains("<html lang=\"de\""),
+        "still the agency's language"
+    );
 }
 
 #[tokio::test]

@@ -108,8 +108,14 @@ mod tests {
     /// The CRC catalogue's check values: the CRC of the ASCII digits 1 to 9.
     #[test]
     fn checksums_match_the_published_check_values() {
-        assert_eq!(checksum(CrcAlgorithm::Crc32IsoHdlc, b"123456789"), 0xCBF4_3926);
-        assert_eq!(checksum(CrcAlgorithm::Crc32Iscsi, b"123456789"), 0xE306_9283);
+        assert_eq!(
+            checksum(CrcAlgorithm::Crc32IsoHdlc, b"123456789"),
+            0xCBF4_3926
+        );
+        assert_eq!(
+            checksum(CrcAlgorithm::Crc32Iscsi, b"123456789"),
+            0xE306_9283
+        );
         assert_eq!(
             checksum(CrcAlgorithm::Crc64Nvme, b"123456789"),
             0xAE8B_1486_0A79_9888
@@ -126,14 +132,22 @@ mod tests {
             for piece in data.chunks(997) {
                 digest.update(piece);
             }
-            assert_eq!(digest.finalize(), checksum(algorithm, &data), "{algorithm:?}");
+            assert_eq!(
+                digest.finalize(),
+                checksum(algorithm, &data),
+                "{algorithm:?}"
+            );
             assert_eq!(
                 digest.finalize(),
                 checksum(algorithm, &data),
                 "finalize leaves the digest as it was"
             );
             assert_eq!(digest.finalize_reset(), checksum(algorithm, &data));
-            assert_eq!(digest.finalize(), checksum(algorithm, b""), "{algorithm:?} reset");
+            assert_eq!(
+                digest.finalize(),
+                checksum(algorithm, b""),
+                "{algorithm:?} reset"
+            );
             assert_eq!(digest.algorithm(), algorithm);
         }
     }

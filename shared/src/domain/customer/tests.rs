@@ -249,14 +249,24 @@ fn unknown_fields_are_refused_by_the_parser() {
 
 #[test]
 fn a_language_alone_is_checked_as_in_a_full_change() {
-    for raw in [None, Some(""), Some("  "), Some("xx"), Some("de"), Some("sv")] {
+    for raw in [
+        None,
+        Some(""),
+        Some("  "),
+        Some("xx"),
+        Some("de"),
+        Some("sv"),
+    ] {
         let alone = ValidCustomerChanges::language_only(raw.map(str::to_owned));
         let full = changes(serde_json::json!({ "language": raw })).validate(None);
         match (alone, full) {
             (Ok(alone), Ok(full)) => assert_eq!(alone.language, full.language, "{raw:?}"),
             (Err(alone), Err(full)) => {
                 let language = |e: Vec<FieldError>| {
-                    named(e).into_iter().filter(|(f, _)| f == "language").collect::<Vec<_>>()
+                    named(e)
+                        .into_iter()
+                        .filter(|(f, _)| f == "language")
+                        .collect::<Vec<_>>()
                 };
                 let alone = language(alone);
                 assert!(!alone.is_empty(), "{raw:?}");
