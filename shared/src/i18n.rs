@@ -4,7 +4,7 @@
 
 use std::{borrow::Cow, collections::HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use fluent_templates::{LanguageIdentifier, Loader, fluent_bundle::FluentValue, langid};
 
 use crate::domain::Language;
@@ -94,23 +94,21 @@ pub fn t_args(language: Language, key: &str, args: &[(&'static str, Arg<'_>)]) -
     LOCALES.lookup_with_args(&langid(language), key, &args)
 }
 
-fn chrono_locale(language: Language) -> chrono::Locale {
-    match language {
-        Language::De => chrono::Locale::de_DE,
-        Language::En => chrono::Locale::en_GB,
-        Language::Fr => chrono::Locale::fr_FR,
-        Language::Es => chrono::Locale::es_ES,
-        Language::Nl => chrono::Locale::nl_NL,
-        Language::Sv => chrono::Locale::sv_SE,
-    }
-}
-
 /// A long date as people write it in `language` ("29. November 2026", "29 novembre 2026").
+/// The month's name is the catalogue's (`date-long`), not chrono's `format_localized`, whose
+/// tables of every locale glibc knows weighed on every function that sends an invitation.
 pub fn long_date(language: Language, at: DateTime<Utc>) -> String {
-    let format = t(language, "date-format");
-    at.date_naive()
-        .format_localized(&format, chrono_locale(language))
-        .to_string()
+    let date = at.date_naive();
+    let (day, year) = (date.day().to_string(), date.year().to_string());
+    t_args(
+        language,
+        "date-long",
+        &[
+            ("day", Arg::Text(&day)),
+            ("month", Arg::from(date.month())),
+            ("year", Arg::Text(&year)),
+        ],
+    )
 }
 
 /// A field error in `language`: the catalogue's `field-{code}` (`fields.ftl`) with its

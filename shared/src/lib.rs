@@ -23,6 +23,7 @@ pub mod staff;
 pub mod start;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 
 #[cfg(any(feature = "dynamodb", feature = "ses", feature = "sns", feature = "s3"))]
 pub mod aws;

@@ -18,7 +18,7 @@ async fn client_address(mut request: Request, next: Next) -> Response {
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = auth::Config::from_env()?;
     let state = auth::AuthState::connect(&config);
     let app = auth::router(state).layer(axum::middleware::from_fn(client_address));

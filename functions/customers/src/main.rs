@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = customers::Config::from_env()?;
     let state = customers::CustomersState::connect(&config);
     lambda_http::run(customers::router(state)).await

@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = feedback::Config::from_env()?;
     let state = feedback::FeedbackState::connect(&config);
     lambda_http::run(feedback::router(state)).await

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = feedback::Config::from_env()?;
     let state = feedback::FeedbackState::connect(&config);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {

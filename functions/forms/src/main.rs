@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = forms::Config::from_env()?;
     let state = forms::FormsState::connect(&config);
     let app = forms::lambda::app(state.clone());

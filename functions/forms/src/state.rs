@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use portal::ports::SystemClock;
+
 use portal::{
     AppState,
     aws::{
@@ -70,11 +72,22 @@ impl FormsState {
 
     /// [`Self::connect`] over `sdk`.
     pub fn on(config: &Config, sdk: &Sdk) -> Self {
-        Self::new(
-            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
-            Arc::new(portal::aws::SesMailer::lazy(sdk)),
-            Arc::new(Turnstile::new(&config.turnstile_url)),
-        )
+        // Each port straight from the store, not through `AppState`, which would link the
+        // store code of the ports this function never uses (issue 14).
+        let store = portal::aws::dynamodb_item_store_lazy(sdk, &config.table);
+        Self {
+            forms: store.clone(),
+            entries: store.clone(),
+            customers: store.clone(),
+            tenants: store.clone(),
+            rate_limits: store.clone(),
+            api_keys: store.clone(),
+            sessions: store.clone(),
+            accounts: store,
+            clock: Arc::new(SystemClock),
+            mailer: Arc::new(portal::aws::SesMailer::lazy(sdk)),
+            human_check: Arc::new(Turnstile::new(&config.turnstile_url)),
+        }
     }
 
     /// The ports this function uses out of `all`, with `mailer` and `human_check`.

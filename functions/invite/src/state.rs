@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use portal::ports::SystemClock;
+
 use portal::{
     AppState,
     aws::{
@@ -65,11 +67,23 @@ impl InviteState {
 
     /// [`Self::connect`] over `sdk`.
     pub fn on(config: &Config, sdk: &Sdk) -> Self {
-        Self::new(
-            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
-            Arc::new(portal::aws::SesMailer::lazy(sdk)),
-            Arc::new(portal::aws::SnsSmsSender::lazy(sdk)),
-        )
+        // Each port straight from the store, not through `AppState`, which would link the
+        // store code of the ports this function never uses (issue 14).
+        let store = portal::aws::dynamodb_item_store_lazy(sdk, &config.table);
+        Self {
+            tenants: store.clone(),
+            customers: store.clone(),
+            invitations: store.clone(),
+            templates: store.clone(),
+            staff: store.clone(),
+            idempotency: store.clone(),
+            api_keys: store.clone(),
+            accounts: store.clone(),
+            sessions: store,
+            clock: Arc::new(SystemClock),
+            mailer: Arc::new(portal::aws::SesMailer::lazy(sdk)),
+            sms: Arc::new(portal::aws::SnsSmsSender::lazy(sdk)),
+        }
     }
 
     /// The ports this function uses out of `all`, with `mailer` and `sms`.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    portal::telemetry::init();
     let config = upload_events::Config::from_env()?;
     let state = upload_events::EventsState::connect(&config);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use portal::ports::SystemClock;
+
 use portal::{
     AppState,
     aws::{
@@ -65,13 +67,18 @@ impl EventsState {
     pub fn on(config: &Config, sdk: &Sdk) -> Self {
         let objects = Arc::new(S3FileStore::lazy(sdk, config.bucket.clone()));
         let mailer = Arc::new(portal::aws::SesMailer::lazy(sdk));
-        let mut state = Self::new(
-            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
+        // Each port straight from the store, not through `AppState`, which would link the
+        // store code of the ports this function never uses (issue 14).
+        let store = portal::aws::dynamodb_item_store_lazy(sdk, &config.table);
+        Self {
+            files: store.clone(),
             objects,
+            tenants: store.clone(),
+            customers: store,
             mailer,
-        );
-        state.scanning = config.scanning;
-        state
+            clock: Arc::new(SystemClock),
+            scanning: config.scanning,
+        }
     }
 
     pub fn new(all: AppState, objects: Arc<dyn FileStore>, mailer: Arc<dyn Mailer>) -> Self {

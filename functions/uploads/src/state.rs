@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use portal::ports::SystemClock;
+
 use portal::{
     AppState,
     aws::{
@@ -66,10 +68,20 @@ impl UploadsState {
     /// [`Self::connect`] over `sdk`.
     pub fn on(config: &Config, sdk: &Sdk) -> Self {
         let objects = Arc::new(S3FileStore::lazy(sdk, config.bucket.clone()));
-        Self::new(
-            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
+        // Each port straight from the store, not through `AppState`, which would link the
+        // store code of the ports this function never uses (issue 14).
+        let store = portal::aws::dynamodb_item_store_lazy(sdk, &config.table);
+        Self {
+            files: store.clone(),
             objects,
-        )
+            customers: store.clone(),
+            tenants: store.clone(),
+            api_keys: store.clone(),
+            sessions: store.clone(),
+            accounts: store.clone(),
+            staff: store,
+            clock: Arc::new(SystemClock),
+        }
     }
 
     /// Every store from `all`, the bytes in `objects`.

@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use portal::{
-    domain::{CustomerChanges, LocalPath, Subject},
+    domain::{LocalPath, Subject, ValidCustomerChanges},
     http::{ApiError, FormBody, UserSession, retry_lost_races},
     ports::LinkVoids,
 };
@@ -34,10 +34,8 @@ pub async fn switch(
         // Staff choose their language on their account page.
         return Err(ApiError::NotFound("customer"));
     };
-    let changes = CustomerChanges {
-        language: Some(form.language.clone()),
-        ..CustomerChanges::default()
-    };
+    let changes =
+        ValidCustomerChanges::language_only(form.language.clone()).map_err(ApiError::Validation)?;
     let (state, changes) = (&state, &changes);
     let tenant = who.session.tenant_id;
     retry_lost_races(move || async move {
@@ -49,10 +47,7 @@ pub async fn switch(
                 .ok_or(ApiError::Unauthorized(
                     "Your portal access has been removed.",
                 ))?;
-        let valid = changes
-            .clone()
-            .validate(Some(&current))
-            .map_err(ApiError::Validation)?;
+        let valid = changes.clone();
         if valid.language == Some(current.language) {
             return Ok(Ok(()));
         }

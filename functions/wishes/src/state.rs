@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use portal::ports::SystemClock;
+
 use portal::{
     AppState,
     aws::{
@@ -68,10 +70,34 @@ impl WishesState {
 
     /// [`Self::connect`] over `sdk`.
     pub fn on(config: &Config, sdk: &Sdk) -> Self {
-        Self::new(
-            AppState::from_store(portal::aws::dynamodb_store_lazy(sdk, &config.table)),
-            Arc::new(portal::aws::SesMailer::lazy(sdk)),
-        )
+        // Each port straight from the store, not through `AppState`, which would link the
+        // store code of the ports this function never uses (issue 14).
+        let store = portal::aws::dynamodb_item_store_lazy(sdk, &config.table);
+        let clock: Arc<dyn portal::ports::Clock> = Arc::new(SystemClock);
+        Self {
+            customers: store.clone(),
+            status: store.clone(),
+            wishes: store.clone(),
+            files: store.clone(),
+            tenants: store.clone(),
+            api_keys: store.clone(),
+            accounts: store.clone(),
+            sessions: store.clone(),
+            clock: clock.clone(),
+            mailer: Arc::new(portal::aws::SesMailer::lazy(sdk)),
+            waiting: Waiting {
+                wishes: Some(Arc::new(crate::brief::BriefWaits(store.clone()))),
+                files: Some(Arc::new(FilesArea {
+                    files: store.clone(),
+                })),
+                form_entries: Some(Arc::new(FormsArea {
+                    forms: store.clone(),
+                    entries: store.clone(),
+                    clock,
+                })),
+                feedback: Some(Arc::new(FeedbackArea { feedback: store })),
+            },
+        }
     }
 
     /// The ports this function uses out of `all`, with `mailer`.

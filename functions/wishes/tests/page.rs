@@ -174,6 +174,27 @@ async fn the_page_renders_in_each_of_the_six_languages() {
 }
 
 #[tokio::test]
+async fn a_language_switch_to_no_language_is_refused_at_its_field_and_changes_nothing() {
+    let portal = Portal::new().await;
+    let kim = portal.customer("kim@bakery.example").await;
+    let csrf = portal.csrf(&kim).await;
+    for form in [
+        vec![("csrf", csrf.as_str()), ("language", "xx")],
+        vec![("csrf", csrf.as_str()), ("language", " ")],
+        vec![("csrf", csrf.as_str())],
+    ] {
+        let refused = portal.post(&kim, "/me/language", &form).await;
+        assert_eq!(refused.status, 422, "{form:?}: {}", refused.text);
+        assert_eq!(refused.json()["errors"][0]["field"], "language", "{form:?}");
+    }
+    let page = portal.get(&kim, "/wishes").await;
+    assert!(
+        page.text.contains("<html lang=\"de\""),
+        "still the agency's language"
+    );
+}
+
+#[tokio::test]
 async fn the_plain_form_saves_the_brief_and_submits_it() {
     let portal = Portal::new().await;
     let kim = portal.customer("kim@bakery.example").await;

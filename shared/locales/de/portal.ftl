@@ -7,8 +7,21 @@ email-username = Ihr Benutzername: { $email }
 email-expiry = Der Link zum Festlegen Ihres Passworts ist bis zum { $date } gültig. Danach können Sie bei { $agency } eine neue Einladung anfordern.
 email-footer = Sie erhalten diese E-Mail, weil { $agency } Sie zum Kundenportal eingeladen hat. Falls Sie diese E-Mail nicht erwartet haben, können Sie sie einfach ignorieren.
 email-opens-area = Nach der Anmeldung gelangen Sie direkt zu: { $area }
-# Long date format (chrono strftime syntax), e.g. "5. März 2025".
-date-format = %-d. %B %Y
+# A long date, e.g. "5. März 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $day }. { $month ->
+        [1] Januar
+        [2] Februar
+        [3] März
+        [4] April
+        [5] Mai
+        [6] Juni
+        [7] Juli
+        [8] August
+        [9] September
+        [10] Oktober
+        [11] November
+       *[12] Dezember
+    } { $year }
 area-start = Startseite
 area-customer-data = Meine Daten
 area-files = Dateien

@@ -7,8 +7,21 @@ email-username = Your username: { $email }
 email-expiry = The link to set your password is valid until { $date }. After that, please ask { $agency } for a new invitation.
 email-footer = You are receiving this email because { $agency } invited you to its customer portal. If you were not expecting it, you can safely ignore it.
 email-opens-area = After logging in, you will be taken straight to: { $area }
-# Long date format (chrono strftime syntax), e.g. "March 5, 2025".
-date-format = %B %-d, %Y
+# A long date, e.g. "March 5, 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+       *[12] December
+    } { $day }, { $year }
 area-start = Home
 area-customer-data = My details
 area-files = Files

@@ -7,8 +7,21 @@ email-username = Su nombre de usuario: { $email }
 email-expiry = El enlace para crear su contraseña es válido hasta el { $date }. Después de esa fecha, solicite una nueva invitación a { $agency }.
 email-footer = Ha recibido este correo porque { $agency } le ha invitado a su portal de clientes. Si no lo esperaba, puede ignorarlo sin problema.
 email-opens-area = Al iniciar sesión, accederá directamente a: { $area }
-# Long date format (chrono strftime syntax), e.g. "5 de marzo de 2025".
-date-format = %-d de %B de %Y
+# A long date, e.g. "5 de marzo de 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $day } de { $month ->
+        [1] enero
+        [2] febrero
+        [3] marzo
+        [4] abril
+        [5] mayo
+        [6] junio
+        [7] julio
+        [8] agosto
+        [9] septiembre
+        [10] octubre
+        [11] noviembre
+       *[12] diciembre
+    } de { $year }
 area-start = Inicio
 area-customer-data = Mis datos
 area-files = Archivos

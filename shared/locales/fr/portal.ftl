@@ -7,8 +7,21 @@ email-username = Votre identifiant : { $email }
 email-expiry = Le lien permettant de définir votre mot de passe est valable jusqu’au { $date }. Passé ce délai, demandez une nouvelle invitation à { $agency }.
 email-footer = Vous recevez cet e-mail car { $agency } vous a ouvert un accès à son portail client. Si vous ne l’attendiez pas, vous pouvez simplement l’ignorer.
 email-opens-area = Après la connexion, vous accéderez directement à la rubrique : { $area }
-# Long date format (chrono strftime syntax), e.g. "5 mars 2025".
-date-format = %-d %B %Y
+# A long date, e.g. "5 mars 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $day } { $month ->
+        [1] janvier
+        [2] février
+        [3] mars
+        [4] avril
+        [5] mai
+        [6] juin
+        [7] juillet
+        [8] août
+        [9] septembre
+        [10] octobre
+        [11] novembre
+       *[12] décembre
+    } { $year }
 area-start = Accueil
 area-customer-data = Mes informations
 area-files = Fichiers

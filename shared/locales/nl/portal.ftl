@@ -7,8 +7,21 @@ email-username = Uw gebruikersnaam: { $email }
 email-expiry = De link om uw wachtwoord in te stellen is geldig tot { $date }. Daarna kunt u { $agency } om een nieuwe uitnodiging vragen.
 email-footer = U ontvangt deze e-mail omdat { $agency } u heeft uitgenodigd voor het klantenportaal. Had u deze e-mail niet verwacht? Dan kunt u deze negeren.
 email-opens-area = Na het inloggen gaat u direct naar: { $area }
-# Long date format (chrono strftime syntax), e.g. "5 maart 2025".
-date-format = %-d %B %Y
+# A long date, e.g. "5 maart 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $day } { $month ->
+        [1] januari
+        [2] februari
+        [3] maart
+        [4] april
+        [5] mei
+        [6] juni
+        [7] juli
+        [8] augustus
+        [9] september
+        [10] oktober
+        [11] november
+       *[12] december
+    } { $year }
 area-start = Startpagina
 area-customer-data = Mijn gegevens
 area-files = Bestanden

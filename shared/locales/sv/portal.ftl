@@ -7,8 +7,21 @@ email-username = Ditt användarnamn: { $email }
 email-expiry = Länken för att skapa ditt lösenord gäller till den { $date }. Därefter kan du be { $agency } om en ny inbjudan.
 email-footer = Du får det här mejlet eftersom { $agency } har bjudit in dig till sin kundportal. Om du inte väntade dig mejlet kan du bortse från det.
 email-opens-area = När du har loggat in kommer du direkt till: { $area }
-# Long date format (chrono strftime syntax), e.g. "5 mars 2025".
-date-format = %-d %B %Y
+# A long date, e.g. "5 mars 2025": $day and $year in digits, $month 1 to 12.
+date-long = { $day } { $month ->
+        [1] januari
+        [2] februari
+        [3] mars
+        [4] april
+        [5] maj
+        [6] juni
+        [7] juli
+        [8] augusti
+        [9] september
+        [10] oktober
+        [11] november
+       *[12] december
+    } { $year }
 area-start = Startsida
 area-customer-data = Mina uppgifter
 area-files = Filer

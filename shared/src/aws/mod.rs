@@ -41,6 +41,14 @@ pub fn dynamodb_store(sdk: &aws_types::SdkConfig, table: &config::TableName) -> 
 /// the first request needs it (a function's cold start; see [`lazy`]).
 #[cfg(feature = "dynamodb")]
 pub fn dynamodb_store_lazy(sdk: &Sdk, table: &config::TableName) -> Arc<dyn Store> {
+    dynamodb_item_store_lazy(sdk, table)
+}
+
+/// [`dynamodb_store_lazy`] as the concrete store, from which a function's state takes the
+/// ports it uses and no others: a `dyn Store` (or an `AppState`) carries every port's methods,
+/// so each function linked the store code of every aggregate (issue 14: zips ≤ 4 MB).
+#[cfg(feature = "dynamodb")]
+pub fn dynamodb_item_store_lazy(sdk: &Sdk, table: &config::TableName) -> Arc<ItemStore> {
     let client = LazyClient::new(sdk, aws_sdk_dynamodb::Client::new);
     let items = dynamodb_items::DynamoDbItems::lazy(client, table.as_str());
     Arc::new(ItemStore::new(Arc::new(items)))

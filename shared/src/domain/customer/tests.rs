@@ -246,3 +246,46 @@ fn unknown_fields_are_refused_by_the_parser() {
             .contains("unknown field `colour`")
     );
 }
+
+#[test]
+fn a_language_alone_is_checked_as_in_a_full_change() {
+    for raw in [
+        None,
+        Some(""),
+        Some("  "),
+        Some("xx"),
+        Some("de"),
+        Some("sv"),
+    ] {
+        let alone = ValidCustomerChanges::language_only(raw.map(str::to_owned));
+        let full = changes(serde_json::json!({ "language": raw })).validate(None);
+        match (alone, full) {
+            (Ok(alone), Ok(full)) => assert_eq!(alone.language, full.language, "{raw:?}"),
+            (Err(alone), Err(full)) => {
+                let language = |e: Vec<FieldError>| {
+                    named(e)
+                        .into_iter()
+                        .filter(|(f, _)| f == "language")
+                        .collect::<Vec<_>>()
+                };
+                let alone = language(alone);
+                assert!(!alone.is_empty(), "{raw:?}");
+                assert_eq!(alone, language(full), "{raw:?}");
+            }
+            (Ok(_), Err(full)) => {
+                // The full change also lacks its required company name.
+                assert_eq!(fields(full), ["companyName"], "{raw:?}")
+            }
+            (Err(alone), Ok(_)) => panic!("{raw:?}: {alone:?}"),
+        }
+    }
+    let changed = ValidCustomerChanges::language_only(Some("fr".into())).unwrap();
+    assert_eq!(
+        changed,
+        ValidCustomerChanges {
+            language: Some(Language::Fr),
+            ..ValidCustomerChanges::default()
+        },
+        "nothing but the language changes"
+    );
+}

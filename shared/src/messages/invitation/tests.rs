@@ -83,6 +83,33 @@ fn dates_are_written_the_local_way() {
     assert_eq!(long_date(Language::En, at), "March 5, 2026");
     assert_eq!(long_date(Language::Fr, at), "5 mars 2026");
     assert_eq!(long_date(Language::Sv, at), "5 mars 2026");
+    assert_eq!(long_date(Language::Es, at), "5 de marzo de 2026");
+    assert_eq!(long_date(Language::Nl, at), "5 maart 2026");
+    let new_year = chrono::DateTime::parse_from_rfc3339("2027-12-31T23:59:59Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(long_date(Language::De, new_year), "31. Dezember 2027");
+    assert_eq!(long_date(Language::En, new_year), "December 31, 2027");
+}
+
+#[test]
+fn every_month_has_its_own_name_in_every_language() {
+    for language in Language::ALL {
+        let names: std::collections::BTreeSet<String> = (1..=12)
+            .map(|month| {
+                let at = chrono::NaiveDate::from_ymd_opt(2026, month, 1)
+                    .unwrap()
+                    .and_hms_opt(12, 0, 0)
+                    .unwrap()
+                    .and_utc();
+                let date = long_date(language, at);
+                assert!(date.contains("2026") && date.contains('1'), "{date}");
+                assert!(!date.contains(['{', '}', '$']), "{date}");
+                date
+            })
+            .collect();
+        assert_eq!(names.len(), 12, "{language:?}: {names:?}");
+    }
 }
 
 #[test]
