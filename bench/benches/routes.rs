@@ -16,7 +16,13 @@ use axum::{
     http::{Request, StatusCode},
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-use portal::{domain::NewTenant, domain::password::Password, http::ClientAddress};
+use portal::{
+    domain::{
+        CustomerId, FileId, FileRecord, FileState, NewTenant, ObjectKey, TenantId, Uploader,
+        password::Password,
+    },
+    http::ClientAddress,
+};
 use portal_infra::backend::Services;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -26,6 +32,7 @@ const PASSWORD: &str = "Kuchen-und-Brot-2026!";
 
 struct Portal {
     app: Router,
+    services: Services,
     key: String,
     customer: String,
     email: String,
@@ -129,6 +136,7 @@ async fn portal() -> Portal {
     );
     Portal {
         app,
+        services,
         key: agency.key,
         customer: customer["id"].as_str().expect("an id").to_owned(),
         email,
@@ -193,6 +201,57 @@ async fn set_password(p: &Portal, token: &str) -> String {
         .as_str()
         .expect("a session")
         .to_owned()
+}
+
+/// S3's ObjectCreated event as AWS delivers it (upload-events' fixture), for `key`.
+const S3_EVENT: &str =
+    include_str!("../../functions/upload-events/tests/fixtures/s3-object-created.json");
+
+/// A PDF's first bytes: what the handler's check of the content looks for.
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
+
+/// A new pending file with its bytes in the embedded S3 twin; answers S3's event for it.
+async fn uploaded(p: &Portal) -> Value {
+    let (tenant, customer, id) = (TenantId::new(), CustomerId::new(), FileId::new());
+    let name = "Angebot März.pdf";
+    let key = ObjectKey::for_upload(tenant, customer, &id.to_string(), name).expect("a key");
+    let file = FileRecord {
+        id,
+        tenant_id: tenant,
+        customer_id: customer,
+        key: key.clone(),
+        name: name.into(),
+        folder: String::new(),
+        content_type: "application/pdf".into(),
+        declared_size: PDF.len() as u64,
+        size: None,
+        etag: None,
+        state: FileState::Pending,
+        uploaded_by: Uploader::Customer,
+        created_at: chrono::Utc::now(),
+        uploaded_at: None,
+        reason: None,
+        version: 1,
+        multipart: None,
+    };
+    p.services
+        .store
+        .create_file(&file, 1 << 30)
+        .await
+        .expect("the file is recorded");
+    p.services
+        .local_files
+        .as_ref()
+        .expect("the embedded S3 twin")
+        .write(&key, "application/pdf", PDF.to_vec())
+        .await
+        .expect("the object is stored");
+    // S3 writes keys into events form-encoded, slashes kept.
+    let encoded =
+        percent_encoding::utf8_percent_encode(key.as_str(), percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2F", "/");
+    serde_json::from_str(&S3_EVENT.replace("__KEY__", &encoded)).expect("the event's JSON")
 }
 
 fn routes(c: &mut Criterion) {
@@ -382,6 +441,39 @@ fn routes(c: &mut Criterion) {
                 "intake: {}",
                 response.status()
             );
+        })
+    });
+    // An upload's S3 event: each time a new pending file (recorded, and its bytes in the
+    // embedded S3 twin, untimed), then the upload-events handler given S3's ObjectCreated
+    // event for it, timed alone: it reads the record and the object, checks the bytes and
+    // records the file as available with its notice.
+    let events = upload_events::EventsState::new(
+        p.services.app_state(),
+        p.services
+            .local_files
+            .clone()
+            .expect("the embedded S3 twin"),
+        p.services.mailer.clone(),
+    );
+    group.bench_function("handle an upload event", |b| {
+        b.to_async(&rt).iter_custom(|iters| {
+            let (p, events) = (&p, &events);
+            async move {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let payload = uploaded(p).await;
+                    let start = Instant::now();
+                    let handled = upload_events::dispatch(events, payload)
+                        .await
+                        .expect("the event is handled");
+                    spent += start.elapsed();
+                    assert!(
+                        matches!(&handled, upload_events::Handled::Uploads(o) if matches!(o.as_slice(), [upload_events::Outcome::Available(_)])),
+                        "{handled:?}"
+                    );
+                }
+                spent
+            }
         })
     });
     group.bench_function("list customers", |b| {

@@ -104,8 +104,14 @@ impl Portal {
         };
         let record = TokenRecord::for_invitation(&invitation)
             .sent_to(customer.login_email.as_ref().expect("a login email"));
+        let open = self
+            .store
+            .open_invitations(customer.tenant_id, customer.id)
+            .await
+            .unwrap();
+        let superseded = Invitation::superseded_event(invitation.id, Actor::System, now);
         self.store
-            .issue_invitation(&customer, &invitation, &record, &[])
+            .issue_invitation(&customer, &invitation, &record, &open, &superseded)
             .await
             .unwrap();
         (customer.id, token, invitation)

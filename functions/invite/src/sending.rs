@@ -63,6 +63,19 @@ fn created(location: &str, body: serde_json::Value) -> Response {
     response
 }
 
+/// The customer `id` under the key's agency, or 404 (another agency's customer is not found).
+async fn customer_or_404(
+    state: &InviteState,
+    auth: StaffAuth,
+    id: CustomerId,
+) -> Result<Customer, ApiError> {
+    state
+        .customers
+        .get_customer(auth.tenant_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("customer"))
+}
+
 /// The customer, the agency and what issuing reads besides ([`invitations::gather`]), all at
 /// once: one round trip.
 async fn read_for_issuing(
@@ -73,13 +86,7 @@ async fn read_for_issuing(
 ) -> Result<(Customer, Tenant, Gathered), ApiError> {
     let id = customer_id(raw_customer)?;
     tokio::try_join!(
-        async {
-            state
-                .customers
-                .get_customer(auth.tenant_id, id)
-                .await?
-                .ok_or(ApiError::NotFound("customer"))
-        },
+        customer_or_404(state, auth, id),
         auth.tenant(state),
         async { Ok(invitations::gather(&state.issuing(), auth.tenant_id, id, messages).await?) },
     )
@@ -169,21 +176,12 @@ pub async fn list(
     let id = customer_id(&raw_customer)?;
     // The customer's invitations are read alongside the customer; they are shown only if the
     // customer is there (an id of another agency's customer finds none under this tenant).
-    let (customer, invitations) = tokio::try_join!(
-        async {
-            state
-                .customers
-                .get_customer(auth.tenant_id, id)
-                .await?
-                .ok_or(ApiError::NotFound("customer"))
-        },
-        async {
-            Ok(state
-                .invitations
-                .list_invitations(auth.tenant_id, id)
-                .await?)
-        },
-    )?;
+    let (customer, invitations) = tokio::try_join!(customer_or_404(&state, auth, id), async {
+        Ok(state
+            .invitations
+            .list_invitations(auth.tenant_id, id)
+            .await?)
+    },)?;
     let now = state.clock.now();
     let items: Vec<_> = invitations
         .iter()

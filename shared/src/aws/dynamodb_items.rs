@@ -136,6 +136,14 @@ impl Placeholders {
             let name = self.name(a);
             set.push(format!("{name} = if_not_exists({name}, {})", self.json(v)?));
         }
+        for (a, v) in &update.append {
+            let name = self.name(a);
+            let empty = self.json(&Value::Array(Vec::new()))?;
+            let one = self.json(&Value::Array(vec![v.clone()]))?;
+            set.push(format!(
+                "{name} = list_append(if_not_exists({name}, {empty}), {one})"
+            ));
+        }
         let add: Vec<_> = update
             .add
             .iter()

@@ -8,14 +8,24 @@ use crate::domain::{Actor, EventKind, Invitation, InvitationEvent, InvitationId,
 impl Invitation {
     /// Replaced by invitation `by_newer`: its link stops working.
     pub fn supersede(&self, by_newer: InvitationId, by: Actor, now: DateTime<Utc>) -> Invitation {
-        let event = InvitationEvent {
+        let event = Self::superseded_event(by_newer, by, now);
+        self.with_event(event, InvitationState::Revoked)
+    }
+
+    /// What the history of an invitation replaced by invitation `by_newer` records (the store
+    /// writes it into the open ones without reading them).
+    pub fn superseded_event(
+        by_newer: InvitationId,
+        by: Actor,
+        now: DateTime<Utc>,
+    ) -> InvitationEvent {
+        InvitationEvent {
             at: now,
             event: EventKind::Superseded,
             channel: None,
             detail: Some(format!("replaced by invitation {by_newer}")),
             by,
-        };
-        self.with_event(event, InvitationState::Revoked)
+        }
     }
 
     /// Revoked by staff; refused with the state shown when the link already can't be used

@@ -13,7 +13,8 @@ use crate::{
     http::retry::retry_lost_races_as,
     messages::{EmailTemplate, InvitationVars, SmsTemplate, TemplateError},
     ports::{
-        Clock, InvitationStore, Mailer, SmsSender, StoreError, TemplateOverride, TemplateStore,
+        Clock, InvitationStore, Mailer, OpenInvitations, SmsSender, StoreError, TemplateOverride,
+        TemplateStore,
     },
 };
 
@@ -50,13 +51,13 @@ pub struct Copied {
 }
 
 /// What issuing an invitation reads besides the customer and the agency: the agency's own
-/// templates (when a message is to be rendered) and the customer's invitations (to supersede
-/// the open ones). [`gather`] reads them at once, so a handler can read them alongside the
+/// templates (when a message is to be rendered) and the customer's open invitations (to
+/// supersede them). [`gather`] reads them at once, so a handler can read them alongside the
 /// customer and the agency: one round trip for all.
 #[derive(Debug, Default)]
 pub struct Gathered {
     overrides: Vec<TemplateOverride>,
-    invitations: Vec<Invitation>,
+    open: OpenInvitations,
 }
 
 /// Reads what [`send`] and [`copy_link`] need besides the customer and the agency, all at
@@ -74,25 +75,22 @@ pub async fn gather(
             Ok(Vec::new())
         }
     };
-    let (overrides, invitations) = tokio::try_join!(
+    let (overrides, open) = tokio::try_join!(
         overrides,
-        ports.invitations.list_invitations(tenant, customer)
+        ports.invitations.open_invitations(tenant, customer)
     )?;
-    Ok(Gathered {
-        overrides,
-        invitations,
-    })
+    Ok(Gathered { overrides, open })
 }
 
-/// [`gather`] for a customer created in this very request: no invitation of theirs can exist
-/// yet, so only the agency's templates are read.
+/// [`gather`] for a customer created in this very request: none of their invitations is open
+/// yet, as their store says from the start, so only the agency's templates are read.
 pub async fn gather_for_new_customer(
     ports: &Issuing<'_>,
     tenant: TenantId,
 ) -> Result<Gathered, StoreError> {
     Ok(Gathered {
         overrides: ports.templates.list_templates(tenant).await?,
-        invitations: Vec::new(),
+        open: OpenInvitations::of_new_customer(),
     })
 }
 
@@ -311,49 +309,79 @@ fn prepare(
 }
 
 /// Stores the new invitation and supersedes every earlier one that could still be used,
-/// first among the `known` invitations (read alongside the customer). A concurrent send that
-/// voided or added one in between makes it look again: nothing has been sent yet, so trying
-/// again is safe.
+/// first among the `known` open ones (read alongside the customer). A concurrent send (or
+/// anything else opening or closing one) in between makes it look again: nothing has been
+/// sent yet, so trying again is safe.
 async fn issue(
     invitations: &dyn InvitationStore,
     by: Actor,
     customer: &Customer,
     prepared: &Prepared,
-    known: Vec<Invitation>,
+    known: OpenInvitations,
     now: DateTime<Utc>,
 ) -> Result<(), InviteError> {
-    let newer = prepared.invitation.id;
+    let superseded = Invitation::superseded_event(prepared.invitation.id, by, now);
     let mut known = Some(known);
     retry_lost_races_as(|| {
         let known = known.take();
+        let superseded = &superseded;
         async move {
-            let current = match known {
+            let mut open = match known {
                 Some(known) => known,
                 None => {
                     invitations
-                        .list_invitations(customer.tenant_id, customer.id)
+                        .open_invitations(customer.tenant_id, customer.id)
                         .await?
                 }
             };
-            let superseded: Vec<(Invitation, Invitation)> = current
-                .into_iter()
-                .filter(|i| i.state_at(now).is_open())
-                .map(|current| {
-                    let next = current.supersede(newer, by, now);
-                    (current, next)
-                })
-                .collect();
+            // Past its expiry a link is closed already: it is left as it is.
+            open.invitations.retain(|i| now < i.expires_at);
             Ok(invitations
                 .issue_invitation(
                     customer,
                     &prepared.invitation,
                     &prepared.token_record,
-                    &superseded,
+                    &open,
+                    superseded,
                 )
                 .await)
         }
     })
     .await
+}
+
+/// Renders what will go out and stores the new invitation over the customer's open ones:
+/// what [`send`] and [`copy_link`] share.
+#[allow(clippy::too_many_arguments)] // the reads of `gathered` went out with the caller's
+async fn prepare_and_issue(
+    ports: &Issuing<'_>,
+    tenant: &Tenant,
+    customer: &Customer,
+    by: Actor,
+    request: ValidSend,
+    now: DateTime<Utc>,
+    speak: Language,
+    gathered: Gathered,
+) -> Result<Prepared, InviteError> {
+    let prepared = prepare(
+        &gathered.overrides,
+        tenant,
+        customer,
+        by,
+        request,
+        now,
+        speak,
+    )?;
+    issue(
+        ports.invitations,
+        by,
+        customer,
+        &prepared,
+        gathered.open,
+        now,
+    )
+    .await?;
+    Ok(prepared)
 }
 
 /// Invites `customer` on the channels asked for, superseding their earlier invitations, and
@@ -373,24 +401,8 @@ pub async fn send(
     check_invitable(customer, &request.channels)?;
     request.recipient = recipient_on_record(customer, request.recipient.take())?;
     let now = ports.clock.now();
-    let prepared = prepare(
-        &gathered.overrides,
-        tenant,
-        customer,
-        by,
-        request,
-        now,
-        speak,
-    )?;
-    issue(
-        ports.invitations,
-        by,
-        customer,
-        &prepared,
-        gathered.invitations,
-        now,
-    )
-    .await?;
+    let prepared =
+        prepare_and_issue(ports, tenant, customer, by, request, now, speak, gathered).await?;
     deliver(ports, delivery, by, prepared).await
 }
 
@@ -493,24 +505,8 @@ pub async fn copy_link(
         note: None,
         recipient: None,
     };
-    let prepared = prepare(
-        &gathered.overrides,
-        tenant,
-        customer,
-        by,
-        request,
-        now,
-        speak,
-    )?;
-    issue(
-        ports.invitations,
-        by,
-        customer,
-        &prepared,
-        gathered.invitations,
-        now,
-    )
-    .await?;
+    let prepared =
+        prepare_and_issue(ports, tenant, customer, by, request, now, speak, gathered).await?;
     Ok(Copied {
         invitation: prepared.invitation,
         invitation_link: prepared.invitation_link,

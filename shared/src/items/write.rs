@@ -128,6 +128,7 @@ pub fn check_transaction(writes: &[Write]) -> Result<Vec<Key>, TableError> {
 /// | `set` | `SET #a = :v` |
 /// | `set_if_absent` | `SET #a = if_not_exists(#a, :v)` (a null attribute counts as present) |
 /// | `add` | `ADD #a :n`: adds to a number, starting from 0 when missing (counters, versions) |
+/// | `append` | `SET #a = list_append(if_not_exists(#a, :empty), :v)`: one value at the end of a list (a history) |
 /// | `remove` | `REMOVE #a` |
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
@@ -135,6 +136,7 @@ pub struct Update {
     pub set: Vec<(String, Value)>,
     pub set_if_absent: Vec<(String, Value)>,
     pub add: Vec<(String, i64)>,
+    pub append: Vec<(String, Value)>,
     pub remove: Vec<String>,
     pub condition: Option<Condition>,
 }
@@ -146,6 +148,7 @@ impl Update {
             set: Vec::new(),
             set_if_absent: Vec::new(),
             add: Vec::new(),
+            append: Vec::new(),
             remove: Vec::new(),
             condition: None,
         }
@@ -166,6 +169,12 @@ impl Update {
         self
     }
 
+    /// Adds `value` at the end of the list `attribute` (a new list when missing).
+    pub fn append(mut self, attribute: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.append.push((attribute.into(), value.into()));
+        self
+    }
+
     pub fn remove(mut self, attribute: impl Into<String>) -> Self {
         self.remove.push(attribute.into());
         self
@@ -180,8 +189,10 @@ impl Update {
         let set = self.set.iter().map(|(a, _)| a.as_str());
         let set_if_absent = self.set_if_absent.iter().map(|(a, _)| a.as_str());
         let add = self.add.iter().map(|(a, _)| a.as_str());
+        let append = self.append.iter().map(|(a, _)| a.as_str());
         set.chain(set_if_absent)
             .chain(add)
+            .chain(append)
             .chain(self.remove.iter().map(String::as_str))
     }
 
@@ -241,6 +252,19 @@ impl Update {
                 }
             };
             item.insert(attribute.clone(), sum);
+        }
+        for (attribute, value) in &self.append {
+            match item
+                .entry(attribute.clone())
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
+                Value::Array(list) => list.push(value.clone()),
+                _ => {
+                    return Err(
+                        anyhow::anyhow!("list_append needs {attribute} to be a list").into(),
+                    );
+                }
+            }
         }
         for attribute in &self.remove {
             item.remove(attribute);

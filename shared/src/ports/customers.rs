@@ -8,7 +8,8 @@ use crate::domain::{Account, Customer, CustomerId, Invitation, TenantId, VoidRea
 
 #[async_trait]
 pub trait CustomerStore: Send + Sync {
-    /// Stores a new customer and claims its login email in one atomic step.
+    /// Stores a new customer and claims its login email in one atomic step, with the marker of
+    /// its open invitations: none, as [`super::OpenInvitations::of_new_customer`] says.
     async fn create_customer(&self, customer: &Customer) -> Result<(), StoreError>;
     async fn get_customer(
         &self,

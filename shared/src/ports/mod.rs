@@ -34,7 +34,7 @@ pub use files::{FileStore, MAX_PARTS, MIN_PART_SIZE, PresignedPost, SignedReques
 pub use form_entries::{EntryFilter, FormEntryStore};
 pub use forms::{FormCount, FormStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
-pub use invitations::InvitationStore;
+pub use invitations::{InvitationStore, OpenInvitation, OpenInvitations};
 pub use rate_limits::RateLimitStore;
 pub use sessions::SessionStore;
 pub use staff::StaffStore;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     ItemStore, claim_field, claim_item,
-    invitations::{invitation_replace, token_key, token_new},
+    invitations::{closes, invitation_replace, open_marker_close, token_key, token_new},
     sessions::session_new,
     subject_sk, tenant_pk, timestamp, ttl, unexpected,
 };
@@ -117,6 +117,9 @@ impl AccountStore for ItemStore {
         }
         if let Some((current, next)) = r.invitation {
             writes.push(invitation_replace(current, next)?);
+            if closes(current, next) {
+                writes.extend(open_marker_close([current]));
+            }
         }
         let field = if r.activates {
             "activatedAt"

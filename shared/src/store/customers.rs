@@ -9,7 +9,7 @@ use super::{
     ItemStore,
     accounts::{LAST_LOGIN_AT, account_item, account_key, claim_login, release_login},
     customer_sk,
-    invitations::{invitation_replace, token_void},
+    invitations::{invitation_replace, open_marker_close, open_marker_new, token_void},
     tenant_pk,
 };
 use crate::{
@@ -57,6 +57,8 @@ impl CustomerStore for ItemStore {
                 email,
             ));
         }
+        // After the login claim, whose index the transaction's failure is read by.
+        writes.push(open_marker_new(customer.tenant_id, customer.id));
         match self
             .transact(writes, Some(1), "Failed to store the customer")
             .await
@@ -175,6 +177,9 @@ fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
             writes.push(invitation_replace(current, next)?);
             writes.push(token_void(current, reason, at)?);
         }
+        writes.extend(open_marker_close(
+            voids.invitations.iter().map(|(current, _)| current),
+        ));
     }
     if let Some((current, next)) = voids.account {
         writes.push(

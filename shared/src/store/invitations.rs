@@ -1,18 +1,32 @@
 //! A customer's invitations (`TENANT#{t}#CUSTOMER#{c}` / `INVITATION#{i}`) and the link tokens
 //! (`TOKEN#{sha256}`) of invitations, resets and staff invitations. A token stays stored, used
 //! or voided, until TTL removes it after its expiry, so a link page can say what became of it.
+//!
+//! Beside them, one small marker per customer (`TENANT#{t}#CUSTOMER#{c}` / `INVOPEN`) names
+//! the open invitations (an attribute `open#{i}` each, with its token hash and times) and has
+//! a version. Every write that opens or closes an invitation changes it in the same
+//! transaction, and an issue is conditioned on its version: a send reads this one item, not
+//! every invitation with its history, and two sends that read the same can't both add one.
+//! Customers from before the marker have none (or, once an invitation of theirs was closed,
+//! one without `complete`): their invitations are listed instead, once, and the send that
+//! follows writes the complete marker. Expiry writes nothing; a past-expiry entry is left
+//! until the next send drops it.
 
+use anyhow::Context;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{ItemStore, customer_sk, tenant_pk, ttl};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{ItemStore, customer_sk, tenant_pk, ttl, unexpected};
 use crate::{
     domain::{
-        Customer, CustomerId, Invitation, InvitationId, TenantId, TokenHash, TokenRecord,
-        VoidReason,
+        Customer, CustomerId, Invitation, InvitationEvent, InvitationId, InvitationState, Subject,
+        TenantId, TokenHash, TokenPurpose, TokenRecord, VoidReason,
     },
-    items::{self, Condition, Item, Key, Keys, Query, Write},
-    ports::{InvitationStore, StoreError},
+    items::{self, Condition, Item, Key, Keys, Query, Update, Write},
+    ports::{InvitationStore, OpenInvitation, OpenInvitations, StoreError},
 };
 
 fn invitations_pk(t: TenantId, c: CustomerId) -> String {
@@ -21,6 +35,146 @@ fn invitations_pk(t: TenantId, c: CustomerId) -> String {
 
 fn invitation_key(t: TenantId, c: CustomerId, id: InvitationId) -> Key {
     Key::new(invitations_pk(t, c), format!("INVITATION#{id}"))
+}
+
+fn open_key(t: TenantId, c: CustomerId) -> Key {
+    Key::new(invitations_pk(t, c), "INVOPEN")
+}
+
+/// The attribute of the marker that names invitation `id` open.
+fn open_attribute(id: InvitationId) -> String {
+    format!("open#{id}")
+}
+
+const COMPLETE: &str = "complete";
+const VERSION: &str = "version";
+
+/// What the marker keeps of an open invitation.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenEntry {
+    token_hash: TokenHash,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// The marker read: its open invitations when it is complete, and its version.
+fn read_marker(item: &Item) -> anyhow::Result<(Option<Vec<OpenInvitation>>, Option<u64>)> {
+    let version = item.get(VERSION).and_then(Value::as_u64);
+    if item.get(COMPLETE) != Some(&Value::Bool(true)) {
+        return Ok((None, version));
+    }
+    let mut open = Vec::new();
+    for (name, value) in item {
+        let Some(id) = name.strip_prefix("open#") else {
+            continue;
+        };
+        let entry: OpenEntry = serde_json::from_value(value.clone())?;
+        open.push(OpenInvitation {
+            id: id.parse()?,
+            token_hash: entry.token_hash,
+            created_at: entry.created_at,
+            expires_at: entry.expires_at,
+        });
+    }
+    Ok((Some(open), version))
+}
+
+/// The complete marker naming `invitation` alone open, written over the one `read` (or where
+/// none was).
+fn open_marker_issue(invitation: &Invitation, read: Option<u64>) -> anyhow::Result<Write> {
+    let key = open_key(invitation.tenant_id, invitation.customer_id);
+    let entry = OpenEntry {
+        token_hash: invitation.token_hash.clone(),
+        created_at: invitation.created_at,
+        expires_at: invitation.expires_at,
+    };
+    let mut item = Item::new();
+    item.insert(items::PK.into(), key.pk.into());
+    item.insert(items::SK.into(), key.sk.into());
+    item.insert(COMPLETE.into(), Value::Bool(true));
+    item.insert(VERSION.into(), read.unwrap_or(0).saturating_add(1).into());
+    item.insert(open_attribute(invitation.id), serde_json::to_value(entry)?);
+    let write = Write::put(item);
+    Ok(match read {
+        Some(version) => write.when(Condition::equals(VERSION, version)),
+        None => write.when(Condition::NotExists),
+    })
+}
+
+/// The empty complete marker of a new customer ([`OpenInvitations::of_new_customer`]). No
+/// condition: the customer's own put is conditioned, and a failure here would be read as
+/// the login claim's.
+pub(super) fn open_marker_new(t: TenantId, c: CustomerId) -> Write {
+    let key = open_key(t, c);
+    let mut item = Item::new();
+    item.insert(items::PK.into(), key.pk.into());
+    item.insert(items::SK.into(), key.sk.into());
+    item.insert(COMPLETE.into(), Value::Bool(true));
+    let version = OpenInvitations::of_new_customer().version.unwrap_or(1);
+    item.insert(VERSION.into(), version.into());
+    Write::put(item)
+}
+
+/// The marker change for `closed` invitations of one customer (accepted, revoked, voided):
+/// no longer named open, one version on. Where no marker is, this leaves one without
+/// `complete`, which still sends the next issue to the list of invitations.
+pub(super) fn open_marker_close<'a>(
+    closed: impl IntoIterator<Item = &'a Invitation>,
+) -> Option<Write> {
+    let mut closed = closed.into_iter().peekable();
+    let first = closed.peek()?;
+    let mut update = Update::new(open_key(first.tenant_id, first.customer_id)).add(VERSION, 1);
+    for invitation in closed {
+        update = update.remove(open_attribute(invitation.id));
+    }
+    Some(update.into())
+}
+
+/// Whether replacing `current` by `next` closes an open invitation.
+pub(super) fn closes(current: &Invitation, next: &Invitation) -> bool {
+    current.state.is_open() && !next.state.is_open()
+}
+
+/// Supersedes an open invitation without reading it: `event` at the end of its history,
+/// revoked, one version on. The marker's version guards that it is still open.
+fn invitation_supersede(
+    t: TenantId,
+    c: CustomerId,
+    id: InvitationId,
+    event: &InvitationEvent,
+) -> anyhow::Result<Write> {
+    Ok(Update::new(invitation_key(t, c, id))
+        .set("state", serde_json::to_value(InvitationState::Revoked)?)
+        .append("history", serde_json::to_value(event)?)
+        .add(VERSION, 1)
+        .when(Condition::Exists)
+        .into())
+}
+
+/// The voided token of an open invitation named by the marker, as
+/// [`TokenRecord::for_invitation`] would have it.
+fn open_token_void(
+    t: TenantId,
+    c: CustomerId,
+    open: &OpenInvitation,
+    at: DateTime<Utc>,
+) -> anyhow::Result<Write> {
+    let record = TokenRecord {
+        hash: open.token_hash.clone(),
+        purpose: TokenPurpose::Invitation,
+        tenant_id: t,
+        subject: Subject::Customer(c),
+        invitation_id: Some(open.id),
+        sent_to: None,
+        account_epoch: None,
+        created_at: open.created_at,
+        expires_at: open.expires_at,
+        voided: None,
+        used_at: None,
+    }
+    .voided(at, VoidReason::Superseded);
+    Ok(Write::put(token_item(&record)?))
 }
 
 pub(crate) fn invitation_item(i: &Invitation) -> anyhow::Result<Item> {
@@ -65,24 +219,57 @@ impl InvitationStore for ItemStore {
         customer: &Customer,
         invitation: &Invitation,
         token: &TokenRecord,
-        superseded: &[(Invitation, Invitation)],
+        open: &OpenInvitations,
+        superseded: &InvitationEvent,
     ) -> Result<(), StoreError> {
-        let customer_key = Key::new(tenant_pk(customer.tenant_id), customer_sk(customer.id));
+        let (t, c) = (customer.tenant_id, customer.id);
+        let customer_key = Key::new(tenant_pk(t), customer_sk(c));
         let mut writes = vec![
             Write::check(customer_key, Condition::equals("version", customer.version)),
             Write::put(invitation_item(invitation)?).when(Condition::NotExists),
             token_new(token)?,
+            open_marker_issue(invitation, open.version)?,
         ];
-        for (current, next) in superseded {
-            writes.push(invitation_replace(current, next)?);
-            writes.push(token_void(
-                current,
-                VoidReason::Superseded,
-                invitation.created_at,
-            )?);
+        for earlier in &open.invitations {
+            writes.push(invitation_supersede(t, c, earlier.id, superseded)?);
+            writes.push(open_token_void(t, c, earlier, superseded.at)?);
         }
         self.transact(writes, None, "Failed to store the invitation")
             .await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn open_invitations(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+    ) -> Result<OpenInvitations, StoreError> {
+        let marker = self
+            .table
+            .get(&open_key(tenant, customer), true)
+            .await
+            .map_err(|e| unexpected(e, "Failed to read the open invitations"))?;
+        let (open, version) = match &marker {
+            Some(item) => {
+                read_marker(item).context("A marker of open invitations is unreadable")?
+            }
+            None => (None, None),
+        };
+        let invitations = match open {
+            Some(open) => open,
+            // From before the marker: the one time its invitations are listed.
+            None => self
+                .list_invitations(tenant, customer)
+                .await?
+                .iter()
+                .filter(|i| i.state.is_open())
+                .map(OpenInvitation::of)
+                .collect(),
+        };
+        Ok(OpenInvitations {
+            invitations,
+            version,
+        })
     }
 
     #[tracing::instrument(skip(self))]
@@ -121,6 +308,9 @@ impl InvitationStore for ItemStore {
         let mut writes = vec![invitation_replace(current, next)?];
         if let Some((reason, at)) = void_token {
             writes.push(token_void(current, reason, at)?);
+        }
+        if closes(current, next) {
+            writes.extend(open_marker_close([current]));
         }
         self.transact(writes, None, "Failed to update the invitation")
             .await

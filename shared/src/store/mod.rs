@@ -15,6 +15,7 @@
 //! | host claim  | `HOST#{host[:port]}` | `HOST`            |                |                   |
 //! | staff user  | `TENANT#{t}`         | `STAFF#{s}`       |                |                   |
 //! | invitation  | `TENANT#{t}#CUSTOMER#{c}` | `INVITATION#{i}` |          |                   |
+//! | open invitations | `TENANT#{t}#CUSTOMER#{c}` | `INVOPEN` |           |                   |
 //! | account     | `TENANT#{t}#CUSTOMER#{c}` or `TENANT#{t}#STAFF#{s}` | `ACCOUNT` | |        |
 //! | session     | `SESSION#{sha256}`   | `SESSION`         |                |                   |
 //! | link token  | `TOKEN#{sha256}`     | `TOKEN`           |                |                   |

@@ -12,8 +12,8 @@ use portal::{
 use serde_json::json;
 
 use super::{
-    accepted, account_for, active_with_reset_link, change, delete, invitation_of, invited, race,
-    saved_tenant, session_for, try_reset, update,
+    accepted, account_for, active_with_reset_link, change, delete, invitation_of, invited, issue,
+    race, saved_tenant, session_for, try_reset, update,
 };
 use crate::fixtures::{customer, unique_email};
 
@@ -345,10 +345,7 @@ pub async fn a_new_login_email_voids_open_invitations_and_reset_links_at_once(
 ) {
     let (c, account, reset) = active_with_reset_link(store.as_ref()).await;
     let (open, open_token) = invitation_of(&c, &LinkToken::generate().unwrap());
-    store
-        .issue_invitation(&c, &open, &open_token, &[])
-        .await
-        .unwrap();
+    issue(store.as_ref(), &c, &open, &open_token).await.unwrap();
     let moved = change(&c, json!({"loginEmail": unique_email("right")}));
     update(store.as_ref(), &c, &moved).await.unwrap();
 

@@ -9,11 +9,16 @@ use portal::{
         Actor, Channel, EventKind, InvitationEvent, InvitationState, LinkStatus, LinkToken,
         VoidReason,
     },
-    ports::{CustomerStore, InvitationStore, Store, StoreError, TenantStore},
+    ports::{
+        CustomerStore, InvitationStore, OpenInvitation, Redemption, Store, StoreError, TenantStore,
+    },
 };
 use serde_json::json;
 
-use super::{change, invitation_of, revoked, saved_tenant, update};
+use super::{
+    accepted, account_for, change, invitation_of, issue, race, revoked, saved_tenant, session_for,
+    superseded_by, update,
+};
 use crate::fixtures::{customer, unique_email};
 
 pub async fn issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones<S>(store: Arc<S>)
@@ -28,14 +33,15 @@ where
     store.create_customer(&c).await.unwrap();
     let first_token = LinkToken::generate().unwrap();
     let (first, first_record) = invitation_of(&c, &first_token);
-    store
-        .issue_invitation(&c, &first, &first_record, &[])
+    issue(store.as_ref(), &c, &first, &first_record)
         .await
         .unwrap();
     assert_eq!(
         store.get_invitation(t.id, c.id, first.id).await.unwrap(),
         Some(first.clone())
     );
+    let open = store.open_invitations(t.id, c.id).await.unwrap();
+    assert_eq!(open.invitations, vec![OpenInvitation::of(&first)]);
     assert_eq!(
         store.find_token(&first_token.hash()).await.unwrap(),
         Some(first_record)
@@ -44,16 +50,19 @@ where
     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     let second_token = LinkToken::generate().unwrap();
     let (second, second_record) = invitation_of(&c, &second_token);
-    let voided = revoked(&first);
-    store
-        .issue_invitation(
-            &c,
-            &second,
-            &second_record,
-            &[(first.clone(), voided.clone())],
-        )
+    let voided = first.with_event(superseded_by(&second), InvitationState::Revoked);
+    issue(store.as_ref(), &c, &second, &second_record)
         .await
         .unwrap();
+    assert_eq!(
+        store
+            .open_invitations(t.id, c.id)
+            .await
+            .unwrap()
+            .invitations,
+        vec![OpenInvitation::of(&second)],
+        "the new one alone is open"
+    );
     let old = store
         .find_token(&first_token.hash())
         .await
@@ -103,24 +112,24 @@ pub async fn an_invitation_for_a_changed_customer_writes_nothing(store: Arc<dyn 
     let token = LinkToken::generate().unwrap();
     let (invitation, record) = invitation_of(&c, &token);
     assert!(matches!(
-        store.issue_invitation(&c, &invitation, &record, &[]).await,
+        issue(store.as_ref(), &c, &invitation, &record).await,
         Err(StoreError::VersionConflict)
     ));
     assert_eq!(store.find_token(&token.hash()).await.unwrap(), None);
     assert!(store.list_invitations(t.id, c.id).await.unwrap().is_empty());
 
-    store
-        .issue_invitation(&changed, &invitation, &record, &[])
+    issue(store.as_ref(), &changed, &invitation, &record)
         .await
         .unwrap();
+    let stale = store.open_invitations(t.id, c.id).await.unwrap();
     let (later, later_record) = invitation_of(&changed, &LinkToken::generate().unwrap());
-    let stale = (invitation.clone(), revoked(&invitation));
     store
         .issue_invitation(
             &changed,
             &later,
             &later_record,
-            std::slice::from_ref(&stale),
+            &stale,
+            &superseded_by(&later),
         )
         .await
         .unwrap();
@@ -128,16 +137,140 @@ pub async fn an_invitation_for_a_changed_customer_writes_nothing(store: Arc<dyn 
     assert!(
         matches!(
             store
-                .issue_invitation(&changed, &third, &third_record, &[stale])
+                .issue_invitation(
+                    &changed,
+                    &third,
+                    &third_record,
+                    &stale,
+                    &superseded_by(&third)
+                )
                 .await,
             Err(StoreError::VersionConflict)
         ),
-        "superseding an invitation that changed meanwhile fails"
+        "issuing over open invitations that changed meanwhile fails"
     );
     assert_eq!(
         store.get_invitation(t.id, c.id, third.id).await.unwrap(),
         None
     );
+    assert_eq!(store.find_token(&third_record.hash).await.unwrap(), None);
+}
+
+/// Two sends to a customer with nothing open read the same (nothing) at once: one invitation
+/// is stored, the other send loses and must read again (and then supersede the first).
+pub async fn two_issues_over_one_read_let_exactly_one_win<S>(store: Arc<S>)
+where
+    S: TenantStore + CustomerStore + InvitationStore + ?Sized + 'static,
+{
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("twice")}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let read = store.open_invitations(t.id, c.id).await.unwrap();
+    assert!(read.invitations.is_empty());
+    let attempts: Vec<_> = (0..2)
+        .map(|_| {
+            let (store, c, read) = (store.clone(), c.clone(), read.clone());
+            let (invitation, record) = invitation_of(&c, &LinkToken::generate().unwrap());
+            async move {
+                let result = store
+                    .issue_invitation(&c, &invitation, &record, &read, &superseded_by(&invitation))
+                    .await;
+                (result, invitation)
+            }
+        })
+        .collect();
+    let results = race(attempts).await;
+    let won: Vec<_> = results.iter().filter(|(r, _)| r.is_ok()).collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .any(|(r, _)| matches!(r, Err(StoreError::VersionConflict)))
+    );
+    assert_eq!(
+        store.list_invitations(t.id, c.id).await.unwrap().len(),
+        1,
+        "the loser wrote nothing"
+    );
+    assert_eq!(
+        store
+            .open_invitations(t.id, c.id)
+            .await
+            .unwrap()
+            .invitations,
+        vec![OpenInvitation::of(&won[0].1)]
+    );
+}
+
+/// Revoking, accepting and voiding by a change of the customer each close an invitation in
+/// the same step as the change; a later issue finds nothing left to supersede.
+pub async fn closing_an_invitation_takes_it_off_the_open_ones(store: Arc<dyn Store>) {
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "loginEmail": unique_email("close"), "mobile": "+49 151 23456789"}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let open = |store: Arc<dyn Store>| async move {
+        store
+            .open_invitations(t.id, c.id)
+            .await
+            .unwrap()
+            .invitations
+    };
+
+    // Revoked by staff.
+    let (first, first_record) = invitation_of(&c, &LinkToken::generate().unwrap());
+    issue(store.as_ref(), &c, &first, &first_record)
+        .await
+        .unwrap();
+    let void = Some((VoidReason::Revoked, Utc::now()));
+    store
+        .update_invitation(&first, &revoked(&first), void)
+        .await
+        .unwrap();
+    assert!(open(store.clone()).await.is_empty(), "revoked");
+
+    // Voided by a new mobile number (it went by SMS).
+    let (second, second_record) = invitation_of(&c, &LinkToken::generate().unwrap());
+    issue(store.as_ref(), &c, &second, &second_record)
+        .await
+        .unwrap();
+    let moved = change(&c, json!({"mobile": "+49 151 99999999"}));
+    update(store.as_ref(), &c, &moved).await.unwrap();
+    assert_eq!(
+        store
+            .get_invitation(t.id, c.id, second.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        InvitationState::Revoked
+    );
+    assert!(open(store.clone()).await.is_empty(), "voided by the change");
+
+    // Accepted: the password is set with it.
+    let (third, third_record) = invitation_of(&moved, &LinkToken::generate().unwrap());
+    issue(store.as_ref(), &moved, &third, &third_record)
+        .await
+        .unwrap();
+    let account = account_for(&moved, "hash", 1, 1);
+    store
+        .redeem(&Redemption {
+            token: &third_record,
+            account: &account,
+            previous_account: None,
+            invitation: Some((&third, &accepted(&third))),
+            activates: true,
+            session: &session_for(&moved, 1),
+            now: Utc::now(),
+        })
+        .await
+        .unwrap();
+    assert!(open(store.clone()).await.is_empty(), "accepted");
 }
 
 pub async fn revoking_deletes_the_token_and_stale_updates_lose<S>(store: Arc<S>)
@@ -152,8 +285,7 @@ where
     store.create_customer(&c).await.unwrap();
     let token = LinkToken::generate().unwrap();
     let (invitation, record) = invitation_of(&c, &token);
-    store
-        .issue_invitation(&c, &invitation, &record, &[])
+    issue(store.as_ref(), &c, &invitation, &record)
         .await
         .unwrap();
 

@@ -55,7 +55,7 @@ use portal::{
         InvitationEvent, InvitationId, InvitationState, Language, LinkToken, PortalArea,
         SessionRecord, Subject, TokenRecord,
     },
-    ports::{Redemption, Store, StoreError, TenantStore},
+    ports::{InvitationStore, Redemption, Store, StoreError, TenantStore},
 };
 use serde_json::json;
 
@@ -84,6 +84,25 @@ async fn race<T: Send + 'static>(
         }
     }
     results
+}
+
+/// Issues `invitation` as a send does: over the customer's open invitations read just before,
+/// each superseded by it.
+pub async fn issue<S: InvitationStore + ?Sized>(
+    store: &S,
+    c: &Customer,
+    invitation: &Invitation,
+    token: &TokenRecord,
+) -> Result<(), StoreError> {
+    let open = store.open_invitations(c.tenant_id, c.id).await?;
+    store
+        .issue_invitation(c, invitation, token, &open, &superseded_by(invitation))
+        .await
+}
+
+/// What an invitation superseded by `newer` records.
+pub fn superseded_by(newer: &Invitation) -> InvitationEvent {
+    Invitation::superseded_event(newer.id, Actor::System, newer.created_at)
 }
 
 /// Updates a customer as the API does: with the links the change voids.
@@ -125,6 +144,8 @@ macro_rules! store_contract {
             issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones,
             an_invitation_for_a_changed_customer_writes_nothing,
             revoking_deletes_the_token_and_stale_updates_lose,
+            two_issues_over_one_read_let_exactly_one_win,
+            closing_an_invitation_takes_it_off_the_open_ones,
             agency_templates_are_kept_per_channel_and_language,
             idempotency_keys_replay_refuse_and_expire,
             a_link_sets_the_password_once_and_starts_a_session,
@@ -287,10 +308,7 @@ async fn invited(store: &dyn Store) -> (Customer, Invitation, TokenRecord) {
     );
     store.create_customer(&c).await.unwrap();
     let (invitation, record) = invitation_of(&c, &LinkToken::generate().unwrap());
-    store
-        .issue_invitation(&c, &invitation, &record, &[])
-        .await
-        .unwrap();
+    issue(store, &c, &invitation, &record).await.unwrap();
     (c, invitation, record)
 }
 

@@ -41,6 +41,7 @@ macro_rules! items_contract {
             a_token_is_used_once_while_unexpired,
             an_expired_claim_can_be_taken_over_and_a_live_one_cannot,
             a_counter_starts_from_absent_and_keeps_its_first_ttl,
+            an_append_starts_a_list_and_adds_at_its_end,
             a_conditional_delete_deletes_only_what_it_names,
             a_transaction_writes_all_or_nothing_and_names_the_failed_writes,
             a_check_makes_a_transaction_depend_on_another_item,
@@ -265,6 +266,46 @@ pub async fn a_counter_starts_from_absent_and_keeps_its_first_ttl(
     assert_eq!(
         table.write(removed.into()).await.unwrap(),
         Some(keyed(&key, json!({"count": 0})))
+    );
+}
+
+pub async fn an_append_starts_a_list_and_adds_at_its_end(table: Arc<dyn ItemTable>, _: Races) {
+    let key = Key::new(unique("INVITATION"), "INVITATION");
+    let append = |event: Value| Write::from(Update::new(key.clone()).append("history", event));
+
+    let first = table
+        .write(append(json!({"event": "created"})))
+        .await
+        .unwrap();
+    let second = table
+        .write(append(
+            json!({"event": "superseded", "by": {"kind": "system"}}),
+        ))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        first,
+        Some(keyed(&key, json!({"history": [{"event": "created"}]})))
+    );
+    let both = keyed(
+        &key,
+        json!({"history": [{"event": "created"}, {"event": "superseded", "by": {"kind": "system"}}]}),
+    );
+    assert_eq!(second, Some(both.clone()));
+    assert_eq!(get(&table, &key).await, Some(both));
+
+    let text = Key::new(unique("INVITATION"), "INVITATION");
+    table
+        .write(Update::new(text.clone()).set("history", "no list").into())
+        .await
+        .unwrap();
+    assert!(
+        table
+            .write(Update::new(text).append("history", 1).into())
+            .await
+            .is_err(),
+        "only a list is appended to"
     );
 }
 

@@ -1,0 +1,215 @@
+//! Customers stored before the marker of open invitations (`INVOPEN`) have none: their open
+//! invitations are found by listing them, once, and the send that follows writes the marker.
+//! No migration step. Run on both engines: the embedded one, and DynamoDB on moto.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use portal::{
+    aws::dynamodb_items::DynamoDbItems,
+    domain::{
+        Actor, Channel, Customer, EventKind, Invitation, InvitationEvent, InvitationId,
+        InvitationState, Language, LinkToken, PortalArea, TokenRecord, VoidReason,
+    },
+    embedded::sqlite_items::SqliteItems,
+    items::{self, ItemTable, Keys, Write},
+    ports::{InvitationStore, OpenInvitation},
+    store::ItemStore,
+};
+use portal_tests::{
+    contract::issue,
+    fixtures::{customer, unique_email},
+};
+use serde_json::json;
+
+fn invitation(c: &Customer, state: InvitationState) -> (Invitation, TokenRecord) {
+    let now = Utc::now();
+    let invitation = Invitation {
+        id: InvitationId::new(),
+        tenant_id: c.tenant_id,
+        customer_id: c.id,
+        channels: vec![Channel::Email],
+        area: PortalArea::Start,
+        note: None,
+        language: Language::En,
+        state,
+        token_hash: LinkToken::generate().unwrap().hash(),
+        recipient: None,
+        created_at: now,
+        expires_at: now + Duration::days(7),
+        created_by: Actor::System,
+        history: vec![InvitationEvent {
+            at: now,
+            event: EventKind::Created,
+            channel: None,
+            detail: None,
+            by: Actor::System,
+        }],
+        version: 2,
+    };
+    let token = TokenRecord::for_invitation(&invitation);
+    (invitation, token)
+}
+
+/// A customer as an older release stored it, with the given invitations and their tokens,
+/// and no marker: the items written directly, by the keys the README documents.
+async fn old_customer(
+    table: &dyn ItemTable,
+    invitations: &[(Invitation, TokenRecord)],
+) -> Customer {
+    let tenant = portal::domain::TenantId::new();
+    let c = customer(
+        tenant,
+        json!({"companyName": "Old GmbH", "loginEmail": unique_email("old")}),
+    );
+    let mut writes = vec![Write::put(
+        items::item(
+            &c,
+            &Keys::new(format!("TENANT#{tenant}"), format!("CUSTOMER#{}", c.id)),
+        )
+        .unwrap(),
+    )];
+    for (i, token) in invitations {
+        let mut i = i.clone();
+        (i.tenant_id, i.customer_id) = (tenant, c.id);
+        let pk = format!("TENANT#{tenant}#CUSTOMER#{}", c.id);
+        writes.push(Write::put(
+            items::item(&i, &Keys::new(pk, format!("INVITATION#{}", i.id))).unwrap(),
+        ));
+        let mut token = token.clone();
+        token.tenant_id = tenant;
+        token.subject = portal::domain::Subject::Customer(c.id);
+        writes.push(Write::put(
+            items::item(
+                &token,
+                &Keys::new(format!("TOKEN#{}", token.hash.as_str()), "TOKEN"),
+            )
+            .unwrap(),
+        ));
+    }
+    table.transact(writes).await.unwrap();
+    c
+}
+
+fn of(c: &Customer, (i, t): &(Invitation, TokenRecord)) -> (Invitation, TokenRecord) {
+    let mut i = i.clone();
+    (i.tenant_id, i.customer_id) = (c.tenant_id, c.id);
+    let mut t = t.clone();
+    t.tenant_id = c.tenant_id;
+    t.subject = portal::domain::Subject::Customer(c.id);
+    (i, t)
+}
+
+async fn without_a_marker_the_invitations_are_listed_once(table: Arc<dyn ItemTable>) {
+    let store = ItemStore::new(table.clone());
+    let placeholder = customer(portal::domain::TenantId::new(), json!({"companyName": "x"}));
+    let sent = invitation(&placeholder, InvitationState::Sent);
+    let closed = invitation(&placeholder, InvitationState::Revoked);
+    let c = old_customer(table.as_ref(), &[sent.clone(), closed]).await;
+    let (sent, sent_token) = of(&c, &sent);
+
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(open.invitations, vec![OpenInvitation::of(&sent)]);
+    assert_eq!(open.version, None, "no marker yet");
+
+    let (newer, newer_token) = invitation(&c, InvitationState::Pending);
+    issue(&store, &c, &newer, &newer_token).await.unwrap();
+    let stored = store
+        .get_invitation(c.tenant_id, c.id, sent.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, InvitationState::Revoked, "superseded");
+    assert_eq!(
+        stored.history.last().map(|e| e.event),
+        Some(EventKind::Superseded)
+    );
+    assert_eq!(stored.version, sent.version + 1);
+    let token = store.find_token(&sent_token.hash).await.unwrap().unwrap();
+    assert_eq!(token.voided.map(|v| v.reason), Some(VoidReason::Superseded));
+
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(open.invitations, vec![OpenInvitation::of(&newer)]);
+    assert_eq!(open.version, Some(1), "the send wrote the marker");
+}
+
+/// An old customer's invitation closed before any send leaves a marker that is not complete:
+/// it still sends the next send to the list, and that send's condition is its version.
+async fn a_close_before_the_first_send_leaves_the_list_in_charge(table: Arc<dyn ItemTable>) {
+    let store = ItemStore::new(table.clone());
+    let placeholder = customer(portal::domain::TenantId::new(), json!({"companyName": "x"}));
+    let first = invitation(&placeholder, InvitationState::Sent);
+    let second = invitation(&placeholder, InvitationState::Sent);
+    let c = old_customer(table.as_ref(), &[first.clone(), second.clone()]).await;
+    let ((first, _), (second, _)) = (of(&c, &first), of(&c, &second));
+
+    let revoked = first.with_event(
+        InvitationEvent {
+            at: Utc::now(),
+            event: EventKind::Revoked,
+            channel: None,
+            detail: None,
+            by: Actor::System,
+        },
+        InvitationState::Revoked,
+    );
+    store
+        .update_invitation(&first, &revoked, Some((VoidReason::Revoked, Utc::now())))
+        .await
+        .unwrap();
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(
+        open.invitations,
+        vec![OpenInvitation::of(&second)],
+        "the other one, found by the list"
+    );
+    assert_eq!(open.version, Some(1));
+
+    let (newer, newer_token) = invitation(&c, InvitationState::Pending);
+    store
+        .issue_invitation(
+            &c,
+            &newer,
+            &newer_token,
+            &portal::ports::OpenInvitations {
+                invitations: Vec::new(),
+                version: None,
+            },
+            &Invitation::superseded_event(newer.id, Actor::System, newer.created_at),
+        )
+        .await
+        .expect_err("a send that read no marker where one now is loses");
+    issue(&store, &c, &newer, &newer_token).await.unwrap();
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(open.invitations, vec![OpenInvitation::of(&newer)]);
+    assert_eq!(open.version, Some(2));
+}
+
+fn sqlite() -> Arc<dyn ItemTable> {
+    Arc::new(SqliteItems::in_memory().unwrap())
+}
+
+async fn dynamodb() -> Arc<dyn ItemTable> {
+    let (client, table) = portal_tests::moto::fresh_table().await;
+    Arc::new(DynamoDbItems::new(client, table))
+}
+
+#[tokio::test]
+async fn embedded_without_a_marker_the_invitations_are_listed_once() {
+    without_a_marker_the_invitations_are_listed_once(sqlite()).await;
+}
+
+#[tokio::test]
+async fn embedded_a_close_before_the_first_send_leaves_the_list_in_charge() {
+    a_close_before_the_first_send_leaves_the_list_in_charge(sqlite()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_without_a_marker_the_invitations_are_listed_once() {
+    without_a_marker_the_invitations_are_listed_once(dynamodb().await).await;
+}
+
+#[tokio::test]
+async fn dynamodb_a_close_before_the_first_send_leaves_the_list_in_charge() {
+    a_close_before_the_first_send_leaves_the_list_in_charge(dynamodb().await).await;
+}
