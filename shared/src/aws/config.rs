@@ -103,7 +103,14 @@ impl std::fmt::Display for TableName {
 /// the configuration is made from them directly ([`from_environment`]); only without them
 /// (an operator's profile or SSO, with the `sdk-chain` feature) does aws-config's chain run.
 pub async fn load(endpoint: Option<&str>) -> SdkConfig {
-    let environment = Environment::read(endpoint, |name| std::env::var(name).ok());
+    load_with(endpoint, |name| std::env::var(name).ok()).await
+}
+
+/// [`load`] from the variables `var` gives (`None` for an unset one), so that the path a
+/// function ships with, which no variable of the test process may steer, is tested as a
+/// whole. (aws-config's chain, with `sdk-chain`, still reads the process's own environment.)
+async fn load_with(endpoint: Option<&str>, var: impl Fn(&str) -> Option<String>) -> SdkConfig {
+    let environment = Environment::read(endpoint, var);
     match from_environment(&environment) {
         Ok(config) => config,
         Err(missing) => fallback(&environment, missing).await,
@@ -515,6 +522,30 @@ mod tests {
         });
         let missing = from_environment(&environment).unwrap_err();
         let client = aws_sdk_dynamodb::Client::new(&without_credentials(&environment, missing));
+
+        let error = client.list_tables().send().await.unwrap_err();
+
+        let message = DisplayErrorContext(&error).to_string();
+        assert!(message.contains("AWS_ACCESS_KEY_ID"), "{message}");
+        assert!(message.contains("AWS_SECRET_ACCESS_KEY"), "{message}");
+    }
+
+    /// The path a function ships with (no aws-config): started without keys, `load` gives a
+    /// configuration rather than panicking, and every call made with it fails naming the
+    /// missing variables. `cargo test --workspace` turns `sdk-chain` on for every crate
+    /// (portal-infra asks for it), so infra/test.sh runs this one on portal-shared alone.
+    #[cfg(all(feature = "dynamodb", not(feature = "sdk-chain")))]
+    #[tokio::test]
+    async fn a_function_started_without_keys_loads_a_configuration_whose_calls_name_them() {
+        use aws_sdk_dynamodb::error::DisplayErrorContext;
+
+        let sdk = load_with(None, |name| match name {
+            "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:9".into()),
+            "AWS_REGION" => Some("eu-central-1".into()),
+            _ => None,
+        })
+        .await;
+        let client = aws_sdk_dynamodb::Client::new(&sdk);
 
         let error = client.list_tables().send().await.unwrap_err();
 
