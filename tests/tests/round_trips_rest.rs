@@ -619,3 +619,53 @@ async fn another_customers_feedback_of_the_same_agency_is_neither_read_nor_found
         replies.body
     );
 }
+
+/// A token that is revoked (or expired: the same check) opens nothing, so the overlay's
+/// reads of the customer's records beside it (the page's count, the last item number, the
+/// attached files) never go out for it: only the token, the customer (whose language the
+/// refusal speaks) and the site are read, in as many round trips as before.
+#[tokio::test]
+async fn a_revoked_token_reads_nothing_of_the_customers_feedback() {
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    let key = agency.key.as_str();
+    let (customer, session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
+    let token = feedback_token(&p, key, &customer.to_string(), &session, HOST).await;
+    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let a = p
+        .call(
+            Method::DELETE,
+            &format!("/feedback/tokens?customerId={customer}"),
+            Some(key),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(a.body["revoked"], 1, "{}", a.body);
+    p.table.reached();
+
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+                "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                "comment": "Der Lageplan dazu.", "attachments": [plan.to_string()]})),
+            &[("origin", SITE)],
+        )
+        .await;
+
+    let reached = p.table.reached();
+    assert_eq!(a.status, 401, "{}", a.body);
+    assert_eq!(a.body["type"], "/problems/feedback-token-revoked");
+    assert_eq!(
+        reached.len(),
+        3,
+        "only the token, the customer and the site are read: {reached:?}"
+    );
+    assert_eq!(
+        a.rounds, 2,
+        "the refusal waits for the customer's language, as before"
+    );
+}
