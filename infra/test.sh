@@ -51,6 +51,19 @@ export MOTO_ENDPOINT="http://127.0.0.1:$port"
 echo "moto's server is at $MOTO_ENDPOINT"
 cargo test --workspace --all-targets --no-fail-fast "$@"
 
+# The SDK configuration the functions ship with (no aws-config) is compiled out above:
+# `--workspace` unifies features, and portal-infra's tools turn on `sdk-chain`. portal-shared
+# alone, with the features a function asks for (embedded for the tests' stores), leaves it
+# off; a run that tested nothing (were `sdk-chain` on) fails too.
+echo "== the functions' SDK configuration (portal-shared without sdk-chain)"
+config_tests=$(cargo test -p portal-shared --no-default-features --features dynamodb,embedded \
+  --lib aws::config 2>&1) || { echo "$config_tests"; exit 1; }
+echo "$config_tests" | grep -E '^test |^test result'
+if ! grep -q 'a_function_started_without_keys_loads_a_configuration_whose_calls_name_them \.\.\. ok' <<<"$config_tests"; then
+  echo "portal-shared's configuration without sdk-chain was not tested (is sdk-chain on?)"
+  exit 1
+fi
+
 # schemathesis: every check on, a bounded budget (about a minute on 2 cores), a fixed seed
 # so a run is repeatable (SCHEMATHESIS_SEED=random for a fresh one). Its documented false
 # positives are in infra/schemathesis.toml, each with its reason.

@@ -392,10 +392,35 @@ async fn another_agencys_form_id_reads_none_of_its_entries() {
     }
 }
 
-/// A feedback item of `customer`'s, made as the customer makes one: the project in
-/// feedback, the draft site registered, the token from Give feedback, the item through
-/// the overlay. `host` is the customer's agency's portal.
+/// A feedback item of `customer`'s, made as the customer makes one: the token from
+/// [`feedback_token`], the item through the overlay. `host` is the customer's agency's
+/// portal.
 async fn feedback_item(p: &Portal, key: &str, customer: &str, session: &str, host: &str) -> String {
+    let token = feedback_token(p, key, customer, session, host).await;
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+                    "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                    "comment": "Das Logo größer, bitte."})),
+            &[("origin", SITE), ("host", host)],
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    a.body["itemId"].as_str().expect("an item id").to_owned()
+}
+
+/// The overlay's token of `customer`, as the customer gets one: the project in feedback, the
+/// draft site registered, the token from Give feedback.
+async fn feedback_token(
+    p: &Portal,
+    key: &str,
+    customer: &str,
+    session: &str,
+    host: &str,
+) -> String {
     let with_host = [("host", host)];
     let a = p
         .call(
@@ -430,24 +455,10 @@ async fn feedback_item(p: &Portal, key: &str, customer: &str, session: &str, hos
         )
         .await;
     assert_eq!(a.status, 303, "{}", a.body);
-    let token = a
-        .location
+    a.location
         .split_once("#portal-feedback=")
         .map(|(_, t)| t.split('&').next().unwrap_or_default().to_owned())
-        .expect("a token in the fragment");
-    let a = p
-        .call(
-            Method::POST,
-            "/feedback/overlay/items",
-            Some(&token),
-            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
-                    "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
-                    "comment": "Das Logo größer, bitte."})),
-            &[("origin", SITE), ("host", host)],
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.body);
-    a.body["itemId"].as_str().expect("an item id").to_owned()
+        .expect("a token in the fragment")
 }
 
 /// The reply and list routes read the item, its thread and the list beside the customer
@@ -531,5 +542,130 @@ async fn another_agencys_feedback_is_neither_read_nor_told_apart_from_none() {
         seen.iter().all(|(_, _, rounds)| *rounds == 2),
         "every refusal waits for the key and one round of reads, as a missing item does: \
          {seen:#?}"
+    );
+}
+
+/// A customer reaches only their own feedback: another customer's item (named by its id,
+/// with or without that customer's id) and another customer's list are not found, and
+/// nothing of the other customer's partition is read on the way, though both are of one
+/// agency and the reads go out beside the check of who is asking.
+#[tokio::test]
+async fn another_customers_feedback_of_the_same_agency_is_neither_read_nor_found() {
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    let key = agency.key.as_str();
+    let (anna, anna_session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
+    let (bo, bo_session) = p.customer(agency.tenant.id, "bo@rounds.example").await;
+    let _annas_item = feedback_item(&p, key, &anna.to_string(), &anna_session, HOST).await;
+    let bos_item = feedback_item(&p, key, &bo.to_string(), &bo_session, HOST).await;
+    p.table.reached();
+    let bos = bo.to_string();
+
+    // (what, status, partitions reached)
+    let mut seen = Vec::new();
+    for (what, path) in [
+        (
+            "a reply to Bo's item",
+            format!("/feedback/items/{bos_item}/replies"),
+        ),
+        (
+            "a reply to Bo's item under Bo",
+            format!("/feedback/items/{bos_item}/replies?customerId={bo}"),
+        ),
+    ] {
+        let a = p
+            .call(
+                Method::POST,
+                &path,
+                Some(&anna_session),
+                json_body(json!({"text": "Gesehen."})),
+                &[],
+            )
+            .await;
+        seen.push((what, a.status, p.table.reached()));
+    }
+    let a = p
+        .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={bo}"),
+            Some(&anna_session),
+            None,
+            &[],
+        )
+        .await;
+    seen.push(("Bo's list", a.status, p.table.reached()));
+
+    assert!(
+        seen.iter().all(|(_, status, _)| *status == 404),
+        "every one is not found: {seen:#?}"
+    );
+    assert!(
+        seen.iter()
+            .all(|(_, _, reached)| !reached.iter().any(|pk| pk.contains(&bos))),
+        "none reads Bo's records: {seen:#?}"
+    );
+    let replies = p
+        .call(
+            Method::GET,
+            &format!("/feedback/items?customerId={bo}"),
+            Some(key),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        replies.body["items"][0]["replyCount"], 0,
+        "Bo's item took no reply: {}",
+        replies.body
+    );
+}
+
+/// A token that is revoked (or expired: the same check) opens nothing, so the overlay's
+/// reads of the customer's records beside it (the page's count, the last item number, the
+/// attached files) never go out for it: only the token, the customer (whose language the
+/// refusal speaks) and the site are read, in as many round trips as before.
+#[tokio::test]
+async fn a_revoked_token_reads_nothing_of_the_customers_feedback() {
+    let p = Portal::new();
+    let agency = p.agency("Rounds Agency", HOST, "rounds").await;
+    let key = agency.key.as_str();
+    let (customer, session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
+    let token = feedback_token(&p, key, &customer.to_string(), &session, HOST).await;
+    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let a = p
+        .call(
+            Method::DELETE,
+            &format!("/feedback/tokens?customerId={customer}"),
+            Some(key),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(a.body["revoked"], 1, "{}", a.body);
+    p.table.reached();
+
+    let a = p
+        .call(
+            Method::POST,
+            "/feedback/overlay/items",
+            Some(&token),
+            json_body(json!({"pageUrl": format!("{SITE}/"), "selector": "main",
+                "position": {"x": 0.5, "y": 0.5}, "viewport": {"width": 1280, "height": 800},
+                "comment": "Der Lageplan dazu.", "attachments": [plan.to_string()]})),
+            &[("origin", SITE)],
+        )
+        .await;
+
+    let reached = p.table.reached();
+    assert_eq!(a.status, 401, "{}", a.body);
+    assert_eq!(a.body["type"], "/problems/feedback-token-revoked");
+    assert_eq!(
+        reached.len(),
+        3,
+        "only the token, the customer and the site are read: {reached:?}"
+    );
+    assert_eq!(
+        a.rounds, 2,
+        "the refusal waits for the customer's language, as before"
     );
 }

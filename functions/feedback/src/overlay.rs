@@ -117,8 +117,9 @@ pub async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Overlay,
 
 /// [`authorize`], with `read` of the token's customer's records run beside the reads of
 /// their record and site: one round trip instead of two. `read` is keyed by the customer the
-/// token names, whose own records the token may reach; its answer is for the caller to use
-/// only once the request is let in (a refusal drops it).
+/// token names, whose own records the token may reach, and runs only for a token that has
+/// not expired or been revoked; its answer is for the caller to use only once the request is
+/// let in (a refusal drops it).
 pub async fn authorize_with<T, Fut>(
     state: &AppState,
     headers: &HeaderMap,
@@ -148,7 +149,11 @@ where
         Err(e) => return Err(Refused::new(e, None)),
     };
     // The token names the customer: their record, their site and what the route reads of
-    // theirs at once.
+    // theirs at once. Whether the token still opens anything needs only the token and the
+    // clock, so the route's reads go out only for one that does: an expired or revoked token
+    // spends none of the table's reads on the customer's records. Its refusal still waits for
+    // the customer's record (it speaks their language), so it comes as late as before.
+    let usable = token.check(state.clock.now());
     let (customer, site, value) = tokio::join!(
         state
             .customers
@@ -156,7 +161,12 @@ where
         state
             .feedback
             .get_feedback_site(token.tenant_id, token.customer_id),
-        read(token.tenant_id, token.customer_id)
+        async {
+            match usable {
+                Ok(()) => Ok(read(token.tenant_id, token.customer_id).await),
+                Err(problem) => Err(problem),
+            }
+        }
     );
     let customer = match customer {
         Ok(Some(customer)) => customer,
@@ -171,13 +181,16 @@ where
     let Some(origin) = origin.filter(|o| site.origins().contains(o)) else {
         return Err(Refused::new(ApiError::FeedbackOriginNotAllowed, None));
     };
-    if let Err(problem) = token.check(state.clock.now()) {
-        let error = ApiError::FeedbackToken {
-            problem,
-            language: customer.language,
-        };
-        return Err(Refused::new(error, Some(&origin)));
-    }
+    let value = match value {
+        Ok(value) => value,
+        Err(problem) => {
+            let error = ApiError::FeedbackToken {
+                problem,
+                language: customer.language,
+            };
+            return Err(Refused::new(error, Some(&origin)));
+        }
+    };
     Ok((
         Overlay {
             customer,

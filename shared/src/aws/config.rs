@@ -22,6 +22,7 @@ use aws_types::{
         RetryConfig, SharedAsyncSleep, SharedHttpClient, SharedTimeSource, TimeoutConfig,
     },
 };
+use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
 
 /// The variable a deployed function reads its DynamoDB table from (template.yaml sets it).
@@ -102,7 +103,14 @@ impl std::fmt::Display for TableName {
 /// the configuration is made from them directly ([`from_environment`]); only without them
 /// (an operator's profile or SSO, with the `sdk-chain` feature) does aws-config's chain run.
 pub async fn load(endpoint: Option<&str>) -> SdkConfig {
-    let environment = Environment::read(endpoint, |name| std::env::var(name).ok());
+    load_with(endpoint, |name| std::env::var(name).ok()).await
+}
+
+/// [`load`] from the variables `var` gives (`None` for an unset one), so that the path a
+/// function ships with, which no variable of the test process may steer, is tested as a
+/// whole. (aws-config's chain, with `sdk-chain`, still reads the process's own environment.)
+async fn load_with(endpoint: Option<&str>, var: impl Fn(&str) -> Option<String>) -> SdkConfig {
+    let environment = Environment::read(endpoint, var);
     match from_environment(&environment) {
         Ok(config) => config,
         Err(missing) => fallback(&environment, missing).await,
@@ -142,13 +150,16 @@ fn without_credentials(environment: &Environment, missing: Missing) -> SdkConfig
 /// The region filled in for an explicit endpoint (moto's server ignores it).
 const LOCAL_REGION: &str = "us-east-1";
 
-/// What the SDK configuration is made of, as the environment gives it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the SDK configuration is made of, as the environment gives it. The execution
+/// role's secret key and session token are secrets: its `Debug` (a failed assertion, an
+/// instrumented function) shows `[REDACTED]` for them, and only [`from_environment`] exposes
+/// them, to the SDK's credentials.
+#[derive(Debug)]
 struct Environment {
     region: Option<String>,
     access_key_id: Option<String>,
-    secret_access_key: Option<String>,
-    session_token: Option<String>,
+    secret_access_key: Option<SecretString>,
+    session_token: Option<SecretString>,
     endpoint: Option<String>,
     /// Whether `endpoint` was given by the caller (not `AWS_ENDPOINT_URL`): placeholders are
     /// filled in for what such an endpoint ignores.
@@ -162,8 +173,8 @@ impl Environment {
         let mut environment = Self {
             region: set("AWS_REGION").or_else(|| set("AWS_DEFAULT_REGION")),
             access_key_id: set("AWS_ACCESS_KEY_ID"),
-            secret_access_key: set("AWS_SECRET_ACCESS_KEY"),
-            session_token: set("AWS_SESSION_TOKEN"),
+            secret_access_key: set("AWS_SECRET_ACCESS_KEY").map(SecretString::from),
+            session_token: set("AWS_SESSION_TOKEN").map(SecretString::from),
             endpoint: endpoint
                 .map(str::to_owned)
                 .or_else(|| set("AWS_ENDPOINT_URL")),
@@ -175,7 +186,7 @@ impl Environment {
                 .get_or_insert_with(|| LOCAL_REGION.into());
             if environment.access_key_id.is_none() || environment.secret_access_key.is_none() {
                 environment.access_key_id = Some("local".into());
-                environment.secret_access_key = Some("local".into());
+                environment.secret_access_key = Some(SecretString::from("local"));
                 environment.session_token = None;
             }
         }
@@ -252,8 +263,10 @@ fn from_environment(environment: &Environment) -> Result<SdkConfig, Missing> {
     };
     let credentials = Credentials::new(
         access_key_id,
-        secret_access_key,
-        session_token.clone(),
+        secret_access_key.expose_secret(),
+        session_token
+            .as_ref()
+            .map(|token| token.expose_secret().to_owned()),
         None,
         "Environment",
     );
@@ -388,13 +401,18 @@ mod tests {
         assert!(matches!(error, SdkError::DispatchFailure(_)), "{error:?}");
     }
 
+    /// The execution role's secrets in [`lambda`]'s environment: values no field name or
+    /// other setting contains, so finding them in a text means they leaked into it.
+    const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEXAMPLESESSION";
+
     /// What Lambda puts in every function's environment (template.yaml's own variables aside).
     fn lambda(name: &str) -> Option<String> {
         let value = match name {
             "AWS_REGION" | "AWS_DEFAULT_REGION" => "eu-central-1",
             "AWS_ACCESS_KEY_ID" => "ASIAEXAMPLE",
-            "AWS_SECRET_ACCESS_KEY" => "secret",
-            "AWS_SESSION_TOKEN" => "session",
+            "AWS_SECRET_ACCESS_KEY" => SECRET_KEY,
+            "AWS_SESSION_TOKEN" => SESSION_TOKEN,
             "AWS_LAMBDA_FUNCTION_NAME" => "customers",
             _ => return None,
         };
@@ -414,8 +432,8 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
-        assert_eq!(credentials.secret_access_key(), "secret");
-        assert_eq!(credentials.session_token(), Some("session"));
+        assert_eq!(credentials.secret_access_key(), SECRET_KEY);
+        assert_eq!(credentials.session_token(), Some(SESSION_TOKEN));
         assert_eq!(credentials.expiry(), None);
         // What aws-config's `load` would have set: retries need the sleep, signing the clock.
         assert_eq!(sdk.retry_config(), Some(&RetryConfig::standard()));
@@ -429,6 +447,19 @@ mod tests {
         assert!(sdk.http_client().is_some());
         assert!(sdk.identity_cache().is_some());
         assert_eq!(sdk.behavior_version(), Some(BehaviorVersion::latest()));
+    }
+
+    /// A failed assertion or an instrumented function prints the environment's `Debug`: the
+    /// execution role's secret key and session token never appear in it.
+    #[test]
+    fn the_environments_debug_shows_no_secret() {
+        let environment = Environment::read(None, lambda);
+
+        let shown = format!("{environment:?} {environment:#?}");
+
+        assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+        assert!(!shown.contains(SECRET_KEY), "{shown}");
+        assert!(!shown.contains(SESSION_TOKEN), "{shown}");
     }
 
     #[test]
@@ -491,6 +522,30 @@ mod tests {
         });
         let missing = from_environment(&environment).unwrap_err();
         let client = aws_sdk_dynamodb::Client::new(&without_credentials(&environment, missing));
+
+        let error = client.list_tables().send().await.unwrap_err();
+
+        let message = DisplayErrorContext(&error).to_string();
+        assert!(message.contains("AWS_ACCESS_KEY_ID"), "{message}");
+        assert!(message.contains("AWS_SECRET_ACCESS_KEY"), "{message}");
+    }
+
+    /// The path a function ships with (no aws-config): started without keys, `load` gives a
+    /// configuration rather than panicking, and every call made with it fails naming the
+    /// missing variables. `cargo test --workspace` turns `sdk-chain` on for every crate
+    /// (portal-infra asks for it), so infra/test.sh runs this one on portal-shared alone.
+    #[cfg(all(feature = "dynamodb", not(feature = "sdk-chain")))]
+    #[tokio::test]
+    async fn a_function_started_without_keys_loads_a_configuration_whose_calls_name_them() {
+        use aws_sdk_dynamodb::error::DisplayErrorContext;
+
+        let sdk = load_with(None, |name| match name {
+            "AWS_ENDPOINT_URL" => Some("http://127.0.0.1:9".into()),
+            "AWS_REGION" => Some("eu-central-1".into()),
+            _ => None,
+        })
+        .await;
+        let client = aws_sdk_dynamodb::Client::new(&sdk);
 
         let error = client.list_tables().send().await.unwrap_err();
 
