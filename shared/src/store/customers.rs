@@ -9,7 +9,7 @@ use super::{
     ItemStore,
     accounts::{LAST_LOGIN_AT, account_item, account_key, claim_login, release_login},
     customer_sk,
-    invitations::{invitation_replace, open_marker_close, open_marker_new, token_void},
+    invitations::{invitation_replace, open_marker_guard, open_marker_new, token_void},
     tenant_pk,
 };
 use crate::{
@@ -133,7 +133,7 @@ impl CustomerStore for ItemStore {
                 writes.push(release_customer_login(current, old));
             }
         }
-        writes.extend(link_voids(voids)?);
+        writes.extend(link_voids(current, voids)?);
         self.transact(writes, claim_index, "Failed to update the customer")
             .await
     }
@@ -157,17 +157,21 @@ impl CustomerStore for ItemStore {
             writes.push(release_customer_login(current, email));
         }
         // The account is deleted above: only the invitations are left to void.
-        writes.extend(link_voids(&LinkVoids {
-            account: None,
-            ..*voids
-        })?);
+        writes.extend(link_voids(
+            current,
+            &LinkVoids {
+                account: None,
+                ..*voids
+            },
+        )?);
         self.transact(writes, None, "Failed to delete the customer")
             .await
     }
 }
 
-/// The writes that void `voids`' links, each conditioned on the version read.
-fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
+/// The writes that void `voids`' links of `customer`, each conditioned on the version read,
+/// the marker of open invitations too.
+fn link_voids(customer: &Customer, voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
     let mut writes = Vec::new();
     if !voids.invitations.is_empty() {
         let (reason, at) = voids
@@ -177,10 +181,13 @@ fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
             writes.push(invitation_replace(current, next)?);
             writes.push(token_void(current, reason, at)?);
         }
-        writes.extend(open_marker_close(
-            voids.invitations.iter().map(|(current, _)| current),
-        ));
     }
+    writes.extend(open_marker_guard(
+        customer.tenant_id,
+        customer.id,
+        voids.invitations.iter().map(|(current, _)| current),
+        voids.open,
+    ));
     if let Some((current, next)) = voids.account {
         writes.push(
             Write::put(account_item(next)?).when(Condition::equals("version", current.version)),

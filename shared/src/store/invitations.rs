@@ -26,7 +26,7 @@ use crate::{
         TenantId, TokenHash, TokenPurpose, TokenRecord, VoidReason,
     },
     items::{self, Condition, Item, Key, Keys, Query, Update, Write},
-    ports::{InvitationStore, OpenInvitation, OpenInvitations, StoreError},
+    ports::{InvitationStore, OpenInvitation, OpenInvitations, OpenRead, StoreError},
 };
 
 fn invitations_pk(t: TenantId, c: CustomerId) -> String {
@@ -129,6 +129,33 @@ pub(super) fn open_marker_close<'a>(
         update = update.remove(open_attribute(invitation.id));
     }
     Some(update.into())
+}
+
+/// The condition that the marker is still as `read` (or still absent where none was).
+fn open_marker_as(read: OpenRead) -> Condition {
+    match read.version {
+        Some(version) => Condition::equals(VERSION, version),
+        None => Condition::NotExists,
+    }
+}
+
+/// The marker change for a change of the customer that closes `closed` (none, perhaps): as
+/// [`open_marker_close`], conditioned on the marker being as `read`; with nothing closed, that
+/// condition alone. A send issues under the customer's version, which it does not move, so
+/// only the marker's version shows that one slipped in after `read` and was not closed.
+pub(super) fn open_marker_guard<'a>(
+    t: TenantId,
+    c: CustomerId,
+    closed: impl IntoIterator<Item = &'a Invitation>,
+    read: Option<OpenRead>,
+) -> Option<Write> {
+    let Some(read) = read else {
+        return open_marker_close(closed);
+    };
+    Some(match open_marker_close(closed) {
+        Some(close) => close.when(open_marker_as(read)),
+        None => Write::check(open_key(t, c), open_marker_as(read)),
+    })
 }
 
 /// Whether replacing `current` by `next` closes an open invitation.
