@@ -12,8 +12,8 @@ use portal::{
         InvitationState, Language, LinkToken, PortalArea, TokenRecord, VoidReason,
     },
     embedded::sqlite_items::SqliteItems,
-    items::{self, ItemTable, Keys, Write},
-    ports::{InvitationStore, OpenInvitation},
+    items::{self, ItemTable, Key, Keys, Write},
+    ports::{CustomerStore, InvitationStore, OpenInvitation},
     store::ItemStore,
 };
 use portal_tests::{
@@ -185,6 +185,44 @@ async fn a_close_before_the_first_send_leaves_the_list_in_charge(table: Arc<dyn 
     assert_eq!(open.version, Some(2));
 }
 
+/// Deleting a customer, one with a marker or one from before it, leaves no marker behind.
+async fn a_deleted_customer_leaves_no_marker(table: Arc<dyn ItemTable>) {
+    let store = ItemStore::new(table.clone());
+    let marker = |c: &Customer| {
+        Key::new(
+            format!("TENANT#{}#CUSTOMER#{}", c.tenant_id, c.id),
+            "INVOPEN",
+        )
+    };
+    let mut invited = Vec::new();
+    for name in ["marked", "unmarked"] {
+        let c = customer(
+            portal::domain::TenantId::new(),
+            json!({"companyName": name, "loginEmail": unique_email(name)}),
+        );
+        store.create_customer(&c).await.unwrap();
+        let (i, token) = invitation(&c, InvitationState::Pending);
+        issue(&store, &c, &i, &token).await.unwrap();
+        invited.push(c);
+    }
+    // As a customer from before the marker: an open invitation, no marker.
+    table
+        .write(Write::delete(marker(&invited[1])))
+        .await
+        .unwrap();
+
+    for c in invited {
+        let voiding = portal::links::voids_for(&store, &store, &c, None, Actor::System, Utc::now())
+            .await
+            .unwrap();
+        store
+            .delete_customer(&c, &voiding.as_voids())
+            .await
+            .unwrap();
+        assert_eq!(table.get(&marker(&c), true).await.unwrap(), None);
+    }
+}
+
 fn sqlite() -> Arc<dyn ItemTable> {
     Arc::new(SqliteItems::in_memory().unwrap())
 }
@@ -212,4 +250,14 @@ async fn dynamodb_without_a_marker_the_invitations_are_listed_once() {
 #[tokio::test]
 async fn dynamodb_a_close_before_the_first_send_leaves_the_list_in_charge() {
     a_close_before_the_first_send_leaves_the_list_in_charge(dynamodb().await).await;
+}
+
+#[tokio::test]
+async fn embedded_a_deleted_customer_leaves_no_marker() {
+    a_deleted_customer_leaves_no_marker(sqlite()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_a_deleted_customer_leaves_no_marker() {
+    a_deleted_customer_leaves_no_marker(dynamodb().await).await;
 }

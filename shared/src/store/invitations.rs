@@ -131,6 +131,16 @@ pub(super) fn open_marker_close<'a>(
     Some(update.into())
 }
 
+/// Deletes the marker with its customer, if it is still as `read` (when read), so that no
+/// send slipped in unseen and no marker outlives the customer.
+pub(super) fn open_marker_delete(t: TenantId, c: CustomerId, read: Option<OpenRead>) -> Write {
+    let delete = Write::delete(open_key(t, c));
+    match read {
+        Some(read) => delete.when(open_marker_as(read)),
+        None => delete,
+    }
+}
+
 /// The condition that the marker is still as `read` (or still absent where none was).
 fn open_marker_as(read: OpenRead) -> Condition {
     match read.version {
