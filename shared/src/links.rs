@@ -9,7 +9,7 @@ use crate::{
         Account, Actor, Channel, Customer, EventKind, Invitation, InvitationEvent, InvitationState,
         Subject, VoidReason,
     },
-    ports::{AccountStore, InvitationStore, LinkVoids, StoreError},
+    ports::{AccountStore, InvitationStore, LinkVoids, OpenRead, StoreError},
 };
 
 /// The records [`voids_for`] found, as they are to be written.
@@ -18,6 +18,7 @@ pub struct Voiding {
     invitations: Vec<(Invitation, Invitation)>,
     reason: Option<(VoidReason, DateTime<Utc>)>,
     account: Option<(Account, Account)>,
+    open: Option<OpenRead>,
 }
 
 impl Voiding {
@@ -26,6 +27,7 @@ impl Voiding {
             invitations: &self.invitations,
             reason: self.reason,
             account: self.account.as_ref().map(|(current, next)| (current, next)),
+            open: self.open,
         }
     }
 }
@@ -86,6 +88,14 @@ pub async fn voids_for(
             _ => None,
         }
     };
+    // The marker first, then the list: a send that commits after the marker was read moves its
+    // version, so the change (conditioned on it) fails rather than miss the new invitation.
+    let marker = Some(OpenRead {
+        version: invitations
+            .open_invitations(current.tenant_id, current.id)
+            .await?
+            .version,
+    });
     let open: Vec<(Invitation, Invitation)> = invitations
         .list_invitations(current.tenant_id, current.id)
         .await?
@@ -109,12 +119,16 @@ pub async fn voids_for(
         .collect();
     let Some((reason, _)) = everything else {
         if open.is_empty() {
-            return Ok(Voiding::default());
+            return Ok(Voiding {
+                open: marker,
+                ..Voiding::default()
+            });
         }
         return Ok(Voiding {
             invitations: open,
             reason: Some((VoidReason::Revoked, at)),
             account: None,
+            open: marker,
         });
     };
     let account = match next {
@@ -138,5 +152,6 @@ pub async fn voids_for(
         invitations: open,
         reason: Some((reason, at)),
         account,
+        open: marker,
     })
 }

@@ -12,8 +12,8 @@ use portal::{
         InvitationState, Language, LinkToken, PortalArea, TokenRecord, VoidReason,
     },
     embedded::sqlite_items::SqliteItems,
-    items::{self, ItemTable, Keys, Write},
-    ports::{InvitationStore, OpenInvitation},
+    items::{self, ItemTable, Key, Keys, Write},
+    ports::{CustomerStore, InvitationStore, OpenInvitation},
     store::ItemStore,
 };
 use portal_tests::{
@@ -185,6 +185,112 @@ async fn a_close_before_the_first_send_leaves_the_list_in_charge(table: Arc<dyn 
     assert_eq!(open.version, Some(2));
 }
 
+/// A release from before the marker accepts an invitation the marker names (during a
+/// rollout, or after a rollback and forth): the marker is stale. The next send must not
+/// revoke the accepted invitation nor void its used token, and must not fail for it.
+async fn a_stale_marker_neither_undoes_an_acceptance_nor_blocks_a_send(table: Arc<dyn ItemTable>) {
+    let store = ItemStore::new(table.clone());
+    let c = old_customer(table.as_ref(), &[]).await;
+    let (first, first_token) = invitation(&c, InvitationState::Pending);
+    let login = c.login_email.clone().unwrap();
+    let first_token = first_token.sent_to(&login);
+    issue(&store, &c, &first, &first_token).await.unwrap();
+
+    // The old release's acceptance, written directly: the invitation and its token only.
+    let now = Utc::now();
+    let accepted = first.with_event(
+        InvitationEvent {
+            at: now,
+            event: EventKind::Accepted,
+            channel: None,
+            detail: None,
+            by: Actor::Customer,
+        },
+        InvitationState::Accepted,
+    );
+    let used = TokenRecord {
+        used_at: Some(now),
+        ..first_token.clone()
+    };
+    let pk = format!("TENANT#{}#CUSTOMER#{}", c.tenant_id, c.id);
+    table
+        .transact(vec![
+            Write::put(
+                items::item(
+                    &accepted,
+                    &Keys::new(pk, format!("INVITATION#{}", first.id)),
+                )
+                .unwrap(),
+            ),
+            Write::put(
+                items::item(
+                    &used,
+                    &Keys::new(format!("TOKEN#{}", used.hash.as_str()), "TOKEN"),
+                )
+                .unwrap(),
+            ),
+        ])
+        .await
+        .unwrap();
+
+    let (newer, newer_token) = invitation(&c, InvitationState::Pending);
+    issue(&store, &c, &newer, &newer_token)
+        .await
+        .expect("a stale marker does not block the send");
+
+    let stored = store
+        .get_invitation(c.tenant_id, c.id, first.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, InvitationState::Accepted);
+    assert_eq!(stored.history, accepted.history);
+    let token = store.find_token(&first_token.hash).await.unwrap().unwrap();
+    assert_eq!(token.voided, None);
+    assert_eq!(token.used_at.map(|t| t.timestamp()), Some(now.timestamp()));
+    assert_eq!(token.sent_to, Some(login));
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(open.invitations, vec![OpenInvitation::of(&newer)]);
+}
+
+/// Deleting a customer, one with a marker or one from before it, leaves no marker behind.
+async fn a_deleted_customer_leaves_no_marker(table: Arc<dyn ItemTable>) {
+    let store = ItemStore::new(table.clone());
+    let marker = |c: &Customer| {
+        Key::new(
+            format!("TENANT#{}#CUSTOMER#{}", c.tenant_id, c.id),
+            "INVOPEN",
+        )
+    };
+    let mut invited = Vec::new();
+    for name in ["marked", "unmarked"] {
+        let c = customer(
+            portal::domain::TenantId::new(),
+            json!({"companyName": name, "loginEmail": unique_email(name)}),
+        );
+        store.create_customer(&c).await.unwrap();
+        let (i, token) = invitation(&c, InvitationState::Pending);
+        issue(&store, &c, &i, &token).await.unwrap();
+        invited.push(c);
+    }
+    // As a customer from before the marker: an open invitation, no marker.
+    table
+        .write(Write::delete(marker(&invited[1])))
+        .await
+        .unwrap();
+
+    for c in invited {
+        let voiding = portal::links::voids_for(&store, &store, &c, None, Actor::System, Utc::now())
+            .await
+            .unwrap();
+        store
+            .delete_customer(&c, &voiding.as_voids())
+            .await
+            .unwrap();
+        assert_eq!(table.get(&marker(&c), true).await.unwrap(), None);
+    }
+}
+
 fn sqlite() -> Arc<dyn ItemTable> {
     Arc::new(SqliteItems::in_memory().unwrap())
 }
@@ -212,4 +318,24 @@ async fn dynamodb_without_a_marker_the_invitations_are_listed_once() {
 #[tokio::test]
 async fn dynamodb_a_close_before_the_first_send_leaves_the_list_in_charge() {
     a_close_before_the_first_send_leaves_the_list_in_charge(dynamodb().await).await;
+}
+
+#[tokio::test]
+async fn embedded_a_stale_marker_neither_undoes_an_acceptance_nor_blocks_a_send() {
+    a_stale_marker_neither_undoes_an_acceptance_nor_blocks_a_send(sqlite()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_a_stale_marker_neither_undoes_an_acceptance_nor_blocks_a_send() {
+    a_stale_marker_neither_undoes_an_acceptance_nor_blocks_a_send(dynamodb().await).await;
+}
+
+#[tokio::test]
+async fn embedded_a_deleted_customer_leaves_no_marker() {
+    a_deleted_customer_leaves_no_marker(sqlite()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_a_deleted_customer_leaves_no_marker() {
+    a_deleted_customer_leaves_no_marker(dynamodb().await).await;
 }

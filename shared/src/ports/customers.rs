@@ -53,4 +53,15 @@ pub struct LinkVoids<'a> {
     /// The account before and after its session epoch moved: its sessions and every reset
     /// link sent before end.
     pub account: Option<(&'a Account, &'a Account)>,
+    /// The customer's marker of open invitations as read before them: the change is written
+    /// only if it is still so, even when nothing is voided, since a send that commits in
+    /// between leaves the customer's version as it was. `None`: not read (nothing to guard).
+    pub open: Option<OpenRead>,
+}
+
+/// The version of a customer's marker of open invitations as read; `version: None` where
+/// there was none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenRead {
+    pub version: Option<u64>,
 }

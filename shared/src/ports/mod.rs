@@ -26,7 +26,7 @@ mod wishes;
 
 pub use accounts::{AccountStore, Redemption};
 pub use api_keys::ApiKeyStore;
-pub use customers::{CustomerStore, LinkVoids};
+pub use customers::{CustomerStore, LinkVoids, OpenRead};
 pub use delivery::{DeliveryError, Mailer, SmsSender};
 pub use feedback::FeedbackStore;
 pub use file_records::{FileCreation, FileRecordStore};

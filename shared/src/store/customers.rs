@@ -9,7 +9,9 @@ use super::{
     ItemStore,
     accounts::{LAST_LOGIN_AT, account_item, account_key, claim_login, release_login},
     customer_sk,
-    invitations::{invitation_replace, open_marker_close, open_marker_new, token_void},
+    invitations::{
+        invitation_replace, open_marker_delete, open_marker_guard, open_marker_new, token_void,
+    },
     tenant_pk,
 };
 use crate::{
@@ -133,7 +135,7 @@ impl CustomerStore for ItemStore {
                 writes.push(release_customer_login(current, old));
             }
         }
-        writes.extend(link_voids(voids)?);
+        writes.extend(link_voids(current, voids, true)?);
         self.transact(writes, claim_index, "Failed to update the customer")
             .await
     }
@@ -156,18 +158,33 @@ impl CustomerStore for ItemStore {
         if let Some(email) = &current.login_email {
             writes.push(release_customer_login(current, email));
         }
-        // The account is deleted above: only the invitations are left to void.
-        writes.extend(link_voids(&LinkVoids {
-            account: None,
-            ..*voids
-        })?);
+        // The account is deleted above: only the invitations are left to void; the marker of
+        // open invitations goes with the customer.
+        writes.extend(link_voids(
+            current,
+            &LinkVoids {
+                account: None,
+                ..*voids
+            },
+            false,
+        )?);
+        writes.push(open_marker_delete(
+            current.tenant_id,
+            current.id,
+            voids.open,
+        ));
         self.transact(writes, None, "Failed to delete the customer")
             .await
     }
 }
 
-/// The writes that void `voids`' links, each conditioned on the version read.
-fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
+/// The writes that void `voids`' links of `customer`, each conditioned on the version read,
+/// the marker of open invitations too unless the caller writes it (`marker` false).
+fn link_voids(
+    customer: &Customer,
+    voids: &LinkVoids<'_>,
+    marker: bool,
+) -> anyhow::Result<Vec<Write>> {
     let mut writes = Vec::new();
     if !voids.invitations.is_empty() {
         let (reason, at) = voids
@@ -177,8 +194,13 @@ fn link_voids(voids: &LinkVoids<'_>) -> anyhow::Result<Vec<Write>> {
             writes.push(invitation_replace(current, next)?);
             writes.push(token_void(current, reason, at)?);
         }
-        writes.extend(open_marker_close(
+    }
+    if marker {
+        writes.extend(open_marker_guard(
+            customer.tenant_id,
+            customer.id,
             voids.invitations.iter().map(|(current, _)| current),
+            voids.open,
         ));
     }
     if let Some((current, next)) = voids.account {

@@ -140,6 +140,26 @@ fn unexpected(err: TableError, what: &'static str) -> StoreError {
     }
 }
 
+/// A failed transaction as [`ItemStore::transact`] answers it.
+fn transaction_error(
+    err: TableError,
+    login_claim: Option<usize>,
+    what: &'static str,
+) -> StoreError {
+    match err {
+        TableError::ConditionFailed { failed }
+            if login_claim.is_some_and(|i| failed.get(i) == Some(&true)) =>
+        {
+            StoreError::LoginEmailTaken
+        }
+        TableError::ConditionFailed { failed } if failed.contains(&true) => {
+            StoreError::VersionConflict
+        }
+        TableError::Conflict => StoreError::VersionConflict,
+        e => unexpected(e, what),
+    }
+}
+
 /// A single write's condition did not hold; nothing was written.
 struct ConditionUnmet;
 
@@ -209,16 +229,7 @@ impl ItemStore {
     ) -> Result<(), StoreError> {
         match self.table.transact(writes).await {
             Ok(()) => Ok(()),
-            Err(TableError::ConditionFailed { failed })
-                if login_claim.is_some_and(|i| failed.get(i) == Some(&true)) =>
-            {
-                Err(StoreError::LoginEmailTaken)
-            }
-            Err(TableError::ConditionFailed { failed }) if failed.contains(&true) => {
-                Err(StoreError::VersionConflict)
-            }
-            Err(TableError::Conflict) => Err(StoreError::VersionConflict),
-            Err(e) => Err(unexpected(e, what)),
+            Err(e) => Err(transaction_error(e, login_claim, what)),
         }
     }
 

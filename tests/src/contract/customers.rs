@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use portal::{
-    domain::{EventKind, InvitationState, LinkStatus, LinkToken, Subject},
+    domain::{Actor, EventKind, InvitationState, LinkStatus, LinkToken, Subject},
     ports::{CustomerStore, Redemption, Store, StoreError, TenantStore},
 };
 use serde_json::json;
@@ -460,4 +460,59 @@ pub async fn deleting_a_customer_revokes_their_open_invitations(store: Arc<dyn S
             .await,
         Err(StoreError::VersionConflict)
     ));
+}
+
+pub async fn a_send_between_reading_the_voids_and_a_new_mobile_number_makes_the_change_look_again(
+    store: Arc<dyn Store>,
+) {
+    // Arrange: nothing is open when the change reads what it voids; then an SMS goes out to
+    // the old number before the change is written. A send leaves the customer's version as
+    // it was: only the marker of open invitations shows it.
+    let t = saved_tenant(store.as_ref(), "A").await;
+    let c = customer(
+        t.id,
+        json!({"companyName": "A", "mobile": "+4915123456789"}),
+    );
+    store.create_customer(&c).await.unwrap();
+    let moved = change(&c, json!({"mobile": "+4915198765432"}));
+    let stale = portal::links::voids_for(
+        store.as_ref(),
+        store.as_ref(),
+        &c,
+        Some(&moved),
+        Actor::System,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let (sms, token) = invitation_of(&c, &LinkToken::generate().unwrap());
+    issue(store.as_ref(), &c, &sms, &token).await.unwrap();
+
+    // Act / Assert: the change from the stale read is refused, and nothing of it is written.
+    assert!(matches!(
+        store.update_customer(&c, &moved, &stale.as_voids()).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(
+        store.get_customer(t.id, c.id).await.unwrap(),
+        Some(c.clone())
+    );
+
+    // Looked at again, the change voids the link on the old phone with it.
+    update(store.as_ref(), &c, &moved).await.unwrap();
+    let stored = store
+        .get_invitation(t.id, c.id, sms.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.state, InvitationState::Revoked);
+    assert_eq!(
+        store
+            .find_token(&token.hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .status_at(Utc::now()),
+        LinkStatus::Revoked
+    );
 }

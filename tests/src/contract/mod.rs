@@ -164,6 +164,7 @@ macro_rules! store_contract {
             a_link_sets_no_password_once_its_address_stopped_being_the_login_email,
             a_set_change_or_reset_of_the_password_voids_earlier_reset_links,
             deleting_a_customer_revokes_their_open_invitations,
+            a_send_between_reading_the_voids_and_a_new_mobile_number_makes_the_change_look_again,
             removing_a_staff_user_voids_their_reset_links,
             forms_are_found_by_public_id_listed_per_customer_and_edited_by_version,
             changing_the_retention_reaches_every_form_of_the_agency,
