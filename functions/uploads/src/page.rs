@@ -13,6 +13,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
+use futures_util::future::try_join_all;
 use portal::{
     domain::{FileId, Subject, Uploader},
     http::{ApiError, Caller, FormBody, PathParam, QueryParam, UserSession},
@@ -84,14 +85,23 @@ pub(crate) async fn show(
         Err(ApiError::Unauthorized(_)) => return Ok(see_other("/login?next=%2Ffiles%2Fpage")),
         other => other?,
     };
-    let Some(owner) = page_owner(&state, &who, query.customer_id.as_deref()).await? else {
+    let caller = Caller::of_session(&who);
+    if caller.is_staff() && query.customer_id.is_none() {
         // Staff without a customer: their own page.
         return Ok(see_other("/me"));
-    };
+    }
+    // Unchecked: `render` reads the customer under the session's agency beside the rest.
+    let owner = Owner::unchecked(caller, query.customer_id.as_deref())?;
     render(&state, &who, owner, &query, None).await
 }
 
 /// The page of `owner`'s files as `who` sees it, with `created_link` (staff) shown once.
+///
+/// Everything the page shows is keyed by `owner`, so it is read at once: the staff user, the
+/// agency, the customer, the files, the folders and the upload rules in one round trip, then
+/// each listed file's direct links (staff) or the visit (customer) in a second. `owner` may be
+/// unchecked (see [`show`]): the customer read under the session's own agency is its check,
+/// and nothing read beside it is used, nor anything written, before it passed.
 async fn render(
     state: &UploadsState,
     who: &UserSession,
@@ -99,27 +109,6 @@ async fn render(
     query: &PageQuery,
     created_link: Option<&str>,
 ) -> Result<Response, ApiError> {
-    let staff = match who.session.subject {
-        Subject::Staff(id) => Some(state.staff.get_staff(owner.tenant, id).await?.ok_or(
-            ApiError::Unauthorized("Your portal access has been removed."),
-        )?),
-        Subject::Customer(_) => None,
-    };
-    let tenant = state
-        .tenants
-        .get_tenant(owner.tenant)
-        .await?
-        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
-    let customer = state
-        .customers
-        .get_customer(owner.tenant, owner.customer)
-        .await?
-        .ok_or(match staff {
-            Some(_) => ApiError::NotFound("customer"),
-            None => ApiError::Unauthorized("Your portal access has been removed."),
-        })?;
-    let customer_id = customer.id.to_string();
-    let staff_customer = staff.as_ref().map(|_| customer_id.as_str());
     let folder = query
         .folder
         .as_deref()
@@ -142,41 +131,78 @@ async fn render(
                 .map_err(|_| ApiError::invalid_parameter("cursor", "is not a file id"))
         })
         .transpose()?;
-    let listed = state
-        .files
-        .list_files(
+    let staff_member = async {
+        match who.session.subject {
+            Subject::Staff(id) => state.staff.get_staff(owner.tenant, id).await,
+            Subject::Customer(_) => Ok(None),
+        }
+    };
+    let (staff_member, tenant, customer, listed, folders, settings) = tokio::try_join!(
+        staff_member,
+        state.tenants.get_tenant(owner.tenant),
+        state.customers.get_customer(owner.tenant, owner.customer),
+        state.files.list_files(
             owner.tenant,
             owner.customer,
             folder.as_deref(),
             after,
             MAX_PAGE_SIZE,
-        )
-        .await?;
-    let folders: Vec<FolderLink> = state
-        .files
-        .list_folders(owner.tenant, owner.customer)
-        .await?
+        ),
+        state.files.list_folders(owner.tenant, owner.customer),
+        state.files.file_settings(owner.tenant),
+    )?;
+    let staff = match who.session.subject {
+        Subject::Staff(_) => Some(staff_member.ok_or(ApiError::Unauthorized(
+            "Your portal access has been removed.",
+        ))?),
+        Subject::Customer(_) => None,
+    };
+    let tenant = tenant.ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
+    let customer = customer.ok_or(match staff {
+        Some(_) => ApiError::NotFound("customer"),
+        None => ApiError::Unauthorized("Your portal access has been removed."),
+    })?;
+    let customer_id = customer.id.to_string();
+    let staff_customer = staff.as_ref().map(|_| customer_id.as_str());
+    let folders: Vec<FolderLink> = folders
         .iter()
         .filter(|f| !f.is_empty())
         .map(|f| FolderLink::of_customer(f, staff_customer))
         .collect();
-    let settings = state.files.file_settings(owner.tenant).await?;
     let now = state.clock.now();
-    if staff.is_none() {
-        // The start page's "new files" compares the agency's files with this visit.
+    // Staff see each downloadable file's usable direct links; the customer's visit is what
+    // the start page's "new files" compares the agency's files with.
+    let linked: Vec<FileId> = match staff {
+        Some(_) => listed
+            .items
+            .iter()
+            .filter(|f| f.state.is_downloadable())
+            .map(|f| f.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let links = try_join_all(linked.iter().map(|&file| {
         state
             .files
-            .mark_files_seen(owner.tenant, owner.customer, now)
-            .await?;
-    }
-    let mut rows = Vec::with_capacity(listed.items.len());
-    for f in &listed.items {
-        // Staff see each downloadable file's usable direct links.
-        let links = if staff.is_some() && f.state.is_downloadable() {
-            state
-                .files
-                .list_direct_links(owner.tenant, owner.customer, f.id)
-                .await?
+            .list_direct_links(owner.tenant, owner.customer, file)
+    }));
+    let seen = async {
+        match staff {
+            Some(_) => Ok(()),
+            None => {
+                state
+                    .files
+                    .mark_files_seen(owner.tenant, owner.customer, now)
+                    .await
+            }
+        }
+    };
+    let (links, ()) = tokio::try_join!(links, seen)?;
+    let mut links: HashMap<FileId, Vec<LinkRow>> = linked
+        .into_iter()
+        .zip(links)
+        .map(|(file, links)| {
+            let rows = links
                 .iter()
                 .filter(|l| l.is_usable(now))
                 .map(|l| LinkRow {
@@ -184,11 +210,14 @@ async fn render(
                     expires: l.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                     downloads: l.downloads,
                 })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        rows.push(FileRow {
+                .collect();
+            (file, rows)
+        })
+        .collect();
+    let rows: Vec<FileRow> = listed
+        .items
+        .iter()
+        .map(|f| FileRow {
             id: f.id.to_string(),
             name: f.name.clone(),
             folder: f.folder.clone(),
@@ -201,9 +230,9 @@ async fn render(
             created: f.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             state: f.state.as_str(),
             downloadable: f.state.is_downloadable(),
-            links,
-        });
-    }
+            links: links.remove(&f.id).unwrap_or_default(),
+        })
+        .collect();
     let more_url = listed.next.map(|next| {
         let mut pairs = vec![("cursor", next.to_string())];
         if let Some(folder) = &folder {
