@@ -7,30 +7,37 @@
 use std::collections::BTreeSet;
 
 use axum::{
-    extract::State,
+    extract::{FromRef, State},
     http::{HeaderName, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
+use futures_util::future::try_join_all;
 use portal::{
     domain::{
-        Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId, FeedbackState as ItemState,
-        FieldError, Language, LocalPath, Subject, TenantId,
+        Actor, Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId, FeedbackSite,
+        FeedbackState as ItemState, FieldError, Language, LocalPath, StaffMember, Subject, Tenant,
+        TenantId,
         feedback::{COMMENT_MAX, feedback_open},
     },
-    http::{ApiError, FormBody, PathParam, QueryParam, UserSession},
+    http::{
+        ApiError, FormBody, PathParam, QueryParam, StaffAuth, UserSession,
+        session::PresentedSession,
+    },
     i18n::t,
     pages::{
         self, AttachmentRow, FeedbackFilter, FeedbackPage, HistoryRow, ItemRow, Nav, Page,
         PageGroup, ReplyRow, feedback_csp,
     },
+    ports::{self, StoreError},
+    state::SessionPorts,
 };
 use serde::Deserialize;
 
 use crate::{
     FeedbackState, attachments,
-    caller::{Caller, NAME_THE_CUSTOMER, author},
+    caller::{Caller, NAME_THE_CUSTOMER, author, customer_with},
     items::{add_reply, move_state},
 };
 
@@ -73,18 +80,56 @@ struct Viewer {
     staff: bool,
 }
 
+/// What the page reads beside the check of the session's account and of the customer, keyed
+/// by the session's own agency and the customer it names; each answer is judged in the
+/// page's order of errors, and only once both checks have passed.
+struct Loaded {
+    viewer: Viewer,
+    tenant: Result<Option<Tenant>, StoreError>,
+    member: Result<Option<StaffMember>, StoreError>,
+    site: Result<Option<FeedbackSite>, StoreError>,
+    /// None when the cursor was not one (then nothing is listed).
+    listed: Result<Option<ports::Page<FeedbackItem, FeedbackItemId>>, StoreError>,
+}
+
 /// The page's caller and customer by the same rules as every feedback route
-/// ([`Caller::customer`]), but for one: a customer whose own record is gone has lost their
-/// access, which the page says as it says an ended session.
-async fn viewer(
+/// ([`Caller::customer`], with the reads beside it as [`customer_with`] sends them), but for
+/// one: a customer whose own record is gone has lost their access, which the page says as it
+/// says an ended session. `after` is the cursor, `None` when it was not one.
+async fn load(
     state: &FeedbackState,
-    who: &UserSession,
+    caller: Caller,
     named: Option<&str>,
-) -> Result<Viewer, ApiError> {
-    let caller = Caller::of_session(who);
+    after: Option<Option<FeedbackItemId>>,
+) -> Result<Loaded, ApiError> {
     let named = named.filter(|n| !n.is_empty());
-    let customer = caller
-        .customer(&*state.customers, named, NAME_THE_CUSTOMER)
+    let (customer, (tenant, member, site, listed)) =
+        customer_with(&caller, state, named, |tenant, customer| async move {
+            tokio::join!(
+                state.tenants.get_tenant(tenant),
+                async {
+                    match caller {
+                        // Staff read in their own language.
+                        Caller::Staff(StaffAuth {
+                            actor: Actor::Staff { id },
+                            ..
+                        }) => state.staff.get_staff(tenant, id).await,
+                        _ => Ok(None),
+                    }
+                },
+                state.feedback.get_feedback_site(tenant, customer),
+                async {
+                    match after {
+                        Some(after) => state
+                            .feedback
+                            .list_feedback_items(tenant, customer, after, PAGE_ITEMS)
+                            .await
+                            .map(Some),
+                        None => Ok(None),
+                    }
+                },
+            )
+        })
         .await
         .map_err(|e| match (e, caller) {
             (ApiError::NotFound(_), Caller::Customer { customer, .. })
@@ -95,10 +140,16 @@ async fn viewer(
             }
             (e, _) => e,
         })?;
-    Ok(Viewer {
-        tenant: caller.tenant(),
-        customer,
-        staff: caller.is_staff(),
+    Ok(Loaded {
+        viewer: Viewer {
+            tenant: caller.tenant(),
+            customer,
+            staff: caller.is_staff(),
+        },
+        tenant,
+        member,
+        site,
+        listed,
     })
 }
 
@@ -149,10 +200,42 @@ fn author_name(author: &Author, reader_is_staff: bool, language: Language) -> St
 /// state and page.
 pub(crate) async fn show(
     State(state): State<FeedbackState>,
-    who: Result<UserSession, ApiError>,
+    presented: Result<PresentedSession, ApiError>,
     QueryParam(query): QueryParam<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let who = match who {
+    let after = query
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<FeedbackItemId>()
+                .map_err(|_| ApiError::invalid_parameter("cursor", "is not an item id"))
+        })
+        .transpose();
+    // The session's account is read beside the page's own reads (the customer, the agency,
+    // the site, the items): two round trips instead of six.
+    let checked = match presented {
+        Ok(presented) => {
+            let (state, query, cursor) = (&state, &query, after.as_ref().ok().copied());
+            presented
+                .check_with(
+                    &SessionPorts::from_ref(state),
+                    |tenant, subject| async move {
+                        // The page's own errors are its answer, not a reason to log in.
+                        Ok(load(
+                            state,
+                            Caller::of_subject(tenant, subject),
+                            query.customer_id.as_deref(),
+                            cursor,
+                        )
+                        .await)
+                    },
+                )
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let (who, loaded) = match checked {
         Err(ApiError::Unauthorized(_)) => {
             let here = page_url(query.customer_id.as_deref(), None, None);
             let next = query_string([("next", here.as_str())]);
@@ -160,7 +243,13 @@ pub(crate) async fn show(
         }
         other => other?,
     };
-    let viewer = viewer(&state, &who, query.customer_id.as_deref()).await?;
+    let Loaded {
+        viewer,
+        tenant,
+        member,
+        site,
+        listed,
+    } = loaded?;
     let wanted_state = query
         .state
         .as_deref()
@@ -181,38 +270,18 @@ pub(crate) async fn show(
             "is longer than a page address can be",
         ));
     }
-    let after = query
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse::<FeedbackItemId>()
-                .map_err(|_| ApiError::invalid_parameter("cursor", "is not an item id"))
-        })
-        .transpose()?;
-    let tenant = state
-        .tenants
-        .get_tenant(viewer.tenant)
-        .await?
-        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
+    let after = after?;
+    let tenant = tenant?.ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
     let customer = &viewer.customer;
     // Each reads in their own language: staff in theirs, the customer in the customer's.
     let language = match who.session.subject {
-        Subject::Staff(id) => state
-            .staff
-            .get_staff(viewer.tenant, id)
-            .await?
-            .map_or(tenant.default_language, |member| member.language),
+        Subject::Staff(_) => member?.map_or(tenant.default_language, |member| member.language),
         Subject::Customer(_) => customer.language,
     };
-    let site = state
-        .feedback
-        .get_feedback_site(viewer.tenant, customer.id)
-        .await?;
-    let listed = state
-        .feedback
-        .list_feedback_items(viewer.tenant, customer.id, after, PAGE_ITEMS)
-        .await?;
+    let site = site?;
+    let listed = listed?.ok_or_else(|| {
+        anyhow::anyhow!("The items were not listed though the cursor {after:?} was one")
+    })?;
     let pages_seen: BTreeSet<String> = listed
         .items
         .iter()
@@ -224,7 +293,33 @@ pub(crate) async fn show(
         .filter(|i| wanted_state.is_none_or(|s| i.state == s))
         .filter(|i| wanted_page.is_none_or(|p| i.page_url.as_str() == p))
         .collect();
-    let files = attachments::of(&state, viewer.tenant, customer.id, &shown).await?;
+    // Every thread, the attached files and (for the customer) the marks of what the agency
+    // wrote being seen, all at once: the checks have passed, and each depends only on the
+    // listed items. A mark is idempotent, so one written for a page that then fails to show
+    // costs nothing but a "new" badge.
+    let (state, viewer) = (&state, &viewer);
+    let threads = try_join_all(shown.iter().map(|item| async move {
+        if item.reply_count == 0 {
+            Ok(Vec::new())
+        } else {
+            state
+                .feedback
+                .list_feedback_replies(viewer.tenant, customer.id, item.id)
+                .await
+        }
+    }));
+    let files = attachments::of(state, viewer.tenant, customer.id, &shown);
+    let marks = try_join_all(
+        shown
+            .iter()
+            .filter(|i| !viewer.staff && i.customer_unseen)
+            .map(|item| {
+                state
+                    .feedback
+                    .mark_feedback_seen(viewer.tenant, customer.id, item.id)
+            }),
+    );
+    let (threads, files, _) = tokio::try_join!(threads, files, marks)?;
     // Staff download the customer's file naming the customer, as on the files page.
     let owner_query = if viewer.staff {
         format!(
@@ -235,15 +330,7 @@ pub(crate) async fn show(
         String::new()
     };
     let mut groups: Vec<PageGroup> = Vec::new();
-    for item in &shown {
-        let replies = if item.reply_count == 0 {
-            Vec::new()
-        } else {
-            state
-                .feedback
-                .list_feedback_replies(viewer.tenant, customer.id, item.id)
-                .await?
-        };
+    for (item, replies) in shown.iter().zip(&threads) {
         let row = ItemRow {
             id: item.id.to_string(),
             number: item.number.into(),
@@ -297,15 +384,6 @@ pub(crate) async fn show(
                 page: item.page_url.as_str().to_owned(),
                 items: vec![row],
             }),
-        }
-    }
-    if !viewer.staff {
-        // What the agency wrote is now in front of the customer: nothing waits any more.
-        for item in shown.iter().filter(|i| i.customer_unseen) {
-            state
-                .feedback
-                .mark_feedback_seen(viewer.tenant, customer.id, item.id)
-                .await?;
         }
     }
     let customer_param = viewer.staff.then(|| customer.id.to_string());

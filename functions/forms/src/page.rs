@@ -5,14 +5,19 @@
 use std::collections::HashMap;
 
 use axum::{
-    extract::State,
+    extract::{FromRef, State},
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use portal::{
-    domain::{EmailState, FormEntryId, Subject, Verification},
-    http::{ApiError, Caller, FormBody, PathParam, QueryParam, UserSession},
+    domain::{
+        Customer, EmailState, Form, FormEntry, FormEntryId, Subject, Tenant, TenantId, Verification,
+    },
+    http::{
+        ApiError, Caller, FormBody, PathParam, QueryParam, UserSession, session::PresentedSession,
+    },
     pages::{self, EntriesEntry, EntriesField, EntriesFilter, EntriesForm, FormEntriesPage, Page},
+    state::SessionPorts,
 };
 use serde::Deserialize;
 
@@ -34,34 +39,29 @@ fn to_login() -> Response {
     Redirect::to("/login?next=%2Fentries").into_response()
 }
 
-pub(crate) async fn show(
-    State(state): State<FormsState>,
-    who: Result<UserSession, ApiError>,
-    QueryParam(query): QueryParam<PageQuery>,
-) -> Result<Response, ApiError> {
-    // Only a missing or ended session is a reason to log in; a session that could not be
-    // read (the table down) is the server's problem, answered as such.
-    let who = match who {
-        Err(ApiError::Unauthorized(_)) => return Ok(to_login()),
-        other => other?,
-    };
+/// What the page shows of the customer, read beside the check of the session's account.
+struct Loaded {
+    tenant: Tenant,
+    customer: Customer,
+    forms: Vec<Form>,
+    page: portal::ports::Page<FormEntry, FormEntryId>,
+}
+
+/// Everything the page shows, keyed by the session's own agency and customer, all read at
+/// once: the caller uses it only once the session's account has been found live. Errors
+/// come in the order the page has always given them: the agency, the customer, then the
+/// query's.
+async fn load(
+    state: &FormsState,
+    tenant: TenantId,
+    subject: Subject,
+    query: &PageQuery,
+) -> Result<Loaded, ApiError> {
     // The customer in this session; staff have the API.
-    let caller = Caller::of_session(&who);
-    let Caller::Customer { tenant, customer } = caller else {
+    let Subject::Customer(customer) = subject else {
         return Err(ApiError::StaffOnly);
     };
-    let tenant_record = state
-        .tenants
-        .get_tenant(tenant)
-        .await?
-        .ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
-    let customer_record = state
-        .customers
-        .get_customer(tenant, customer)
-        .await?
-        .ok_or(ApiError::Unauthorized(
-            "Your portal access has been removed.",
-        ))?;
+    let caller = Caller::Customer { tenant, customer };
     let after = query
         .cursor
         .as_deref()
@@ -70,18 +70,69 @@ pub(crate) async fn show(
             c.parse::<FormEntryId>()
                 .map_err(|_| ApiError::invalid_parameter("cursor", "is not an entry id"))
         })
-        .transpose()?;
+        .transpose();
     let asked = entries::Asked {
         customer_id: None,
         form_id: query.form_id.as_deref(),
         from: query.from.as_deref(),
         to: query.to.as_deref(),
     };
-    let (forms, page) = tokio::try_join!(
-        async { Ok::<_, ApiError>(state.forms.list_forms(tenant, customer).await?) },
-        entries::first_page(&state, &caller, asked, after, PAGE_SIZE)
-    )?;
-    let (_, page) = page;
+    // The agency is read here for its name and again by `first_page` for its retention: two
+    // reads in the same round trip, not one after the other.
+    let (tenant_record, customer_record, forms, page) = tokio::join!(
+        state.tenants.get_tenant(tenant),
+        state.customers.get_customer(tenant, customer),
+        state.forms.list_forms(tenant, customer),
+        async {
+            match after {
+                Ok(after) => entries::first_page(state, &caller, asked, after, PAGE_SIZE).await,
+                Err(e) => Err(e),
+            }
+        },
+    );
+    let tenant = tenant_record?.ok_or(ApiError::Unauthorized("Your agency no longer exists."))?;
+    let customer = customer_record?.ok_or(ApiError::Unauthorized(
+        "Your portal access has been removed.",
+    ))?;
+    let (_, page) = page?;
+    Ok(Loaded {
+        tenant,
+        customer,
+        forms: forms?,
+        page,
+    })
+}
+
+pub(crate) async fn show(
+    State(state): State<FormsState>,
+    presented: Result<PresentedSession, ApiError>,
+    QueryParam(query): QueryParam<PageQuery>,
+) -> Result<Response, ApiError> {
+    // The session's account is read beside the page's reads: two round trips, not five.
+    let checked = match presented {
+        Ok(presented) => {
+            presented
+                .check_with(&SessionPorts::from_ref(&state), |tenant, subject| {
+                    let (state, query) = (&state, &query);
+                    // The page's own errors are the page's answer, not a reason to log in.
+                    async move { Ok(load(state, tenant, subject, query).await) }
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    // Only a missing or ended session is a reason to log in; a session that could not be
+    // read (the table down) is the server's problem, answered as such.
+    let (who, loaded) = match checked {
+        Err(ApiError::Unauthorized(_)) => return Ok(to_login()),
+        other => other?,
+    };
+    let Loaded {
+        tenant: tenant_record,
+        customer: customer_record,
+        forms,
+        page,
+    } = loaded?;
     let name_of = |id| {
         forms
             .iter()

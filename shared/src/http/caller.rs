@@ -51,8 +51,13 @@ impl Caller {
     /// The caller behind a page's session, staff user or customer. A page checks its form's
     /// CSRF token itself ([`UserSession::check_form_csrf`]).
     pub fn of_session(who: &UserSession) -> Self {
-        let tenant = who.session.tenant_id;
-        match who.session.subject {
+        Self::of_subject(who.session.tenant_id, who.session.subject)
+    }
+
+    /// The caller a session names, before its account is checked: for reads that go out
+    /// beside that check ([`super::session::PresentedSession::check_with`]).
+    pub fn of_subject(tenant: TenantId, subject: Subject) -> Self {
+        match subject {
             Subject::Customer(customer) => Caller::Customer { tenant, customer },
             Subject::Staff(id) => Caller::Staff(StaffAuth {
                 tenant_id: tenant,
