@@ -1,19 +1,23 @@
 //! What the customer's start page offers for each project status: which areas exist, which
 //! comes first, and whether something waits for the customer in each.
 //!
-//! The table is [`areas_for`]; whether something waits is one small function per area in
-//! [`Waiting::check`]. An area whose function is not written yet answers `None` ("cannot
-//! tell"), never a guess: the feedback work fills in its arm (and its port in [`Waiting`])
-//! when it lands; files wait while the agency shared one since the customer last looked
-//! ([`FilesArea`]). Form entries are there for an online project and, whatever
-//! the status (but paused), as soon as the customer has a form ([`FormsArea`]).
+//! The table is [`areas_for`]; whether something waits is one small function per area, all
+//! asked at once by [`Waiting::read`]. An area whose function is not written yet answers
+//! `None` ("cannot tell"), never a guess; files wait while the agency shared one since the
+//! customer last looked ([`FilesArea`]). Form entries are there for an online project and,
+//! whatever the status (but paused), as soon as the customer has a form ([`FormsArea`]).
+//!
+//! Every area reads by the customer's keys alone ([`Owner`]), never by their status: a page
+//! sends these reads beside the customer's own record (the session names both), and
+//! [`start_view`] then keeps what the status shows. Reading an area the status does not
+//! show costs a read in the same round trip, not a round trip more.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::{
-    domain::{Customer, ProjectStatus, Uploader},
+    domain::{Customer, CustomerId, ProjectStatus, TenantId, Uploader},
     ports::{
         Clock, EntryFilter, FeedbackStore, FileRecordStore, FormEntryStore, FormStore, StoreError,
     },
@@ -83,17 +87,35 @@ pub fn areas_for(status: ProjectStatus) -> &'static [Area] {
     }
 }
 
+/// Whose start page it is: the agency and the customer, as the session names them. The
+/// areas read by these keys alone, so their reads need not wait for the customer's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub tenant: TenantId,
+    pub customer: CustomerId,
+}
+
+impl From<&Customer> for Owner {
+    fn from(customer: &Customer) -> Self {
+        Self {
+            tenant: customer.tenant_id,
+            customer: customer.id,
+        }
+    }
+}
+
 /// Whether something in an area waits for the customer.
 #[async_trait::async_trait]
 pub trait WaitCheck: Send + Sync {
-    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError>;
+    async fn waits(&self, owner: Owner) -> Result<bool, StoreError>;
 }
 
 /// Whether an area that is not in the status's table has something in it, so it is shown
-/// anyway (the form entries area as soon as a form exists).
+/// anyway (the form entries area as soon as a form exists; feedback once online while the
+/// agency still takes it). [`start_view`] decides in which statuses the answer counts.
 #[async_trait::async_trait]
 pub trait AreaPresence: Send + Sync {
-    async fn present(&self, customer: &Customer) -> Result<bool, StoreError>;
+    async fn present(&self, owner: Owner) -> Result<bool, StoreError>;
 }
 
 /// The checks the start page can run, one per area that has one. A new area's work adds its
@@ -121,7 +143,7 @@ impl<T: WaitCheck + AreaPresence + LiveSite> FeedbackCheck for T {}
 /// which the start page shows once the project is online.
 #[async_trait::async_trait]
 pub trait LiveSite: Send + Sync {
-    async fn live_url(&self, customer: &Customer) -> Result<Option<String>, StoreError>;
+    async fn live_url(&self, owner: Owner) -> Result<Option<String>, StoreError>;
 }
 
 /// What the start page asks about forms: whether an entry is unread, and whether a form
@@ -129,31 +151,101 @@ pub trait LiveSite: Send + Sync {
 pub trait FormsCheck: WaitCheck + AreaPresence {}
 impl<T: WaitCheck + AreaPresence> FormsCheck for T {}
 
+/// What every area answered for one customer ([`Waiting::read`]); `None` where the area has
+/// no check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AreaAnswers {
+    /// The brief waits.
+    pub wishes: Option<bool>,
+    /// A shared file is new.
+    pub files: Option<bool>,
+    pub form_entries: Option<FormsAnswer>,
+    pub feedback: Option<FeedbackAnswer>,
+}
+
+/// What the form entries area answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FormsAnswer {
+    /// The customer has a form (the area is shown in every status but paused).
+    pub present: bool,
+    /// One of the newest entries is unread.
+    pub waits: bool,
+}
+
+/// What the feedback area answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedbackAnswer {
+    /// The agency takes feedback once the project is online (counts only then).
+    pub present: bool,
+    /// A reply or state of the agency's is unopened.
+    pub waits: bool,
+    /// The live website (shown only once online).
+    pub live_site: Option<String>,
+}
+
 impl Waiting {
-    /// Whether something in `area` waits for `customer`; `None` when the area cannot tell
-    /// (its check is not built yet).
-    pub async fn check(&self, area: Area, customer: &Customer) -> Result<Option<bool>, StoreError> {
-        let check = match area {
-            Area::Wishes => self.wishes.as_ref(),
-            Area::Files => self.files.as_ref(),
-            Area::Feedback => {
-                return match &self.feedback {
-                    Some(check) => check.waits(customer).await.map(Some),
+    /// Every area's answer for `owner`, all asked at once and whatever the customer's status
+    /// (which [`start_view`] applies), so that a page can send them beside the reads of the
+    /// session's account and the customer's record: one round trip for all of them.
+    pub async fn read(&self, owner: Owner) -> Result<AreaAnswers, StoreError> {
+        let waits = |check: &Option<Arc<dyn WaitCheck>>| {
+            let check = check.clone();
+            async move {
+                match check {
+                    Some(check) => check.waits(owner).await.map(Some),
                     None => Ok(None),
-                };
+                }
             }
-            Area::FormEntries => {
-                return match &self.form_entries {
-                    Some(check) => check.waits(customer).await.map(Some),
-                    None => Ok(None),
-                };
-            }
-            // The customer's own data never waits for them.
-            Area::MyData => return Ok(Some(false)),
         };
-        match check {
-            Some(check) => check.waits(customer).await.map(Some),
-            None => Ok(None),
+        let form_entries = async {
+            match &self.form_entries {
+                Some(c) => {
+                    let (present, waits) = tokio::try_join!(c.present(owner), c.waits(owner))?;
+                    Ok(Some(FormsAnswer { present, waits }))
+                }
+                None => Ok(None),
+            }
+        };
+        let feedback = async {
+            match &self.feedback {
+                Some(c) => {
+                    let (present, waits, live_site) =
+                        tokio::try_join!(c.present(owner), c.waits(owner), c.live_url(owner))?;
+                    Ok(Some(FeedbackAnswer {
+                        present,
+                        waits,
+                        live_site,
+                    }))
+                }
+                None => Ok(None),
+            }
+        };
+        let (wishes, files, form_entries, feedback) = tokio::try_join!(
+            waits(&self.wishes),
+            waits(&self.files),
+            form_entries,
+            feedback
+        )?;
+        Ok(AreaAnswers {
+            wishes,
+            files,
+            form_entries,
+            feedback,
+        })
+    }
+}
+
+impl AreaAnswers {
+    /// Whether something in `area` waits; `None` when the area cannot tell (its check is not
+    /// built yet).
+    fn waits(&self, area: Area) -> Option<bool> {
+        match area {
+            Area::Wishes => self.wishes,
+            Area::Files => self.files,
+            Area::Feedback => self.feedback.as_ref().map(|f| f.waits),
+            Area::FormEntries => self.form_entries.map(|f| f.waits),
+            // The customer's own data never waits for them.
+            Area::MyData => Some(false),
         }
     }
 }
@@ -183,44 +275,44 @@ pub struct StartView {
     pub live_site: Option<String>,
 }
 
-/// The start page of `customer`, each area asked whether something waits.
-pub async fn start_view(customer: &Customer, waiting: &Waiting) -> Result<StartView, StoreError> {
+/// The start page of `customer`, out of what the areas answered for them.
+pub fn start_view(customer: &Customer, answers: &AreaAnswers) -> StartView {
     let on_hold = customer.status == ProjectStatus::Paused;
+    let online = customer.status == ProjectStatus::Online;
     let mut table = areas_for(customer.status).to_vec();
-    if !table.contains(&Area::Feedback)
-        && let Some(feedback) = &waiting.feedback
-        && feedback.present(customer).await?
+    if online
+        && !table.contains(&Area::Feedback)
+        && answers.feedback.as_ref().is_some_and(|f| f.present)
     {
         // Before "My data", which stays last.
         table.insert(table.len() - 1, Area::Feedback);
     }
     if !on_hold
         && !table.contains(&Area::FormEntries)
-        && let Some(forms) = &waiting.form_entries
-        && forms.present(customer).await?
+        && answers.form_entries.is_some_and(|f| f.present)
     {
         // Before "My data", which stays last.
         table.insert(table.len() - 1, Area::FormEntries);
     }
-    let mut areas = Vec::with_capacity(table.len());
-    for area in &table {
-        areas.push(AreaView {
+    let areas = table
+        .iter()
+        .map(|area| AreaView {
             area: *area,
             path: area.path(),
-            waiting: waiting.check(*area, customer).await?,
-        });
-    }
-    let live_site = match &waiting.feedback {
-        Some(site) if customer.status == ProjectStatus::Online => site.live_url(customer).await?,
+            waiting: answers.waits(*area),
+        })
+        .collect();
+    let live_site = match &answers.feedback {
+        Some(feedback) if online => feedback.live_site.clone(),
         _ => None,
     };
-    Ok(StartView {
+    StartView {
         status: customer.status,
         on_hold,
         first: (!on_hold).then(|| table[0]),
         areas,
         live_site,
-    })
+    }
 }
 
 /// The feedback area over the feedback port: beyond the `feedback` and `launch` statuses,
@@ -231,31 +323,31 @@ pub struct FeedbackArea {
     pub feedback: Arc<dyn FeedbackStore>,
 }
 
-/// How many items the start page looks at for something unseen.
+/// How many items the start page looks at for something unseen: one query, whatever the
+/// count.
 const NEWEST_ITEMS: usize = 200;
 
 #[async_trait::async_trait]
 impl AreaPresence for FeedbackArea {
-    async fn present(&self, customer: &Customer) -> Result<bool, StoreError> {
-        if customer.status != ProjectStatus::Online {
-            return Ok(false);
-        }
+    /// Whether the agency takes feedback once the project is online; [`start_view`] asks
+    /// only for an online project.
+    async fn present(&self, owner: Owner) -> Result<bool, StoreError> {
         let site = self
             .feedback
-            .get_feedback_site(customer.tenant_id, customer.id)
+            .get_feedback_site(owner.tenant, owner.customer)
             .await?;
         Ok(site.is_some_and(|s| {
-            crate::domain::feedback::feedback_open(customer.status, s.after_online)
+            crate::domain::feedback::feedback_open(ProjectStatus::Online, s.after_online)
         }))
     }
 }
 
 #[async_trait::async_trait]
 impl LiveSite for FeedbackArea {
-    async fn live_url(&self, customer: &Customer) -> Result<Option<String>, StoreError> {
+    async fn live_url(&self, owner: Owner) -> Result<Option<String>, StoreError> {
         let site = self
             .feedback
-            .get_feedback_site(customer.tenant_id, customer.id)
+            .get_feedback_site(owner.tenant, owner.customer)
             .await?;
         Ok(site.and_then(|s| s.live_url).map(|url| url.to_string()))
     }
@@ -263,23 +355,12 @@ impl LiveSite for FeedbackArea {
 
 #[async_trait::async_trait]
 impl WaitCheck for FeedbackArea {
-    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
-        let mut after = None;
-        let mut read = 0;
-        loop {
-            let page = self
-                .feedback
-                .list_feedback_items(customer.tenant_id, customer.id, after, 100)
-                .await?;
-            if page.items.iter().any(|i| i.customer_unseen) {
-                return Ok(true);
-            }
-            read += page.items.len();
-            match page.next {
-                Some(next) if read < NEWEST_ITEMS => after = Some(next),
-                _ => return Ok(false),
-            }
-        }
+    async fn waits(&self, owner: Owner) -> Result<bool, StoreError> {
+        let page = self
+            .feedback
+            .list_feedback_items(owner.tenant, owner.customer, None, NEWEST_ITEMS)
+            .await?;
+        Ok(page.items.iter().any(|i| i.customer_unseen))
     }
 }
 
@@ -297,21 +378,18 @@ const NEWEST_ENTRIES: usize = 50;
 
 #[async_trait::async_trait]
 impl AreaPresence for FormsArea {
-    async fn present(&self, customer: &Customer) -> Result<bool, StoreError> {
-        let forms = self
-            .forms
-            .list_forms(customer.tenant_id, customer.id)
-            .await?;
+    async fn present(&self, owner: Owner) -> Result<bool, StoreError> {
+        let forms = self.forms.list_forms(owner.tenant, owner.customer).await?;
         Ok(!forms.is_empty())
     }
 }
 
 #[async_trait::async_trait]
 impl WaitCheck for FormsArea {
-    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
+    async fn waits(&self, owner: Owner) -> Result<bool, StoreError> {
         let filter = EntryFilter {
-            tenant: customer.tenant_id,
-            customer: customer.id,
+            tenant: owner.tenant,
+            customer: owner.customer,
             form: None,
             from: None,
             to: None,
@@ -336,15 +414,12 @@ const NEWEST_FILES: usize = 50;
 
 #[async_trait::async_trait]
 impl WaitCheck for FilesArea {
-    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
-        let seen = self
-            .files
-            .files_seen(customer.tenant_id, customer.id)
-            .await?;
-        let newest = self
-            .files
-            .list_files(customer.tenant_id, customer.id, None, None, NEWEST_FILES)
-            .await?;
+    async fn waits(&self, owner: Owner) -> Result<bool, StoreError> {
+        let (seen, newest) = tokio::try_join!(
+            self.files.files_seen(owner.tenant, owner.customer),
+            self.files
+                .list_files(owner.tenant, owner.customer, None, None, NEWEST_FILES),
+        )?;
         Ok(newest.items.iter().any(|f| {
             let shared = matches!(f.uploaded_by, Uploader::Agency { .. });
             let arrived = f.uploaded_at.unwrap_or(f.created_at);
@@ -364,9 +439,14 @@ mod tests {
 
     #[async_trait::async_trait]
     impl WaitCheck for Always {
-        async fn waits(&self, _: &Customer) -> Result<bool, StoreError> {
+        async fn waits(&self, _: Owner) -> Result<bool, StoreError> {
             Ok(self.0)
         }
+    }
+
+    /// The start page of `customer`, every area asked as a page asks them.
+    async fn page_of(customer: &Customer, waiting: &Waiting) -> StartView {
+        start_view(customer, &waiting.read(customer.into()).await.unwrap())
     }
 
     fn customer(status: ProjectStatus) -> Customer {
@@ -418,7 +498,7 @@ mod tests {
             feedback: None,
         };
         for (status, first, areas) in table {
-            let view = start_view(&customer(status), &waiting).await.unwrap();
+            let view = page_of(&customer(status), &waiting).await;
             assert_eq!(view.status, status);
             assert_eq!(view.first, first, "{status}");
             assert_eq!(view.on_hold, status == ProjectStatus::Paused, "{status}");
@@ -438,18 +518,14 @@ mod tests {
 
     #[tokio::test]
     async fn an_area_without_its_check_says_it_cannot_tell() {
-        let view = start_view(&customer(ProjectStatus::Preparation), &Waiting::default())
-            .await
-            .unwrap();
+        let view = page_of(&customer(ProjectStatus::Preparation), &Waiting::default()).await;
         assert_eq!(view.areas[0].area, Area::Wishes);
         assert_eq!(view.areas[0].waiting, None);
         let done = Waiting {
             wishes: Some(Arc::new(Always(false))),
             ..Waiting::default()
         };
-        let view = start_view(&customer(ProjectStatus::Preparation), &done)
-            .await
-            .unwrap();
+        let view = page_of(&customer(ProjectStatus::Preparation), &done).await;
         assert_eq!(view.areas[0].waiting, Some(false));
     }
 
@@ -461,14 +537,14 @@ mod tests {
 
     #[async_trait::async_trait]
     impl WaitCheck for Forms {
-        async fn waits(&self, _: &Customer) -> Result<bool, StoreError> {
+        async fn waits(&self, _: Owner) -> Result<bool, StoreError> {
             Ok(self.unread)
         }
     }
 
     #[async_trait::async_trait]
     impl AreaPresence for Forms {
-        async fn present(&self, _: &Customer) -> Result<bool, StoreError> {
+        async fn present(&self, _: Owner) -> Result<bool, StoreError> {
             Ok(self.exist)
         }
     }
@@ -485,7 +561,7 @@ mod tests {
                 })),
                 feedback: None,
             };
-            let view = start_view(&customer(status), &with_form).await.unwrap();
+            let view = page_of(&customer(status), &with_form).await;
             let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
             let mut expected = areas_for(status).to_vec();
             if status != ProjectStatus::Paused && !expected.contains(&Area::FormEntries) {
@@ -510,7 +586,7 @@ mod tests {
                 })),
                 feedback: None,
             };
-            let view = start_view(&customer(status), &without_form).await.unwrap();
+            let view = page_of(&customer(status), &without_form).await;
             let shown: Vec<Area> = view.areas.iter().map(|a| a.area).collect();
             assert_eq!(shown, areas_for(status), "{status}");
         }
@@ -524,21 +600,21 @@ mod tests {
 
     #[async_trait::async_trait]
     impl WaitCheck for Feedback {
-        async fn waits(&self, _: &Customer) -> Result<bool, StoreError> {
+        async fn waits(&self, _: Owner) -> Result<bool, StoreError> {
             Ok(self.unseen)
         }
     }
 
     #[async_trait::async_trait]
     impl AreaPresence for Feedback {
-        async fn present(&self, c: &Customer) -> Result<bool, StoreError> {
-            Ok(c.status == ProjectStatus::Online && self.after_online)
+        async fn present(&self, _: Owner) -> Result<bool, StoreError> {
+            Ok(self.after_online)
         }
     }
 
     #[async_trait::async_trait]
     impl LiveSite for Feedback {
-        async fn live_url(&self, _: &Customer) -> Result<Option<String>, StoreError> {
+        async fn live_url(&self, _: Owner) -> Result<Option<String>, StoreError> {
             Ok(Some("https://www.baeckerei-example.de/".to_owned()))
         }
     }
@@ -553,15 +629,13 @@ mod tests {
             ..Waiting::default()
         };
         for status in ProjectStatus::ALL {
-            let view = start_view(&customer(status), &waiting).await.unwrap();
+            let view = page_of(&customer(status), &waiting).await;
             let expected = (status == ProjectStatus::Online)
                 .then(|| "https://www.baeckerei-example.de/".to_owned());
             assert_eq!(view.live_site, expected, "{status}");
         }
         // Without the feedback port the start page can't know it.
-        let view = start_view(&customer(ProjectStatus::Online), &Waiting::default())
-            .await
-            .unwrap();
+        let view = page_of(&customer(ProjectStatus::Online), &Waiting::default()).await;
         assert_eq!(view.live_site, None);
     }
 
@@ -576,18 +650,12 @@ mod tests {
                 unseen,
             })),
         };
-        let view = start_view(&customer(ProjectStatus::Feedback), &with(false, true))
-            .await
-            .unwrap();
+        let view = page_of(&customer(ProjectStatus::Feedback), &with(false, true)).await;
         assert_eq!(view.areas[0].area, Area::Feedback);
         assert_eq!(view.areas[0].waiting, Some(true));
-        let online = start_view(&customer(ProjectStatus::Online), &with(false, false))
-            .await
-            .unwrap();
+        let online = page_of(&customer(ProjectStatus::Online), &with(false, false)).await;
         assert!(!online.areas.iter().any(|a| a.area == Area::Feedback));
-        let online = start_view(&customer(ProjectStatus::Online), &with(true, false))
-            .await
-            .unwrap();
+        let online = page_of(&customer(ProjectStatus::Online), &with(true, false)).await;
         let shown: Vec<Area> = online.areas.iter().map(|a| a.area).collect();
         assert_eq!(
             shown,
@@ -598,9 +666,7 @@ mod tests {
             ProjectStatus::Design,
             ProjectStatus::Paused,
         ] {
-            let view = start_view(&customer(status), &with(true, true))
-                .await
-                .unwrap();
+            let view = page_of(&customer(status), &with(true, true)).await;
             assert!(
                 !view.areas.iter().any(|a| a.area == Area::Feedback),
                 "{status}"

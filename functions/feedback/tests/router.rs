@@ -1036,7 +1036,7 @@ async fn changes_within_minutes_reach_the_other_side_in_one_email_each() {
 
 #[tokio::test]
 async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_the_item() {
-    use portal::start::{AreaPresence, FeedbackArea, WaitCheck};
+    use portal::start::{AreaPresence, FeedbackArea, Owner, WaitCheck};
     let portal = Portal::new().await;
     let c = portal
         .customer("m@kunde.example", ProjectStatus::Feedback, DRAFT)
@@ -1044,9 +1044,9 @@ async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_th
     let area = FeedbackArea {
         feedback: portal.state.feedback.clone(),
     };
-    let record = |portal: &Portal| {
-        let (store, tenant, id) = (portal.store.clone(), portal.tenant, c.id);
-        async move { store.get_customer(tenant, id).await.unwrap().unwrap() }
+    let owner = Owner {
+        tenant: portal.tenant,
+        customer: c.id,
     };
     let token = portal.token(&c).await;
     let id = portal.pin(&token, PAGE, "Eins").await.json()["itemId"]
@@ -1054,7 +1054,7 @@ async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_th
         .unwrap()
         .to_owned();
     assert!(
-        !area.waits(&record(&portal).await).await.unwrap(),
+        !area.waits(owner).await.unwrap(),
         "their own item waits on nobody"
     );
 
@@ -1065,15 +1065,15 @@ async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_th
             Some(json!({"text": "Erledigt bald."})),
         )
         .await;
-    assert!(area.waits(&record(&portal).await).await.unwrap());
+    assert!(area.waits(owner).await.unwrap());
     portal
         .as_customer(&c, Method::GET, &format!("/feedback/items/{id}"), None)
         .await;
-    assert!(!area.waits(&record(&portal).await).await.unwrap(), "opened");
+    assert!(!area.waits(owner).await.unwrap(), "opened");
 
     // Online: there only when the agency still takes feedback.
     portal.set_status(c.id, ProjectStatus::Online).await;
-    assert!(!area.present(&record(&portal).await).await.unwrap());
+    assert!(!area.present(owner).await.unwrap());
     portal
         .as_staff(
             Method::PUT,
@@ -1081,7 +1081,7 @@ async fn the_start_page_waits_on_the_agencys_replies_until_the_customer_opens_th
             Some(json!({"draftUrl": DRAFT, "afterOnline": true})),
         )
         .await;
-    assert!(area.present(&record(&portal).await).await.unwrap());
+    assert!(area.present(owner).await.unwrap());
 }
 
 #[tokio::test]

@@ -11,14 +11,14 @@ use axum::{
 use chrono::{DateTime, Utc};
 use portal::{
     domain::{
-        Brief, Customer, CustomerId, FieldError, FileId, FileRecord, FileState, OutgoingEmail,
-        Subject, TenantId, WishesDraft, WishesSubmission,
+        Brief, CustomerId, FieldError, FileId, FileRecord, FileState, OutgoingEmail, Subject,
+        TenantId, WishesDraft, WishesSubmission,
         wishes::{Logo, LogoProblem},
     },
     http::{ApiError, JsonBody, PathParam, StaffAuth, UserSession},
     messages,
     ports::StoreError,
-    start::WaitCheck,
+    start::{Owner, WaitCheck},
 };
 use serde::{Deserialize, Serialize};
 
@@ -29,10 +29,10 @@ pub struct BriefWaits(pub std::sync::Arc<dyn portal::ports::WishesStore>);
 
 #[async_trait::async_trait]
 impl WaitCheck for BriefWaits {
-    async fn waits(&self, customer: &Customer) -> Result<bool, StoreError> {
+    async fn waits(&self, owner: Owner) -> Result<bool, StoreError> {
         Ok(self
             .0
-            .get_wishes(customer.tenant_id, customer.id)
+            .get_wishes(owner.tenant, owner.customer)
             .await?
             .is_none_or(|d| d.waits_for_submit()))
     }

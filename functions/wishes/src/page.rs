@@ -12,21 +12,22 @@ use axum::{
 };
 use portal::{
     domain::{
-        Brief, Customer, FieldError, Tenant,
+        Brief, Customer, FieldError, Tenant, WishesComment,
         wishes::{
             BriefColour, BriefPage, COLOURS_MAX, EXAMPLES_MAX, Example, FONTS_MAX, Logo,
             PAGE_DEPTH_MAX, PAGES_MAX,
         },
     },
-    http::{ApiError, FormBody, QueryParam, UserSession},
+    http::{ApiError, FormBody, QueryParam, UserSession, session::PresentedSession},
     pages::{self, Nav, Page, WISHES_CSP, WishesPage},
+    start::Owner,
 };
 use serde::Deserialize;
 
 use crate::{
     WishesState,
     brief::{checked_brief, save_draft, submit_draft},
-    start::{load, see_other},
+    start::{Found, checked, load, see_other},
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,17 +50,30 @@ struct View<'a> {
 /// `GET /wishes`.
 pub async fn page(
     State(state): State<WishesState>,
-    who: Result<UserSession, ApiError>,
+    presented: Result<PresentedSession, ApiError>,
     QueryParam(shown): QueryParam<Shown>,
 ) -> Result<Response, ApiError> {
-    let who = match who {
+    // The draft and the agency's comments are the session's customer's: read beside the
+    // session's account, with the customer and the agency.
+    let wishes = &state.wishes;
+    let reads = |owner: Owner| async move {
+        Ok(tokio::try_join!(
+            wishes.get_wishes(owner.tenant, owner.customer),
+            wishes.list_comments(owner.tenant, owner.customer),
+        )?)
+    };
+    let (who, found) = match checked(&state, presented, reads).await {
         Err(ApiError::Unauthorized(_)) => return Ok(see_other("/login?next=/wishes")),
         other => other?,
     };
-    let Some((customer, tenant)) = load(&state, &who).await? else {
+    let Some(Found {
+        customer,
+        tenant,
+        page: (draft, comments),
+    }) = found?
+    else {
         return Ok(see_other("/me"));
     };
-    let draft = state.wishes.get_wishes(tenant.id, customer.id).await?;
     let version = draft.as_ref().map_or(0, |d| d.version);
     let brief = draft.as_ref().map(|d| d.brief.clone()).unwrap_or_default();
     let view = View {
@@ -71,17 +85,16 @@ pub async fn page(
         ..View::default()
     };
     let saved_at = draft.as_ref().map(|d| d.updated_at);
-    show(
-        &state,
+    Ok(show(
         &who,
         (&customer, &tenant),
         version,
         &brief,
         saved_at,
         view,
+        &comments,
         StatusCode::OK,
-    )
-    .await
+    ))
 }
 
 /// `POST /wishes`: `action` = `save`, `submit` or `add-page`, with `csrf`, `version` and the
@@ -113,17 +126,7 @@ pub async fn form(
             extra_pages: 1,
             ..View::default()
         };
-        return show(
-            &state,
-            &who,
-            who_,
-            version,
-            &posted,
-            None,
-            view,
-            StatusCode::OK,
-        )
-        .await;
+        return show_form(&state, &who, who_, version, &posted, view, StatusCode::OK).await;
     }
     if action != "save" && action != "submit" {
         return Err(ApiError::invalid_parameter(
@@ -139,7 +142,7 @@ pub async fn form(
                 ..View::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return show(&state, &who, who_, version, &posted, None, view, status).await;
+            return show_form(&state, &who, who_, version, &posted, view, status).await;
         }
         Err(e) => return Err(e),
     };
@@ -152,7 +155,7 @@ pub async fn form(
                 ..View::default()
             };
             let status = StatusCode::CONFLICT;
-            return show(&state, &who, who_, current, &posted, None, view, status).await;
+            return show_form(&state, &who, who_, current, &posted, view, status).await;
         }
         Err(e) => return Err(e),
     };
@@ -220,18 +223,40 @@ fn pages_of(
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn show(
+/// The page again after a form post, with what was posted and the agency's comments.
+async fn show_form(
     state: &WishesState,
+    who: &UserSession,
+    (customer, tenant): (&Customer, &Tenant),
+    version: u64,
+    posted: &Brief,
+    view: View<'_>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let comments = state.wishes.list_comments(tenant.id, customer.id).await?;
+    Ok(show(
+        who,
+        (customer, tenant),
+        version,
+        posted,
+        None,
+        view,
+        &comments,
+        status,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn show(
     who: &UserSession,
     (customer, tenant): (&Customer, &Tenant),
     version: u64,
     brief: &Brief,
     saved_at: Option<chrono::DateTime<chrono::Utc>>,
     view: View<'_>,
+    comments: &[WishesComment],
     status: StatusCode,
-) -> Result<Response, ApiError> {
-    let comments = state.wishes.list_comments(tenant.id, customer.id).await?;
+) -> Response {
     let html = pages::wishes(&WishesPage {
         page: Page {
             language: customer.language,
@@ -247,7 +272,7 @@ async fn show(
         saved_at,
         saved: view.saved,
         submitted: view.submitted,
-        comments: &comments,
+        comments,
     });
     let mut response = (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response();
     // The page's own policy (its script by hash); the router keeps it.
@@ -256,7 +281,7 @@ async fn show(
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    Ok(response)
+    response
 }
 
 /// The brief the form posted: empty rows left out, rows kept in their order, sub-pages
