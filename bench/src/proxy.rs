@@ -31,7 +31,21 @@ pub struct Call {
 pub struct Proxy {
     upstream: String,
     client: reqwest::Client,
-    calls: Arc<Mutex<Vec<Call>>>,
+    calls: Arc<Mutex<Vec<Forwarded>>>,
+}
+
+/// What [`forward`] keeps of one call. Naming the operation and estimating its capacity
+/// parse what was sent (the capacity a JSON body): done in [`Proxy::take`], after the
+/// measurement, since in the handler that work ran after `end` and before the answer went
+/// back, and a cold start counted it as the function's own time.
+struct Forwarded {
+    method: Method,
+    uri: String,
+    headers: HeaderMap,
+    body: Bytes,
+    answered_bytes: usize,
+    start: Instant,
+    end: Instant,
 }
 
 impl Proxy {
@@ -53,7 +67,21 @@ impl Proxy {
 
     /// The calls recorded since the last `take`.
     pub fn take(&self) -> Vec<Call> {
-        std::mem::take(&mut *self.calls.lock().unwrap())
+        let forwarded = std::mem::take(&mut *self.calls.lock().unwrap());
+        forwarded
+            .into_iter()
+            .map(|f| {
+                let operation = operation(&f.method, &f.uri, &f.headers, &f.body);
+                let (read_units, write_units) = capacity(&operation, &f.body, f.answered_bytes);
+                Call {
+                    operation,
+                    start: f.start,
+                    end: f.end,
+                    read_units,
+                    write_units,
+                }
+            })
+            .collect()
     }
 }
 
@@ -131,7 +159,6 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
-    let op = operation(&parts.method, &uri, &parts.headers, &body);
     let mut outgoing = proxy
         .client
         .request(parts.method.clone(), format!("{}{}", proxy.upstream, uri));
@@ -164,13 +191,14 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
         Err(_) => StatusCode::BAD_GATEWAY.into_response(),
     };
     let end = Instant::now();
-    let (read_units, write_units) = capacity(&op, &body, answered_bytes);
-    proxy.calls.lock().unwrap().push(Call {
-        operation: op,
+    proxy.calls.lock().unwrap().push(Forwarded {
+        method: parts.method,
+        uri,
+        headers: parts.headers,
+        body,
+        answered_bytes,
         start,
         end,
-        read_units,
-        write_units,
     });
     response
 }

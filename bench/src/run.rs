@@ -85,6 +85,9 @@ pub struct ColdResult {
     pub statuses: BTreeMap<String, usize>,
     pub aws_calls: Vec<String>,
     pub aws_wait_median_ms: Option<f64>,
+    /// Each start's answer less its own wait on AWS, then the median: the function's own
+    /// time. The difference of the two medians moves with moto's time from start to start.
+    pub outside_aws_median_ms: Option<f64>,
     pub error: Option<String>,
 }
 
@@ -705,6 +708,7 @@ impl Harness {
         let mut statuses = BTreeMap::new();
         let mut calls_seen = Vec::new();
         let mut waits = Vec::new();
+        let mut outside = Vec::new();
         let mut error = None;
         for _ in 0..starts {
             if let Some(proxy) = &self.proxy {
@@ -740,7 +744,13 @@ impl Harness {
             }
             process.kill();
             let calls: Vec<Call> = self.proxy.as_ref().map(Proxy::take).unwrap_or_default();
-            waits.push(busy_ms(&calls));
+            let wait = busy_ms(&calls);
+            waits.push(wait);
+            if let Some(answer) = answers.last()
+                && !calls.is_empty()
+            {
+                outside.push(answer - wait);
+            }
             if calls_seen.is_empty() {
                 calls_seen = calls.iter().map(|c| c.operation.clone()).collect();
             }
@@ -758,6 +768,7 @@ impl Harness {
             statuses,
             aws_calls: calls_seen,
             aws_wait_median_ms: wait_summary.map(|s| s.median_ms),
+            outside_aws_median_ms: summarize(&outside).map(|s| s.median_ms),
             error,
         }
     }

@@ -62,10 +62,12 @@ pub const VOIDED: &str = "voided";
 /// its password was voided), so every case takes the same time. Only a real hash can match.
 pub async fn verify(password: &Password, stored: Option<&str>) -> anyhow::Result<Verified> {
     let password = password.expose().to_owned();
-    let stored = stored.filter(|s| *s != VOIDED);
+    let stored = stored.filter(|s| *s != VOIDED).map(str::to_owned);
     let known = stored.is_some();
-    let stored = stored.map(str::to_owned).unwrap_or_else(|| DUMMY.clone());
     tokio::task::spawn_blocking(move || {
+        // The first check for no account makes the dummy: a whole hash, so here, not on the
+        // runtime's thread (a function's only one).
+        let stored = stored.unwrap_or_else(|| DUMMY.clone());
         let Ok(parsed) = PasswordHash::new(&stored) else {
             tracing::error!("a stored password hash is not a PHC string");
             return Verified::NoMatch;

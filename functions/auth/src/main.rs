@@ -16,7 +16,12 @@ async fn client_address(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-#[tokio::main]
+/// One thread: Tokio's current-thread runtime runs the handler, the SDK's connections and the
+/// Runtime API client together. An execution environment handles one invocation at a time on
+/// at most one vCPU below 1,769 MB, so worker threads only cost a cold start: spawning them,
+/// and a wake-up across threads for every answer from AWS (README, "Cold start and zip size").
+/// Password hashes still run beside it, on Tokio's blocking pool (`password_hash`).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     portal::telemetry::init();
     let config = auth::Config::from_env()?;

@@ -419,18 +419,23 @@ mod tests {
         Some(value.to_owned())
     }
 
+    /// The credentials the configuration's provider gives, as a client's first call would
+    /// get them.
+    async fn credentials_of(sdk: &SdkConfig) -> Credentials {
+        sdk.credentials_provider()
+            .expect("a configuration from the environment has a credentials provider")
+            .provide_credentials()
+            .await
+            .expect("its credentials")
+    }
+
     #[tokio::test]
     async fn lambdas_environment_gives_the_whole_configuration() {
         let sdk = from_variables(None, lambda).unwrap();
 
         assert_eq!(sdk.region().map(Region::as_ref), Some("eu-central-1"));
         assert_eq!(sdk.endpoint_url(), None);
-        let credentials = sdk
-            .credentials_provider()
-            .unwrap()
-            .provide_credentials()
-            .await
-            .unwrap();
+        let credentials = credentials_of(&sdk).await;
         assert_eq!(credentials.access_key_id(), "ASIAEXAMPLE");
         assert_eq!(credentials.secret_access_key(), SECRET_KEY);
         assert_eq!(credentials.session_token(), Some(SESSION_TOKEN));
@@ -479,12 +484,7 @@ mod tests {
 
         assert_eq!(sdk.endpoint_url(), Some("http://127.0.0.1:5000"));
         assert_eq!(sdk.region().map(Region::as_ref), Some(LOCAL_REGION));
-        let credentials = sdk
-            .credentials_provider()
-            .unwrap()
-            .provide_credentials()
-            .await
-            .unwrap();
+        let credentials = credentials_of(&sdk).await;
         assert_eq!(credentials.access_key_id(), "local");
     }
 
