@@ -343,7 +343,7 @@ async fn the_voids_of_a_change_list_the_invitations_once(table: Arc<dyn ItemTabl
     let store = ItemStore::new(counting.clone());
     let placeholder = customer(portal::domain::TenantId::new(), json!({"companyName": "x"}));
     let sent = invitation(&placeholder, InvitationState::Sent);
-    let c = old_customer(table.as_ref(), &[sent.clone()]).await;
+    let c = old_customer(table.as_ref(), std::slice::from_ref(&sent)).await;
     let (sent, _) = of(&c, &sent);
 
     let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
