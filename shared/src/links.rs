@@ -90,15 +90,23 @@ pub async fn voids_for(
     };
     // The marker first, then the list: a send that commits after the marker was read moves its
     // version, so the change (conditioned on it) fails rather than miss the new invitation.
+    // Where the marker named none (a customer from before it), finding the open ones listed
+    // them already, after the marker: that list serves.
+    let read = invitations
+        .open_invitations(current.tenant_id, current.id)
+        .await?;
     let marker = Some(OpenRead {
-        version: invitations
-            .open_invitations(current.tenant_id, current.id)
-            .await?
-            .version,
+        version: read.version,
     });
-    let open: Vec<(Invitation, Invitation)> = invitations
-        .list_invitations(current.tenant_id, current.id)
-        .await?
+    let listed = match read.listed {
+        Some(listed) => listed,
+        None => {
+            invitations
+                .list_invitations(current.tenant_id, current.id)
+                .await?
+        }
+    };
+    let open: Vec<(Invitation, Invitation)> = listed
         .into_iter()
         .filter(|i| i.state_at(at).is_open())
         .filter_map(|i| {

@@ -2,7 +2,12 @@
 //! invitations are found by listing them, once, and the send that follows writes the marker.
 //! No migration step. Run on both engines: the embedded one, and DynamoDB on moto.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use async_trait::async_trait;
 
 use chrono::{Duration, Utc};
 use portal::{
@@ -12,7 +17,7 @@ use portal::{
         InvitationState, Language, LinkToken, PortalArea, TokenRecord, VoidReason,
     },
     embedded::sqlite_items::SqliteItems,
-    items::{self, ItemTable, Key, Keys, Write},
+    items::{self, Item, ItemTable, Key, Keys, Query, QueryPage, TableError, Write},
     ports::{CustomerStore, InvitationStore, OpenInvitation},
     store::ItemStore,
 };
@@ -174,6 +179,7 @@ async fn a_close_before_the_first_send_leaves_the_list_in_charge(table: Arc<dyn 
             &portal::ports::OpenInvitations {
                 invitations: Vec::new(),
                 version: None,
+                listed: None,
             },
             &Invitation::superseded_event(newer.id, Actor::System, newer.created_at),
         )
@@ -291,6 +297,97 @@ async fn a_deleted_customer_leaves_no_marker(table: Arc<dyn ItemTable>) {
     }
 }
 
+/// A table that counts the queries made through it (a listing of invitations is one).
+struct Counting {
+    inner: Arc<dyn ItemTable>,
+    queries: AtomicUsize,
+}
+
+impl Counting {
+    fn queries(&self) -> usize {
+        self.queries.swap(0, Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl ItemTable for Counting {
+    async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError> {
+        self.inner.get(key, consistent).await
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        self.inner.get_many(keys).await
+    }
+
+    async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
+        self.queries.fetch_add(1, Ordering::SeqCst);
+        self.inner.query(query).await
+    }
+
+    async fn write(&self, write: Write) -> Result<Option<Item>, TableError> {
+        self.inner.write(write).await
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), TableError> {
+        self.inner.transact(writes).await
+    }
+}
+
+/// What a change of a customer voids is found with one listing of their invitations, marker
+/// or not: without a complete one, the listing that found the open ones serves the voids too.
+async fn the_voids_of_a_change_list_the_invitations_once(table: Arc<dyn ItemTable>) {
+    let counting = Arc::new(Counting {
+        inner: table.clone(),
+        queries: AtomicUsize::new(0),
+    });
+    let store = ItemStore::new(counting.clone());
+    let placeholder = customer(portal::domain::TenantId::new(), json!({"companyName": "x"}));
+    let sent = invitation(&placeholder, InvitationState::Sent);
+    let c = old_customer(table.as_ref(), std::slice::from_ref(&sent)).await;
+    let (sent, _) = of(&c, &sent);
+
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(
+        open.listed,
+        Some(vec![sent.clone()]),
+        "the list, handed back"
+    );
+    counting.queries();
+    let voiding = portal::links::voids_for(&store, &store, &c, None, Actor::System, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(counting.queries(), 1, "without a marker");
+    assert_eq!(
+        voiding
+            .as_voids()
+            .invitations
+            .iter()
+            .map(|(i, _)| i.id)
+            .collect::<Vec<_>>(),
+        vec![sent.id],
+        "the open invitation is voided"
+    );
+
+    let (newer, newer_token) = invitation(&c, InvitationState::Pending);
+    issue(&store, &c, &newer, &newer_token).await.unwrap();
+    let open = store.open_invitations(c.tenant_id, c.id).await.unwrap();
+    assert_eq!(open.listed, None, "the marker named them");
+    counting.queries();
+    let voiding = portal::links::voids_for(&store, &store, &c, None, Actor::System, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(counting.queries(), 1, "with the marker");
+    assert_eq!(
+        voiding
+            .as_voids()
+            .invitations
+            .iter()
+            .map(|(i, _)| i.id)
+            .collect::<Vec<_>>(),
+        vec![newer.id]
+    );
+}
+
 fn sqlite() -> Arc<dyn ItemTable> {
     Arc::new(SqliteItems::in_memory().unwrap())
 }
@@ -338,4 +435,14 @@ async fn embedded_a_deleted_customer_leaves_no_marker() {
 #[tokio::test]
 async fn dynamodb_a_deleted_customer_leaves_no_marker() {
     a_deleted_customer_leaves_no_marker(dynamodb().await).await;
+}
+
+#[tokio::test]
+async fn embedded_the_voids_of_a_change_list_the_invitations_once() {
+    the_voids_of_a_change_list_the_invitations_once(sqlite()).await;
+}
+
+#[tokio::test]
+async fn dynamodb_the_voids_of_a_change_list_the_invitations_once() {
+    the_voids_of_a_change_list_the_invitations_once(dynamodb().await).await;
 }

@@ -38,6 +38,11 @@ pub struct OpenInvitations {
     pub invitations: Vec<OpenInvitation>,
     /// `None`: nothing names them yet (a customer from before the marker, never invited).
     pub version: Option<u64>,
+    /// Where no complete marker named them: every invitation of the customer as listed to
+    /// find them (newest first, read after the marker), for a caller that needs the
+    /// invitations themselves too ([`crate::links::voids_for`]) to take instead of listing
+    /// them again. `None` when the marker named them.
+    pub listed: Option<Vec<Invitation>>,
 }
 
 impl OpenInvitations {
@@ -47,6 +52,7 @@ impl OpenInvitations {
         Self {
             invitations: Vec::new(),
             version: Some(1),
+            listed: None,
         }
     }
 }

@@ -341,20 +341,24 @@ impl InvitationStore for ItemStore {
             }
             None => (None, None),
         };
-        let invitations = match open {
-            Some(open) => open,
-            // From before the marker: the one time its invitations are listed.
-            None => self
-                .list_invitations(tenant, customer)
-                .await?
-                .iter()
-                .filter(|i| i.state.is_open())
-                .map(OpenInvitation::of)
-                .collect(),
+        let (invitations, listed) = match open {
+            Some(open) => (open, None),
+            // From before the marker: the one time its invitations are listed. The list goes
+            // back with the answer, so a caller that needs it too reads it once.
+            None => {
+                let listed = self.list_invitations(tenant, customer).await?;
+                let open = listed
+                    .iter()
+                    .filter(|i| i.state.is_open())
+                    .map(OpenInvitation::of)
+                    .collect();
+                (open, Some(listed))
+            }
         };
         Ok(OpenInvitations {
             invitations,
             version,
+            listed,
         })
     }
 

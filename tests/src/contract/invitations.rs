@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use portal::{
     domain::{
-        Actor, Channel, EventKind, InvitationEvent, InvitationState, LinkStatus, LinkToken,
-        VoidReason,
+        Actor, Channel, CustomerId, EventKind, InvitationEvent, InvitationState, LinkStatus,
+        LinkToken, TenantId, VoidReason,
     },
     ports::{
         CustomerStore, InvitationStore, OpenInvitation, Redemption, Store, StoreError, TenantStore,
@@ -20,6 +20,15 @@ use super::{
     superseded_by, update,
 };
 use crate::fixtures::{customer, unique_email};
+
+/// The customer's open invitations as the store reads them now.
+async fn open_now<S: InvitationStore + ?Sized>(
+    store: &S,
+    t: TenantId,
+    c: CustomerId,
+) -> Vec<OpenInvitation> {
+    store.open_invitations(t, c).await.unwrap().invitations
+}
 
 pub async fn issuing_an_invitation_stores_it_with_its_token_and_voids_open_ones<S>(store: Arc<S>)
 where
@@ -40,8 +49,10 @@ where
         store.get_invitation(t.id, c.id, first.id).await.unwrap(),
         Some(first.clone())
     );
-    let open = store.open_invitations(t.id, c.id).await.unwrap();
-    assert_eq!(open.invitations, vec![OpenInvitation::of(&first)]);
+    assert_eq!(
+        open_now(store.as_ref(), t.id, c.id).await,
+        vec![OpenInvitation::of(&first)]
+    );
     assert_eq!(
         store.find_token(&first_token.hash()).await.unwrap(),
         Some(first_record)
@@ -55,11 +66,7 @@ where
         .await
         .unwrap();
     assert_eq!(
-        store
-            .open_invitations(t.id, c.id)
-            .await
-            .unwrap()
-            .invitations,
+        open_now(store.as_ref(), t.id, c.id).await,
         vec![OpenInvitation::of(&second)],
         "the new one alone is open"
     );
@@ -196,11 +203,7 @@ where
         "the loser wrote nothing"
     );
     assert_eq!(
-        store
-            .open_invitations(t.id, c.id)
-            .await
-            .unwrap()
-            .invitations,
+        open_now(store.as_ref(), t.id, c.id).await,
         vec![OpenInvitation::of(&won[0].1)]
     );
 }
@@ -214,13 +217,7 @@ pub async fn closing_an_invitation_takes_it_off_the_open_ones(store: Arc<dyn Sto
         json!({"companyName": "A", "loginEmail": unique_email("close"), "mobile": "+49 151 23456789"}),
     );
     store.create_customer(&c).await.unwrap();
-    let open = |store: Arc<dyn Store>| async move {
-        store
-            .open_invitations(t.id, c.id)
-            .await
-            .unwrap()
-            .invitations
-    };
+    let open = || open_now(store.as_ref(), t.id, c.id);
 
     // Revoked by staff.
     let (first, first_record) = invitation_of(&c, &LinkToken::generate().unwrap());
@@ -232,7 +229,7 @@ pub async fn closing_an_invitation_takes_it_off_the_open_ones(store: Arc<dyn Sto
         .update_invitation(&first, &revoked(&first), void)
         .await
         .unwrap();
-    assert!(open(store.clone()).await.is_empty(), "revoked");
+    assert!(open().await.is_empty(), "revoked");
 
     // Voided by a new mobile number (it went by SMS).
     let (second, second_record) = invitation_of(&c, &LinkToken::generate().unwrap());
@@ -250,7 +247,7 @@ pub async fn closing_an_invitation_takes_it_off_the_open_ones(store: Arc<dyn Sto
             .state,
         InvitationState::Revoked
     );
-    assert!(open(store.clone()).await.is_empty(), "voided by the change");
+    assert!(open().await.is_empty(), "voided by the change");
 
     // Accepted: the password is set with it.
     let (third, third_record) = invitation_of(&moved, &LinkToken::generate().unwrap());
@@ -270,7 +267,7 @@ pub async fn closing_an_invitation_takes_it_off_the_open_ones(store: Arc<dyn Sto
         })
         .await
         .unwrap();
-    assert!(open(store.clone()).await.is_empty(), "accepted");
+    assert!(open().await.is_empty(), "accepted");
 }
 
 pub async fn revoking_deletes_the_token_and_stale_updates_lose<S>(store: Arc<S>)

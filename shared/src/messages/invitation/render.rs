@@ -1,7 +1,7 @@
 //! Checking the agency's templates and rendering the built-in and the agency's ones, under
 //! the same limits at save and at send.
 
-use std::sync::LazyLock;
+use std::{collections::HashMap, sync::LazyLock};
 
 use minijinja::{Environment, UndefinedBehavior, context};
 
@@ -29,8 +29,35 @@ macro_rules! builtin {
     };
 }
 
+/// The built-in templates' names in [`ENV`] by their source: each is compiled once, not at
+/// every send (an agency's own is compiled when it is rendered).
+pub(super) static BUILTIN: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
+    let mut names = HashMap::new();
+    for language in Language::ALL {
+        let code = language.code();
+        for (file, source) in [
+            ("email_subject.txt", builtin!(language, "email_subject.txt")),
+            ("email_body.txt", builtin!(language, "email_body.txt")),
+            ("sms.txt", builtin!(language, "sms.txt")),
+        ] {
+            // As `EmailTemplate::builtin` and `SmsTemplate::builtin` give it.
+            let source = if file == "email_body.txt" {
+                source
+            } else {
+                source.trim()
+            };
+            names.insert(source, format!("builtin/{code}/{file}"));
+        }
+    }
+    names
+});
+
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
+    for (source, name) in BUILTIN.iter() {
+        env.add_template_owned(name.clone(), *source)
+            .expect("the built-in invitation templates parse");
+    }
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     // Templates are ours and fixed: a failure here is a bug caught by the tests.
@@ -104,8 +131,12 @@ fn render_part(
     source: &str,
     vars: &InvitationVars,
 ) -> Result<String, TemplateError> {
-    ENV.render_str(source, minijinja::value::Serde(vars))
-        .map_err(|e| TemplateError::rendering(part, &e))
+    let vars = minijinja::value::Serde(vars);
+    match BUILTIN.get(source) {
+        Some(name) => ENV.get_template(name).and_then(|t| t.render(vars)),
+        None => ENV.render_str(source, vars),
+    }
+    .map_err(|e| TemplateError::rendering(part, &e))
 }
 
 /// Line breaks and runs of spaces become one space: subjects and SMS are one line.

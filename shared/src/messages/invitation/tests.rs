@@ -1,4 +1,7 @@
-use super::{render::shorten, *};
+use super::{
+    render::{BUILTIN, shorten},
+    *,
+};
 use crate::{domain::NewTenant, i18n::t_with, messages::sms};
 
 fn tenant() -> Tenant {
@@ -20,6 +23,20 @@ fn vars(language: Language, note: &str, area: PortalArea) -> InvitationVars {
     v.note = note.into();
     v.area = area_name(language, area);
     v
+}
+
+#[test]
+fn the_builtin_templates_are_compiled_once_not_at_every_send() {
+    for language in Language::ALL {
+        let email = EmailTemplate::builtin(language);
+        let sms = SmsTemplate::builtin(language);
+        for source in [&email.subject, &email.body, &sms.body] {
+            assert!(
+                BUILTIN.contains_key(source.as_str()),
+                "{language}: {source:?} is compiled at every send"
+            );
+        }
+    }
 }
 
 #[test]
