@@ -42,6 +42,17 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
     ));
 
     let a = p
+        .call(Method::GET, "/me/wishes", Some(&session), None, &[])
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["brief"]["tone"], "warm", "{}", a.body);
+    seen.push((
+        "GET /me/wishes: the session; its account and the draft at once",
+        a.rounds,
+        2,
+    ));
+
+    let a = p
         .call(
             Method::POST,
             "/files/uploads",

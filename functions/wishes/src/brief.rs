@@ -4,7 +4,7 @@
 
 use axum::{
     Json,
-    extract::State,
+    extract::{FromRef, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
@@ -15,10 +15,11 @@ use portal::{
         TenantId, WishesDraft, WishesSubmission,
         wishes::{Logo, LogoProblem},
     },
-    http::{ApiError, JsonBody, PathParam, StaffAuth, UserSession},
+    http::{ApiError, JsonBody, PathParam, StaffAuth, UserSession, session::PresentedSession},
     messages,
     ports::StoreError,
     start::{Owner, WaitCheck},
+    state::SessionPorts,
 };
 use serde::{Deserialize, Serialize};
 
@@ -123,10 +124,22 @@ fn with_etag(version: u64, body: impl Serialize) -> Response {
 /// `GET /me/wishes`.
 pub async fn read(
     State(state): State<WishesState>,
-    who: UserSession,
+    presented: PresentedSession,
 ) -> Result<Response, ApiError> {
-    let (tenant, id) = customer_of(&who)?;
-    let view = DraftView::of(state.wishes.get_wishes(tenant, id).await?);
+    // The draft is read alongside the session's account (two round trips); a dead session's
+    // answer wins over a staff user's 404.
+    let (_, draft) = presented
+        .check_with(
+            &SessionPorts::from_ref(&state),
+            |tenant, subject| async move {
+                match subject {
+                    Subject::Customer(id) => Ok(state.wishes.get_wishes(tenant, id).await?),
+                    Subject::Staff(_) => Err(ApiError::NotFound("wishes")),
+                }
+            },
+        )
+        .await?;
+    let view = DraftView::of(draft);
     Ok(with_etag(view.version, view))
 }
 
