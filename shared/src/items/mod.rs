@@ -14,6 +14,7 @@
 
 mod condition;
 mod query;
+mod stored;
 mod write;
 
 use async_trait::async_trait;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 pub use condition::Condition;
 pub use query::{Cursor, Index, Query, QueryPage, SkCondition};
+pub use stored::{StoredItem, StoredPage};
 pub use write::{MAX_TRANSACTION_ITEMS, Update, Write, check_transaction};
 
 /// An item's attributes, keys included.
@@ -224,6 +226,27 @@ pub trait ItemTable: Send + Sync {
 
     /// One page of items in key order. See [`Query`] and [`QueryPage`].
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError>;
+
+    /// [`ItemTable::get`] for reading the record the item holds: an engine that keeps items
+    /// in another form than [`Item`] hands that form back, for the record to be read from it
+    /// in one pass.
+    async fn get_stored(
+        &self,
+        key: &Key,
+        consistent: bool,
+    ) -> Result<Option<StoredItem>, TableError> {
+        Ok(self.get(key, consistent).await?.map(StoredItem::Attributes))
+    }
+
+    /// [`ItemTable::query`] for reading the records the items hold (see
+    /// [`ItemTable::get_stored`]).
+    async fn query_stored(&self, query: &Query) -> Result<StoredPage, TableError> {
+        let page = self.query(query).await?;
+        Ok(StoredPage {
+            items: page.items.into_iter().map(StoredItem::Attributes).collect(),
+            last: page.last,
+        })
+    }
 
     /// One write, if its condition holds. An [`Update`] answers the item as it is after the
     /// update (DynamoDB's `ALL_NEW`); the others answer `None`.
