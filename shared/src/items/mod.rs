@@ -164,20 +164,24 @@ pub fn record<T: DeserializeOwned>(mut item: Item) -> anyhow::Result<T> {
 /// (`serde_dynamo` writes an `f64` with `to_string`, so `1.0` becomes `"1"`) and reading it
 /// back yields an integer whenever the text is one. The embedded engine stores the same form,
 /// so both engines hand back equal items.
-pub fn normalize_numbers(item: Item) -> Item {
-    item.into_iter()
-        .map(|(name, value)| (name, normalize_value(value)))
-        .collect()
+///
+/// In place: rebuilding the map (and every nested one) cost an allocation per attribute and a
+/// sort of the keys on every write, for items that rarely hold a fraction.
+pub fn normalize_numbers(mut item: Item) -> Item {
+    item.values_mut().for_each(normalize_value);
+    item
 }
 
-fn normalize_value(value: Value) -> Value {
+fn normalize_value(value: &mut Value) {
     match value {
         Value::Number(n) if n.is_f64() => {
-            number_from_text(&n.as_f64().unwrap_or(0.0).to_string()).unwrap_or(Value::Number(n))
+            if let Some(normal) = number_from_text(&n.as_f64().unwrap_or(0.0).to_string()) {
+                *value = normal;
+            }
         }
-        Value::Array(values) => Value::Array(values.into_iter().map(normalize_value).collect()),
-        Value::Object(map) => Value::Object(normalize_numbers(map)),
-        other => other,
+        Value::Array(values) => values.iter_mut().for_each(normalize_value),
+        Value::Object(map) => map.values_mut().for_each(normalize_value),
+        _ => {}
     }
 }
 
