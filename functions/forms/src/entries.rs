@@ -524,7 +524,11 @@ pub fn to_csv<'a>(entries: &[FormEntry], form_name: impl Fn(FormId) -> &'a str) 
 /// return first) starts with an apostrophe instead, so it shows as text (OWASP's advice).
 fn write_cell(out: &mut String, cell: &str) {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quoted = cell.contains([',', '"', '\r', '\n']);
+    // By byte: these are ASCII, and no byte of a longer UTF-8 character is ASCII. (A
+    // `contains` with a set of chars decodes every character and tries each of the four.)
+    let quoted = cell
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     if quoted {
         out.push('"');
     }
