@@ -407,7 +407,9 @@ impl ItemTable for SqliteItems {
         _consistent: bool,
     ) -> Result<Option<StoredItem>, TableError> {
         let key = key.clone();
-        let body = self.run(move |connection| read_body(connection, &key)).await?;
+        let body = self
+            .run(move |connection| read_body(connection, &key))
+            .await?;
         Ok(body.map(StoredItem::Json))
     }
 

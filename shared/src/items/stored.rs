@@ -37,7 +37,9 @@ impl StoredItem {
                     json.end()?;
                     Ok(r)
                 });
-                read.map_err(|e| anyhow::anyhow!(e).context("Failed to read a record from its item"))
+                read.map_err(|e| {
+                    anyhow::anyhow!(e).context("Failed to read a record from its item")
+                })
             }
         }
     }
@@ -108,7 +110,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<A> {
         }
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error> {
+    fn next_value_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, Self::Error> {
         self.0.next_value_seed(seed)
     }
 }

@@ -245,7 +245,11 @@ pub async fn stored_reads_hold_the_records_and_pages_of_get_and_query(
                     .collect();
                 let expected: Vec<Item> = page.items.into_iter().map(record).collect();
                 assert_eq!(records, expected, "{query:?}");
-                assert!(records.iter().all(|r| !r.contains_key("pk") && !r.contains_key("ttl")));
+                assert!(
+                    records
+                        .iter()
+                        .all(|r| !r.contains_key("pk") && !r.contains_key("ttl"))
+                );
                 after = page.last;
                 if after.is_none() {
                     break;
@@ -261,7 +265,10 @@ pub async fn stored_reads_hold_the_records_and_pages_of_get_and_query(
         .expect("the item")
         .record()
         .unwrap();
-    assert_eq!(stored, record(table.get(&key, true).await.unwrap().unwrap()));
+    assert_eq!(
+        stored,
+        record(table.get(&key, true).await.unwrap().unwrap())
+    );
     assert_eq!(stored["list"], json!([1, {"pk": "own"}]));
     assert!(
         table
