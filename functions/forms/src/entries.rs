@@ -441,14 +441,8 @@ pub(crate) async fn export(
         next = page.next;
     }
     entries.truncate(MAX_EXPORT);
-    let form_name = |id: FormId| {
-        forms
-            .iter()
-            .find(|f| f.id == id)
-            .map(|f| f.name.clone())
-            .unwrap_or_default()
-    };
-    let csv = to_csv(&entries, form_name);
+    let names: HashMap<FormId, &str> = forms.iter().map(|f| (f.id, f.name.as_str())).collect();
+    let csv = to_csv(&entries, |id| names.get(&id).copied().unwrap_or_default());
     let mut response = (
         StatusCode::OK,
         [
@@ -472,7 +466,7 @@ pub(crate) async fn export(
 /// names first appear; a name given twice in one entry has its values joined by `, `.
 /// Written straight into one string (a cell allocates only when it joins values), and each
 /// field finds its column by a map: the export costs its size, whatever the field names.
-pub fn to_csv(entries: &[FormEntry], form_name: impl Fn(FormId) -> String) -> String {
+pub fn to_csv<'a>(entries: &[FormEntry], form_name: impl Fn(FormId) -> &'a str) -> String {
     let mut columns: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     for entry in entries {
@@ -515,7 +509,7 @@ pub fn to_csv(entries: &[FormEntry], form_name: impl Fn(FormId) -> String) -> St
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
         out.push(',');
-        write_cell(&mut out, &form_name(entry.form_id));
+        write_cell(&mut out, form_name(entry.form_id));
         for cell in &row {
             out.push(',');
             write_cell(&mut out, cell.as_deref().unwrap_or_default());
@@ -530,7 +524,11 @@ pub fn to_csv(entries: &[FormEntry], form_name: impl Fn(FormId) -> String) -> St
 /// return first) starts with an apostrophe instead, so it shows as text (OWASP's advice).
 fn write_cell(out: &mut String, cell: &str) {
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quoted = cell.contains([',', '"', '\r', '\n']);
+    // By byte: these are ASCII, and no byte of a longer UTF-8 character is ASCII. (A
+    // `contains` with a set of chars decodes every character and tries each of the four.)
+    let quoted = cell
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     if quoted {
         out.push('"');
     }

@@ -14,6 +14,7 @@
 
 mod condition;
 mod query;
+mod stored;
 mod write;
 
 use async_trait::async_trait;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 pub use condition::Condition;
 pub use query::{Cursor, Index, Query, QueryPage, SkCondition};
+pub use stored::{StoredItem, StoredPage};
 pub use write::{MAX_TRANSACTION_ITEMS, Update, Write, check_transaction};
 
 /// An item's attributes, keys included.
@@ -162,20 +164,24 @@ pub fn record<T: DeserializeOwned>(mut item: Item) -> anyhow::Result<T> {
 /// (`serde_dynamo` writes an `f64` with `to_string`, so `1.0` becomes `"1"`) and reading it
 /// back yields an integer whenever the text is one. The embedded engine stores the same form,
 /// so both engines hand back equal items.
-pub fn normalize_numbers(item: Item) -> Item {
-    item.into_iter()
-        .map(|(name, value)| (name, normalize_value(value)))
-        .collect()
+///
+/// In place: rebuilding the map (and every nested one) cost an allocation per attribute and a
+/// sort of the keys on every write, for items that rarely hold a fraction.
+pub fn normalize_numbers(mut item: Item) -> Item {
+    item.values_mut().for_each(normalize_value);
+    item
 }
 
-fn normalize_value(value: Value) -> Value {
+fn normalize_value(value: &mut Value) {
     match value {
         Value::Number(n) if n.is_f64() => {
-            number_from_text(&n.as_f64().unwrap_or(0.0).to_string()).unwrap_or(Value::Number(n))
+            if let Some(normal) = number_from_text(&n.as_f64().unwrap_or(0.0).to_string()) {
+                *value = normal;
+            }
         }
-        Value::Array(values) => Value::Array(values.into_iter().map(normalize_value).collect()),
-        Value::Object(map) => Value::Object(normalize_numbers(map)),
-        other => other,
+        Value::Array(values) => values.iter_mut().for_each(normalize_value),
+        Value::Object(map) => map.values_mut().for_each(normalize_value),
+        _ => {}
     }
 }
 
@@ -224,6 +230,27 @@ pub trait ItemTable: Send + Sync {
 
     /// One page of items in key order. See [`Query`] and [`QueryPage`].
     async fn query(&self, query: &Query) -> Result<QueryPage, TableError>;
+
+    /// [`ItemTable::get`] for reading the record the item holds: an engine that keeps items
+    /// in another form than [`Item`] hands that form back, for the record to be read from it
+    /// in one pass.
+    async fn get_stored(
+        &self,
+        key: &Key,
+        consistent: bool,
+    ) -> Result<Option<StoredItem>, TableError> {
+        Ok(self.get(key, consistent).await?.map(StoredItem::Attributes))
+    }
+
+    /// [`ItemTable::query`] for reading the records the items hold (see
+    /// [`ItemTable::get_stored`]).
+    async fn query_stored(&self, query: &Query) -> Result<StoredPage, TableError> {
+        let page = self.query(query).await?;
+        Ok(StoredPage {
+            items: page.items.into_iter().map(StoredItem::Attributes).collect(),
+            last: page.last,
+        })
+    }
 
     /// One write, if its condition holds. An [`Update`] answers the item as it is after the
     /// update (DynamoDB's `ALL_NEW`); the others answer `None`.

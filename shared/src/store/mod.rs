@@ -83,7 +83,7 @@ use serde_json::Value;
 
 use crate::{
     domain::{CustomerId, StaffId, Subject, TenantId},
-    items::{self, Item, ItemTable, Key, Query, TableError, Write},
+    items::{self, Item, ItemTable, Key, Query, StoredItem, TableError, Write},
     ports::StoreError,
 };
 
@@ -197,10 +197,10 @@ impl ItemStore {
     ) -> Result<Option<T>, StoreError> {
         let item = self
             .table
-            .get(&key, consistent)
+            .get_stored(&key, consistent)
             .await
             .map_err(|e| unexpected(e, what))?;
-        Ok(item.map(items::record).transpose()?)
+        Ok(item.map(StoredItem::record).transpose()?)
     }
 
     /// One write; `Ok(Err(ConditionUnmet))` when its condition did not hold, for the caller to
@@ -245,11 +245,12 @@ impl ItemStore {
         loop {
             let page = self
                 .table
-                .query(&query)
+                .query_stored(&query)
                 .await
                 .map_err(|e| unexpected(e, what))?;
+            records.reserve(page.items.len());
             for item in page.items {
-                records.push(items::record(item)?);
+                records.push(item.record()?);
             }
             match page.last {
                 Some(last) if query.limit.is_none() => query = query.after(last),

@@ -48,6 +48,7 @@ macro_rules! items_contract {
             queries_read_sort_key_ranges_in_order,
             pages_continue_after_last_and_end_without_an_empty_page,
             the_index_reads_items_by_their_gsi1_keys_page_by_page,
+            stored_reads_hold_the_records_and_pages_of_get_and_query,
             what_dynamodb_refuses_both_engines_refuse,
             concurrent_conditional_creates_of_one_key_let_exactly_one_win,
         );

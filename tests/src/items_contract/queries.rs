@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use portal::items::{Cursor, ItemTable, Key, Query, QueryPage, SkCondition, Write};
+use portal::items::{Cursor, Item, ItemTable, Key, Query, QueryPage, SkCondition, Write};
 use serde_json::json;
 
 use super::{Races, keyed, sort_keys, unique};
@@ -203,4 +203,78 @@ pub async fn the_index_reads_items_by_their_gsi1_keys_page_by_page(
         }
     }
     assert_eq!(seen, ["APIKEY#h3", "APIKEY#h2b", "APIKEY#h2a", "APIKEY#h1"]);
+}
+
+/// What the store reads records from (`get_stored`, `query_stored`: the embedded engine's
+/// JSON text) holds each item's record and pages exactly as `get` and `query` do, on the table
+/// and on the index, whatever the engine keeps.
+pub async fn stored_reads_hold_the_records_and_pages_of_get_and_query(
+    table: Arc<dyn ItemTable>,
+    _: Races,
+) {
+    let (pk, index) = (unique("TENANT"), unique("INDEX"));
+    let writes = ["C#1", "C#2", "C#3"]
+        .into_iter()
+        .map(|sk| {
+            Write::put(keyed(
+                &Key::new(&pk, sk),
+                json!({"gsi1pk": index, "gsi1sk": "G#1", "name": format!("Näme \"{sk}\""),
+                       "n": 1.5, "list": [1, {"pk": "own"}], "ttl": 1_900_000_000}),
+            ))
+        })
+        .collect();
+    table.transact(writes).await.unwrap();
+    let record = |item: Item| -> Item { portal::items::record(item).unwrap() };
+
+    for query in [
+        Query::primary(&pk).begins_with("C#"),
+        Query::primary(&pk).descending(),
+        Query::gsi1(&index),
+    ] {
+        for limit in [1, 2, 3, 10] {
+            let mut after: Option<Cursor> = None;
+            for _ in 0..10 {
+                let query = query.clone().limit(limit).after(after.clone());
+                let page = table.query(&query).await.unwrap();
+                let stored = table.query_stored(&query).await.unwrap();
+                assert_eq!(stored.last, page.last, "{query:?}");
+                let records: Vec<Item> = stored
+                    .items
+                    .into_iter()
+                    .map(|i| i.record().unwrap())
+                    .collect();
+                let expected: Vec<Item> = page.items.into_iter().map(record).collect();
+                assert_eq!(records, expected, "{query:?}");
+                assert!(
+                    records
+                        .iter()
+                        .all(|r| !r.contains_key("pk") && !r.contains_key("ttl"))
+                );
+                after = page.last;
+                if after.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    let key = Key::new(&pk, "C#2");
+    let stored: Item = table
+        .get_stored(&key, true)
+        .await
+        .unwrap()
+        .expect("the item")
+        .record()
+        .unwrap();
+    assert_eq!(
+        stored,
+        record(table.get(&key, true).await.unwrap().unwrap())
+    );
+    assert_eq!(stored["list"], json!([1, {"pk": "own"}]));
+    assert!(
+        table
+            .get_stored(&Key::new(&pk, "C#9"), true)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
