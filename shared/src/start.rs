@@ -323,9 +323,9 @@ pub struct FeedbackArea {
     pub feedback: Arc<dyn FeedbackStore>,
 }
 
-/// How many items the start page looks at for something unseen: one query, whatever the
-/// count.
-const NEWEST_ITEMS: usize = 200;
+/// How many of the newest items the start page looks at for something unseen: one small
+/// query, whatever the count, made on every view (the agency answers recent items).
+const NEWEST_ITEMS: usize = 50;
 
 #[async_trait::async_trait]
 impl AreaPresence for FeedbackArea {
@@ -356,11 +356,11 @@ impl LiveSite for FeedbackArea {
 #[async_trait::async_trait]
 impl WaitCheck for FeedbackArea {
     async fn waits(&self, owner: Owner) -> Result<bool, StoreError> {
-        let page = self
+        let newest = self
             .feedback
-            .list_feedback_items(owner.tenant, owner.customer, None, NEWEST_ITEMS)
+            .newest_feedback_items(owner.tenant, owner.customer, NEWEST_ITEMS)
             .await?;
-        Ok(page.items.iter().any(|i| i.customer_unseen))
+        Ok(newest.iter().any(|i| i.customer_unseen))
     }
 }
 

@@ -64,6 +64,14 @@ pub trait FeedbackStore: Send + Sync {
         after: Option<FeedbackItemId>,
         limit: usize,
     ) -> Result<Page<FeedbackItem, FeedbackItemId>, StoreError>;
+    /// The customer's newest `limit` items, newest first (eventually consistent: for a
+    /// badge, not for a change).
+    async fn newest_feedback_items(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        limit: usize,
+    ) -> Result<Vec<FeedbackItem>, StoreError>;
     /// The page's items, oldest first (at most [`crate::domain::feedback::ITEMS_PER_PAGE_MAX`]).
     async fn list_feedback_page(
         &self,

@@ -321,6 +321,23 @@ impl FeedbackStore for ItemStore {
     }
 
     #[tracing::instrument(skip(self))]
+    async fn newest_feedback_items(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        limit: usize,
+    ) -> Result<Vec<FeedbackItem>, StoreError> {
+        let query = Query::primary(owner_pk(tenant, customer))
+            .begins_with("FEEDBACK#")
+            .descending()
+            .limit(limit);
+        let listed = self
+            .list::<FeedbackItem>(query, "Failed to list the newest feedback items")
+            .await?;
+        Ok(listed.records)
+    }
+
+    #[tracing::instrument(skip(self))]
     async fn list_feedback_page(
         &self,
         tenant: TenantId,

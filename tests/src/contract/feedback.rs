@@ -188,8 +188,11 @@ pub async fn feedback_items_take_numbers_in_turn_and_a_page_fills_up_to_its_boun
         .list_feedback_items(t, c, first.next, 2)
         .await
         .unwrap();
-    assert_eq!(rest.items, vec![elsewhere]);
+    assert_eq!(rest.items, vec![elsewhere.clone()]);
     assert_eq!(rest.next, None);
+    // The start page looks at the newest items: newest first, at most as many as asked.
+    let newest = store.newest_feedback_items(t, c, 2).await.unwrap();
+    assert_eq!(newest, vec![elsewhere, two]);
     // The refused items left nothing behind.
     assert_eq!(
         store
