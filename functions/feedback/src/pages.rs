@@ -13,7 +13,7 @@ use axum::{
     routing::{get, post},
 };
 use chrono::{DateTime, Utc};
-use futures_util::future::try_join_all;
+use futures_util::{StreamExt, TryStreamExt, stream};
 use portal::{
     domain::{
         Actor, Author, AuthorKind, Customer, FeedbackItem, FeedbackItemId, FeedbackSite,
@@ -46,6 +46,10 @@ pub const PAGE_PATH: &str = "/feedback";
 
 /// Items per view of the page; each shown item with replies costs a read of its thread.
 const PAGE_ITEMS: usize = 50;
+
+/// How many threads (or seen marks) the page reads (or writes) at once: one round trip for up
+/// to this many answered items.
+const CALLS_AT_ONCE: usize = 8;
 
 /// The overlay, as the draft website loads it. Kept without dependencies and under 20 KB
 /// (a test holds it to that): it loads on every page view of the draft site.
@@ -298,27 +302,33 @@ pub(crate) async fn show(
     // listed items. A mark is idempotent, so one written for a page that then fails to show
     // costs nothing but a "new" badge.
     let (state, viewer) = (&state, &viewer);
-    let threads = try_join_all(shown.iter().map(|item| async move {
-        if item.reply_count == 0 {
-            Ok(Vec::new())
-        } else {
-            state
-                .feedback
-                .list_feedback_replies(viewer.tenant, customer.id, item.id)
-                .await
-        }
-    }));
+    // At most a few calls at once: each in flight holds a connection of its own (and, at a
+    // cold start, its own TLS handshake on the function's one thread).
+    let (tenant_id, customer_id) = (viewer.tenant, customer.id);
+    let feedback = &state.feedback;
+    let answered: Vec<_> = shown.iter().map(|i| (i.id, i.reply_count > 0)).collect();
+    let threads = stream::iter(answered)
+        .map(|(id, answered)| async move {
+            if answered {
+                feedback
+                    .list_feedback_replies(tenant_id, customer_id, id)
+                    .await
+            } else {
+                Ok(Vec::new())
+            }
+        })
+        .buffered(CALLS_AT_ONCE)
+        .try_collect::<Vec<_>>();
     let files = attachments::of(state, viewer.tenant, customer.id, &shown);
-    let marks = try_join_all(
-        shown
-            .iter()
-            .filter(|i| !viewer.staff && i.customer_unseen)
-            .map(|item| {
-                state
-                    .feedback
-                    .mark_feedback_seen(viewer.tenant, customer.id, item.id)
-            }),
-    );
+    let unseen: Vec<_> = shown
+        .iter()
+        .filter(|i| !viewer.staff && i.customer_unseen)
+        .map(|i| i.id)
+        .collect();
+    let marks = stream::iter(unseen)
+        .map(|id| feedback.mark_feedback_seen(tenant_id, customer_id, id))
+        .buffered(CALLS_AT_ONCE)
+        .try_collect::<Vec<_>>();
     let (threads, files, _) = tokio::try_join!(threads, files, marks)?;
     // Staff download the customer's file naming the customer, as on the files page.
     let owner_query = if viewer.staff {

@@ -13,7 +13,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
-use futures_util::future::try_join_all;
+use futures_util::{StreamExt, TryStreamExt, stream};
 use portal::{
     domain::{FileId, Subject, Uploader},
     http::{ApiError, Caller, FormBody, PathParam, QueryParam, UserSession},
@@ -28,6 +28,10 @@ use crate::{
     MAX_PAGE_SIZE, UploadsState,
     owner::{NAME_THE_CUSTOMER, Owner},
 };
+
+/// How many files' direct links the staff page reads at once (a page lists up to
+/// [`MAX_PAGE_SIZE`] files): one round trip for a page of up to this many linked files.
+const READS_AT_ONCE: usize = 8;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -181,11 +185,13 @@ async fn render(
             .collect(),
         None => Vec::new(),
     };
-    let links = try_join_all(linked.iter().map(|&file| {
-        state
-            .files
-            .list_direct_links(owner.tenant, owner.customer, file)
-    }));
+    // At most a few at once: each call in flight holds a connection of its own (and, at a
+    // cold start, its own TLS handshake on the function's one thread).
+    let files = &state.files;
+    let links = stream::iter(linked.clone())
+        .map(|file| files.list_direct_links(owner.tenant, owner.customer, file))
+        .buffered(READS_AT_ONCE)
+        .try_collect::<Vec<_>>();
     let seen = async {
         match staff {
             Some(_) => Ok(()),
