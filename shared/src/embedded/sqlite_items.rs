@@ -9,8 +9,10 @@
 //! Every write runs in a `BEGIN IMMEDIATE` transaction, which takes the database's write lock
 //! before it reads: the conditions are evaluated in Rust ([`crate::items::Condition::holds`],
 //! the same function for every engine) against items no other process can change until the
-//! commit. One connection behind a mutex serves the process; the calls run on tokio's blocking
-//! threads so that a wait for another process's lock never stalls the async runtime.
+//! commit. One connection behind a mutex serves the process; a database on disk runs its calls
+//! on tokio's blocking threads so that a wait for another process's lock never stalls the
+//! async runtime, and one in memory (tests, benchmarks) on the calling thread: no other
+//! process can hold its lock, and a call takes microseconds.
 
 use std::{
     path::Path,

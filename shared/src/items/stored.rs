@@ -27,7 +27,9 @@ pub enum StoredItem {
 
 impl StoredItem {
     /// The record the item holds, its key attributes left out (as [`record`] does), so a
-    /// record type that refuses unknown fields still reads.
+    /// record type that refuses unknown fields still reads. For records that are structs
+    /// (every record today): the embedded engine's text is read as a map, so an enum, an
+    /// `Option` or a newtype at the top would read from DynamoDB's attributes and not from it.
     pub fn record<T: DeserializeOwned>(self) -> anyhow::Result<T> {
         match self {
             Self::Attributes(item) => record(item),
