@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use axum::{Router, http::Method};
+use chrono::Utc;
 use portal::{
-    domain::{CustomerId, NewTenant, TenantId},
-    ports::Store,
+    domain::{CustomerId, FileId, FileRecord, FileState, NewTenant, ObjectKey, TenantId, Uploader},
+    ports::{FileCreation, Store},
     store::ItemStore,
 };
 use portal_infra::backend::Services;
@@ -68,6 +69,47 @@ impl Portal {
     /// A customer of `tenant` with a live session, and the session's token.
     pub async fn customer(&self, tenant: TenantId, email: &str) -> (CustomerId, String) {
         customer_session(self.store.as_ref(), tenant, email).await
+    }
+
+    /// An uploaded and checked PDF of `customer`'s named `name`, as a page lists it or a
+    /// feedback item attaches it.
+    pub async fn available_file(
+        &self,
+        tenant: TenantId,
+        customer: CustomerId,
+        name: &str,
+        uploaded_by: Uploader,
+    ) -> FileId {
+        let id = FileId::new();
+        let now = Utc::now();
+        let file = FileRecord {
+            id,
+            tenant_id: tenant,
+            customer_id: customer,
+            key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf")
+                .expect("a key"),
+            name: name.into(),
+            folder: String::new(),
+            content_type: "application/pdf".into(),
+            declared_size: 2048,
+            size: Some(2048),
+            etag: None,
+            state: FileState::Available,
+            uploaded_by,
+            created_at: now,
+            uploaded_at: Some(now),
+            reason: None,
+            multipart: None,
+            version: 1,
+        };
+        assert_eq!(
+            self.store
+                .create_file(&file, 1_000_000)
+                .await
+                .expect("stored"),
+            FileCreation::Created
+        );
+        id
     }
 
     /// Sends the request (at [`HOST`] unless `headers` name another) and counts the round

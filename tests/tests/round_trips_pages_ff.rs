@@ -6,12 +6,9 @@
 
 use axum::http::Method;
 use chrono::{Duration, Utc};
-use portal::{
-    domain::{
-        CustomerId, EmailState, EntryField, FileId, FileRecord, FileState, FormEntry, FormEntryId,
-        FormId, Language, ObjectKey, TenantId, Uploader, Verification,
-    },
-    ports::FileCreation,
+use portal::domain::{
+    CustomerId, EmailState, EntryField, FileId, FormEntry, FormEntryId, FormId, Language, Uploader,
+    Verification,
 };
 use portal_tests::rounds::{HOST, Portal, json_body};
 use serde_json::json;
@@ -20,36 +17,6 @@ use testkit::Agency;
 const SITE: &str = "https://entwurf.rounds.example";
 const THEIR_HOST: &str = "portal.other.example";
 const HTML: [(&str, &str); 1] = [("accept", "text/html")];
-
-/// An uploaded and checked file of `customer`'s, as a feedback item may attach.
-async fn available_file(p: &Portal, tenant: TenantId, customer: CustomerId) -> FileId {
-    let id = FileId::new();
-    let now = Utc::now();
-    let file = FileRecord {
-        id,
-        tenant_id: tenant,
-        customer_id: customer,
-        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
-        name: "Lageplan.pdf".into(),
-        folder: String::new(),
-        content_type: "application/pdf".into(),
-        declared_size: 2048,
-        size: Some(2048),
-        etag: None,
-        state: FileState::Available,
-        uploaded_by: Uploader::Customer,
-        created_at: now,
-        uploaded_at: Some(now),
-        reason: None,
-        multipart: None,
-        version: 1,
-    };
-    assert_eq!(
-        p.store.create_file(&file, 1_000_000).await.expect("stored"),
-        FileCreation::Created
-    );
-    id
-}
 
 /// A form of `customer`'s, registered by the agency, with `entries` entries received.
 async fn form_with_entries(
@@ -211,7 +178,9 @@ async fn the_entries_and_feedback_pages_read_at_once_what_the_session_names() {
     form_with_entries(&p, &agency, anna, HOST, 2).await;
     let token = feedback_token(&p, key, anna, &anna_session).await;
     for _ in 0..3 {
-        let file = available_file(&p, tenant, anna).await;
+        let file = p
+            .available_file(tenant, anna, "Lageplan.pdf", Uploader::Customer)
+            .await;
         answered_item(&p, key, anna, &token, file).await;
     }
     assert_eq!(unseen(&p, key, anna).await, 3);

@@ -3,43 +3,9 @@
 //! more files (and more direct links) must not mean more round trips.
 
 use axum::http::Method;
-use chrono::Utc;
-use portal::{
-    domain::{CustomerId, FileId, FileRecord, FileState, Language, ObjectKey, TenantId, Uploader},
-    ports::FileCreation,
-};
+use portal::domain::{Language, Uploader};
 use portal_tests::rounds::{Answer, HOST, Portal, json_body};
 use serde_json::json;
-
-/// An uploaded and checked file of `customer`'s named `name`.
-async fn available_file(p: &Portal, tenant: TenantId, customer: CustomerId, name: &str) -> FileId {
-    let id = FileId::new();
-    let now = Utc::now();
-    let file = FileRecord {
-        id,
-        tenant_id: tenant,
-        customer_id: customer,
-        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
-        name: name.into(),
-        folder: String::new(),
-        content_type: "application/pdf".into(),
-        declared_size: 2048,
-        size: Some(2048),
-        etag: None,
-        state: FileState::Available,
-        uploaded_by: Uploader::Customer,
-        created_at: now,
-        uploaded_at: Some(now),
-        reason: None,
-        multipart: None,
-        version: 1,
-    };
-    assert_eq!(
-        p.store.create_file(&file, 1_000_000).await.expect("stored"),
-        FileCreation::Created
-    );
-    id
-}
 
 #[tokio::test]
 async fn the_files_page_reads_everything_it_shows_at_once_however_many_files_and_links() {
@@ -55,7 +21,14 @@ async fn the_files_page_reads_everything_it_shows_at_once_however_many_files_and
     )
     .await;
     for n in 0..3 {
-        let file = available_file(&p, tenant, customer, &format!("Plan {n}.pdf")).await;
+        let file = p
+            .available_file(
+                tenant,
+                customer,
+                &format!("Plan {n}.pdf"),
+                Uploader::Customer,
+            )
+            .await;
         let made = p
             .call(
                 Method::POST,
@@ -116,7 +89,13 @@ async fn staff_naming_another_agencys_customer_are_refused_and_read_none_of_thei
         .agency("Other Agency", "portal.other.example", "other")
         .await;
     let (their_customer, _) = p.customer(theirs.tenant.id, "bo@other.example").await;
-    available_file(&p, theirs.tenant.id, their_customer, "Geheim.pdf").await;
+    p.available_file(
+        theirs.tenant.id,
+        their_customer,
+        "Geheim.pdf",
+        Uploader::Customer,
+    )
+    .await;
     let (_, staff) = testkit::staff_session(
         p.store.as_ref(),
         ours.tenant.id,

@@ -5,11 +5,8 @@
 //! session's account, and are used only once that check passed.
 
 use axum::http::Method;
-use chrono::Utc;
 use portal::{
-    domain::{
-        CustomerId, FileId, FileRecord, FileState, Language, ObjectKey, Subject, TenantId, Uploader,
-    },
+    domain::{CustomerId, Language, Subject, Uploader},
     items::{ItemTable, Key, Write},
 };
 use portal_tests::rounds::{HOST, Portal, json_body};
@@ -18,43 +15,6 @@ use testkit::Agency;
 
 const SITE: &str = "https://entwurf.rounds.example";
 const LIVE: &str = "https://www.rounds.example/";
-
-/// A file of `customer`'s, uploaded by the customer or shared by the agency, and checked.
-async fn available_file(
-    p: &Portal,
-    tenant: TenantId,
-    customer: CustomerId,
-    name: &str,
-    by_agency: bool,
-) -> FileId {
-    let id = FileId::new();
-    let now = Utc::now();
-    let file = FileRecord {
-        id,
-        tenant_id: tenant,
-        customer_id: customer,
-        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
-        name: name.into(),
-        folder: String::new(),
-        content_type: "application/pdf".into(),
-        declared_size: 2048,
-        size: Some(2048),
-        etag: None,
-        state: FileState::Available,
-        uploaded_by: if by_agency {
-            Uploader::Agency { staff: None }
-        } else {
-            Uploader::Customer
-        },
-        created_at: now,
-        uploaded_at: Some(now),
-        reason: None,
-        multipart: None,
-        version: 1,
-    };
-    p.store.create_file(&file, 1_000_000).await.expect("stored");
-    id
-}
 
 /// Everything a customer's pages can show: a status history (preparation, design,
 /// feedback), a saved brief with the agency's comment, files both ways, a form with an
@@ -96,8 +56,15 @@ async fn with_data(p: &Portal, agency: &Agency, customer: CustomerId, session: &
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.body);
-    available_file(p, agency.tenant.id, customer, "Logo.pdf", false).await;
-    available_file(p, agency.tenant.id, customer, "Entwurf.pdf", true).await;
+    p.available_file(agency.tenant.id, customer, "Logo.pdf", Uploader::Customer)
+        .await;
+    p.available_file(
+        agency.tenant.id,
+        customer,
+        "Entwurf.pdf",
+        Uploader::Agency { staff: None },
+    )
+    .await;
 
     let a = p
         .call(

@@ -4,11 +4,7 @@
 //! (bench/scenarios.json names each route's minimum and what it is made of).
 
 use axum::http::Method;
-use chrono::Utc;
-use portal::{
-    domain::{CustomerId, FileId, FileRecord, FileState, ObjectKey, TenantId, Uploader},
-    ports::FileCreation,
-};
+use portal::domain::{CustomerId, Uploader};
 use portal_tests::rounds::{HOST, Portal, json_body};
 use serde_json::json;
 use testkit::Agency;
@@ -238,7 +234,14 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
 
     // An attached file is read beside the rest, too (last: the list reads an item's files
     // once it has the item, one round trip more).
-    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let plan = p
+        .available_file(
+            agency.tenant.id,
+            customer,
+            "Lageplan.pdf",
+            Uploader::Customer,
+        )
+        .await;
     let a = p
         .call(
             Method::POST,
@@ -295,36 +298,6 @@ async fn wishes_files_forms_and_feedback_routes_read_at_once_what_does_not_depen
         over.is_empty(),
         "routes waiting for more round trips than they need (what, measured, allowed): {over:#?}\nall: {seen:#?}"
     );
-}
-
-/// An uploaded and checked file of `customer`'s, as a feedback item may attach.
-async fn available_file(p: &Portal, tenant: TenantId, customer: CustomerId) -> FileId {
-    let id = FileId::new();
-    let now = Utc::now();
-    let file = FileRecord {
-        id,
-        tenant_id: tenant,
-        customer_id: customer,
-        key: ObjectKey::for_upload(tenant, customer, &id.to_string(), "plan.pdf").expect("a key"),
-        name: "Lageplan.pdf".into(),
-        folder: String::new(),
-        content_type: "application/pdf".into(),
-        declared_size: 2048,
-        size: Some(2048),
-        etag: None,
-        state: FileState::Available,
-        uploaded_by: Uploader::Customer,
-        created_at: now,
-        uploaded_at: Some(now),
-        reason: None,
-        multipart: None,
-        version: 1,
-    };
-    assert_eq!(
-        p.store.create_file(&file, 1_000_000).await.expect("stored"),
-        FileCreation::Created
-    );
-    id
 }
 
 const THEIR_HOST: &str = "portal.other.example";
@@ -642,7 +615,14 @@ async fn a_revoked_token_reads_nothing_of_the_customers_feedback() {
     let key = agency.key.as_str();
     let (customer, session) = p.customer(agency.tenant.id, "anna@rounds.example").await;
     let token = feedback_token(&p, key, &customer.to_string(), &session, HOST).await;
-    let plan = available_file(&p, agency.tenant.id, customer).await;
+    let plan = p
+        .available_file(
+            agency.tenant.id,
+            customer,
+            "Lageplan.pdf",
+            Uploader::Customer,
+        )
+        .await;
     let a = p
         .call(
             Method::DELETE,
