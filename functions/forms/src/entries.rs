@@ -519,11 +519,17 @@ pub fn to_csv<'a>(entries: &[FormEntry], form_name: impl Fn(FormId) -> &'a str) 
     out
 }
 
+/// What a spreadsheet runs as a formula when a cell starts with it.
+const FORMULA_FIRST: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// One cell, RFC 4180: quoted when it holds a comma, quote or line break, its quotes
-/// doubled. A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage
-/// return first) starts with an apostrophe instead, so it shows as text (OWASP's advice).
+/// doubled. A cell a spreadsheet would run as a formula ([`FORMULA_FIRST`] first) starts
+/// with an apostrophe instead, so it shows as text (OWASP's advice); so does every part
+/// after a semicolon ([`guard_after_semicolons`]).
 fn write_cell(out: &mut String, cell: &str) {
-    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let cell = guard_after_semicolons(cell);
+    let cell = cell.as_ref();
+    let formula = cell.starts_with(FORMULA_FIRST);
     // By byte: these are ASCII, and no byte of a longer UTF-8 character is ASCII. (A
     // `contains` with a set of chars decodes every character and tries each of the four.)
     let quoted = cell
@@ -546,4 +552,25 @@ fn write_cell(out: &mut String, cell: &str) {
     } else {
         out.push_str(cell);
     }
+}
+
+/// `cell` with an apostrophe after every `;` that a formula follows. Excel in a German
+/// locale opens a `.csv` split on `;`, not on commas, so each part after a `;` starts a cell
+/// there that the guard at the front of the cell never sees, and RFC 4180 quoting doesn't
+/// hold it together (its quote is not at that cell's start).
+fn guard_after_semicolons(cell: &str) -> Cow<'_, str> {
+    if !cell.contains(';') {
+        return Cow::Borrowed(cell);
+    }
+    let mut guarded = String::with_capacity(cell.len() + 2);
+    let mut rest = cell;
+    while let Some(at) = rest.find(';') {
+        guarded.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        if rest.starts_with(FORMULA_FIRST) {
+            guarded.push('\'');
+        }
+    }
+    guarded.push_str(rest);
+    Cow::Owned(guarded)
 }

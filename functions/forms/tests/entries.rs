@@ -389,6 +389,7 @@ async fn the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name()
         ("tab", "\tTAB"),
         ("cr", "\rCR"),
         ("emoji", "🙂 ok"),
+        ("semicolon", "Brot;=HYPERLINK(\"http://evil.example\")"),
     ])
     .unwrap();
     site.submit(&form, &formulas).await;
@@ -433,6 +434,7 @@ async fn the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name()
             "tab",
             "cr",
             "emoji",
+            "semicolon",
             "message",
             "topic"
         ]
@@ -454,12 +456,32 @@ async fn the_csv_quotes_neutralises_formulas_and_has_one_column_per_field_name()
     assert_eq!(cell(0, "tab"), "'\tTAB");
     assert_eq!(cell(0, "cr"), "'\rCR");
     assert_eq!(cell(0, "emoji"), "🙂 ok");
+    assert_eq!(
+        cell(0, "semicolon"),
+        "Brot;'=HYPERLINK(\"http://evil.example\")"
+    );
     assert_eq!(cell(0, "message"), "");
     assert_eq!(cell(1, "name"), "Müller, Anna");
     assert_eq!(cell(1, "message"), "Sie sagte \"Hallo\"\r\nZeile 2");
     assert_eq!(cell(1, "topic"), "a, b");
     assert_eq!(cell(1, "form"), "Kontakt");
     assert_eq!(cell(1, "phone"), "");
+    // Excel in a German locale splits a .csv on semicolons: no part it makes may start a
+    // formula either.
+    let mut split_on_semicolons = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    for record in split_on_semicolons.records() {
+        let record = record.unwrap();
+        for part in record.iter() {
+            assert!(
+                !part.starts_with(['=', '+', '-', '@']),
+                "a part a spreadsheet splitting on ';' runs as a formula: {part:?}"
+            );
+        }
+    }
 }
 
 /// A mailer whose first `failures` sends SES refuses, then delivered to the outbox.
